@@ -1,1 +1,3 @@
 pub mod diag;
+pub mod overrides;
+pub mod wsdl;
