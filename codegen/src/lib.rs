@@ -1,3 +1,4 @@
 pub mod diag;
+pub mod markdown;
 pub mod overrides;
 pub mod wsdl;

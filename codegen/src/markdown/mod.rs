@@ -1,0 +1,99 @@
+//! Markdown frontend: pyVmomi-style pages -> [`Pages`], with source spans.
+//!
+//! Every page is first folded into blocks (`blocks.rs`, over pulldown-cmark), then read by
+//! the interpreter for its form: type pages (`page.rs`), `enums.md` (`enums.rs`) and
+//! `vim.version.md` (`versions.rs`). HTML in cells becomes doc text (`doc.rs`).
+
+pub mod blocks;
+pub mod doc;
+pub mod enums;
+pub mod model;
+pub mod page;
+pub mod versions;
+
+use std::path::Path;
+
+pub use model::*;
+
+use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap};
+
+/// Pages that are neither types, enums nor versions.
+const SKIPPED: [&str; 3] = ["INDEX.md", "README.md", "vmodl.md"];
+
+/// Reads every `*.md` file of `dir` (not recursive) into `sources` and parses them.
+pub fn read_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Pages {
+    let mut ids = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diagnostic::error("md-read", format!("cannot read markdown folder {}: {e}", dir.display())));
+            return Pages::default();
+        }
+    };
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "md")).collect();
+    paths.sort();
+    for p in paths {
+        match std::fs::read(&p) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => ids.push(sources.add(p, text)),
+                Err(e) => diags.push(Diagnostic::error("md-read", format!("{} is not UTF-8: {e}", p.display()))),
+            },
+            Err(e) => diags.push(Diagnostic::error("md-read", format!("cannot read {}: {e}", p.display()))),
+        }
+    }
+    parse_files(sources, &ids, diags)
+}
+
+/// Parses files already in `sources`. The result does not depend on the order of `files`.
+pub fn parse_files(sources: &SourceMap, files: &[FileId], diags: &mut Diagnostics) -> Pages {
+    let mut files = files.to_vec();
+    files.sort_by(|a, b| sources.path(*a).cmp(sources.path(*b)));
+    let mut pages = Pages::default();
+    for id in files {
+        let f = sources.get(id);
+        let file_name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if SKIPPED.contains(&file_name) {
+            continue;
+        }
+        let blocks = blocks::parse_blocks(id, &f.text);
+        match file_name {
+            "enums.md" => pages.enums.extend(enums::parse_enums(&blocks, diags)),
+            "vim.version.md" => {
+                pages.versions.extend(versions::parse_versions(&blocks, diags));
+                pages.version_file = Some(id);
+            }
+            _ => {
+                if let Some(p) = page::parse_type_page(sources, id, &blocks, diags) {
+                    let stem = file_name.trim_end_matches(".md");
+                    if stem != p.name {
+                        diags.push(
+                            Diagnostic::warning("md-title-mismatch", format!("page `{}` is in file `{file_name}`", p.name)).at(p.name_span),
+                        );
+                    }
+                    pages.types.push(p);
+                }
+            }
+        }
+    }
+    pages.types.sort_by(|a, b| a.name.cmp(&b.name));
+    pages.types.dedup_by(|later, first| {
+        let dup = later.name == first.name;
+        if dup {
+            diags.push(
+                Diagnostic::error("md-duplicate-page", format!("type `{}` is described by two pages", later.name))
+                    .at(later.name_span)
+                    .note(format!("also at {}", sources.location(first.name_span))),
+            );
+        }
+        dup
+    });
+    pages.enums.sort_by(|a, b| a.name.cmp(&b.name));
+    pages.enums.dedup_by(|later, first| {
+        let dup = later.name == first.name;
+        if dup {
+            diags.push(Diagnostic::error("md-duplicate-enum", format!("enum `{}` is described twice", later.name)).at(later.span));
+        }
+        dup
+    });
+    pages
+}
