@@ -1,0 +1,287 @@
+//! Raw declarations of every file -> [`Schema`]: sort, de-duplicate, check type references,
+//! and join `portType` operations with their messages, elements, request types and bindings.
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
+use crate::wsdl::model::{ComplexType, Operation, Schema, TypeRef};
+use crate::wsdl::scan::{NameRef, Raw, TopElement};
+
+/// The XML Schema built-in datatypes (XSD 1.0 part 2, plus `anyType`).
+const XSD_BUILTINS: &[&str] = &[
+    "anyType", "anySimpleType", "string", "normalizedString", "token", "language", "Name", "NCName", "ID",
+    "IDREF", "IDREFS", "ENTITY", "ENTITIES", "NMTOKEN", "NMTOKENS", "boolean", "decimal", "integer",
+    "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte", "nonNegativeInteger",
+    "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte", "positiveInteger", "float", "double",
+    "duration", "dateTime", "time", "date", "gYearMonth", "gYear", "gMonthDay", "gDay", "gMonth", "hexBinary",
+    "base64Binary", "anyURI", "QName", "NOTATION",
+];
+
+pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &mut Diagnostics) -> Schema {
+    let Raw {
+        wsdl_target_namespace,
+        schema_target_namespace,
+        types,
+        enums,
+        elements,
+        messages,
+        port_ops,
+        binding_ops,
+        type_refs,
+        xsd_refs,
+    } = raw;
+
+    let complex_types = dedup_sorted(types, |t| &t.name, |t| t.span, "wsdl-duplicate-type", "complexType", sources, diags);
+    let enums = dedup_sorted(enums, |t| &t.name, |t| t.span, "wsdl-duplicate-type", "simpleType", sources, diags);
+    // complexTypes and simpleTypes share one symbol space in XML Schema.
+    for en in &enums {
+        if let Ok(i) = complex_types.binary_search_by(|t| t.name.as_str().cmp(&en.name)) {
+            diags.push(
+                Diagnostic::error("wsdl-duplicate-type", format!("`{}` is both a complexType and a simpleType", en.name))
+                    .at(en.span)
+                    .label("simpleType declared here")
+                    .note(format!("complexType `{}` is declared at {}", en.name, sources.location(complex_types[i].span))),
+            );
+        }
+    }
+    let elements = dedup_sorted(elements, |e| &e.name, |e| e.span, "wsdl-duplicate-element", "element", sources, diags);
+    let messages = dedup_sorted(messages, |m| &m.name, |m| m.span, "wsdl-duplicate-message", "message", sources, diags);
+    let port_ops = dedup_sorted(port_ops, |o| &o.name, |o| o.span, "wsdl-duplicate-operation", "operation", sources, diags);
+
+    let type_exists = |name: &str| {
+        complex_types.binary_search_by(|t| t.name.as_str().cmp(name)).is_ok()
+            || enums.binary_search_by(|t| t.name.as_str().cmp(name)).is_ok()
+    };
+    check_refs(&type_refs, &xsd_refs, &type_exists, diags);
+
+    let element_of = |name: &str| elements.binary_search_by(|e| e.name.as_str().cmp(name)).ok().map(|i| &elements[i]);
+    let message_element = |r: &NameRef, diags: &mut Diagnostics| -> Option<&TopElement> {
+        let Ok(i) = messages.binary_search_by(|m| m.name.as_str().cmp(&r.local)) else {
+            diags.push(
+                Diagnostic::error("wsdl-unknown-message", format!("no `<message name=\"{}\">` in the WSDL", r.local))
+                    .at(r.span)
+                    .label("unknown message"),
+            );
+            return None;
+        };
+        let m = &messages[i];
+        let Some(el) = &m.element else {
+            diags.push(
+                Diagnostic::error("wsdl-unknown-element", format!("message `{}` has no `<part element=...>`", m.name))
+                    .at(m.span),
+            );
+            return None;
+        };
+        let found = element_of(&el.local);
+        if found.is_none() {
+            diags.push(
+                Diagnostic::error("wsdl-unknown-element", format!("no top-level `<element name=\"{}\">` in the schemas", el.local))
+                    .at(el.span)
+                    .label(format!("part of message `{}`", m.name)),
+            );
+        }
+        found
+    };
+
+    let mut actions: HashMap<&str, (Option<&str>, Span)> = HashMap::with_capacity(binding_ops.len());
+    for b in &binding_ops {
+        match actions.entry(b.name.as_str()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((b.soap_action.as_deref(), b.span));
+            }
+            std::collections::hash_map::Entry::Occupied(first) => diags.push(
+                Diagnostic::warning("wsdl-duplicate-operation", format!("operation `{}` is bound twice", b.name))
+                    .at(b.span)
+                    .note(format!("the first binding, at {}, is used", sources.location(first.get().1))),
+            ),
+        }
+    }
+    for b in &binding_ops {
+        if port_ops.binary_search_by(|o| o.name.as_str().cmp(&b.name)).is_err() {
+            diags.push(
+                Diagnostic::warning("wsdl-unknown-binding-operation", format!("binding operation `{}` is not in the portType", b.name))
+                    .at(b.span),
+            );
+        }
+    }
+
+    let mut operations = Vec::with_capacity(port_ops.len());
+    for op in &port_ops {
+        // Request: input message -> element -> request type -> its elements, `_this` first.
+        let Some(input) = &op.input else {
+            diags.push(Diagnostic::error("wsdl-missing-request-type", format!("operation `{}` has no `<input>`", op.name)).at(op.span));
+            continue;
+        };
+        let Some(req_el) = message_element(input, diags) else { continue };
+        let (request_type, req_ty) = match (&req_el.ty, &req_el.inline) {
+            (Some((TypeRef::Named(n), _)), _) => (n.clone(), find_type(&complex_types, n)),
+            (None, Some(inline)) => (req_el.name.clone(), Some(inline)),
+            _ => (String::new(), None),
+        };
+        let Some(req_ty) = req_ty else {
+            let what = if request_type.is_empty() {
+                format!("element `{}` has no named complexType", req_el.name)
+            } else {
+                format!("complexType `{request_type}` is not declared")
+            };
+            diags.push(
+                Diagnostic::error(
+                    "wsdl-missing-request-type",
+                    format!("the request type of operation `{}` is missing: {what}", op.name),
+                )
+                .at(op.span)
+                .label("operation declared here")
+                .note(format!("its request element `{}` is declared at {}", req_el.name, sources.location(req_el.span))),
+            );
+            continue;
+        };
+        let mut params = req_ty.elements.clone();
+        if params.first().is_some_and(|p| p.name == "_this") {
+            params.remove(0);
+        } else {
+            diags.push(
+                Diagnostic::error(
+                    "wsdl-missing-this",
+                    format!("request type `{}` of operation `{}` does not start with `_this`", request_type, op.name),
+                )
+                .at(req_ty.span)
+                .note("every vim25 operation takes the target managed object reference as `_this` first"),
+            );
+        }
+
+        // Response: output message -> element -> its (anonymous) type's `returnval`.
+        let returns = match &op.output {
+            None => None,
+            Some(output) => match message_element(output, diags) {
+                None => None,
+                Some(resp) => {
+                    let ty = match (&resp.ty, &resp.inline) {
+                        (Some((TypeRef::Named(n), _)), _) => find_type(&complex_types, n),
+                        (_, Some(inline)) => Some(inline),
+                        _ => None,
+                    };
+                    match ty {
+                        None => {
+                            diags.push(
+                                Diagnostic::warning("wsdl-bad-response", format!("response element `{}` has no complexType", resp.name))
+                                    .at(resp.span),
+                            );
+                            None
+                        }
+                        Some(t) => {
+                            let ret = t.elements.iter().find(|e| e.name == "returnval");
+                            if t.elements.len() > ret.map_or(0, |_| 1) {
+                                diags.push(
+                                    Diagnostic::warning(
+                                        "wsdl-bad-response",
+                                        format!("response element `{}` holds elements other than `returnval`", resp.name),
+                                    )
+                                    .at(resp.span)
+                                    .note("only `returnval` is read"),
+                                );
+                            }
+                            ret.cloned()
+                        }
+                    }
+                }
+            },
+        };
+
+        // Faults: message -> element -> the element's TYPE.
+        let mut faults = Vec::with_capacity(op.faults.len());
+        for f in &op.faults {
+            let Some(el) = message_element(f, diags) else { continue };
+            match &el.ty {
+                Some((ty, _)) => faults.push(ty.local_name().to_string()),
+                None => diags.push(
+                    Diagnostic::error("wsdl-unknown-element", format!("fault element `{}` has no `type=`", el.name)).at(el.span),
+                ),
+            }
+        }
+
+        let soap_action = match actions.get(op.name.as_str()) {
+            Some((a, _)) => a.map(str::to_string),
+            None => {
+                diags.push(
+                    Diagnostic::warning("wsdl-unbound-operation", format!("operation `{}` has no binding", op.name))
+                        .at(op.span)
+                        .note("it gets no soapAction"),
+                );
+                None
+            }
+        };
+
+        operations.push(Operation {
+            name: op.name.clone(),
+            request_type,
+            params,
+            returns,
+            faults,
+            soap_action,
+            span: op.span,
+        });
+    }
+
+    Schema {
+        target_namespace: wsdl_target_namespace.or(schema_target_namespace).unwrap_or_default(),
+        complex_types,
+        enums,
+        operations,
+        files,
+    }
+}
+
+/// Stable-sorts by name and drops later duplicates (read order decides which is "first"),
+/// reporting each dropped one.
+#[allow(clippy::too_many_arguments)]
+fn dedup_sorted<T>(
+    mut list: Vec<T>,
+    name: impl Fn(&T) -> &String,
+    span: impl Fn(&T) -> Span,
+    kind: &'static str,
+    what: &str,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<T> {
+    list.sort_by(|a, b| name(a).cmp(name(b)));
+    let mut out: Vec<T> = Vec::with_capacity(list.len());
+    for item in list {
+        match out.last() {
+            Some(prev) if name(prev) == name(&item) => {
+                diags.push(
+                    Diagnostic::error(kind, format!("{what} `{}` is declared twice", name(&item)))
+                        .at(span(&item))
+                        .label("second declaration, ignored")
+                        .note(format!("first declared at {}", sources.location(span(prev)))),
+                );
+            }
+            _ => out.push(item),
+        }
+    }
+    out
+}
+
+fn check_refs(type_refs: &[NameRef], xsd_refs: &[NameRef], exists: &dyn Fn(&str) -> bool, diags: &mut Diagnostics) {
+    for r in type_refs {
+        if !exists(&r.local) {
+            diags.push(
+                Diagnostic::warning("wsdl-unknown-type", format!("type `{}` is not declared in any schema read", r.local))
+                    .at(r.span)
+                    .label("unknown type"),
+            );
+        }
+    }
+    for r in xsd_refs {
+        if !XSD_BUILTINS.contains(&r.local.as_str()) {
+            diags.push(
+                Diagnostic::warning("wsdl-unknown-type", format!("`{}` is not an XML Schema built-in type", r.local))
+                    .at(r.span)
+                    .label("unknown XML Schema type"),
+            );
+        }
+    }
+}
+
+fn find_type<'t>(list: &'t [ComplexType], name: &str) -> Option<&'t ComplexType> {
+    list.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &list[i])
+}
