@@ -1,4 +1,73 @@
+//! vimgen's library: the vSphere spec (pyVmomi-style markdown + vim25 WSDL) -> one merged
+//! IR -> Rust tokens. Data flows one way:
+//!
+//! ```text
+//! markdown/ ─┐
+//!            ├─> merge/ ──> ir/ ──> emit/
+//! wsdl/    ──┘      └──> diag (one type for every stage)
+//! ```
+//!
+//! No stage prints or exits: the CLI (`xtask`) decides what to do with diagnostics.
+
 pub mod diag;
+pub mod ir;
 pub mod markdown;
+pub mod merge;
 pub mod overrides;
 pub mod wsdl;
+
+use std::path::{Path, PathBuf};
+
+use diag::{Diagnostic, Diagnostics, SourceMap};
+
+/// Where a spec lives.
+#[derive(Clone, Debug)]
+pub struct SpecPaths {
+    /// Folder of markdown pages.
+    pub markdown: PathBuf,
+    /// Folder holding `vim.wsdl` and its XSDs.
+    pub wsdl: PathBuf,
+    /// The reviewed overrides file, if any.
+    pub overrides: Option<PathBuf>,
+}
+
+impl SpecPaths {
+    /// The project's default spec: `spec/` with `spec/wsdl/` and `spec/overrides.toml`.
+    pub fn in_folder(spec: &Path) -> SpecPaths {
+        SpecPaths { markdown: spec.to_path_buf(), wsdl: spec.join("wsdl"), overrides: Some(spec.join("overrides.toml")) }
+    }
+}
+
+/// The result of reading and merging a spec.
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub diags: Diagnostics,
+    pub model: ir::Model,
+    /// Overrides entries a heuristic proposes (`cargo xtask ir --propose`).
+    pub proposals: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// Reads both frontends and the overrides, merges them. Never fails: problems are
+/// diagnostics (sorted by file and position), and the model holds what could be joined.
+pub fn load(paths: &SpecPaths) -> Loaded {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let pages = markdown::read_dir(&paths.markdown, &mut sources, &mut diags);
+    let schema = wsdl::read_dir(&paths.wsdl, &mut sources, &mut diags);
+    let ov = match &paths.overrides {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(text) => {
+                let id = sources.add(p.clone(), text);
+                overrides::Overrides::parse(&sources, id, &mut diags)
+            }
+            Err(e) => {
+                diags.push(Diagnostic::error("overrides-read", format!("cannot read overrides file {}: {e}", p.display())));
+                overrides::Overrides::default()
+            }
+        },
+        None => overrides::Overrides::default(),
+    };
+    let out = merge::merge(&sources, &pages, &schema, &ov, &mut diags);
+    diags.sort(&sources);
+    Loaded { sources, diags, model: out.model, proposals: out.proposals }
+}

@@ -1,0 +1,80 @@
+//! `cargo xtask bench`: parse + merge of a whole spec, beside the floor of merely parsing the
+//! same bytes (a pulldown-cmark event walk over every page + a quick-xml event scan over
+//! every WSDL/XSD file). Prints medians; asserts nothing about time.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use codegen::SpecPaths;
+
+fn files(dir: &std::path::Path, ext: &[&str]) -> Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().and_then(|x| x.to_str()).is_some_and(|x| ext.contains(&x)))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Reads the same files and walks them with the two parsers, doing nothing else.
+fn floor(paths: &SpecPaths) -> Result<usize> {
+    let mut events = 0usize;
+    for p in files(&paths.markdown, &["md"])? {
+        let text = std::fs::read_to_string(p)?;
+        let opts = pulldown_cmark::Options::ENABLE_TABLES;
+        events += pulldown_cmark::Parser::new_ext(&text, opts).into_offset_iter().count();
+    }
+    for p in files(&paths.wsdl, &["wsdl", "xsd"])? {
+        let text = std::fs::read_to_string(p)?;
+        let mut r = quick_xml::Reader::from_str(&text);
+        loop {
+            match r.read_event()? {
+                quick_xml::events::Event::Eof => break,
+                _ => events += 1,
+            }
+        }
+    }
+    Ok(events)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+pub fn run(paths: &SpecPaths, iterations: usize) -> Result<()> {
+    let iterations = iterations.max(1);
+    let bytes: u64 = files(&paths.markdown, &["md"])?
+        .iter()
+        .chain(files(&paths.wsdl, &["wsdl", "xsd"])?.iter())
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    // Warm the page cache and the allocator once.
+    floor(paths)?;
+    let loaded = codegen::load(paths);
+    let (mut t_floor, mut t_full) = (Vec::new(), Vec::new());
+    for _ in 0..iterations {
+        let t = Instant::now();
+        std::hint::black_box(floor(paths)?);
+        t_floor.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(codegen::load(paths));
+        t_full.push(t.elapsed());
+    }
+    let (f, m) = (median(t_floor), median(t_full));
+    println!("spec: {} + {} ({:.1} MB)", paths.markdown.display(), paths.wsdl.display(), bytes as f64 / 1e6);
+    println!(
+        "model: {} managed objects, {} data objects, {} enums; {} errors, {} warnings",
+        loaded.model.managed_objects.len(),
+        loaded.model.data_objects.len(),
+        loaded.model.enums.len(),
+        loaded.diags.error_count(),
+        loaded.diags.warning_count()
+    );
+    println!("iterations: {iterations} (medians)");
+    println!("parse floor (read + pulldown-cmark walk + quick-xml scan): {:>8.1} ms", f.as_secs_f64() * 1e3);
+    println!("parse + merge (cargo xtask ir):                          {:>8.1} ms", m.as_secs_f64() * 1e3);
+    println!("ratio: {:.2}x the floor (goal: within 3x, under 300 ms)", m.as_secs_f64() / f.as_secs_f64());
+    Ok(())
+}
