@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's command line. See README.md.
 
 mod bench;
+mod peers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -137,7 +138,12 @@ fn run() -> Result<ExitCode> {
         }
         Cmd::Test => {
             let root = root();
-            let status = Command::new(env!("CARGO")).args(["test", "--workspace"]).current_dir(&root).status()?;
+            let pyvmomi = peers::pyvmomi(&root)?;
+            let status = Command::new(env!("CARGO"))
+                .args(["test", "--workspace"])
+                .env("PYVMOMI_DIR", &pyvmomi)
+                .current_dir(&root)
+                .status()?;
             if !status.success() {
                 bail!("cargo test failed");
             }
