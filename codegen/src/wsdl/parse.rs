@@ -60,8 +60,11 @@ pub fn read_entry(
         for inc in includes {
             if inc.location.contains("://") {
                 diags.push(
-                    Diagnostic::warning("wsdl-remote-include", format!("remote schema `{}` is not fetched", inc.location))
-                        .at(inc.span),
+                    Diagnostic::warning(
+                        "wsdl-remote-include",
+                        format!("remote schema `{}` is not fetched", inc.location),
+                    )
+                    .at(inc.span),
                 );
                 continue;
             }
@@ -120,10 +123,8 @@ fn find_entry(dir: &Path) -> Result<PathBuf, Diagnostic> {
     wsdls.sort();
     // A service-only WSDL (`vimService.wsdl`) just imports the interface WSDL and declares a
     // `<service>`; the interface is the one with a portType. A text search is enough to choose.
-    let candidates: Vec<PathBuf> = wsdls
-        .into_iter()
-        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("portType")))
-        .collect();
+    let candidates: Vec<PathBuf> =
+        wsdls.into_iter().filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("portType"))).collect();
     match candidates.len() {
         1 => Ok(candidates.into_iter().next().unwrap_or_default()),
         0 => Err(Diagnostic::error(

@@ -252,8 +252,11 @@ impl<'a> Scanner<'a> {
                         );
                     } else if !self.saw_root {
                         self.diags.push(
-                            Diagnostic::error("wsdl-xml-syntax", "no root element: the file is empty or holds no XML element")
-                                .at(self.span(len, len)),
+                            Diagnostic::error(
+                                "wsdl-xml-syntax",
+                                "no root element: the file is empty or holds no XML element",
+                            )
+                            .at(self.span(len, len)),
                         );
                     }
                     return;
@@ -278,7 +281,8 @@ impl<'a> Scanner<'a> {
         &rest[..n]
     }
 
-    fn attrs<'e>(&mut self, e: &'e BytesStart<'_>, tag: Span) -> Vec<Attr<'e>> {
+    /// The attributes of a tag, or `None` (reported) when they are malformed.
+    fn attrs<'e>(&mut self, e: &'e BytesStart<'_>, tag: Span) -> Option<Vec<Attr<'e>>> {
         let content: &str = e;
         let content_off = offset_in(self.text, content);
         let mut out = Vec::with_capacity(4);
@@ -296,31 +300,38 @@ impl<'a> Scanner<'a> {
                         Err(err) => {
                             self.diags.push(
                                 Diagnostic::error("wsdl-xml-syntax", format!("bad attribute value: {err}"))
-                                    .at(span),
+                                    .at(span)
+                                    .note("this element and its content are ignored"),
                             );
-                            continue;
+                            return None;
                         }
                     };
                     out.push(Attr { key, value, span });
                 }
                 Err(err) => {
                     use quick_xml::events::attributes::AttrError as E;
-                    let rel = match &err {
-                        E::ExpectedEq(p) | E::ExpectedValue(p) | E::UnquotedValue(p) | E::ExpectedQuote(p, _) => *p,
-                        E::Duplicated(p, _) => *p,
+                    // Positions are relative to the tag content (just after `<`); quick-xml's
+                    // own message repeats that relative position, so we word our own.
+                    let (rel, msg) = match &err {
+                        E::ExpectedEq(p) => (*p, "expected `=` after the attribute name".to_string()),
+                        E::ExpectedValue(p) => (*p, "expected an attribute value after `=`".to_string()),
+                        E::UnquotedValue(p) => (*p, "attribute value must be enclosed in `\"` or `'`".to_string()),
+                        E::ExpectedQuote(p, q) => {
+                            (*p, format!("attribute value not closed: expected `{}`", char::from(*q)))
+                        }
+                        E::Duplicated(p, _) => (*p, "duplicate attribute".to_string()),
                     };
-                    // Positions are relative to the tag content (just after `<`).
                     let at = content_off.map_or(tag.start as usize, |o| o + rel);
                     self.diags.push(
-                        Diagnostic::error("wsdl-xml-syntax", format!("malformed attribute: {err}"))
-                            .at(self.span(at, at + 1)),
+                        Diagnostic::error("wsdl-xml-syntax", format!("malformed attribute: {msg}"))
+                            .at(self.span(at, at + 1))
+                            .note("this element and its content are ignored"),
                     );
-                    // The attribute iterator may not recover; stop reading this tag's attributes.
-                    break;
+                    return None;
                 }
             }
         }
-        out
+        Some(out)
     }
 
     /// Resolves a QName attribute value (`vim25:Foo`, `xsd:string`, or unprefixed, which takes
@@ -399,7 +410,7 @@ impl<'a> Scanner<'a> {
         }
         let qname: &str = e.name().0;
         let local = qname.rsplit_once(':').map_or(qname, |(_, l)| l);
-        let attrs = self.attrs(e, tag);
+        let Some(attrs) = self.attrs(e, tag) else { return Frame::Skip };
         let get = |k: &str| attrs.iter().find(|a| a.key == k);
         let parent_ctx = match self.parent() {
             None => None,
@@ -542,9 +553,7 @@ impl<'a> Scanner<'a> {
             (Ns::Xsd, "complexContent" | "simpleContent") if parent_is(|p| matches!(p, Frame::ComplexType(..))) => {
                 Frame::Pass(if local == "complexContent" { Ctx::ComplexContent } else { Ctx::SimpleContent })
             }
-            (Ns::Xsd, "extension")
-                if matches!(parent_ctx, Some(Some(Ctx::ComplexContent | Ctx::SimpleContent))) =>
-            {
+            (Ns::Xsd, "extension") if matches!(parent_ctx, Some(Some(Ctx::ComplexContent | Ctx::SimpleContent))) => {
                 let complex = parent_ctx == Some(Some(Ctx::ComplexContent));
                 match get("base").map(|a| (a.value.to_string(), a.span)) {
                     Some((v, sp)) => {
@@ -582,7 +591,9 @@ impl<'a> Scanner<'a> {
                 Frame::Skip
             }
             (Ns::Xsd, "simpleType") if parent_is(|p| matches!(p, Frame::Schema)) => match get("name") {
-                Some(n) => Frame::SimpleType(EnumType { name: n.value.to_string(), values: Vec::new(), span: tag }, false),
+                Some(n) => {
+                    Frame::SimpleType(EnumType { name: n.value.to_string(), values: Vec::new(), span: tag }, false)
+                }
                 None => {
                     self.missing_attr("simpleType", "name", tag);
                     Frame::Skip
@@ -603,7 +614,9 @@ impl<'a> Scanner<'a> {
                 match value {
                     Some(v) => {
                         let n = self.stack.len();
-                        if let Some((Frame::SimpleType(en, _), _)) = n.checked_sub(2).and_then(|i| self.stack.get_mut(i)) {
+                        if let Some((Frame::SimpleType(en, _), _)) =
+                            n.checked_sub(2).and_then(|i| self.stack.get_mut(i))
+                        {
                             en.values.push(v);
                         }
                     }
@@ -612,7 +625,25 @@ impl<'a> Scanner<'a> {
                 Frame::Skip
             }
             (Ns::Xsd, "annotation") => Frame::Skip,
-            (Ns::Xsd, l @ ("choice" | "all" | "group" | "attributeGroup" | "any" | "anyAttribute" | "attribute" | "list" | "union")) => {
+            _ if self.stack.is_empty() => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "wsdl-unexpected-root",
+                        format!(
+                            "root element `<{qname}>` is neither a WSDL `<definitions>` nor an XML Schema `<schema>`"
+                        ),
+                    )
+                    .at(tag)
+                    .note("nothing is read from this file")
+                    .help("check the namespace declarations: elements are matched by namespace URI, not by prefix"),
+                );
+                Frame::Skip
+            }
+            (
+                Ns::Xsd,
+                l @ ("choice" | "all" | "group" | "attributeGroup" | "any" | "anyAttribute" | "attribute" | "list"
+                | "union"),
+            ) => {
                 self.unsupported(format!("XML Schema `<{l}>` is not supported"), tag);
                 Frame::Skip
             }
@@ -664,8 +695,11 @@ impl<'a> Scanner<'a> {
         if let MaxOccurs::Bounded(max) = max_occurs {
             if max < min_occurs {
                 self.diags.push(
-                    Diagnostic::error("wsdl-bad-occurs", format!("element `{name}` has maxOccurs {max} < minOccurs {min_occurs}"))
-                        .at(tag),
+                    Diagnostic::error(
+                        "wsdl-bad-occurs",
+                        format!("element `{name}` has maxOccurs {max} < minOccurs {min_occurs}"),
+                    )
+                    .at(tag),
                 );
             }
         }

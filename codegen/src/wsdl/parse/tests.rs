@@ -256,7 +256,10 @@ fn complex_types_extension_arrays_occurs() {
 
     // Empty extension (self-closing) and empty sequence.
     assert_eq!(r.schema.complex_type("InvalidLogin").map(|t| t.elements.len()), Some(0));
-    assert_eq!(r.schema.complex_type("RuntimeFault").and_then(|t| t.base.clone()), Some(TypeRef::Named("MethodFault".into())));
+    assert_eq!(
+        r.schema.complex_type("RuntimeFault").and_then(|t| t.base.clone()),
+        Some(TypeRef::Named("MethodFault".into()))
+    );
     // simpleContent: the base is the XSD type, attributes are not modelled.
     let mor = r.schema.complex_type("ManagedObjectReference").expect("MOR");
     assert_eq!(mor.base, Some(TypeRef::Xsd("string".into())));
@@ -357,7 +360,8 @@ fn namespace_prefixes_resolved_by_uri() {
 
 #[test]
 fn xml_syntax_error_in_included_file_at_right_line() {
-    let bad = edit(TYPES, 
+    let bad = edit(
+        TYPES,
         r#"<element name="locale" type="xsd:string" minOccurs="0" />
       </sequence>"#,
         r#"<element name="locale" type="xsd:string" minOccurs="0" />
@@ -407,8 +411,12 @@ fn bad_attribute() {
 
 #[test]
 fn missing_include() {
-    let wsdl = edit(WSDL, r#"<include schemaLocation="types.xsd" />"#, r#"<include schemaLocation="types.xsd" />
-         <include schemaLocation="sub/nothere.xsd" />"#);
+    let wsdl = edit(
+        WSDL,
+        r#"<include schemaLocation="types.xsd" />"#,
+        r#"<include schemaLocation="types.xsd" />
+         <include schemaLocation="sub/nothere.xsd" />"#,
+    );
     let r = run(&[("spec/vim.wsdl", &wsdl), ("spec/types.xsd", TYPES)]);
     let d = r.only("wsdl-missing-include");
     assert_eq!(d.severity, Severity::Error);
@@ -425,7 +433,8 @@ fn includes_relative_and_read_once() {
     let a = r#"<schema xmlns="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t">
   <include schemaLocation="../b.xsd" /><complexType name="A"><sequence><element name="b" type="t:B" /></sequence></complexType>
 </schema>"#;
-    let b = r#"<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t"><complexType name="B" /></schema>"#;
+    let b =
+        r#"<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t"><complexType name="B" /></schema>"#;
     let r = run(&[("x/main.xsd", entry), ("x/sub/a.xsd", a), ("x/b.xsd", b)]);
     assert!(r.diags.list.is_empty(), "{}", r.diags.render_all(&r.sources));
     assert_eq!(r.schema.files.len(), 3);
@@ -459,7 +468,8 @@ fn unknown_prefix() {
 
 #[test]
 fn duplicate_type_keeps_first() {
-    let dup = edit(TYPES, 
+    let dup = edit(
+        TYPES,
         "</schema>",
         r#"   <complexType name="UserSession">
       <sequence><element name="other" type="xsd:string" /></sequence>
@@ -495,20 +505,28 @@ fn missing_request_type() {
 
 #[test]
 fn missing_this() {
-    let bad = edit(TYPES, 
+    let bad = edit(
+        TYPES,
         r#"<element name="_this" type="vim25:ManagedObjectReference" />
          <element name="userName""#,
         r#"<element name="userName""#,
     );
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &bad)]);
     let d = r.only("wsdl-missing-this");
-    assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, r#"<complexType name="LoginRequestType">"#));
+    assert_eq!(
+        r.at(d.span.expect("span")),
+        line_of("spec/types.xsd", &bad, r#"<complexType name="LoginRequestType">"#)
+    );
     assert_eq!(r.schema.operation("Login").map(|o| o.params.len()), Some(3));
 }
 
 #[test]
 fn unknown_message_and_element() {
-    let bad = edit(WSDL, r#"<fault name="InvalidLoginFault" message="vim25:InvalidLoginFaultMsg"/>"#, r#"<fault name="InvalidLoginFault" message="vim25:NoSuchMsg"/>"#);
+    let bad = edit(
+        WSDL,
+        r#"<fault name="InvalidLoginFault" message="vim25:InvalidLoginFaultMsg"/>"#,
+        r#"<fault name="InvalidLoginFault" message="vim25:NoSuchMsg"/>"#,
+    );
     let r = run(&[("spec/vim.wsdl", &bad), ("spec/types.xsd", TYPES)]);
     let d = r.only("wsdl-unknown-message");
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/vim.wsdl", &bad, "vim25:NoSuchMsg"));
@@ -530,7 +548,8 @@ fn bad_occurs() {
 
 #[test]
 fn unbound_operation_and_duplicate_operation() {
-    let bad = edit(WSDL, 
+    let bad = edit(
+        WSDL,
         r#"      <operation name="Logout">
          <soap:operation"#,
         r#"      <operation name="Logoff">
@@ -588,7 +607,8 @@ fn read_dir_entry_selection() {
 
 #[test]
 fn unsupported_constructs_are_warnings() {
-    let odd = edit(TYPES, 
+    let odd = edit(
+        TYPES,
         "</schema>",
         r#"<complexType name="Choosy"><choice><element name="a" type="xsd:int" /></choice></complexType>
 </schema>"#,
@@ -605,4 +625,38 @@ fn normalize_paths() {
     assert_eq!(normalize(Path::new("a/./b/../c.xsd")), Path::new("a/c.xsd"));
     assert_eq!(normalize(Path::new("../x.xsd")), Path::new("../x.xsd"));
     assert_eq!(normalize(Path::new("/a/b/../../c")), Path::new("/c"));
+}
+
+#[test]
+fn unexpected_root() {
+    // `schema` in no namespace: not XML Schema, whatever it is called.
+    let r = run(&[("a.xsd", "<?xml version=\"1.0\"?>\n<schema><complexType name=\"X\" /></schema>\n")]);
+    let d = r.only("wsdl-unexpected-root");
+    assert_eq!(r.at(d.span.expect("span")), "a.xsd:2");
+    assert!(r.schema.complex_types.is_empty());
+}
+
+#[test]
+fn rendered_like_rustc() {
+    let bad = edit(TYPES, r#"type="vim25:ManagedEntityStatus""#, r#"type="vim25:NoSuchStatus""#);
+    let r = run(&[("spec/types.xsd", &bad)]);
+    let out = r.only("wsdl-unknown-type").render(&r.sources);
+    let line = line_of("spec/types.xsd", &bad, "NoSuchStatus");
+    assert!(out.contains(&format!("{line}:")), "{out}");
+    assert!(out.contains("^^^^^^^^^^^^^^^^^^"), "caret under the whole reference:\n{out}");
+}
+
+#[test]
+fn attribute_entities() {
+    let ok =
+        edit(TYPES, r#"<simpleType name="ManagedEntityStatus">"#, r#"<simpleType name="Managed&#69;ntityStatus">"#);
+    let r = run(&[("spec/types.xsd", &ok)]);
+    assert!(r.diags.list.is_empty(), "{}", r.diags.render_all(&r.sources));
+    assert!(r.schema.enum_type("ManagedEntityStatus").is_some());
+
+    let bad = edit(TYPES, r#"<enumeration value="gray" />"#, r#"<enumeration value="gr&bogus;ay" />"#);
+    let r = run(&[("spec/types.xsd", &bad)]);
+    let d = r.only("wsdl-xml-syntax");
+    assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, "&bogus;"));
+    assert_eq!(r.schema.enum_type("ManagedEntityStatus").map(|e| e.values.clone()), Some(vec!["green".to_string()]));
 }
