@@ -6,7 +6,7 @@
 //! a rule, an optional `### Deprecated` block, the service-name table and a `### Faults`
 //! table.
 
-use super::blocks::{parse_blocks_at, source_cell_ranges, Block, Cell, Inlines, Row};
+use super::blocks::{parse_blocks_at, source_cell_ranges, Block, Cell, Inline, Inlines, Row};
 use super::doc::to_doc;
 use super::model::*;
 use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
@@ -109,20 +109,36 @@ pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diag
     let rest: Vec<&Block> = it.collect();
     let mut i = 0;
     while i < rest.len() {
+        let section_end = |i: usize| (i + 1..rest.len()).find(|&j| starts_section(&rest, j)).unwrap_or(rest.len());
         match rest[i] {
             Block::Heading { level: 2, inl, span } => {
-                let end = rest[i + 1..].iter().position(|b| matches!(b, Block::Heading { level: 2, .. })).map_or(rest.len(), |p| i + 1 + p);
-                if let Some(m) = parse_method(file, inl, *span, &rest[i + 1..end], diags) {
-                    if let Some(first) = page.methods.iter().find(|x| x.name == m.name) {
-                        diags.push(
-                            Diagnostic::error("md-duplicate-method", format!("method `{}` is described twice", m.name))
-                                .at(m.span)
-                                .note(format!("first described at {}", sources.location(first.span))),
-                        );
-                    } else {
-                        page.methods.push(m);
-                    }
+                let end = section_end(i);
+                let m = parse_method(file, inl, *span, &rest[i + 1..end], diags);
+                add_method(sources, &mut page, m, diags);
+                i = end;
+            }
+            Block::Para { inl, span } if starts_section(&rest, i) => {
+                // A method heading whose `---` underline is missing: report it, then read the
+                // section as if it were underlined (the paragraph's later lines, e.g.
+                // ` raises ...`, stay in the section).
+                let end = section_end(i);
+                let mut lines = inl.lines().into_iter();
+                let first = lines.next().unwrap_or_default();
+                let heading_span = first.range().map_or(*span, |r| Span::new(file, r.start, r.end));
+                diags.push(
+                    Diagnostic::error("md-missing-heading", format!("method heading `{}` is not underlined", first.plain().trim()))
+                        .at(heading_span)
+                        .label("expected a `---` line under this")
+                        .help("a method starts with `Name(params)` underlined with `---`"),
+                );
+                let more = Block::Para { inl: Inlines { items: lines.flat_map(|l| l.items).collect() }, span: *span };
+                let mut body: Vec<&Block> = Vec::with_capacity(end - i);
+                if matches!(&more, Block::Para { inl, .. } if !inl.items.is_empty()) {
+                    body.push(&more);
                 }
+                body.extend_from_slice(&rest[i + 1..end]);
+                let m = parse_method(file, &first, heading_span, &body, diags);
+                add_method(sources, &mut page, m, diags);
                 i = end;
             }
             Block::Table { header, .. } if is_method_table(header) => {
@@ -140,6 +156,45 @@ pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diag
         }
     }
     Some(page)
+}
+
+fn add_method(sources: &SourceMap, page: &mut TypePage, m: Option<PageMethod>, diags: &mut Diagnostics) {
+    let Some(m) = m else { return };
+    if let Some(first) = page.methods.iter().find(|x| x.name == m.name) {
+        diags.push(
+            Diagnostic::error("md-duplicate-method", format!("method `{}` is described twice", m.name))
+                .at(m.span)
+                .note(format!("first described at {}", sources.location(first.span))),
+        );
+    } else {
+        page.methods.push(m);
+    }
+}
+
+/// Whether `rest[i]` starts a method section: a level-2 heading, or a paragraph whose first
+/// line reads `Name(...)` followed (after an optional rule) by a `service name` table, which
+/// is a heading that lost its `---` underline.
+fn starts_section(rest: &[&Block], i: usize) -> bool {
+    match rest[i] {
+        Block::Heading { level: 2, .. } => true,
+        Block::Para { inl, .. } => {
+            let mut first = String::new();
+            for (item, _) in inl.items.iter().take_while(|(x, _)| *x != Inline::Break) {
+                if let Inline::Text(t) | Inline::Code(t) = item {
+                    first.push_str(t);
+                }
+            }
+            let mut next = rest[i + 1..].iter().skip_while(|b| matches!(b, Block::Rule { .. }));
+            is_method_heading(&first) && next.next().is_some_and(|b| matches!(b, Block::Table { header, .. } if is_method_table(header)))
+        }
+        _ => false,
+    }
+}
+
+/// `Name(...)` with `Name` made of ASCII letters, digits and `_`.
+fn is_method_heading(plain: &str) -> bool {
+    let name = plain.split('(').next().unwrap_or("").trim();
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && plain.trim_end().ends_with(')')
 }
 
 fn is_method_table(header: &Row) -> bool {
@@ -241,7 +296,7 @@ fn is_privilege(p: &str) -> bool {
 fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], diags: &mut Diagnostics) -> Option<PageMethod> {
     let plain = heading.plain();
     let name = plain.split('(').next().unwrap_or("").trim().to_string();
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || !plain.trim_end().ends_with(')') {
+    if !is_method_heading(&plain) {
         diags.push(
             Diagnostic::error("md-bad-method-heading", format!("`{}` is not a method heading", plain.trim()))
                 .at(span)
@@ -299,6 +354,14 @@ fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], di
                     m.deprecated.get_or_insert_with(String::new);
                 }
                 in_faults = h == "Faults";
+            }
+            Block::Table { header, .. } if is_method_table(header) && saw_table => {
+                diags.push(
+                    Diagnostic::error("md-missing-heading", format!("a second `service name` table in method `{}`", m.name))
+                        .at(header.span)
+                        .label("this table has no method heading")
+                        .help("a method starts with `Name(params)` underlined with `---`"),
+                );
             }
             Block::Table { header, rows, .. } if is_method_table(header) => {
                 in_deprecated = false;
