@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
 use crate::wsdl::model::{ComplexType, Operation, Schema, TypeRef};
-use crate::wsdl::scan::{NameRef, Raw, TopElement};
+use crate::wsdl::scan::{BindingOp, NameRef, Raw, TopElement};
 
 /// The XML Schema built-in datatypes (XSD 1.0 part 2, plus `anyType`).
 const XSD_BUILTINS: &[&str] = &[
@@ -135,16 +135,16 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
         found
     };
 
-    let mut actions: HashMap<&str, (Option<&str>, Span)> = HashMap::with_capacity(binding_ops.len());
+    let mut bindings: HashMap<&str, &BindingOp> = HashMap::with_capacity(binding_ops.len());
     for b in &binding_ops {
-        match actions.entry(b.name.as_str()) {
+        match bindings.entry(b.name.as_str()) {
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((b.soap_action.as_deref(), b.span));
+                v.insert(b);
             }
             std::collections::hash_map::Entry::Occupied(first) => diags.push(
-                Diagnostic::warning("wsdl-duplicate-operation", format!("operation `{}` is bound twice", b.name))
+                Diagnostic::warning("wsdl-duplicate-binding", format!("operation `{}` is bound twice", b.name))
                     .at(b.span)
-                    .note(format!("the first binding, at {}, is used", sources.location(first.get().1))),
+                    .note(format!("the first binding, at {}, is used", sources.location(first.get().span))),
             ),
         }
     }
@@ -268,8 +268,8 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
             }
         }
 
-        let soap_action = match actions.get(op.name.as_str()) {
-            Some((a, _)) => a.map(str::to_string),
+        let soap_action = match bindings.get(op.name.as_str()) {
+            Some(b) => b.soap_action.as_ref(),
             None => {
                 diags.push(
                     Diagnostic::warning("wsdl-unbound-operation", format!("operation `{}` has no binding", op.name))
@@ -286,7 +286,8 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
             params,
             returns,
             faults,
-            soap_action,
+            soap_action: soap_action.map(|(a, _)| a.clone()),
+            soap_action_span: soap_action.map(|(_, s)| *s),
             span: op.span,
         });
     }

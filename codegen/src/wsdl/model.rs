@@ -84,6 +84,8 @@ pub struct Operation {
     pub faults: Vec<String>,
     /// `soapAction` from the binding, e.g. `urn:vim25/5.5`.
     pub soap_action: Option<String>,
+    /// The `soapAction` attribute value in the binding, for diagnostics about it.
+    pub soap_action_span: Option<Span>,
     /// The `<operation>` in the portType.
     pub span: Span,
 }

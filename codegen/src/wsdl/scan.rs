@@ -66,7 +66,8 @@ pub(crate) struct PortOp {
 #[derive(Debug)]
 pub(crate) struct BindingOp {
     pub name: String,
-    pub soap_action: Option<String>,
+    /// The value and the span of the `soapAction` attribute.
+    pub soap_action: Option<(String, Span)>,
     pub span: Span,
 }
 
@@ -219,6 +220,7 @@ impl<'a> Scanner<'a> {
                     );
                     return;
                 }
+                Ok((_, Event::Start(e) | Event::Empty(e))) if self.stray_lt(&e, before, end) => return,
                 Ok((ns, Event::Start(e))) => {
                     let tag = self.tag_span(&e, before, end);
                     let frame = self.open(ns, &e, tag, reader.resolver());
@@ -264,6 +266,28 @@ impl<'a> Scanner<'a> {
                 Ok(_) => {}
             }
         }
+    }
+
+    /// A `<` inside a tag (forbidden even in attribute values) almost always means the tag's
+    /// `>` is missing and quick-xml read on into the next tag. Reports it at the unclosed tag,
+    /// where the fix is, and returns true (the scan stops: the structure is no longer known).
+    fn stray_lt(&mut self, e: &BytesStart<'_>, before: usize, end: usize) -> bool {
+        let content: &str = e;
+        let Some(rel) = content.find('<') else { return false };
+        let tag = self.tag_span(e, before, end);
+        let stray = offset_in(self.text, content).map_or(tag.start as usize, |o| o + rel);
+        let name = self.tag_name_at(tag);
+        // Underline the tag up to the end of its own line only.
+        let start = tag.start as usize;
+        let line_end = self.text.get(start..stray).and_then(|t| t.find('\n')).map_or(stray, |n| start + n);
+        self.diags.push(
+            Diagnostic::error("wsdl-xml-syntax", format!("`<{name}` is not closed: `<` found before its `>`"))
+                .at(self.span(start, line_end))
+                .label("this tag has no `>`")
+                .note(format!("the next `<` is at byte {stray}"))
+                .note("declarations after this point in this file are ignored"),
+        );
+        true
     }
 
     /// Span of a start tag, `<` to `>`.
@@ -503,7 +527,7 @@ impl<'a> Scanner<'a> {
                 }
             },
             (Ns::Soap, "operation") if parent_is(|p| matches!(p, Frame::BindingOp(_))) => {
-                let action = get("soapAction").map(|a| a.value.to_string());
+                let action = get("soapAction").map(|a| (a.value.to_string(), a.span));
                 if let Some((Frame::BindingOp(op), _)) = self.stack.last_mut() {
                     op.soap_action = action;
                 }

@@ -660,3 +660,41 @@ fn attribute_entities() {
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, "&bogus;"));
     assert_eq!(r.schema.enum_type("ManagedEntityStatus").map(|e| e.values.clone()), Some(vec!["green".to_string()]));
 }
+
+#[test]
+fn missing_gt_reported_at_the_unclosed_tag() {
+    let bad = edit(WSDL, r#"<operation name="Logout">"#, r#"<operation name="Logout""#);
+    let r = run(&[("spec/vim.wsdl", &bad), ("spec/types.xsd", TYPES)]);
+    let d = r.only("wsdl-xml-syntax");
+    let span = d.span.expect("span");
+    assert_eq!(r.at(span), line_of("spec/vim.wsdl", &bad, r#"<operation name="Logout""#));
+    assert_eq!(&bad[span.start as usize..span.end as usize], r#"<operation name="Logout""#);
+    // The included schema is still read.
+    assert!(r.schema.complex_type("UserSession").is_some());
+}
+
+#[test]
+fn soap_action_span() {
+    let r = run_default();
+    let login = r.schema.operation("Login").expect("Login");
+    let span = login.soap_action_span.expect("span");
+    assert_eq!(&WSDL[span.start as usize..span.end as usize], "urn:vim25/5.5");
+    let at = WSDL.find(r#"<soap:operation soapAction="urn:vim25/5.5""#).expect("fixture");
+    assert_eq!(r.at(span), format!("spec/vim.wsdl:{}", WSDL[..at].matches('\n').count() + 1));
+}
+
+/// `KINDS` lists exactly the kinds the code emits.
+#[test]
+fn kinds_table_is_complete() {
+    let code = [include_str!("../scan.rs"), include_str!("../join.rs"), include_str!("../parse.rs")].concat();
+    let mut emitted: Vec<&str> = code
+        .match_indices("\"wsdl-")
+        .filter_map(|(i, _)| code[i + 1..].split('"').next())
+        .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .collect();
+    emitted.sort();
+    emitted.dedup();
+    let mut listed: Vec<&str> = crate::wsdl::KINDS.iter().map(|k| k.0).collect();
+    listed.sort();
+    assert_eq!(emitted, listed);
+}
