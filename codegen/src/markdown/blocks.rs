@@ -2,18 +2,18 @@
 //! (headings, paragraphs, tables, rules) whose inline content keeps its source spans.
 //! The page interpreters (`page.rs`, `enums.rs`, `versions.rs`) work on these blocks.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diag::{FileId, Span};
 
 /// Inline content, flattened: links are bracketed by `LinkStart`/`LinkEnd`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Inline {
-    Text(String),
-    Code(String),
+pub enum Inline<'a> {
+    Text(CowStr<'a>),
+    Code(CowStr<'a>),
     /// Raw inline HTML (`<a href='x'>`, `<br>`): turned into doc text later.
-    Html(String),
-    LinkStart { dest: String, title: String },
+    Html(CowStr<'a>),
+    LinkStart { dest: CowStr<'a>, title: CowStr<'a> },
     LinkEnd,
     /// A line break inside a paragraph.
     Break,
@@ -21,11 +21,11 @@ pub enum Inline {
 
 /// Inline content with the byte range of each piece.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Inlines {
-    pub items: Vec<(Inline, std::ops::Range<usize>)>,
+pub struct Inlines<'a> {
+    pub items: Vec<(Inline<'a>, std::ops::Range<usize>)>,
 }
 
-impl Inlines {
+impl<'a> Inlines<'a> {
     /// The visible text, links included, HTML dropped, breaks as `\n`.
     pub fn plain(&self) -> String {
         let mut s = String::new();
@@ -45,7 +45,7 @@ impl Inlines {
         let mut open: Option<(String, String, String, usize)> = None;
         for (i, r) in &self.items {
             match i {
-                Inline::LinkStart { dest, title } => open = Some((dest.clone(), title.clone(), String::new(), r.start)),
+                Inline::LinkStart { dest, title } => open = Some((dest.to_string(), title.to_string(), String::new(), r.start)),
                 Inline::Text(t) | Inline::Code(t) => {
                     if let Some(o) = open.as_mut() {
                         o.2.push_str(t);
@@ -63,7 +63,7 @@ impl Inlines {
     }
 
     /// Splits at line breaks (a paragraph like `inherits from ...` / `as of ...`).
-    pub fn lines(&self) -> Vec<Inlines> {
+    pub fn lines(&self) -> Vec<Inlines<'a>> {
         let mut out = vec![Inlines::default()];
         for (i, r) in &self.items {
             if *i == Inline::Break {
@@ -92,14 +92,14 @@ pub struct Link {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cell {
-    pub inl: Inlines,
+pub struct Cell<'a> {
+    pub inl: Inlines<'a>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
-    pub cells: Vec<Cell>,
+pub struct Row<'a> {
+    pub cells: Vec<Cell<'a>>,
     pub span: Span,
     /// Cells in the source line, counted by its unescaped pipes. pulldown-cmark pads short
     /// rows and drops the cells of long ones; this lets the interpreter notice.
@@ -107,14 +107,14 @@ pub struct Row {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Block {
-    Heading { level: u8, inl: Inlines, span: Span },
-    Para { inl: Inlines, span: Span },
-    Table { header: Row, rows: Vec<Row>, span: Span },
+pub enum Block<'a> {
+    Heading { level: u8, inl: Inlines<'a>, span: Span },
+    Para { inl: Inlines<'a>, span: Span },
+    Table { header: Row<'a>, rows: Vec<Row<'a>>, span: Span },
     Rule { span: Span },
 }
 
-impl Block {
+impl Block<'_> {
     pub fn span(&self) -> Span {
         match self {
             Block::Heading { span, .. } | Block::Para { span, .. } | Block::Table { span, .. } | Block::Rule { span } => {
@@ -133,24 +133,24 @@ enum Sink {
 }
 
 /// Parses `text` (the contents of `file`) into blocks.
-pub fn parse_blocks(file: FileId, text: &str) -> Vec<Block> {
+pub fn parse_blocks(file: FileId, text: &str) -> Vec<Block<'_>> {
     parse_blocks_at(file, text, 0)
 }
 
 /// As [`parse_blocks`], for a piece of a file starting at byte `base`.
-pub fn parse_blocks_at(file: FileId, text: &str, base: usize) -> Vec<Block> {
+pub fn parse_blocks_at<'t>(file: FileId, text: &'t str, base: usize) -> Vec<Block<'t>> {
     let span = |r: &std::ops::Range<usize>| Span::new(file, base + r.start, base + r.end);
     let mut blocks = Vec::new();
     let mut sink = Sink::None;
     let mut inl = Inlines::default();
     let mut table: Option<(Option<Row>, Vec<Row>, usize)> = None;
-    let mut row_cells: Vec<Cell> = Vec::new();
+    let mut row_cells: Vec<Cell<'t>> = Vec::new();
     let mut row_start = 0usize;
     // An implicit paragraph for inline content outside any paragraph (HTML blocks, list
     // items written without blank lines).
     let mut implicit: Option<usize> = None;
 
-    let flush_implicit = |implicit: &mut Option<usize>, inl: &mut Inlines, blocks: &mut Vec<Block>, end: usize| {
+    let flush_implicit = |implicit: &mut Option<usize>, inl: &mut Inlines<'t>, blocks: &mut Vec<Block<'t>>, end: usize| {
         if let Some(start) = implicit.take() {
             let items = std::mem::take(inl);
             if !items.items.is_empty() {
@@ -160,7 +160,7 @@ pub fn parse_blocks_at(file: FileId, text: &str, base: usize) -> Vec<Block> {
     };
 
     for (ev, r) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
-        let push_inline = |inl: &mut Inlines, implicit: &mut Option<usize>, sink: &Sink, i: Inline| {
+        let push_inline = |inl: &mut Inlines<'t>, implicit: &mut Option<usize>, sink: &Sink, i: Inline<'t>| {
             if matches!(sink, Sink::None) && implicit.is_none() {
                 *implicit = Some(r.start);
             }
@@ -202,9 +202,9 @@ pub fn parse_blocks_at(file: FileId, text: &str, base: usize) -> Vec<Block> {
                     &mut inl,
                     &mut implicit,
                     &sink,
-                    Inline::LinkStart { dest: dest_url.into_string(), title: title.into_string() },
+                    Inline::LinkStart { dest: dest_url, title },
                 ),
-                Tag::Item => push_inline(&mut inl, &mut implicit, &sink, Inline::Html("<li>".into())),
+                Tag::Item => push_inline(&mut inl, &mut implicit, &sink, Inline::Html(CowStr::Borrowed("<li>"))),
                 _ => {}
             },
             Event::End(tag) => match tag {
@@ -252,12 +252,12 @@ pub fn parse_blocks_at(file: FileId, text: &str, base: usize) -> Vec<Block> {
                     }
                 }
                 TagEnd::Link => push_inline(&mut inl, &mut implicit, &sink, Inline::LinkEnd),
-                TagEnd::Item => push_inline(&mut inl, &mut implicit, &sink, Inline::Html("</li>".into())),
+                TagEnd::Item => push_inline(&mut inl, &mut implicit, &sink, Inline::Html(CowStr::Borrowed("</li>"))),
                 _ => {}
             },
-            Event::Text(t) => push_inline(&mut inl, &mut implicit, &sink, Inline::Text(t.into_string())),
-            Event::Code(t) => push_inline(&mut inl, &mut implicit, &sink, Inline::Code(t.into_string())),
-            Event::Html(t) | Event::InlineHtml(t) => push_inline(&mut inl, &mut implicit, &sink, Inline::Html(t.into_string())),
+            Event::Text(t) => push_inline(&mut inl, &mut implicit, &sink, Inline::Text(t)),
+            Event::Code(t) => push_inline(&mut inl, &mut implicit, &sink, Inline::Code(t)),
+            Event::Html(t) | Event::InlineHtml(t) => push_inline(&mut inl, &mut implicit, &sink, Inline::Html(t)),
             Event::SoftBreak | Event::HardBreak => push_inline(&mut inl, &mut implicit, &sink, Inline::Break),
             Event::Rule => {
                 flush_implicit(&mut implicit, &mut inl, &mut blocks, r.start);

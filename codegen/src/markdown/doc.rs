@@ -170,12 +170,18 @@ impl DocWriter {
             self.links.push(l);
             self.link_end();
         }
-        let lines: Vec<&str> = self.out.lines().map(str::trim_end).collect();
-        let mut s = lines.join("\n");
-        while s.contains("\n\n\n") {
-            s = s.replace("\n\n\n", "\n\n");
+        // `newline` and `paragraph` already trim and never leave three newlines; only
+        // preformatted text can leave trailing spaces.
+        if self.out.contains(" \n") {
+            let lines: Vec<&str> = self.out.lines().map(str::trim_end).collect();
+            self.out = lines.join("\n");
         }
-        s.trim().to_string()
+        let trimmed = self.out.trim();
+        if trimmed.len() == self.out.len() {
+            self.out
+        } else {
+            trimmed.to_string()
+        }
     }
 }
 
@@ -192,7 +198,7 @@ pub fn to_doc(inl: &Inlines) -> String {
             }
             Inline::Html(h) => {
                 // An HTML block may hold several tags and text: split into tags and text.
-                let mut rest = h.as_str();
+                let mut rest: &str = h;
                 while let Some(lt) = rest.find('<') {
                     w.text(&rest[..lt]);
                     match rest[lt..].find('>') {

@@ -130,7 +130,7 @@ impl<'a> Merger<'a> {
             return;
         };
         if wire != newest.version {
-            let span = self.schema.operations.first().map(|o| o.span);
+            let span = self.schema.operations.iter().find_map(|o| o.soap_action_span).or(self.schema.operations.first().map(|o| o.span));
             self.diags.push(
                 Diagnostic::error(
                     "wsdl-version-mismatch",
