@@ -47,6 +47,8 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("wsdl-type-unused", "warning", "a WSDL data type no page describes"),
     ("enum-values-mismatch", "warning", "enums.md and the WSDL list different values (wire kept)"),
     ("unknown-version", "warning", "a version reference that resolves to no id"),
+    ("property-shadows-base", "warning", "a managed object's page repeats a property of its base (dropped)"),
+    ("doc-link-unresolved", "warning", "a description links to a type or member that does not exist"),
     ("task-suffix-mismatch", "warning", "a `_Task` operation whose page does not return vim.Task, or the reverse"),
 ];
 
@@ -114,6 +116,8 @@ pub fn merge(sources: &SourceMap, pages: &Pages, schema: &Schema, ov: &Overrides
     model.enums = m.enums();
     model.data_objects = m.data_objects();
     model.managed_objects = m.managed_objects();
+    m.drop_shadowed_properties(&mut model.managed_objects);
+    m.check_doc_links();
     m.check_overrides();
     m.unused_wire_types();
     MergeOutput { model, proposals: m.proposals }
@@ -669,6 +673,94 @@ impl<'a> Merger<'a> {
         out
     }
 
+    /// A managed object's page sometimes lists a property its base already has
+    /// (`vim.Network.name`, from `vim.ManagedEntity`): the inherited one is kept.
+    fn drop_shadowed_properties(&mut self, mos: &mut [ir::ManagedObject]) {
+        let own: BTreeMap<String, (Option<String>, Vec<String>)> = mos
+            .iter()
+            .map(|m| (m.name.clone(), (m.base.clone(), m.properties.iter().map(|p| p.name.clone()).collect())))
+            .collect();
+        for mo in mos.iter_mut() {
+            let mut inherited = BTreeMap::new();
+            let mut cur = own.get(&mo.name).and_then(|(b, _)| b.clone());
+            for _ in 0..64 {
+                let Some(base) = cur else { break };
+                let Some((next, props)) = own.get(&base) else { break };
+                for p in props {
+                    inherited.entry(p.clone()).or_insert_with(|| base.clone());
+                }
+                cur = next.clone();
+            }
+            let page = self.page[mo.name.as_str()];
+            mo.properties.retain(|p| match inherited.get(&p.name) {
+                None => true,
+                Some(base) => {
+                    let span = page.properties.iter().find(|x| x.name == p.name).map(|x| x.span);
+                    self.diags.push(
+                        Diagnostic::warning("property-shadows-base", format!("`{}.{}` is a property of its base `{base}`", mo.name, p.name))
+                            .at_opt(span)
+                            .label("listed again here; the inherited property is kept"),
+                    );
+                    false
+                }
+            });
+        }
+    }
+
+    /// Every `[text](vim.Type#member)` reference in the docs must name a page (or enum) and,
+    /// with a member, one of its properties or methods (anchors spell methods lowerCamel).
+    fn check_doc_links(&mut self) {
+        let pages = self.pages;
+        let mut bad: Vec<(String, Span)> = Vec::new();
+        for p in &pages.types {
+            let mut docs: Vec<(&str, Span)> = vec![(p.description.as_str(), p.name_span)];
+            docs.extend(p.properties.iter().map(|x| (x.description.as_str(), x.span)));
+            for m in &p.methods {
+                docs.push((m.description.as_str(), m.span));
+                docs.extend(m.deprecated.iter().map(|d| (d.as_str(), m.span)));
+                docs.extend(m.faults.iter().map(|f| (f.description.as_str(), f.span)));
+            }
+            for (doc, span) in docs {
+                for target in doc_references(doc) {
+                    if !self.reference_resolves(target) {
+                        bad.push((target.to_string(), span));
+                    }
+                }
+            }
+        }
+        for (target, span) in bad {
+            self.diags.push(Diagnostic::warning("doc-link-unresolved", format!("link to `{target}`, which does not exist")).at(span));
+        }
+    }
+
+    fn reference_resolves(&self, target: &str) -> bool {
+        let (ty, member) = match target.split_once('#') {
+            Some((t, m)) => (t, Some(m)),
+            None => (target, None),
+        };
+        if self.enum_names.contains(ty) {
+            return true;
+        }
+        let Some(page) = self.page.get(ty) else { return false };
+        let Some(member) = member else { return true };
+        let lower_first = |s: &str| {
+            let mut c = s.chars();
+            c.next().map(|f| f.to_lowercase().chain(c).collect::<String>()).unwrap_or_default()
+        };
+        // Members may be inherited: walk the base chain.
+        let mut cur = Some(*page);
+        for _ in 0..64 {
+            let Some(p) = cur else { break };
+            if p.properties.iter().any(|x| x.name == member)
+                || p.methods.iter().any(|m| m.name == member || lower_first(&m.name) == member)
+            {
+                return true;
+            }
+            cur = p.base.as_ref().and_then(|b| self.page.get(b.name.as_str()).copied());
+        }
+        false
+    }
+
     fn return_type(&mut self, el: &Element, page: Option<&TypeCell>, ov: Option<&str>, what: &str) -> (String, bool) {
         let is_ref = matches!(&el.ty, TypeRef::Named(n) if n == "ManagedObjectReference" || n == "ArrayOfManagedObjectReference");
         let (ty, array) = self.wire_type(&el.ty, page.filter(|_| is_ref), ov, el.span, &format!("{what} result"), false);
@@ -738,4 +830,14 @@ impl<'a> Merger<'a> {
             self.diags.push(Diagnostic::warning("wsdl-type-unused", format!("WSDL type `{n}` is described by no page")).at(c.span));
         }
     }
+}
+
+/// The targets of `[text](target)` references in doc text.
+fn doc_references(doc: &str) -> impl Iterator<Item = &str> {
+    doc.match_indices("](").filter_map(move |(i, _)| {
+        let rest = &doc[i + 2..];
+        let end = rest.find(')')?;
+        let t = &rest[..end];
+        (t.starts_with("vim.") || t.starts_with("vmodl.")).then_some(t)
+    })
 }
