@@ -153,8 +153,16 @@ impl Diagnostic {
             let line_start = f.line_starts[line - 1] as usize;
             let line_end = f.line_starts.get(line).map_or(f.text.len(), |&e| e as usize);
             let src = f.text[line_start..line_end].trim_end_matches(['\n', '\r']);
-            let start = (span.start as usize - line_start).min(src.len());
+            let mut start = (span.start as usize - line_start).min(src.len());
+            // A span may start or end inside a multi-byte character (a frontend that
+            // marks "one byte" at an error position): widen it to whole characters.
+            while !src.is_char_boundary(start) {
+                start -= 1;
+            }
             let mut end = (span.end as usize).saturating_sub(line_start).clamp(start, src.len());
+            while !src.is_char_boundary(end) {
+                end += 1;
+            }
             if end == start {
                 // Point at one character at least.
                 end = src[start..].chars().next().map_or(start, |c| start + c.len_utf8());
