@@ -49,6 +49,7 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("unknown-version", "warning", "a version reference that resolves to no id"),
     ("property-shadows-base", "warning", "a managed object's page repeats a property of its base (dropped)"),
     ("doc-link-unresolved", "warning", "a description links to a type or member that does not exist"),
+    ("since-disagrees", "warning", "a version link's text is newer than its anchor (the text is kept)"),
     ("task-suffix-mismatch", "warning", "a `_Task` operation whose page does not return vim.Task, or the reverse"),
 ];
 
@@ -314,16 +315,30 @@ impl<'a> Merger<'a> {
 
     fn since_of(&mut self, r: Option<&VersionRef>, default: &str) -> String {
         let Some(r) = r else { return default.to_string() };
-        match resolve_version(r, &self.pages.versions) {
+        let id = match resolve_version(r, &self.pages.versions) {
             VersionResolution::Id(id) => id,
-            VersionResolution::Default => default.to_string(),
+            VersionResolution::Default => return default.to_string(),
             VersionResolution::Unknown => {
                 self.diags.push(
                     Diagnostic::warning("unknown-version", format!("version `{}` matches no row of vim.version.md", r.text)).at(r.span),
                 );
-                default.to_string()
+                return default.to_string();
+            }
+        };
+        // Some rows link a newer name to an older anchor (`[vSphere API 5.1](#...version5)`):
+        // the anchor is then the owning type's version, and the member came later.
+        let by_text = VersionRef { anchor: None, ..r.clone() };
+        if let VersionResolution::Id(text_id) = resolve_version(&by_text, &self.pages.versions) {
+            let same_package = text_id.rsplit_once('.').map(|x| x.0) == id.rsplit_once('.').map(|x| x.0);
+            if same_package && version_number(&text_id) > version_number(&id) {
+                self.diags.push(
+                    Diagnostic::warning("since-disagrees", format!("version text `{}` is newer than its anchor `{id}`; `{text_id}` kept", r.text))
+                        .at(r.span),
+                );
+                return text_id;
             }
         }
+        id
     }
 
     fn is_fault(&self, name: &str) -> bool {
@@ -360,10 +375,17 @@ impl<'a> Merger<'a> {
                     Some(pb.name.clone())
                 }
                 (Some(pb), None) => Some(pb.name.clone()),
-                (None, wb) => wb.map(str::to_string),
+                (None, Some(wb)) => Some(wb.to_string()),
+                (None, None) => None,
+            };
+            // A root of the wire (MethodFault) that repeats DynamicData's elements is a
+            // DynamicData: same bytes on the wire, and the fields are not listed twice.
+            let (base, skip) = match base {
+                Some(b) => (Some(b), 0),
+                None => self.dynamic_data_prefix(ct).map_or((Some("vmodl.DataObject".to_string()), 0), |(dd, n)| (Some(dd), n)),
             };
             let mut props = Vec::new();
-            for el in &ct.elements {
+            for el in &ct.elements[skip..] {
                 let page_prop = p.properties.iter().find(|x| x.name == el.name);
                 if page_prop.is_none() {
                     self.diags.push(
@@ -417,6 +439,19 @@ impl<'a> Merger<'a> {
         out
     }
 
+    /// For a type without a base: DynamicData's VMODL name and its element count, when the
+    /// type starts with exactly DynamicData's elements (and is not DynamicData itself).
+    fn dynamic_data_prefix(&self, ct: &ComplexType) -> Option<(String, usize)> {
+        let dd = self.schema.complex_type("DynamicData")?;
+        let dd_name = self.from_wire.get("DynamicData")?;
+        let n = dd.elements.len();
+        let same = ct.name != dd.name
+            && n > 0
+            && ct.elements.len() >= n
+            && ct.elements[..n].iter().zip(&dd.elements).all(|(a, b)| a.name == b.name && a.ty == b.ty);
+        same.then(|| (dd_name.to_string(), n))
+    }
+
     /// Whether an ancestor of a WSDL type has element `name` (pages sometimes repeat
     /// inherited properties, as `vmodl.MethodFault` does).
     fn inherited_on_wire(&self, ct: &ComplexType, name: &str) -> bool {
@@ -449,6 +484,19 @@ impl<'a> Merger<'a> {
                     self.diags.push(Diagnostic::error("unknown-type", format!("`{what}` has XML Schema type `xsd:{local}`")).at(span));
                     return ("anyType".into(), false);
                 };
+                // Neither input says where a string is a type, property path or method name:
+                // the overrides do.
+                if let Some(o) = ov {
+                    if prim == "string" && matches!(o, "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName") {
+                        return (o.to_string(), false);
+                    }
+                    if o != prim {
+                        self.diags.push(
+                            Diagnostic::error("override-unknown", format!("`{what}` is `{prim}` on the wire; the override `{o}` cannot apply"))
+                                .at(span),
+                        );
+                    }
+                }
                 if let Some(h) = hint_name {
                     if prim == "string" && matches!(h, "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName") {
                         return (h.to_string(), false);
