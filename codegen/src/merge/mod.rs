@@ -327,6 +327,11 @@ impl<'a> Merger<'a> {
         };
         // Some rows link a newer name to an older anchor (`[vSphere API 5.1](#...version5)`):
         // the anchor is then the owning type's version, and the member came later.
+        // An anchor whose row has the text's name agrees with it ("vSphere API 4.0" is both
+        // version4 and version5).
+        if self.pages.versions.iter().any(|v| v.id == id && v.official_name == r.text.trim()) {
+            return id;
+        }
         let by_text = VersionRef { anchor: None, ..r.clone() };
         if let VersionResolution::Id(text_id) = resolve_version(&by_text, &self.pages.versions) {
             let same_package = text_id.rsplit_once('.').map(|x| x.0) == id.rsplit_once('.').map(|x| x.0);
