@@ -21,6 +21,12 @@ Where the facts come from:
     and property names of a joined type must agree.
   * The 5.5 markdown decides which entries are needed: an entry is only emitted where the page
     does not already state the fact (e.g. a return-type row that already names the managed object).
+  * Named strings: both inputs write `string` where pyVmomi says `vmodl.TypeName`,
+    `vmodl.PropertyPath` or `vmodl.MethodName`. Data-object/fault fields and method parameters with
+    those types get entries only where the 5.5 XSD element is `xsd:string`; managed-object
+    properties (which the XSD does not describe) where the page cell says `string`. A managed-object
+    property whose pyVmomi element type is `byte` and whose page cell says `int`
+    (`vim.CustomizationSpecManager.encryptionKey`, `byte[]`) gets `byte`.
 
 Every disagreement found between the three sources is printed to stderr (and summarised in the
 TOML header); the TOML itself goes to stdout. Output is deterministic (sorted keys).
@@ -44,6 +50,8 @@ PRIMITIVES = {
 }
 
 # Spellings the corpus README documents (page spelling, pyVmomi name): not disagreements.
+NAMED_STRINGS = {"vmodl.TypeName", "vmodl.PropertyPath", "vmodl.MethodName"}
+
 KNOWN_SPELLINGS = {
     ("datetime", "vmodl.DateTime"),
     ("vmodl.LocalizedMethodFault", "vmodl.MethodFault"),
@@ -316,6 +324,7 @@ def main():
     aliases = {}
     managed = {}
     data_props = defaultdict(dict)
+    data_named = defaultdict(dict)  # named-string fields (subset of the output's data_props)
     stats = defaultdict(int)
 
     mo_pages = sorted(n for n in pages if page_kind(pages, n) == "managed")
@@ -341,6 +350,7 @@ def main():
         own_wire = {e[0]: e for e in ctypes[wire]["elements"]}
         all_wire = {e[0]: e for e in wsdl_fields(ctypes, wire)}
         py_own = {}
+        page_cells = {p[0]: p[1] for p in page.props}
         xsd_base = ctypes[wire]["base"]
         for t in py_chain(types, name):
             if t.wsdl == xsd_base:
@@ -374,6 +384,21 @@ def main():
                 disagree("array", "%s.%s: pyVmomi %s, XSD maxOccurs=%s" % (name, fname_, m[1], maxo))
             if is_mo_type(types, m[1]) != (etype == "ManagedObjectReference"):
                 disagree("reference", "%s.%s: pyVmomi %s, XSD %s" % (name, fname_, m[1], etype))
+            target = strip_arr(m[1])
+            if target in NAMED_STRINGS:
+                if etype != "string":
+                    disagree("named-string", "%s.%s: pyVmomi %s, XSD %s (no entry)"
+                             % (name, fname_, m[1], etype))
+                    continue
+                cell = page_cells.get(fname_)
+                if cell == target and not page.fault_table:
+                    stats["named-string-fields-stated-by-page"] += 1
+                    continue
+                if cell not in (None, "string"):
+                    disagree("named-string", "%s.%s: page says %s, pyVmomi %s"
+                             % (name, fname_, cell, m[1]))
+                data_named[name][fname_] = target
+                stats["data-object-named-string-fields (%s)" % target] += 1
         # Reference-typed fields whose page cell does not name the managed object.
         for pname, ptype, line in page.props:
             owner, m = py_member(types, name, pname)
@@ -408,7 +433,7 @@ def main():
         if (page.base or "vmodl.ManagedObject") != (py.base or "vmodl.ManagedObject"):
             disagree("base", "%s: page base %s, pyVmomi base %s" % (name, page.base, py.base))
         facts = {"wsdl_name": py.wsdl, "array_properties": [], "property_types": {},
-                 "method_returns": {}, "param_types": {}}
+                 "method_returns": {}, "param_types": {}, "named": set()}
         page_prop_names = set()
         for pname, ptype, line in page.props:
             page_prop_names.add(pname)
@@ -430,6 +455,18 @@ def main():
                     facts["property_types"][pname] = target
                     disagree("mo-ref-cell", "%s.%s: page says %s, pyVmomi %s"
                              % (name, pname, ptype, m[1]))
+            elif target in NAMED_STRINGS:
+                if ptype == target:
+                    stats["mo-named-string-stated-by-page"] += 1
+                else:
+                    if ptype != "string":
+                        disagree("named-string", "%s.%s: page says %s, pyVmomi %s"
+                                 % (name, pname, ptype, m[1]))
+                    facts["property_types"][pname] = target
+                    facts["named"].add(("property", pname))
+            elif target == "byte" and ptype == "int":
+                facts["property_types"][pname] = target
+                facts["named"].add(("byte", pname))
             elif ptype != target and (ptype, target) in KNOWN_SPELLINGS:
                 stats["mo-property-known-spelling (%s for %s)" % (ptype, target)] += 1
             elif ptype != target and not (ptype in PRIMITIVES and target in PRIMITIVES):
@@ -501,6 +538,19 @@ def main():
                     if is_mo_type(types, p[1]):
                         disagree("param", "%s.%s(%s): pyVmomi %s, WSDL %s"
                                  % (name, mname, ename, p[1], etype))
+                    target = strip_arr(p[1])
+                    if target in NAMED_STRINGS and ok55(p[2]):
+                        if etype != "string":
+                            disagree("named-string", "%s.%s(%s): pyVmomi %s, WSDL %s (no entry)"
+                                     % (name, mname, ename, p[1], etype))
+                        elif head.get(ename) == target:
+                            stats["named-string-params-stated-by-heading"] += 1
+                        else:
+                            if head.get(ename) not in (None, "string"):
+                                disagree("named-string", "%s.%s(%s): heading says %s, pyVmomi %s"
+                                         % (name, mname, ename, head[ename], p[1]))
+                            facts["param_types"]["%s.%s" % (mname, ename)] = target
+                            facts["named"].add(("param", "%s.%s" % (mname, ename)))
                     continue
                 if not is_mo_type(types, p[1]):
                     disagree("param", "%s.%s(%s): WSDL reference, pyVmomi %s"
@@ -526,6 +576,11 @@ def main():
                          % (name, op, pm["version"], where))
         managed[name] = facts
 
+    for name, fields in data_named.items():
+        for k, v in fields.items():
+            assert k not in data_props[name]
+            data_props[name][k] = v
+
     # ---- output
     w = sys.stdout.write
     n_arr = sum(len(f["array_properties"]) for f in managed.values())
@@ -533,6 +588,12 @@ def main():
     n_ret = sum(len(f["method_returns"]) for f in managed.values())
     n_par = sum(len(f["param_types"]) for f in managed.values())
     n_dop = sum(len(v) for v in data_props.values())
+    n_ptypes_named = sum(1 for f in managed.values() for k in f["named"] if k[0] == "property")
+    n_ptypes_byte = sum(1 for f in managed.values() for k in f["named"] if k[0] == "byte")
+    n_par_named = sum(1 for f in managed.values() for k in f["named"] if k[0] == "param")
+    n_dop_named = sum(len(v) for v in data_named.values())
+    n_arr_named = sum(1 for f in managed.values() for k in f["named"]
+                      if k[0] != "param" and k[1] in f["array_properties"])
     w("# vSphere API 5.5 (urn:vim25/5.5) overrides: facts that neither the pyVmomi markdown pages nor\n")
     w("# the vim25 WSDL/XSD state. Shape: codegen/src/overrides.rs.\n#\n")
     w("# GENERATED by corpus/propose_overrides.py; do not edit by hand. Regenerate with\n")
@@ -542,14 +603,22 @@ def main():
     w("# members that vim.version.version9 (5.5) includes and to what the 5.5 pages and WSDL contain.\n")
     w("# Checked against the 5.5 XSD/WSDL: every alias target is a complexType whose elements match the\n")
     w("# pyVmomi fields; data-object arrays agree with maxOccurs; every reference fact below sits on a\n")
-    w("# ManagedObjectReference field, parameter or returnval. Entries are only emitted where the page\n")
-    w("# does not already state the fact. Disagreements found between the sources: %d, listed at the\n"
-      "# end of this header (where they touch an entry, pyVmomi's fact was taken).\n#\n"
+    w("# ManagedObjectReference field, parameter or returnval. Named strings (vmodl.TypeName,\n")
+    w("# vmodl.PropertyPath, vmodl.MethodName; both inputs write `string`): every data-object field or\n")
+    w("# parameter entry sits on an xsd:string element, every managed-object property entry (no XSD\n")
+    w("# describes those) on a page cell `string`; the value is the element type, since arrays are\n")
+    w("# arrays on the wire (or in array_properties) already. A managed-object property whose page cell\n")
+    w("# says `int` where pyVmomi's element type is byte gets `byte`. Entries are only emitted where\n")
+    w("# the page does not already state the fact. Disagreements found between the sources: %d, listed\n"
+      "# at the end of this header (where they touch an entry, pyVmomi's fact was taken).\n#\n"
       % len(disagreements))
-    w("# Counts: %d type aliases, %d managed objects, %d array properties, %d managed-object property\n"
-      % (len(aliases), len(managed), n_arr, n_ptypes))
-    w("# types, %d method returns, %d param types, %d data-object property types.\n"
-      % (n_ret, n_par, n_dop))
+    w("# Counts: %d type aliases, %d managed objects, %d array properties (%d of them on named-string or\n"
+      "# byte properties), %d managed-object property types (%d reference, %d named-string, %d byte),\n"
+      % (len(aliases), len(managed), n_arr, n_arr_named, n_ptypes, n_ptypes - n_ptypes_named - n_ptypes_byte,
+         n_ptypes_named, n_ptypes_byte))
+    w("# %d method returns, %d param types (%d reference, %d named-string), %d data-object property\n"
+      "# types (%d reference, %d named-string).\n"
+      % (n_ret, n_par, n_par - n_par_named, n_par_named, n_dop, n_dop - n_dop_named, n_dop_named))
     w("#\n# Disagreements:\n")
     for kind, msg in sorted(disagreements):
         w("#   [%s] %s\n" % (kind, msg))
@@ -579,6 +648,8 @@ def main():
       % (len(mo_pages), len(do_pages), sum(pages[n].fault_table for n in do_pages)))
     e("aliases=%d managed=%d arrays=%d mo_property_types=%d method_returns=%d param_types=%d "
       "data_property_types=%d\n" % (len(aliases), len(managed), n_arr, n_ptypes, n_ret, n_par, n_dop))
+    e("named strings: mo_property_types=%d param_types=%d data_property_types=%d; byte mo_property_types=%d\n"
+      % (n_ptypes_named, n_par_named, n_dop_named, n_ptypes_byte))
     for k, v in sorted(stats.items()):
         e("%s=%d\n" % (k, v))
     # Sanity check of well-known facts, as the merged model will see them (override or page).
@@ -593,6 +664,16 @@ def main():
     e("sanity: vim.VirtualMachine.PowerOnVM returns %s\n" % mo_return("vim.VirtualMachine", "PowerOnVM"))
     e("sanity: vim.Folder.CreateFolder returns %s\n" % mo_return("vim.Folder", "CreateFolder"))
     e("sanity: vim.Folder arrays = %s\n" % managed["vim.Folder"]["array_properties"])
+    e("sanity: vim.Folder.childType -> %s\n" % managed["vim.Folder"]["property_types"].get("childType"))
+    e("sanity: vim.ManagedEntity.disabledMethod -> %s\n"
+      % managed["vim.ManagedEntity"]["property_types"].get("disabledMethod"))
+    e("sanity: vim.CustomizationSpecManager.encryptionKey -> %s, array %s\n"
+      % (managed["vim.CustomizationSpecManager"]["property_types"].get("encryptionKey"),
+         "encryptionKey" in managed["vim.CustomizationSpecManager"]["array_properties"]))
+    e("sanity: vim.view.ViewManager.CreateContainerView.type -> %s\n"
+      % managed["vim.view.ViewManager"]["param_types"].get("CreateContainerView.type"))
+    e("sanity: vmodl.query.PropertyCollector.PropertySpec.pathSet -> %s\n"
+      % data_props["vmodl.query.PropertyCollector.PropertySpec"].get("pathSet"))
     for kind, msg in sorted(disagreements):
         e("DISAGREE [%s] %s\n" % (kind, msg))
 
