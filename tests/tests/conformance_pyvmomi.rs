@@ -21,8 +21,6 @@ const EXPECTED: &[(&str, usize)] = &[
     ("do-base", 1),
     // All required in the 5.5 XSD (e.g. NoPermission.object); pyVmomi 9.1 loosened them later.
     ("do-field-optional", 10),
-    // `string` where the API means vmodl.TypeName/PropertyPath/MethodName: model bug (IR-JSON).
-    ("do-field-type-named-string", 62),
     // Not in the 5.5 WSDL at all: pyVmomi 9.1 back-dates them (TransitGateway, EVC faults, ...).
     ("do-missing", 24),
     ("enum-missing", 14),
@@ -43,10 +41,6 @@ const EXPECTED: &[(&str, usize)] = &[
     // (mo-property-names: vim.Network's page lists the inherited `name`; fixed in the merge.)
     // host.PowerSystem.capability/info: IR Host.Config.Power, pyVmomi System.Read; to review.
     ("mo-property-privilege", 2),
-    // CustomizationSpecManager.encryptionKey: IR int, really byte[] (markdown writes byte as int).
-    ("mo-property-type", 1),
-    ("mo-property-type-named-string", 3),
-    ("param-type-named-string", 4),
     // QueryAssignedLicenses: the WSDL's returnval has no minOccurs="0"; pyVmomi says optional.
     ("return-optional", 1),
 ];

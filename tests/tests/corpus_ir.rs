@@ -255,7 +255,6 @@ fn data_object_wire_names_and_fields() {
 }
 
 #[test]
-#[ignore = "model bug: string-typed names the API gives a meaning (vmodl.PropertyPath/TypeName/MethodName) come out as `string`"]
 fn property_path_and_type_name_fields() {
     let ps = dobj("vmodl.query.PropertyCollector.PropertySpec");
     assert_eq!(ps.property("type").map(|p| p.ty.as_str()), Some("vmodl.TypeName"));
