@@ -10,6 +10,7 @@
 //! No stage prints or exits: the CLI (`xtask`) decides what to do with diagnostics.
 
 pub mod diag;
+pub mod emit;
 pub mod ir;
 pub mod markdown;
 pub mod merge;
