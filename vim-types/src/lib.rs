@@ -8,9 +8,11 @@
 //! `src/generated/` is written by `cargo xtask gen`; do not edit it by hand.
 
 pub mod runtime;
-#[allow(clippy::all, missing_docs)]
 #[rustfmt::skip]
 mod generated;
 
 pub use generated::*;
-pub use runtime::{DateTime, IsA, ManagedObject, ManagedObjectReference, MethodInfo, MoRef, PropertyInfo, UnknownSubtype};
+pub use runtime::{
+    CallContext, DateTime, Error, Invoke, IsA, ManagedObject, ManagedObjectReference, Method, MethodInfo, MoRef, PropertyInfo,
+    UnknownSubtype,
+};

@@ -147,3 +147,63 @@ pub struct PropertyInfo {
     /// The privilege needed to read it; `None` where none is fixed.
     pub privilege: Option<Privilege>,
 }
+
+/// One API method as a type: what it takes, returns and may raise. Generated for every
+/// method (`methods::Login`); the SOAP runtime encodes `Request` and decodes the rest.
+pub trait Method: 'static {
+    /// The parameters, borrowed from the caller.
+    type Request<'a>: Send + Sync;
+    /// The result (`()` for void methods).
+    type Response: Send + 'static;
+    /// The method's declared faults plus the runtime faults any method may raise.
+    type Fault: From<crate::AnyMethodFault> + Send + 'static;
+    const INFO: MethodInfo;
+}
+
+/// Why a call failed: the server answered with a fault, or the call never completed.
+#[derive(Debug)]
+pub enum Error<F> {
+    /// A SOAP fault from the server, typed by the method's faults.
+    Fault(F),
+    /// The method is newer than the API version negotiated with the server.
+    VersionTooOld { method: &'static str, since: ApiVersion, negotiated: ApiVersion },
+    /// Transport, TLS, HTTP or decoding trouble: not an API fault.
+    Transport(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl<F: fmt::Debug> fmt::Display for Error<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Fault(x) => write!(f, "server fault: {x:?}"),
+            Error::VersionTooOld { method, since, negotiated } => {
+                write!(f, "{method} needs API {} but the server speaks {}", since.version(), negotiated.version())
+            }
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+        }
+    }
+}
+
+impl<F: fmt::Debug> std::error::Error for Error<F> {}
+
+/// Sends a method call to a server. The SOAP client implements it; every generated client
+/// trait (`SessionManagerClient`, ...) is implemented for every `Invoke`.
+pub trait Invoke: Send + Sync {
+    fn invoke<M: Method>(
+        &self,
+        this: ManagedObjectReference,
+        request: M::Request<'_>,
+    ) -> impl std::future::Future<Output = Result<M::Response, Error<M::Fault>>> + Send;
+}
+
+/// What a server implementation learns about a call besides its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallContext {
+    /// The session key from the `vmware_soap_session` cookie, if the caller has a session.
+    pub session_key: Option<String>,
+    /// The logged-in user, if any.
+    pub user_name: Option<String>,
+    /// The session's locale (`en`).
+    pub locale: String,
+    /// The API version the caller asked for (from `SOAPAction`).
+    pub version: ApiVersion,
+}

@@ -1,0 +1,242 @@
+//! What every emitter needs to know about the model: lookups, the class tree, which bases
+//! are polymorphic, which fields must be boxed, and how IR types become Rust types.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::LinkResolver;
+use super::names::*;
+use crate::ir::{DataObject, Enum, ManagedObject, Model};
+
+pub struct Ctx<'m> {
+    pub model: &'m Model,
+    pub dos: BTreeMap<&'m str, &'m DataObject>,
+    pub mos: BTreeMap<&'m str, &'m ManagedObject>,
+    pub enums: BTreeMap<&'m str, &'m Enum>,
+    /// Data object -> its direct subclasses, sorted.
+    pub children: BTreeMap<&'m str, Vec<&'m str>>,
+    /// Data objects that get an `Any*` enum: used as a type somewhere (or declared as a
+    /// fault) and subclassed.
+    pub poly: BTreeSet<&'m str>,
+    /// (data object, field) pairs that hold their type by value in a cycle: boxed.
+    pub boxed: BTreeSet<(&'m str, &'m str)>,
+}
+
+/// `vmodl.MethodFault` in the IR means a fault value, which the wire wraps in a
+/// `LocalizedMethodFault` (IR-JSON); only `LocalizedMethodFault.fault` itself is the bare fault.
+pub const METHOD_FAULT: &str = "vmodl.MethodFault";
+pub const LOCALIZED_FAULT: &str = "vmodl.LocalizedMethodFault";
+
+impl<'m> Ctx<'m> {
+    pub fn new(model: &'m Model) -> Ctx<'m> {
+        let dos: BTreeMap<_, _> = model.data_objects.iter().map(|d| (d.name.as_str(), d)).collect();
+        let mos = model.managed_objects.iter().map(|d| (d.name.as_str(), d)).collect();
+        let enums = model.enums.iter().map(|d| (d.name.as_str(), d)).collect();
+        let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for d in &model.data_objects {
+            if let Some(b) = d.base.as_deref() {
+                if dos.contains_key(b) {
+                    children.entry(b).or_default().push(d.name.as_str());
+                }
+            }
+        }
+        let mut used: BTreeSet<&str> = BTreeSet::new();
+        for d in &model.data_objects {
+            used.extend(d.properties.iter().map(|p| p.ty.as_str()));
+        }
+        for m in &model.managed_objects {
+            used.extend(m.properties.iter().map(|p| p.ty.as_str()));
+            for me in &m.methods {
+                used.extend(me.params.iter().map(|p| p.ty.as_str()));
+                used.extend(me.returns.iter().map(|r| r.ty.as_str()));
+                used.extend(me.faults.iter().map(String::as_str));
+            }
+        }
+        used.insert(METHOD_FAULT);
+        let poly = used.into_iter().filter(|t| children.contains_key(t)).collect();
+        let mut ctx = Ctx { model, dos, mos, enums, children, poly, boxed: BTreeSet::new() };
+        ctx.boxed = ctx.find_cycles();
+        ctx
+    }
+
+    /// Every descendant of a data object, in name order (not including itself).
+    pub fn descendants(&self, name: &str) -> Vec<&'m str> {
+        let mut out = Vec::new();
+        let mut stack = vec![name];
+        while let Some(n) = stack.pop() {
+            if let Some(c) = self.children.get(n) {
+                out.extend(c.iter().copied());
+                stack.extend(c.iter().copied());
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// A data object's fields with the inherited ones first, in wire order.
+    pub fn all_fields(&self, name: &str) -> Vec<(&'m str, &'m crate::ir::DoProperty)> {
+        let mut chain = Vec::new();
+        let mut cur = self.dos.get(name).copied();
+        while let Some(d) = cur {
+            chain.push(d);
+            cur = d.base.as_deref().and_then(|b| self.dos.get(b).copied());
+            if chain.len() > 64 {
+                break;
+            }
+        }
+        chain.iter().rev().flat_map(|d| d.properties.iter().map(move |p| (d.name.as_str(), p))).collect()
+    }
+
+    /// Managed-object ancestors, nearest first (not including itself).
+    pub fn mo_ancestors(&self, name: &str) -> Vec<&'m ManagedObject> {
+        let mut out = Vec::new();
+        let mut cur = self.mos.get(name).and_then(|m| m.base.as_deref()).and_then(|b| self.mos.get(b).copied());
+        while let Some(m) = cur {
+            out.push(m);
+            cur = m.base.as_deref().and_then(|b| self.mos.get(b).copied());
+            if out.len() > 64 {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Fields that hold a struct by value (not in a `Vec`, not through an `Any*` enum, which
+    /// boxes): a cycle of such fields would make a type of infinite size, so the field that
+    /// closes it is boxed.
+    fn find_cycles(&self) -> BTreeSet<(&'m str, &'m str)> {
+        let mut boxed = BTreeSet::new();
+        for &start in self.dos.keys() {
+            // Depth-first over by-value struct fields, looking for `start`.
+            let mut stack: Vec<(&str, &str, &str)> = Vec::new(); // (owner, field, target)
+            for (_, p) in self.all_fields(start) {
+                if let Some(t) = self.by_value_struct(&p.ty, p.array) {
+                    stack.push((start, p.name.as_str(), t));
+                }
+            }
+            let mut seen = BTreeSet::new();
+            while let Some((owner, field, target)) = stack.pop() {
+                if target == start {
+                    boxed.insert((owner, field));
+                    continue;
+                }
+                if !seen.insert(target) {
+                    continue;
+                }
+                for (_, p) in self.all_fields(target) {
+                    if boxed.contains(&(target, p.name.as_str())) {
+                        continue;
+                    }
+                    if let Some(t) = self.by_value_struct(&p.ty, p.array) {
+                        stack.push((target, p.name.as_str(), t));
+                    }
+                }
+            }
+        }
+        boxed
+    }
+
+    fn by_value_struct(&self, ty: &str, array: bool) -> Option<&'m str> {
+        if array {
+            return None;
+        }
+        let ty = if ty == METHOD_FAULT { LOCALIZED_FAULT } else { ty };
+        let (k, _) = self.dos.get_key_value(ty)?;
+        (!self.poly.contains(k)).then_some(*k)
+    }
+
+    pub fn wsdl_of(&self, vmodl: &str) -> Option<&'m str> {
+        if let Some(d) = self.dos.get(vmodl) {
+            return Some(&d.wsdl_name);
+        }
+        if let Some(m) = self.mos.get(vmodl) {
+            return Some(&m.wsdl_name);
+        }
+        self.enums.get(vmodl).map(|e| e.wsdl_name.as_str())
+    }
+
+    /// The Rust type of one value of IR type `ty` (no array/optional wrapping).
+    /// `bare_fault`: the field is `LocalizedMethodFault.fault`.
+    pub fn element_type(&self, ty: &str, bare_fault: bool) -> TokenStream {
+        match ty {
+            "string" | "anyURI" | "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName" => quote!(String),
+            "bool" => quote!(bool),
+            "byte" => quote!(i8),
+            "short" => quote!(i16),
+            "int" => quote!(i32),
+            "long" => quote!(i64),
+            "float" => quote!(f32),
+            "double" => quote!(f64),
+            "datetime" => quote!(crate::DateTime),
+            "binary" => quote!(Vec<u8>),
+            "anyType" => quote!(crate::AnyValue),
+            "vmodl.ManagedObject" => quote!(crate::ManagedObjectReference),
+            METHOD_FAULT if !bare_fault && self.dos.contains_key(LOCALIZED_FAULT) => quote!(crate::LocalizedMethodFault),
+            _ => {
+                if let Some(m) = self.mos.get(ty) {
+                    let i = type_ident(&m.wsdl_name);
+                    return quote!(crate::MoRef<crate::#i>);
+                }
+                if let Some(d) = self.dos.get(ty) {
+                    if self.poly.contains(ty) {
+                        let i = any_ident(&d.wsdl_name);
+                        return quote!(crate::#i);
+                    }
+                    let i = type_ident(&d.wsdl_name);
+                    return quote!(crate::#i);
+                }
+                if let Some(e) = self.enums.get(ty) {
+                    let i = type_ident(&e.wsdl_name);
+                    return quote!(crate::#i);
+                }
+                // The merge reports unknown types as errors; keep going with something inert.
+                quote!(crate::AnyValue)
+            }
+        }
+    }
+
+    /// The Rust type of a field: `Vec` for arrays, `Option` for optional values, `Box` to
+    /// break a by-value cycle.
+    pub fn field_type(&self, owner: &str, field: &str, ty: &str, array: bool, optional: bool) -> TokenStream {
+        let bare = owner == LOCALIZED_FAULT && field == "fault";
+        let t = self.element_type(ty, bare);
+        let t = if self.boxed.contains(&(owner, field)) { quote!(Box<#t>) } else { t };
+        if array {
+            quote!(Vec<#t>)
+        } else if optional {
+            quote!(Option<#t>)
+        } else {
+            t
+        }
+    }
+
+    /// "vSphere API 5.5" for a version id, when the table knows it.
+    pub fn version_name(&self, id: &str) -> String {
+        match self.model.versions.iter().find(|v| v.id == id) {
+            Some(v) => format!("{} (`{id}`)", v.name),
+            None => format!("`{id}`"),
+        }
+    }
+}
+
+impl LinkResolver for Ctx<'_> {
+    fn resolve(&self, target: &str) -> Option<String> {
+        let (ty, member) = match target.split_once('#') {
+            Some((t, m)) => (t, Some(m)),
+            None => (target, None),
+        };
+        let wsdl = self.wsdl_of(ty)?;
+        let ident = type_ident(wsdl).to_string();
+        if let (Some(m), Some(_)) = (member, self.dos.get(ty)) {
+            if self.all_fields(ty).iter().any(|(_, p)| p.name == m) {
+                let f = snake_ident(m).to_string();
+                if !f.starts_with("r#") {
+                    return Some(format!("crate::{ident}::{f}"));
+                }
+            }
+        }
+        Some(format!("crate::{ident}"))
+    }
+}

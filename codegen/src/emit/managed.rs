@@ -1,0 +1,497 @@
+//! Managed objects: the marker type, its metadata, one `Method` type per method with its
+//! request struct and fault enum, and the client and server traits.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::context::Ctx;
+use super::docs::{doc_attrs, doc_paragraphs};
+use super::meta::{privilege_variant, version_variant};
+use super::names::*;
+use crate::ir::{ManagedObject, Method, Param};
+
+/// What a managed object's module holds, and its method types (which go into the
+/// module's `methods` submodule, shared by the managed objects of one file).
+pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream) {
+    let name = type_ident(&m.wsdl_name);
+    let wsdl = &m.wsdl_name;
+    let base = m.base.as_deref().and_then(|b| ctx.mos.get(b));
+    let mut about = vec![m.description.clone()];
+    let mut facts = format!("Managed object type `{wsdl}` (VMODL `{}`), since {}.", m.name, ctx.version_name(&m.since));
+    if let Some(b) = base {
+        facts.push_str(&format!(" Extends [`{0}`](crate::{0}).", b.wsdl_name));
+    }
+    facts.push_str(&format!(
+        " Refer to one with [`MoRef<{wsdl}>`](crate::MoRef); call it through [`{wsdl}Client`](crate::{wsdl}Client), serve it with [`{wsdl}Server`](crate::{wsdl}Server)."
+    ));
+    about.push(facts);
+    if m.deprecated {
+        about.push("Deprecated.".into());
+    }
+    let docs = doc_paragraphs(&about, ctx);
+    let method_infos = m.methods.iter().map(|me| {
+        let marker = format_ident!("{}", me.name);
+        quote! { <methods::#marker as crate::Method>::INFO, }
+    });
+    let props = m.properties.iter().map(|p| {
+        let n = &p.name;
+        let t = &p.ty;
+        let (a, o) = (p.array, p.optional);
+        let pr = privilege(p.privilege.as_deref());
+        quote! { crate::PropertyInfo { name: #n, type_name: #t, array: #a, optional: #o, privilege: #pr }, }
+    });
+    let base_name = match base {
+        Some(b) => {
+            let w = &b.wsdl_name;
+            quote!(Some(#w))
+        }
+        None => quote!(None),
+    };
+    let ancestors: Vec<Ident> = ctx.mo_ancestors(&m.name).iter().map(|a| type_ident(&a.wsdl_name)).collect();
+    let is_a = std::iter::once(name.clone()).chain(ancestors).map(|a| {
+        quote! { impl crate::IsA<crate::#a> for #name {} }
+    });
+    let methods = m.methods.iter().map(|me| method_items(ctx, m, me));
+    let fault_enums = m.methods.iter().map(|me| fault_enum(ctx, me));
+    let client = client_trait(ctx, m);
+    let server = server_trait(ctx, m);
+    let items = quote! {
+        #docs
+        #[derive(Debug)]
+        pub enum #name {}
+
+        impl crate::ManagedObject for #name {
+            const WSDL_NAME: &'static str = #wsdl;
+            const METHODS: &'static [crate::MethodInfo] = &[#(#method_infos)*];
+            const PROPERTIES: &'static [crate::PropertyInfo] = &[#(#props)*];
+            const BASE: Option<&'static str> = #base_name;
+        }
+
+        #(#is_a)*
+
+        #(#fault_enums)*
+        #client
+        #server
+    };
+    (items, quote! { #(#methods)* })
+}
+
+fn privilege(p: Option<&str>) -> TokenStream {
+    match p {
+        Some(p) => {
+            let v = privilege_variant(p);
+            quote!(Some(crate::Privilege::#v))
+        }
+        None => quote!(None),
+    }
+}
+
+/// The doc comment of a method: description, facts, documented faults.
+fn method_docs(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
+    let mut parts = vec![me.description.clone()];
+    let privilege = me.privilege.as_deref().map_or("no fixed privilege".to_string(), |p| format!("privilege `{p}`"));
+    parts.push(format!(
+        "`{}.{}` (SOAP operation `{}`), since {}; {privilege}.",
+        m.wsdl_name,
+        me.name,
+        me.wsdl_name,
+        ctx.version_name(&me.since)
+    ));
+    if let Some(d) = &me.deprecated {
+        parts.push(format!("**Deprecated.** {d}"));
+    }
+    if !me.documented_faults.is_empty() {
+        let mut s = String::from("Faults:");
+        for f in &me.documented_faults {
+            let shown = match ctx.wsdl_of(&f.name) {
+                Some(w) => format!("[`{w}`]({})", f.name),
+                None => format!("`{}`", f.name),
+            };
+            if f.description.is_empty() {
+                s.push_str(&format!("\n- {shown}"));
+            } else {
+                s.push_str(&format!("\n- {shown}: {}", f.description.replace('\n', " ")));
+            }
+        }
+        parts.push(s);
+    }
+    doc_paragraphs(&parts, ctx)
+}
+
+fn is_copy(ty: &str) -> bool {
+    matches!(ty, "bool" | "byte" | "short" | "int" | "long" | "float" | "double")
+}
+
+fn is_str(ty: &str) -> bool {
+    matches!(ty, "string" | "anyURI" | "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")
+}
+
+/// A parameter's type as the caller lends it: `lt` is the lifetime (`'a` in the request
+/// struct, nothing in a client method, where it is elided).
+fn borrowed_type(ctx: &Ctx, p: &Param, lt: &TokenStream) -> TokenStream {
+    let t = ctx.element_type(&p.ty, false);
+    if p.array {
+        quote!(&#lt [#t])
+    } else if is_str(&p.ty) {
+        if p.optional { quote!(Option<&#lt str>) } else { quote!(&#lt str) }
+    } else if is_copy(&p.ty) {
+        if p.optional { quote!(Option<#t>) } else { t }
+    } else if p.optional {
+        quote!(Option<&#lt #t>)
+    } else {
+        quote!(&#lt #t)
+    }
+}
+
+/// A parameter's type as the server receives it (owned).
+fn owned_type(ctx: &Ctx, p: &Param) -> TokenStream {
+    let t = ctx.element_type(&p.ty, false);
+    if p.array {
+        quote!(Vec<#t>)
+    } else if p.optional {
+        quote!(Option<#t>)
+    } else {
+        t
+    }
+}
+
+fn needs_lifetime(p: &Param) -> bool {
+    p.array || !is_copy(&p.ty)
+}
+
+fn response_type(ctx: &Ctx, me: &Method) -> TokenStream {
+    match &me.returns {
+        None => quote!(()),
+        Some(r) => {
+            let t = ctx.element_type(&r.ty, false);
+            if r.array {
+                quote!(Vec<#t>)
+            } else if r.optional {
+                quote!(Option<#t>)
+            } else {
+                t
+            }
+        }
+    }
+}
+
+fn request_ident(me: &Method) -> Ident {
+    format_ident!("{}Request", me.name)
+}
+
+/// `methods::Login`, `methods::LoginRequest` and the `Method` impl.
+fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
+    let marker = format_ident!("{}", me.name);
+    let request = request_ident(me);
+    let fault = fault_enum_ident(&me.name);
+    let response = response_type(ctx, me);
+    let docs = method_docs(ctx, m, me);
+    let with_lt = me.params.iter().any(needs_lifetime);
+    let fields = me.params.iter().map(|p| {
+        let f = snake_ident(&p.name);
+        let t = borrowed_type(ctx, p, &quote!('a));
+        quote! { pub #f: #t, }
+    });
+    let (request_def, request_ty) = if me.params.is_empty() {
+        (quote!(), quote!(()))
+    } else if with_lt {
+        let doc = format!(" The parameters of [`{}`].", me.name);
+        (
+            quote! {
+                #[doc = #doc]
+                #[derive(Clone, Copy, Debug)]
+                pub struct #request<'a> { #(#fields)* }
+            },
+            quote!(#request<'a>),
+        )
+    } else {
+        let doc = format!(" The parameters of [`{}`].", me.name);
+        (
+            quote! {
+                #[doc = #doc]
+                #[derive(Clone, Copy, Debug)]
+                pub struct #request { #(#fields)* }
+            },
+            quote!(#request),
+        )
+    };
+    let name = &me.name;
+    let wsdl_name = &me.wsdl_name;
+    let owner = &m.wsdl_name;
+    let pr = privilege(me.privilege.as_deref());
+    let since = version_variant(&me.since);
+    let faults = me.faults.iter().filter_map(|f| ctx.wsdl_of(f));
+    quote! {
+        #docs
+        #[derive(Debug)]
+        pub enum #marker {}
+
+        #request_def
+
+        impl crate::Method for #marker {
+            type Request<'a> = #request_ty;
+            type Response = #response;
+            type Fault = crate::#fault;
+            const INFO: crate::MethodInfo = crate::MethodInfo {
+                name: #name,
+                wsdl_name: #wsdl_name,
+                owner: #owner,
+                privilege: #pr,
+                since: crate::ApiVersion::#since,
+                faults: &[#(#faults),*],
+            };
+        }
+    }
+}
+
+/// The depth of a data object in the class tree (deeper = more specific).
+fn depth(ctx: &Ctx, name: &str) -> usize {
+    let mut d = 0;
+    let mut cur = ctx.dos.get(name).and_then(|x| x.base.as_deref());
+    while let Some(b) = cur {
+        d += 1;
+        cur = ctx.dos.get(b).and_then(|x| x.base.as_deref());
+        if d > 64 {
+            break;
+        }
+    }
+    d
+}
+
+/// A method's faults: one variant per declared fault (holding its subclasses too), and
+/// `Other` for the runtime faults any method may raise. `From<AnyMethodFault>` routes a
+/// decoded fault to the most specific declared variant.
+fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
+    let name = fault_enum_ident(&me.name);
+    let declared: Vec<&str> = me.faults.iter().map(String::as_str).filter(|f| ctx.dos.contains_key(f)).collect();
+    let doc = format!(
+        " The faults of [`{0}`](crate::methods::{0}): those it declares, and `Other` for the runtime faults\n any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer\n server adds.",
+        me.name
+    );
+    let variants = declared.iter().map(|f| {
+        let d = ctx.dos[f];
+        let v = type_ident(&d.wsdl_name);
+        let payload = payload(ctx, f);
+        let vdoc = format!(" [`{0}`](crate::{0}) or a subclass of it.", d.wsdl_name);
+        quote! { #[doc = #vdoc] #v(#payload), }
+    });
+    let mut order = declared.clone();
+    order.sort_by_key(|f| std::cmp::Reverse(depth(ctx, f)));
+    let routes = order.iter().map(|f| {
+        let d = ctx.dos[f];
+        let v = type_ident(&d.wsdl_name);
+        let into = into_ident(ctx, f);
+        quote! {
+            let f = match f.#into() {
+                Ok(x) => return Self::#v(x),
+                Err(f) => f,
+            };
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A runtime fault, or one the method does not declare.
+            Other(crate::AnyMethodFault),
+        }
+
+        impl From<crate::AnyMethodFault> for #name {
+            fn from(f: crate::AnyMethodFault) -> Self {
+                #(#routes)*
+                Self::Other(f)
+            }
+        }
+    }
+}
+
+fn payload(ctx: &Ctx, fault: &str) -> TokenStream {
+    let d = ctx.dos[fault];
+    if ctx.poly.contains(fault) {
+        let a = any_ident(&d.wsdl_name);
+        quote!(crate::#a)
+    } else {
+        let t = type_ident(&d.wsdl_name);
+        quote!(Box<crate::#t>)
+    }
+}
+
+/// `AnyMethodFault::into_invalid_login` / `into_any_file_fault`.
+pub fn into_ident(ctx: &Ctx, fault: &str) -> Ident {
+    let w = &ctx.dos[fault].wsdl_name;
+    if ctx.poly.contains(fault) {
+        ident(&format!("into_any_{}", snake(w)))
+    } else {
+        ident(&format!("into_{}", snake(w)))
+    }
+}
+
+/// On `AnyMethodFault`, one `into_*` per declared fault: the fault if it is of that class
+/// (or a subclass), else the value back.
+pub fn fault_routing(ctx: &Ctx) -> TokenStream {
+    let Some(root) = ctx.dos.get(super::context::METHOD_FAULT) else { return quote!() };
+    let any_root = any_ident(&root.wsdl_name);
+    let mut declared: Vec<&str> = ctx.mos.values().flat_map(|m| m.methods.iter().flat_map(|me| me.faults.iter().map(String::as_str))).collect();
+    declared.sort();
+    declared.dedup();
+    declared.retain(|f| ctx.dos.contains_key(f) && *f != super::context::METHOD_FAULT);
+    let fns = declared.iter().map(|f| {
+        let into = into_ident(ctx, f);
+        let d = ctx.dos[f];
+        let payload = payload(ctx, f);
+        let doc = format!(" The fault as a [`{0}`](crate::{0}) (or subclass), or `Err(self)`.", d.wsdl_name);
+        if ctx.poly.contains(f) {
+            let any = any_ident(&d.wsdl_name);
+            let mut classes = vec![*f];
+            classes.extend(ctx.descendants(f));
+            let arms = classes.iter().map(|c| {
+                let v = type_ident(&ctx.dos[c].wsdl_name);
+                quote! { Self::#v(x) => Ok(crate::#any::#v(x)), }
+            });
+            quote! {
+                #[doc = #doc]
+                pub fn #into(self) -> Result<#payload, Self> {
+                    match self {
+                        #(#arms)*
+                        other => Err(other),
+                    }
+                }
+            }
+        } else {
+            let v = type_ident(&d.wsdl_name);
+            quote! {
+                #[doc = #doc]
+                pub fn #into(self) -> Result<#payload, Self> {
+                    match self {
+                        Self::#v(x) => Ok(x),
+                        other => Err(other),
+                    }
+                }
+            }
+        }
+    });
+    let not_impl = if let Some(ni) = ctx.dos.get("vmodl.fault.NotImplemented") {
+        let v = type_ident(&ni.wsdl_name);
+        quote!(crate::#any_root::#v(Box::default()))
+    } else {
+        let v = type_ident(&root.wsdl_name);
+        quote!(crate::#any_root::#v(Box::default()))
+    };
+    quote! {
+        impl #any_root {
+            #(#fns)*
+        }
+
+        /// The fault a server answers for a method it does not implement.
+        pub fn not_implemented_fault() -> crate::#any_root {
+            #not_impl
+        }
+    }
+}
+
+fn client_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
+    let name = format_ident!("{}Client", m.wsdl_name);
+    let mo = type_ident(&m.wsdl_name);
+    let sup = match m.base.as_deref().and_then(|b| ctx.mos.get(b)) {
+        Some(b) => {
+            let s = format_ident!("{}Client", b.wsdl_name);
+            quote!(crate::#s)
+        }
+        None => quote!(crate::Invoke),
+    };
+    let methods = m.methods.iter().map(|me| {
+        let f = snake_ident(&me.name);
+        let marker = format_ident!("{}", me.name);
+        let request = request_ident(me);
+        let docs = method_docs(ctx, m, me);
+        let response = response_type(ctx, me);
+        let fault = fault_enum_ident(&me.name);
+        let params = me.params.iter().map(|p| {
+            let n = snake_ident(&p.name);
+            let t = borrowed_type(ctx, p, &quote!('a));
+            quote! { #n: #t }
+        });
+        let names = me.params.iter().map(|p| snake_ident(&p.name));
+        let req = if me.params.is_empty() {
+            quote!(())
+        } else {
+            quote!(methods::#request { #(#names),* })
+        };
+        let allow = (me.params.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #docs
+            #allow
+            fn #f<'a, T: crate::IsA<crate::#mo>>(
+                &'a self,
+                this: &'a crate::MoRef<T>,
+                #(#params,)*
+            ) -> impl std::future::Future<Output = Result<#response, crate::Error<crate::#fault>>> + Send + 'a {
+                self.invoke::<methods::#marker>(this.untyped(), #req)
+            }
+        }
+    });
+    let doc = format!(
+        " Calls the methods of [`{0}`](crate::{0}) (and, through the supertrait, those it inherits).\n Implemented for every [`Invoke`](crate::Invoke).",
+        m.wsdl_name
+    );
+    quote! {
+        #[doc = #doc]
+        pub trait #name: #sup {
+            #(#methods)*
+        }
+
+        impl<I: crate::Invoke> #name for I {}
+    }
+}
+
+fn server_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
+    let name = format_ident!("{}Server", m.wsdl_name);
+    let mo = type_ident(&m.wsdl_name);
+    let sup = match m.base.as_deref().and_then(|b| ctx.mos.get(b)) {
+        Some(b) => {
+            let s = format_ident!("{}Server", b.wsdl_name);
+            quote!(crate::#s)
+        }
+        None => quote!(Send + Sync),
+    };
+    let methods = m.methods.iter().map(|me| {
+        let f = snake_ident(&me.name);
+        let docs = method_docs(ctx, m, me);
+        let response = response_type(ctx, me);
+        let fault = fault_enum_ident(&me.name);
+        let params = me.params.iter().map(|p| {
+            let n = snake_ident(&p.name);
+            let t = owned_type(ctx, p);
+            quote! { #n: #t }
+        });
+        let names = me.params.iter().map(|p| snake_ident(&p.name));
+        let allow = (me.params.len() > 5).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #docs
+            ///
+            /// The default answers `NotImplemented`.
+            #allow
+            fn #f(
+                &self,
+                ctx: &crate::CallContext,
+                this: &crate::MoRef<crate::#mo>,
+                #(#params,)*
+            ) -> impl std::future::Future<Output = Result<#response, crate::#fault>> + Send {
+                let _ = (ctx, this, #(#names,)*);
+                async { Err::<#response, crate::#fault>(crate::not_implemented_fault().into()) }
+            }
+        }
+    });
+    let doc = format!(
+        " Serves the methods of [`{0}`](crate::{0}): implement the ones your server supports; the rest\n answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.",
+        m.wsdl_name
+    );
+    let _ = doc_attrs;
+    quote! {
+        #[doc = #doc]
+        pub trait #name: #sup {
+            #(#methods)*
+        }
+    }
+}
