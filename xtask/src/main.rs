@@ -1,10 +1,13 @@
 //! `cargo xtask`: the project's command line. See README.md.
 
 mod bench;
+mod bench_build;
+mod gen;
 mod peers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -20,9 +23,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Read and merge the spec (default: spec/), report diagnostics; the Rust emitter
-    /// (vim-types/src/generated) comes with the emitter issue.
-    Gen(SpecArgs),
+    /// Read and merge the spec (default: spec/), emit Rust into vim-types/src/generated/
+    /// (or a standalone crate with --out); --check compares instead of writing.
+    Gen {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Write nothing: compare the generated files with the disk (added, changed and
+        /// stale files), print a diff and fail if they differ.
+        #[arg(long)]
+        check: bool,
+        /// Write a standalone crate at DIR (Cargo.toml, src/lib.rs, src/runtime.rs,
+        /// src/generated/) instead of vim-types/src/generated/. Required for a spec other
+        /// than spec/.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Write the merged IR as JSON (format vimgen-ir/1).
     Ir {
         #[command(flatten)]
@@ -34,7 +49,9 @@ enum Cmd {
         #[arg(long)]
         propose: bool,
     },
-    /// Run every test: the workspace's cargo tests, then the IR of spec/ and of the corpus.
+    /// Run every test: gen --check, the workspace's cargo tests, the IR of spec/ and of the
+    /// corpus, clippy and rustdoc on vim-types, then the full 5.5 API generated into
+    /// target/full-api/ built, clippy'd and documented with warnings denied.
     Test,
     /// Benchmark parse + merge of the full corpus against the bare parse floor.
     Bench {
@@ -42,9 +59,12 @@ enum Cmd {
         #[arg(long, default_value_t = 15)]
         iterations: usize,
     },
+    /// Generate the full 5.5 API as a standalone crate and time cargo build (debug and
+    /// release, clean target dirs): wall time, peak RSS, --timings report. Asserts nothing.
+    BenchBuild,
 }
 
-#[derive(Args, Clone)]
+#[derive(Args, Clone, Default)]
 struct SpecArgs {
     /// Folder of markdown pages (default: spec/).
     #[arg(long)]
@@ -65,6 +85,11 @@ fn root() -> PathBuf {
 }
 
 impl SpecArgs {
+    /// Whether this is the project's own spec/ (no folder or overrides given).
+    fn is_default(&self) -> bool {
+        self.markdown.is_none() && self.wsdl.is_none() && self.overrides.is_none()
+    }
+
     fn paths(&self) -> SpecPaths {
         let default = SpecPaths::in_folder(&root().join("spec"));
         match (&self.markdown, &self.wsdl) {
@@ -104,18 +129,9 @@ fn main() -> ExitCode {
 
 fn run() -> Result<ExitCode> {
     match Cli::parse().cmd {
-        Cmd::Gen(spec) => {
-            let (loaded, failed) = load_and_report(&spec);
-            let m = &loaded.model;
-            let methods: usize = m.managed_objects.iter().map(|o| o.methods.len()).sum();
-            eprintln!(
-                "gen: read {} managed objects ({methods} methods), {} data objects, {} enums from {}; Rust emission is not implemented yet",
-                m.managed_objects.len(),
-                m.data_objects.len(),
-                m.enums.len(),
-                spec.paths().markdown.display()
-            );
-            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        Cmd::Gen { spec, check, out } => {
+            let ok = gen_cmd(&spec, check, out.as_deref())?;
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Cmd::Ir { spec, out, propose } => {
             let (loaded, failed) = load_and_report(&spec);
@@ -137,27 +153,15 @@ fn run() -> Result<ExitCode> {
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         Cmd::Test => {
-            let root = root();
-            let pyvmomi = peers::pyvmomi(&root)?;
-            let status = Command::new(env!("CARGO"))
-                .args(["test", "--workspace"])
-                .env("PYVMOMI_DIR", &pyvmomi)
-                .current_dir(&root)
-                .status()?;
-            if !status.success() {
-                bail!("cargo test failed");
-            }
-            for (label, spec) in [("spec/", SpecArgs { markdown: None, wsdl: None, overrides: None, warnings: false }), ("corpus", corpus_args()?)] {
-                eprintln!("--- cargo xtask ir on {label}");
-                let (_, failed) = load_and_report(&spec);
-                if failed {
-                    bail!("the IR of {label} has errors");
-                }
-            }
+            test()?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Bench { iterations } => {
             bench::run(&corpus_args()?.paths(), iterations)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::BenchBuild => {
+            bench_build::run(&corpus_args()?)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -175,4 +179,112 @@ fn corpus_args() -> Result<SpecArgs> {
         overrides: Some(root().join("corpus/vsphere-5.5.overrides.toml")),
         warnings: false,
     })
+}
+
+/// `cargo xtask gen [--check] [--out DIR]`. Returns false when the spec has errors or
+/// `--check` found a difference.
+fn gen_cmd(spec: &SpecArgs, check: bool, out: Option<&Path>) -> Result<bool> {
+    let started = Instant::now();
+    if out.is_none() && !spec.is_default() {
+        bail!(
+            "vim-types/src/generated/ is generated from spec/ only (gen --check compares it with spec/); \
+             give --out DIR to write a crate for another spec"
+        );
+    }
+    let (loaded, failed) = load_and_report(spec);
+    if failed {
+        eprintln!("gen: the spec has errors; nothing was generated");
+        return Ok(false);
+    }
+    match out {
+        None => gen::write_or_check(
+            &loaded,
+            |files| Ok(gen::Tree::in_tree(&root(), files)),
+            check,
+            "vim-types/src/generated",
+            "cargo xtask gen",
+            started,
+        ),
+        Some(dir) => {
+            let fix = "the same command without --check";
+            gen::write_or_check(&loaded, |files| gen::Tree::standalone(dir, files), check, &dir.display().to_string(), fix, started)
+        }
+    }
+}
+
+/// The workspace's target folder (CARGO_TARGET_DIR when set).
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
+/// Runs `cargo ARGS` in `dir` with `envs`; fails with `what` when it does. Flags in the
+/// encoded forms cargo passes down would override RUSTFLAGS/RUSTDOCFLAGS: they are dropped.
+fn cargo(dir: &Path, args: &[&str], envs: &[(&str, &std::ffi::OsStr)], what: &str) -> Result<()> {
+    eprintln!("--- {what}: cargo {}", args.join(" "));
+    let started = Instant::now();
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(args).current_dir(dir).env_remove("CARGO_ENCODED_RUSTFLAGS").env_remove("CARGO_ENCODED_RUSTDOCFLAGS");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let status = cmd.status().with_context(|| format!("running cargo for {what}"))?;
+    if !status.success() {
+        bail!("{what} failed (cargo {})", args.join(" "));
+    }
+    eprintln!("--- {what}: ok in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `cargo xtask test`.
+fn test() -> Result<()> {
+    let root = root();
+    // Fail fast: the committed generated code is what spec/ generates.
+    eprintln!("--- cargo xtask gen --check");
+    if !gen_cmd(&SpecArgs::default(), true, None)? {
+        bail!("vim-types/src/generated/ is out of date: run `cargo xtask gen` and commit the result");
+    }
+
+    let pyvmomi = peers::pyvmomi(&root)?;
+    cargo(&root, &["test", "--workspace"], &[("PYVMOMI_DIR", pyvmomi.as_os_str())], "cargo tests")?;
+    for (label, spec) in [("spec/", SpecArgs::default()), ("corpus", corpus_args()?)] {
+        eprintln!("--- cargo xtask ir on {label}");
+        let (_, failed) = load_and_report(&spec);
+        if failed {
+            bail!("the IR of {label} has errors");
+        }
+    }
+
+    clippy_available()?;
+    let deny = std::ffi::OsStr::new("-Dwarnings");
+    // The project's vim-types (clippy's -D warnings denies rustc's warnings too, so no separate
+    // RUSTFLAGS build: that would rebuild the workspace's crates with other flags).
+    cargo(&root, &["clippy", "-p", "vim-types", "--all-targets", "--", "-D", "warnings"], &[], "clippy on vim-types")?;
+    cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
+
+    // The full 5.5 API as a standalone crate, with a target dir of its own that later runs reuse.
+    let full = target_dir().join("full-api");
+    let krate = full.join("vim-types");
+    eprintln!("--- cargo xtask gen --out {} (the full 5.5 API)", krate.display());
+    if !gen_cmd(&corpus_args()?, false, Some(&krate))? {
+        bail!("generating the full 5.5 API failed");
+    }
+    let target = full.join("target");
+    let t = target.as_os_str();
+    cargo(&krate, &["build"], &[("CARGO_TARGET_DIR", t), ("RUSTFLAGS", deny)], "full 5.5 API: build")?;
+    cargo(&krate, &["clippy", "--all-targets", "--", "-D", "warnings"], &[("CARGO_TARGET_DIR", t), ("RUSTFLAGS", deny)], "full 5.5 API: clippy")?;
+    cargo(&krate, &["doc", "--no-deps"], &[("CARGO_TARGET_DIR", t), ("RUSTFLAGS", deny), ("RUSTDOCFLAGS", deny)], "full 5.5 API: rustdoc")?;
+    eprintln!("--- all tests passed");
+    Ok(())
+}
+
+/// Fails with a hint when `cargo clippy` is not installed.
+fn clippy_available() -> Result<()> {
+    let ok = Command::new(env!("CARGO")).args(["clippy", "--version"]).output().is_ok_and(|o| o.status.success());
+    if !ok {
+        bail!("cargo clippy is not installed (rustup component add clippy)");
+    }
+    Ok(())
 }
