@@ -44,6 +44,11 @@ pub fn to_rustdoc(text: &str, links: &dyn LinkResolver) -> Vec<String> {
             // Would read as a heading or a rule.
             l.insert(0, '\\');
         }
+        // A line right after a list item would continue it: end the list first.
+        let after_item = out.last().is_some_and(|p: &String| p.starts_with(" - "));
+        if after_item && !l.is_empty() && !l.starts_with("- ") {
+            out.push(String::new());
+        }
         out.push(if l.is_empty() { String::new() } else { format!(" {l}") });
     }
     if in_fence {

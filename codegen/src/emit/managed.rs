@@ -30,7 +30,7 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
     }
     let docs = doc_paragraphs(&about, ctx);
     let method_infos = m.methods.iter().map(|me| {
-        let marker = format_ident!("{}", me.name);
+        let marker = method_ident(&me.name);
         quote! { <methods::#marker as crate::Method>::INFO, }
     });
     let props = m.properties.iter().map(|p| {
@@ -175,14 +175,10 @@ fn response_type(ctx: &Ctx, me: &Method) -> TokenStream {
     }
 }
 
-fn request_ident(me: &Method) -> Ident {
-    format_ident!("{}Request", me.name)
-}
-
 /// `methods::Login`, `methods::LoginRequest` and the `Method` impl.
 fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
-    let marker = format_ident!("{}", me.name);
-    let request = request_ident(me);
+    let marker = method_ident(&me.name);
+    let request = request_ident(&me.name);
     let fault = fault_enum_ident(&me.name);
     let response = response_type(ctx, me);
     let docs = method_docs(ctx, m, me);
@@ -195,7 +191,7 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
     let (request_def, request_ty) = if me.params.is_empty() {
         (quote!(), quote!(()))
     } else if with_lt {
-        let doc = format!(" The parameters of [`{}`].", me.name);
+        let doc = format!(" The parameters of [`{}`].", method_type_name(&me.name));
         (
             quote! {
                 #[doc = #doc]
@@ -205,7 +201,7 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
             quote!(#request<'a>),
         )
     } else {
-        let doc = format!(" The parameters of [`{}`].", me.name);
+        let doc = format!(" The parameters of [`{}`].", method_type_name(&me.name));
         (
             quote! {
                 #[doc = #doc]
@@ -266,7 +262,7 @@ fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
     let declared: Vec<&str> = me.faults.iter().map(String::as_str).filter(|f| ctx.dos.contains_key(f)).collect();
     let doc = format!(
         " The faults of [`{0}`](crate::methods::{0}): those it declares, and `Other` for the runtime faults\n any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer\n server adds.",
-        me.name
+        method_type_name(&me.name)
     );
     let variants = declared.iter().map(|f| {
         let d = ctx.dos[f];
@@ -402,8 +398,8 @@ fn client_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
     };
     let methods = m.methods.iter().map(|me| {
         let f = snake_ident(&me.name);
-        let marker = format_ident!("{}", me.name);
-        let request = request_ident(me);
+        let marker = method_ident(&me.name);
+        let request = request_ident(&me.name);
         let docs = method_docs(ctx, m, me);
         let response = response_type(ctx, me);
         let fault = fault_enum_ident(&me.name);
@@ -418,7 +414,7 @@ fn client_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
         } else {
             quote!(methods::#request { #(#names),* })
         };
-        let allow = (me.params.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let allow = (me.params.len() + 2 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             #docs
             #allow
@@ -466,7 +462,7 @@ fn server_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
             quote! { #n: #t }
         });
         let names = me.params.iter().map(|p| snake_ident(&p.name));
-        let allow = (me.params.len() > 5).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let allow = (me.params.len() + 3 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             #docs
             ///

@@ -89,9 +89,9 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
         m.names.extend([mo.wsdl_name.clone(), format!("{}Client", mo.wsdl_name), format!("{}Server", mo.wsdl_name)]);
         for me in &mo.methods {
             m.names.push(fault_enum_ident(&me.name).to_string());
-            m.methods.push(me.name.clone());
+            m.methods.push(method_type_name(&me.name));
             if !me.params.is_empty() {
-                m.methods.push(format!("{}Request", me.name));
+                m.methods.push(request_ident(&me.name).to_string());
             }
         }
     }

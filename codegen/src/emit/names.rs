@@ -65,21 +65,43 @@ pub fn any_ident(wsdl_name: &str) -> Ident {
     ident(&format!("Any{wsdl_name}"))
 }
 
+/// A method's type name: its name with an upper-case first letter (a few methods, such as
+/// `setCustomValue`, are spelled lowerCamel in the API).
+pub fn method_type_name(method: &str) -> String {
+    let mut c = method.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// A method's marker type: `Login`.
+pub fn method_ident(method: &str) -> Ident {
+    ident(&method_type_name(method))
+}
+
+/// A method's request struct: `LoginRequest`.
+pub fn request_ident(method: &str) -> Ident {
+    ident(&format!("{}Request", method_type_name(method)))
+}
+
 /// A method's declared-fault enum: `LoginFault`.
 pub fn fault_enum_ident(method: &str) -> Ident {
-    ident(&format!("{method}Fault"))
+    ident(&format!("{}Fault", method_type_name(method)))
 }
 
 /// The file (module) a VMODL type lives in: its package folders, then its top-level type
 /// in snake case (`vim.SessionManager.LocalTicket` -> `vim/session_manager`).
 pub fn module_path(vmodl: &str) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     for part in vmodl.split('.') {
+        let mut m = module_name(part);
         if part.starts_with(|c: char| c.is_ascii_uppercase()) {
-            out.push(module_name(part));
+            // `vim.event.Event` -> `vim/event/event_type`: a module may not repeat its parent's name.
+            if out.last() == Some(&m) {
+                m.push_str("_type");
+            }
+            out.push(m);
             break;
         }
-        out.push(module_name(part));
+        out.push(m);
     }
     out
 }
