@@ -155,6 +155,8 @@ pub use self::vmodl::fault::invalid_argument::InvalidArgument;
 pub use self::vmodl::fault::invalid_request::InvalidRequest;
 pub use self::vmodl::fault::invalid_type::InvalidType;
 pub use self::vmodl::fault::managed_object_not_found::ManagedObjectNotFound;
+pub use self::vmodl::fault::method_not_found::MethodNotFound;
+pub use self::vmodl::fault::not_implemented::NotImplemented;
 pub use self::vmodl::fault::not_supported::NotSupported;
 pub use self::vmodl::fault::security_error::SecurityError;
 pub use self::vmodl::key_any_value::KeyAnyValue;

@@ -56,6 +56,10 @@ pub enum AnyMethodFault {
     InvalidType(Box<crate::InvalidType>),
     /// A [`ManagedObjectNotFound`](crate::ManagedObjectNotFound).
     ManagedObjectNotFound(Box<crate::ManagedObjectNotFound>),
+    /// A [`MethodNotFound`](crate::MethodNotFound).
+    MethodNotFound(Box<crate::MethodNotFound>),
+    /// A [`NotImplemented`](crate::NotImplemented).
+    NotImplemented(Box<crate::NotImplemented>),
     /// A [`NotSupported`](crate::NotSupported).
     NotSupported(Box<crate::NotSupported>),
     /// A [`SecurityError`](crate::SecurityError).
@@ -90,6 +94,8 @@ impl AnyMethodFault {
             Self::InvalidRequest(_) => "InvalidRequest",
             Self::InvalidType(_) => "InvalidType",
             Self::ManagedObjectNotFound(_) => "ManagedObjectNotFound",
+            Self::MethodNotFound(_) => "MethodNotFound",
+            Self::NotImplemented(_) => "NotImplemented",
             Self::NotSupported(_) => "NotSupported",
             Self::SecurityError(_) => "SecurityError",
             Self::InvalidProperty(_) => "InvalidProperty",
@@ -160,5 +166,5 @@ impl AnyMethodFault {
 }
 /// The fault a server answers for a method it does not implement.
 pub fn not_implemented_fault() -> crate::AnyMethodFault {
-    crate::AnyMethodFault::MethodFault(Box::default())
+    crate::AnyMethodFault::NotImplemented(Box::default())
 }

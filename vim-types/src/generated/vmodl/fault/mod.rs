@@ -4,5 +4,7 @@ pub mod invalid_argument;
 pub mod invalid_request;
 pub mod invalid_type;
 pub mod managed_object_not_found;
+pub mod method_not_found;
+pub mod not_implemented;
 pub mod not_supported;
 pub mod security_error;
