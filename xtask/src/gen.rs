@@ -187,6 +187,9 @@ fn remove_empty_dirs(dir: &Path, this: bool) -> Result<()> {
     Ok(())
 }
 
+/// The most diff lines `--check` prints of one file.
+const PER_FILE_DIFF_LINES: usize = 80;
+
 /// How the disk differs from a [`Tree`]. Old contents are kept for the diff.
 #[derive(Default)]
 pub struct Plan {
@@ -222,8 +225,9 @@ impl Plan {
         for (path, old, new, a, b) in entries {
             let text = similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(&a, &b).to_string();
             let n = text.lines().count();
-            let room = max_lines.saturating_sub(lines);
-            if room == 0 {
+            // A whole new file of a thousand lines says little: each file gets a share.
+            let room = max_lines.saturating_sub(lines).min(PER_FILE_DIFF_LINES);
+            if lines >= max_lines {
                 left_out.push(path.to_string());
                 continue;
             }
