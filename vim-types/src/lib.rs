@@ -8,6 +8,8 @@
 //! `src/generated/` is written by `cargo xtask gen`; do not edit it by hand.
 
 pub mod runtime;
+pub mod soap;
+pub mod xml;
 #[rustfmt::skip]
 mod generated;
 

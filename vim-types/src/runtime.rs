@@ -158,6 +158,13 @@ pub trait Method: 'static {
     /// The method's declared faults plus the runtime faults any method may raise.
     type Fault: From<crate::AnyMethodFault> + Send + 'static;
     const INFO: MethodInfo;
+    /// Writes the request's parameters (the children of the operation element, after `_this`).
+    fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer);
+    /// Reads the result from the `<XxxResponse>` element.
+    fn decode_response<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        response: &crate::xml::Elem<'a>,
+    ) -> Result<Self::Response, crate::xml::DecodeError>;
 }
 
 /// Why a call failed: the server answered with a fault, or the call never completed.
@@ -167,7 +174,11 @@ pub enum Error<F> {
     Fault(F),
     /// The method is newer than the API version negotiated with the server.
     VersionTooOld { method: &'static str, since: ApiVersion, negotiated: ApiVersion },
-    /// Transport, TLS, HTTP or decoding trouble: not an API fault.
+    /// A SOAP fault without a typed `detail` (the server's code and message).
+    ServerFault { code: String, message: String },
+    /// The response could not be decoded.
+    Decode(crate::xml::DecodeError),
+    /// Transport, TLS or HTTP trouble: not an API fault.
     Transport(Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -178,6 +189,8 @@ impl<F: fmt::Debug> fmt::Display for Error<F> {
             Error::VersionTooOld { method, since, negotiated } => {
                 write!(f, "{method} needs API {} but the server speaks {}", since.version(), negotiated.version())
             }
+            Error::ServerFault { code, message } => write!(f, "server fault {code}: {message}"),
+            Error::Decode(e) => write!(f, "undecodable response: {e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
         }
     }

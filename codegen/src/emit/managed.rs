@@ -217,6 +217,7 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
     let pr = privilege(me.privilege.as_deref());
     let since = version_variant(&me.since);
     let faults = me.faults.iter().filter_map(|f| ctx.wsdl_of(f));
+    let codec = super::codec::method_codec(ctx, me);
     quote! {
         #docs
         #[derive(Debug)]
@@ -236,6 +237,7 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
                 since: crate::ApiVersion::#since,
                 faults: &[#(#faults),*],
             };
+            #codec
         }
     }
 }

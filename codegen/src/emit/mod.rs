@@ -7,6 +7,7 @@
 //! Every public name is re-exported flat from the crate root by `mod.rs`, so users write
 //! `vim_types::UserSession`; method types are under `vim_types::methods`.
 
+mod codec;
 mod context;
 pub mod docs;
 mod managed;
@@ -66,9 +67,11 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
     for d in ctx.dos.values() {
         let m = root.at(&module_path(&d.name));
         m.items.push(types::data_object(&ctx, d));
+        m.items.push(codec::data_object(&ctx, d));
         m.names.push(d.wsdl_name.clone());
         if ctx.poly.contains(d.name.as_str()) {
             m.items.push(types::any_enum(&ctx, d));
+            m.items.push(codec::any_enum(&ctx, d));
             m.names.push(any_ident(&d.wsdl_name).to_string());
         }
         if d.name == context::METHOD_FAULT {
@@ -79,6 +82,7 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
     for e in ctx.enums.values() {
         let m = root.at(&module_path(&e.name));
         m.items.push(types::enumeration(&ctx, e));
+        m.items.push(codec::enumeration(e));
         m.names.push(e.wsdl_name.clone());
     }
     for mo in ctx.mos.values() {
@@ -101,6 +105,7 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
     meta.names.extend(["Privilege".to_string(), "ApiVersion".to_string()]);
     let any = root.children.entry("any".into()).or_default();
     any.items.push(types::any_value(&ctx));
+    any.items.push(codec::any_value(&ctx));
     any.names.extend(["AnyData".to_string(), "AnyValue".to_string()]);
 
     // Re-exports: every public name once at the root.

@@ -158,3 +158,331 @@ impl Default for AnyValue {
         Self::String(String::new())
     }
 }
+impl AnyData {
+    /// Decodes a data object of class `type_name`; `None` for a class these bindings
+    /// do not know.
+    pub fn decode_as<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+        type_name: &str,
+    ) -> Option<Result<Self, crate::xml::DecodeError>> {
+        let decoded = (|| -> Result<Option<Self>, crate::xml::DecodeError> {
+            Ok(
+                Some(
+                    match type_name {
+                        "AboutInfo" => Self::AboutInfo(Box::new(r.read(e)?)),
+                        "Capability" => Self::Capability(Box::new(r.read(e)?)),
+                        "Description" => Self::Description(Box::new(r.read(e)?)),
+                        "EVCMode" => Self::EVCMode(Box::new(r.read(e)?)),
+                        "ElementDescription" => {
+                            Self::ElementDescription(Box::new(r.read(e)?))
+                        }
+                        "ServiceContent" => Self::ServiceContent(Box::new(r.read(e)?)),
+                        "SessionManagerGenericServiceTicket" => {
+                            Self::SessionManagerGenericServiceTicket(
+                                Box::new(r.read(e)?),
+                            )
+                        }
+                        "SessionManagerHttpServiceRequestSpec" => {
+                            Self::SessionManagerHttpServiceRequestSpec(
+                                Box::new(r.read(e)?),
+                            )
+                        }
+                        "SessionManagerLocalTicket" => {
+                            Self::SessionManagerLocalTicket(Box::new(r.read(e)?))
+                        }
+                        "SessionManagerServiceRequestSpec" => {
+                            Self::SessionManagerServiceRequestSpec(Box::new(r.read(e)?))
+                        }
+                        "SessionManagerVmomiServiceRequestSpec" => {
+                            Self::SessionManagerVmomiServiceRequestSpec(
+                                Box::new(r.read(e)?),
+                            )
+                        }
+                        "UserSession" => Self::UserSession(Box::new(r.read(e)?)),
+                        "InvalidClientCertificate" => {
+                            Self::InvalidClientCertificate(Box::new(r.read(e)?))
+                        }
+                        "InvalidLocale" => Self::InvalidLocale(Box::new(r.read(e)?)),
+                        "InvalidLogin" => Self::InvalidLogin(Box::new(r.read(e)?)),
+                        "NoClientCertificate" => {
+                            Self::NoClientCertificate(Box::new(r.read(e)?))
+                        }
+                        "NoPermission" => Self::NoPermission(Box::new(r.read(e)?)),
+                        "NoSubjectName" => Self::NoSubjectName(Box::new(r.read(e)?)),
+                        "NotAuthenticated" => {
+                            Self::NotAuthenticated(Box::new(r.read(e)?))
+                        }
+                        "NotFound" => Self::NotFound(Box::new(r.read(e)?)),
+                        "SSPIChallenge" => Self::SSPIChallenge(Box::new(r.read(e)?)),
+                        "VimFault" => Self::VimFault(Box::new(r.read(e)?)),
+                        "HostCpuIdInfo" => Self::HostCpuIdInfo(Box::new(r.read(e)?)),
+                        "HostFeatureCapability" => {
+                            Self::HostFeatureCapability(Box::new(r.read(e)?))
+                        }
+                        "HostFeatureMask" => Self::HostFeatureMask(Box::new(r.read(e)?)),
+                        "VirtualMachineFeatureRequirement" => {
+                            Self::VirtualMachineFeatureRequirement(Box::new(r.read(e)?))
+                        }
+                        "DynamicData" => Self::DynamicData(Box::new(r.read(e)?)),
+                        "DynamicProperty" => Self::DynamicProperty(Box::new(r.read(e)?)),
+                        "KeyAnyValue" => Self::KeyAnyValue(Box::new(r.read(e)?)),
+                        "LocalizableMessage" => {
+                            Self::LocalizableMessage(Box::new(r.read(e)?))
+                        }
+                        "LocalizedMethodFault" => {
+                            Self::LocalizedMethodFault(Box::new(r.read(e)?))
+                        }
+                        "MethodFault" => Self::MethodFault(Box::new(r.read(e)?)),
+                        "RuntimeFault" => Self::RuntimeFault(Box::new(r.read(e)?)),
+                        "InvalidArgument" => Self::InvalidArgument(Box::new(r.read(e)?)),
+                        "InvalidRequest" => Self::InvalidRequest(Box::new(r.read(e)?)),
+                        "InvalidType" => Self::InvalidType(Box::new(r.read(e)?)),
+                        "ManagedObjectNotFound" => {
+                            Self::ManagedObjectNotFound(Box::new(r.read(e)?))
+                        }
+                        "MethodNotFound" => Self::MethodNotFound(Box::new(r.read(e)?)),
+                        "NotImplemented" => Self::NotImplemented(Box::new(r.read(e)?)),
+                        "NotSupported" => Self::NotSupported(Box::new(r.read(e)?)),
+                        "SecurityError" => Self::SecurityError(Box::new(r.read(e)?)),
+                        "InvalidProperty" => Self::InvalidProperty(Box::new(r.read(e)?)),
+                        "PropertyFilterSpec" => {
+                            Self::PropertyFilterSpec(Box::new(r.read(e)?))
+                        }
+                        "MissingProperty" => Self::MissingProperty(Box::new(r.read(e)?)),
+                        "ObjectContent" => Self::ObjectContent(Box::new(r.read(e)?)),
+                        "ObjectSpec" => Self::ObjectSpec(Box::new(r.read(e)?)),
+                        "PropertySpec" => Self::PropertySpec(Box::new(r.read(e)?)),
+                        "RetrieveOptions" => Self::RetrieveOptions(Box::new(r.read(e)?)),
+                        "RetrieveResult" => Self::RetrieveResult(Box::new(r.read(e)?)),
+                        "SelectionSpec" => Self::SelectionSpec(Box::new(r.read(e)?)),
+                        "TraversalSpec" => Self::TraversalSpec(Box::new(r.read(e)?)),
+                        _ => return Ok(None),
+                    },
+                ),
+            )
+        })();
+        decoded.transpose()
+    }
+}
+impl crate::xml::Encode for AnyData {
+    fn xsi_type(&self) -> Option<&str> {
+        Some(self.type_name())
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::AboutInfo(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::Capability(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::Description(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::EVCMode(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::ElementDescription(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::ServiceContent(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::SessionManagerGenericServiceTicket(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::SessionManagerHttpServiceRequestSpec(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::SessionManagerLocalTicket(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::SessionManagerServiceRequestSpec(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::SessionManagerVmomiServiceRequestSpec(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::UserSession(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidClientCertificate(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::InvalidLocale(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidLogin(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NoClientCertificate(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NoPermission(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NoSubjectName(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NotAuthenticated(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NotFound(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::SSPIChallenge(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::VimFault(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::HostCpuIdInfo(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::HostFeatureCapability(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::HostFeatureMask(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::VirtualMachineFeatureRequirement(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::DynamicData(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::DynamicProperty(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::KeyAnyValue(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::LocalizableMessage(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::LocalizedMethodFault(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::MethodFault(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::RuntimeFault(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidArgument(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidRequest(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidType(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::ManagedObjectNotFound(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::MethodNotFound(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NotImplemented(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NotSupported(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::SecurityError(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidProperty(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::PropertyFilterSpec(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::MissingProperty(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::ObjectContent(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::ObjectSpec(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::PropertySpec(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::RetrieveOptions(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::RetrieveResult(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::SelectionSpec(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::TraversalSpec(v) => crate::xml::Encode::encode_content(&**v, w),
+        }
+    }
+}
+/// Whether `type_name` is an enumeration of the API.
+fn is_enum(type_name: &str) -> bool {
+    matches!(type_name, "SessionManagerHttpServiceRequestSpecMethod")
+}
+impl AnyValue {
+    /// Decodes an `anyType` value whose type is `type_name` (from `xsi:type`, or the
+    /// element type of an enclosing `ArrayOf*`).
+    pub fn decode_as<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+        type_name: &str,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        Ok(
+            match type_name {
+                "string" => Self::String(r.read(e)?),
+                "boolean" => Self::Bool(r.read(e)?),
+                "byte" => Self::Byte(r.read(e)?),
+                "short" => Self::Short(r.read(e)?),
+                "int" => Self::Int(r.read(e)?),
+                "long" => Self::Long(r.read(e)?),
+                "float" => Self::Float(r.read(e)?),
+                "double" => Self::Double(r.read(e)?),
+                "dateTime" => Self::DateTime(r.read(e)?),
+                "base64Binary" => Self::Binary(r.read(e)?),
+                "anyURI" => Self::Uri(r.read(e)?),
+                "ManagedObjectReference" => Self::Reference(r.read(e)?),
+                t if t.starts_with("ArrayOf") => {
+                    let item_type = t["ArrayOf".len()..].to_string();
+                    let item = match item_type.as_str() {
+                        "String" | "Boolean" | "Byte" | "Short" | "Int" | "Long"
+                        | "Float" | "Double" | "AnyURI" => {
+                            let mut c = item_type.chars();
+                            c.next()
+                                .map(|f| f.to_lowercase().chain(c).collect())
+                                .unwrap_or_default()
+                        }
+                        "DateTime" => "dateTime".to_string(),
+                        "Base64Binary" => "base64Binary".to_string(),
+                        _ => item_type.clone(),
+                    };
+                    let mut items = Vec::new();
+                    if !e.empty {
+                        while let Some(c) = r.child()? {
+                            let t = c.xsi_type.unwrap_or(item.as_str()).to_string();
+                            items.push(AnyValue::decode_as(r, &c, &t)?);
+                        }
+                    }
+                    Self::Array {
+                        item_type: item,
+                        items,
+                    }
+                }
+                t if is_enum(t) => {
+                    Self::Enum {
+                        type_name: t.to_string(),
+                        value: r.read(e)?,
+                    }
+                }
+                t => {
+                    match AnyData::decode_as(r, e, t) {
+                        Some(v) => Self::Data(v?),
+                        None => {
+                            r.report.unknown_types += 1;
+                            r.skip(e)?;
+                            Self::Unknown {
+                                type_name: t.to_string(),
+                                xml: r.raw_since(e.start),
+                            }
+                        }
+                    }
+                }
+            },
+        )
+    }
+    /// The XML Schema or API type to write as `xsi:type`.
+    pub fn type_name(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match self {
+            Self::Bool(_) => Cow::Borrowed("xsd:boolean"),
+            Self::Byte(_) => Cow::Borrowed("xsd:byte"),
+            Self::Short(_) => Cow::Borrowed("xsd:short"),
+            Self::Int(_) => Cow::Borrowed("xsd:int"),
+            Self::Long(_) => Cow::Borrowed("xsd:long"),
+            Self::Float(_) => Cow::Borrowed("xsd:float"),
+            Self::Double(_) => Cow::Borrowed("xsd:double"),
+            Self::String(_) => Cow::Borrowed("xsd:string"),
+            Self::DateTime(_) => Cow::Borrowed("xsd:dateTime"),
+            Self::Binary(_) => Cow::Borrowed("xsd:base64Binary"),
+            Self::Uri(_) => Cow::Borrowed("xsd:anyURI"),
+            Self::Reference(_) => Cow::Borrowed("ManagedObjectReference"),
+            Self::Enum { type_name, .. } | Self::Unknown { type_name, .. } => {
+                Cow::Borrowed(type_name)
+            }
+            Self::Data(d) => Cow::Borrowed(d.type_name()),
+            Self::Array { item_type, .. } => {
+                let mut c = item_type.chars();
+                let cap: String = c
+                    .next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default();
+                Cow::Owned(format!("ArrayOf{cap}"))
+            }
+        }
+    }
+}
+impl crate::xml::Decode for AnyValue {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        match e.xsi_type {
+            Some(t) => AnyValue::decode_as(r, e, t),
+            None => Ok(Self::String(r.read(e)?)),
+        }
+    }
+}
+impl crate::xml::Encode for AnyValue {
+    fn encode(&self, w: &mut crate::xml::Writer, name: &str) {
+        let t = self.type_name();
+        w.open(name, Some(&t), None);
+        self.encode_content(w);
+        w.close(name);
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::Bool(v) => v.encode_content(w),
+            Self::Byte(v) => v.encode_content(w),
+            Self::Short(v) => v.encode_content(w),
+            Self::Int(v) => v.encode_content(w),
+            Self::Long(v) => v.encode_content(w),
+            Self::Float(v) => v.encode_content(w),
+            Self::Double(v) => v.encode_content(w),
+            Self::String(v) | Self::Uri(v) => v.encode_content(w),
+            Self::DateTime(v) => v.encode_content(w),
+            Self::Binary(v) => v.encode_content(w),
+            Self::Reference(v) => v.encode_content(w),
+            Self::Enum { value, .. } => w.escaped(value),
+            Self::Data(d) => d.encode_content(w),
+            Self::Array { item_type, items } => {
+                for i in items {
+                    i.encode(w, item_type);
+                }
+            }
+            Self::Unknown { .. } => {}
+        }
+    }
+}

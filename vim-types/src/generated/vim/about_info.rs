@@ -46,3 +46,100 @@ impl AboutInfo {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "AboutInfo";
 }
+impl crate::xml::Decode for AboutInfo {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "name" => {
+                        v.name = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "fullName" => {
+                        v.full_name = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    "vendor" => {
+                        v.vendor = r.read(&c)?;
+                        seen |= 1u128 << 2u32;
+                    }
+                    "version" => {
+                        v.version = r.read(&c)?;
+                        seen |= 1u128 << 3u32;
+                    }
+                    "build" => {
+                        v.build = r.read(&c)?;
+                        seen |= 1u128 << 4u32;
+                    }
+                    "localeVersion" => v.locale_version = Some(r.read(&c)?),
+                    "localeBuild" => v.locale_build = Some(r.read(&c)?),
+                    "osType" => {
+                        v.os_type = r.read(&c)?;
+                        seen |= 1u128 << 5u32;
+                    }
+                    "productLineId" => {
+                        v.product_line_id = r.read(&c)?;
+                        seen |= 1u128 << 6u32;
+                    }
+                    "apiType" => {
+                        v.api_type = r.read(&c)?;
+                        seen |= 1u128 << 7u32;
+                    }
+                    "apiVersion" => {
+                        v.api_version = r.read(&c)?;
+                        seen |= 1u128 << 8u32;
+                    }
+                    "instanceUuid" => v.instance_uuid = Some(r.read(&c)?),
+                    "licenseProductName" => v.license_product_name = Some(r.read(&c)?),
+                    "licenseProductVersion" => {
+                        v.license_product_version = Some(r.read(&c)?);
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(
+            Self::WSDL_NAME,
+            seen,
+            &[
+                "name",
+                "fullName",
+                "vendor",
+                "version",
+                "build",
+                "osType",
+                "productLineId",
+                "apiType",
+                "apiVersion",
+            ],
+        )?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for AboutInfo {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("name", &self.name);
+        w.field("fullName", &self.full_name);
+        w.field("vendor", &self.vendor);
+        w.field("version", &self.version);
+        w.field("build", &self.build);
+        w.opt("localeVersion", &self.locale_version);
+        w.opt("localeBuild", &self.locale_build);
+        w.field("osType", &self.os_type);
+        w.field("productLineId", &self.product_line_id);
+        w.field("apiType", &self.api_type);
+        w.field("apiVersion", &self.api_version);
+        w.opt("instanceUuid", &self.instance_uuid);
+        w.opt("licenseProductName", &self.license_product_name);
+        w.opt("licenseProductVersion", &self.license_product_version);
+    }
+}

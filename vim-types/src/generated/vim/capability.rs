@@ -28,3 +28,57 @@ impl Capability {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "Capability";
 }
+impl crate::xml::Decode for Capability {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "provisioningSupported" => {
+                        v.provisioning_supported = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "multiHostSupported" => {
+                        v.multi_host_supported = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    "userShellAccessSupported" => {
+                        v.user_shell_access_supported = r.read(&c)?;
+                        seen |= 1u128 << 2u32;
+                    }
+                    "supportedEVCMode" => v.supported_evc_mode.push(r.read(&c)?),
+                    "networkBackupAndRestoreSupported" => {
+                        v.network_backup_and_restore_supported = Some(r.read(&c)?);
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(
+            Self::WSDL_NAME,
+            seen,
+            &["provisioningSupported", "multiHostSupported", "userShellAccessSupported"],
+        )?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for Capability {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("provisioningSupported", &self.provisioning_supported);
+        w.field("multiHostSupported", &self.multi_host_supported);
+        w.field("userShellAccessSupported", &self.user_shell_access_supported);
+        w.list("supportedEVCMode", &self.supported_evc_mode);
+        w.opt(
+            "networkBackupAndRestoreSupported",
+            &self.network_backup_and_restore_supported,
+        );
+    }
+}

@@ -22,3 +22,39 @@ impl Description {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "Description";
 }
+impl crate::xml::Decode for Description {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "label" => {
+                        v.label = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "summary" => {
+                        v.summary = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["label", "summary"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for Description {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("label", &self.label);
+        w.field("summary", &self.summary);
+    }
+}

@@ -44,3 +44,70 @@ impl EVCMode {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "EVCMode";
 }
+impl crate::xml::Decode for EVCMode {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "label" => {
+                        v.label = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "summary" => {
+                        v.summary = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    "key" => {
+                        v.key = r.read(&c)?;
+                        seen |= 1u128 << 2u32;
+                    }
+                    "guaranteedCPUFeatures" => {
+                        v.guaranteed_cpu_features.push(r.read(&c)?)
+                    }
+                    "featureCapability" => v.feature_capability.push(r.read(&c)?),
+                    "featureMask" => v.feature_mask.push(r.read(&c)?),
+                    "featureRequirement" => v.feature_requirement.push(r.read(&c)?),
+                    "vendor" => {
+                        v.vendor = r.read(&c)?;
+                        seen |= 1u128 << 3u32;
+                    }
+                    "track" => v.track.push(r.read(&c)?),
+                    "vendorTier" => {
+                        v.vendor_tier = r.read(&c)?;
+                        seen |= 1u128 << 4u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(
+            Self::WSDL_NAME,
+            seen,
+            &["label", "summary", "key", "vendor", "vendorTier"],
+        )?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for EVCMode {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("label", &self.label);
+        w.field("summary", &self.summary);
+        w.field("key", &self.key);
+        w.list("guaranteedCPUFeatures", &self.guaranteed_cpu_features);
+        w.list("featureCapability", &self.feature_capability);
+        w.list("featureMask", &self.feature_mask);
+        w.list("featureRequirement", &self.feature_requirement);
+        w.field("vendor", &self.vendor);
+        w.list("track", &self.track);
+        w.field("vendorTier", &self.vendor_tier);
+    }
+}

@@ -146,6 +146,13 @@ pub mod methods {
             since: crate::ApiVersion::Version1,
             faults: &[],
         };
+        fn encode_request(_request: &Self::Request<'_>, _w: &mut crate::xml::Writer) {}
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `ServiceInstance.RetrieveServiceContent` (SOAP operation `RetrieveServiceContent`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
     #[derive(Debug)]
@@ -162,5 +169,12 @@ pub mod methods {
             since: crate::ApiVersion::Version1,
             faults: &[],
         };
+        fn encode_request(_request: &Self::Request<'_>, _w: &mut crate::xml::Writer) {}
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
 }

@@ -100,3 +100,134 @@ impl ServiceContent {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "ServiceContent";
 }
+impl crate::xml::Decode for ServiceContent {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "rootFolder" => {
+                        v.root_folder = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "propertyCollector" => {
+                        v.property_collector = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    "viewManager" => v.view_manager = Some(r.read(&c)?),
+                    "about" => {
+                        v.about = r.read(&c)?;
+                        seen |= 1u128 << 2u32;
+                    }
+                    "setting" => v.setting = Some(r.read(&c)?),
+                    "userDirectory" => v.user_directory = Some(r.read(&c)?),
+                    "sessionManager" => v.session_manager = Some(r.read(&c)?),
+                    "authorizationManager" => v.authorization_manager = Some(r.read(&c)?),
+                    "serviceManager" => v.service_manager = Some(r.read(&c)?),
+                    "perfManager" => v.perf_manager = Some(r.read(&c)?),
+                    "scheduledTaskManager" => {
+                        v.scheduled_task_manager = Some(r.read(&c)?);
+                    }
+                    "alarmManager" => v.alarm_manager = Some(r.read(&c)?),
+                    "eventManager" => v.event_manager = Some(r.read(&c)?),
+                    "taskManager" => v.task_manager = Some(r.read(&c)?),
+                    "extensionManager" => v.extension_manager = Some(r.read(&c)?),
+                    "customizationSpecManager" => {
+                        v.customization_spec_manager = Some(r.read(&c)?);
+                    }
+                    "customFieldsManager" => v.custom_fields_manager = Some(r.read(&c)?),
+                    "accountManager" => v.account_manager = Some(r.read(&c)?),
+                    "diagnosticManager" => v.diagnostic_manager = Some(r.read(&c)?),
+                    "licenseManager" => v.license_manager = Some(r.read(&c)?),
+                    "searchIndex" => v.search_index = Some(r.read(&c)?),
+                    "fileManager" => v.file_manager = Some(r.read(&c)?),
+                    "datastoreNamespaceManager" => {
+                        v.datastore_namespace_manager = Some(r.read(&c)?);
+                    }
+                    "virtualDiskManager" => v.virtual_disk_manager = Some(r.read(&c)?),
+                    "virtualizationManager" => {
+                        v.virtualization_manager = Some(r.read(&c)?);
+                    }
+                    "snmpSystem" => v.snmp_system = Some(r.read(&c)?),
+                    "vmProvisioningChecker" => {
+                        v.vm_provisioning_checker = Some(r.read(&c)?);
+                    }
+                    "vmCompatibilityChecker" => {
+                        v.vm_compatibility_checker = Some(r.read(&c)?);
+                    }
+                    "ovfManager" => v.ovf_manager = Some(r.read(&c)?),
+                    "ipPoolManager" => v.ip_pool_manager = Some(r.read(&c)?),
+                    "dvSwitchManager" => v.dv_switch_manager = Some(r.read(&c)?),
+                    "hostProfileManager" => v.host_profile_manager = Some(r.read(&c)?),
+                    "clusterProfileManager" => {
+                        v.cluster_profile_manager = Some(r.read(&c)?);
+                    }
+                    "complianceManager" => v.compliance_manager = Some(r.read(&c)?),
+                    "localizationManager" => v.localization_manager = Some(r.read(&c)?),
+                    "storageResourceManager" => {
+                        v.storage_resource_manager = Some(r.read(&c)?);
+                    }
+                    "guestOperationsManager" => {
+                        v.guest_operations_manager = Some(r.read(&c)?);
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(
+            Self::WSDL_NAME,
+            seen,
+            &["rootFolder", "propertyCollector", "about"],
+        )?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for ServiceContent {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("rootFolder", &self.root_folder);
+        w.field("propertyCollector", &self.property_collector);
+        w.opt("viewManager", &self.view_manager);
+        w.field("about", &self.about);
+        w.opt("setting", &self.setting);
+        w.opt("userDirectory", &self.user_directory);
+        w.opt("sessionManager", &self.session_manager);
+        w.opt("authorizationManager", &self.authorization_manager);
+        w.opt("serviceManager", &self.service_manager);
+        w.opt("perfManager", &self.perf_manager);
+        w.opt("scheduledTaskManager", &self.scheduled_task_manager);
+        w.opt("alarmManager", &self.alarm_manager);
+        w.opt("eventManager", &self.event_manager);
+        w.opt("taskManager", &self.task_manager);
+        w.opt("extensionManager", &self.extension_manager);
+        w.opt("customizationSpecManager", &self.customization_spec_manager);
+        w.opt("customFieldsManager", &self.custom_fields_manager);
+        w.opt("accountManager", &self.account_manager);
+        w.opt("diagnosticManager", &self.diagnostic_manager);
+        w.opt("licenseManager", &self.license_manager);
+        w.opt("searchIndex", &self.search_index);
+        w.opt("fileManager", &self.file_manager);
+        w.opt("datastoreNamespaceManager", &self.datastore_namespace_manager);
+        w.opt("virtualDiskManager", &self.virtual_disk_manager);
+        w.opt("virtualizationManager", &self.virtualization_manager);
+        w.opt("snmpSystem", &self.snmp_system);
+        w.opt("vmProvisioningChecker", &self.vm_provisioning_checker);
+        w.opt("vmCompatibilityChecker", &self.vm_compatibility_checker);
+        w.opt("ovfManager", &self.ovf_manager);
+        w.opt("ipPoolManager", &self.ip_pool_manager);
+        w.opt("dvSwitchManager", &self.dv_switch_manager);
+        w.opt("hostProfileManager", &self.host_profile_manager);
+        w.opt("clusterProfileManager", &self.cluster_profile_manager);
+        w.opt("complianceManager", &self.compliance_manager);
+        w.opt("localizationManager", &self.localization_manager);
+        w.opt("storageResourceManager", &self.storage_resource_manager);
+        w.opt("guestOperationsManager", &self.guest_operations_manager);
+    }
+}

@@ -24,6 +24,41 @@ impl SessionManagerGenericServiceTicket {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerGenericServiceTicket";
 }
+impl crate::xml::Decode for SessionManagerGenericServiceTicket {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "id" => {
+                        v.id = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "hostName" => v.host_name = Some(r.read(&c)?),
+                    "sslThumbprint" => v.ssl_thumbprint = Some(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["id"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for SessionManagerGenericServiceTicket {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("id", &self.id);
+        w.opt("hostName", &self.host_name);
+        w.opt("sslThumbprint", &self.ssl_thumbprint);
+    }
+}
 /// A request to a service reached over HTTP or HTTPS.
 ///
 /// Wire name `SessionManagerHttpServiceRequestSpec`; VMODL `vim.SessionManager.HttpServiceRequestSpec`; since vSphere API 5.0 (`vim.version.version7`). Extends \[`SessionManagerServiceRequestSpec`\](crate::SessionManagerServiceRequestSpec).
@@ -45,6 +80,39 @@ pub struct SessionManagerHttpServiceRequestSpec {
 impl SessionManagerHttpServiceRequestSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerHttpServiceRequestSpec";
+}
+impl crate::xml::Decode for SessionManagerHttpServiceRequestSpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "method" => v.method = Some(r.read(&c)?),
+                    "url" => {
+                        v.url = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["url"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for SessionManagerHttpServiceRequestSpec {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("method", &self.method);
+        w.field("url", &self.url);
+    }
 }
 /// The answer to [AcquireLocalTicket](crate::SessionManager): a user name and the path of a file holding a one-time password. A client on the same machine reads the file and logs on with both.
 ///
@@ -68,6 +136,42 @@ impl SessionManagerLocalTicket {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerLocalTicket";
 }
+impl crate::xml::Decode for SessionManagerLocalTicket {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "userName" => {
+                        v.user_name = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "passwordFilePath" => {
+                        v.password_file_path = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["userName", "passwordFilePath"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for SessionManagerLocalTicket {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("userName", &self.user_name);
+        w.field("passwordFilePath", &self.password_file_path);
+    }
+}
 /// Describes a request to some service, for which [AcquireGenericServiceTicket](crate::SessionManager) issues a ticket. This type has no fields of its own; use one of its subtypes.
 ///
 /// Wire name `SessionManagerServiceRequestSpec`; VMODL `vim.SessionManager.ServiceRequestSpec`; since vSphere API 5.0 (`vim.version.version7`). Extends \[`DynamicData`\](crate::DynamicData). Where the API allows subclasses, it is held as \[`AnySessionManagerServiceRequestSpec`\](crate::AnySessionManagerServiceRequestSpec).
@@ -85,6 +189,30 @@ pub struct SessionManagerServiceRequestSpec {
 impl SessionManagerServiceRequestSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerServiceRequestSpec";
+}
+impl crate::xml::Decode for SessionManagerServiceRequestSpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for SessionManagerServiceRequestSpec {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+    }
 }
 /** A [`SessionManagerServiceRequestSpec`](crate::SessionManagerServiceRequestSpec) or any of its subclasses: `match` on the concrete type. Values of classes
  these bindings do not know (a newer server's) are kept in `Unknown`.*/
@@ -131,6 +259,58 @@ for AnySessionManagerServiceRequestSpec {
         Self::SessionManagerServiceRequestSpec(Box::new(v))
     }
 }
+impl crate::xml::Decode for AnySessionManagerServiceRequestSpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        match e.xsi_type {
+            None | Some("SessionManagerServiceRequestSpec") => {
+                Ok(Self::SessionManagerServiceRequestSpec(Box::new(r.read(e)?)))
+            }
+            Some("SessionManagerHttpServiceRequestSpec") => {
+                Ok(Self::SessionManagerHttpServiceRequestSpec(Box::new(r.read(e)?)))
+            }
+            Some("SessionManagerVmomiServiceRequestSpec") => {
+                Ok(Self::SessionManagerVmomiServiceRequestSpec(Box::new(r.read(e)?)))
+            }
+            Some(other) => {
+                let type_name = other.to_string();
+                r.report.unknown_types += 1;
+                let base: crate::SessionManagerServiceRequestSpec = r.read(e)?;
+                let xml = r.raw_since(e.start);
+                Ok(
+                    Self::Unknown(
+                        Box::new(crate::UnknownSubtype {
+                            type_name,
+                            base,
+                            xml,
+                        }),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl crate::xml::Encode for AnySessionManagerServiceRequestSpec {
+    fn xsi_type(&self) -> Option<&str> {
+        Some(self.type_name())
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::SessionManagerServiceRequestSpec(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::SessionManagerHttpServiceRequestSpec(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::SessionManagerVmomiServiceRequestSpec(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
+        }
+    }
+}
 /// A request to call one method of a VMOMI (SOAP API) service. The only method supported is [CloneSession](crate::SessionManager): the ticket id is then passed to it as the clone ticket.
 ///
 /// Wire name `SessionManagerVmomiServiceRequestSpec`; VMODL `vim.SessionManager.VmomiServiceRequestSpec`; since vSphere API 5.1 (`vim.version.version8`). Extends \[`SessionManagerServiceRequestSpec`\](crate::SessionManagerServiceRequestSpec).
@@ -150,6 +330,37 @@ pub struct SessionManagerVmomiServiceRequestSpec {
 impl SessionManagerVmomiServiceRequestSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerVmomiServiceRequestSpec";
+}
+impl crate::xml::Decode for SessionManagerVmomiServiceRequestSpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "method" => {
+                        v.method = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["method"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for SessionManagerVmomiServiceRequestSpec {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("method", &self.method);
+    }
 }
 /// The HTTP methods a [HttpServiceRequestSpec](crate::SessionManagerHttpServiceRequestSpec) can restrict a ticket to.
 ///
@@ -204,6 +415,19 @@ impl SessionManagerHttpServiceRequestSpecMethod {
             "httpConnect" => Self::HttpConnect,
             other => Self::Unrecognized(other.to_string()),
         }
+    }
+}
+impl crate::xml::Decode for SessionManagerHttpServiceRequestSpecMethod {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        Ok(Self::from_wire(r.text(e)?.trim()))
+    }
+}
+impl crate::xml::Encode for SessionManagerHttpServiceRequestSpecMethod {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.escaped(self.as_str());
     }
 }
 /// This managed object type includes methods for logging on and logging off clients, determining which clients are currently logged on, and forcing clients to log off.
@@ -1287,6 +1511,13 @@ pub mod methods {
             since: crate::ApiVersion::Version3,
             faults: &[],
         };
+        fn encode_request(_request: &Self::Request<'_>, _w: &mut crate::xml::Writer) {}
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.AcquireGenericServiceTicket` (SOAP operation `AcquireGenericServiceTicket`), since vSphere API 5.0 (`vim.version.version7`); privilege `System.Anonymous`.
     ///
@@ -1313,6 +1544,15 @@ pub mod methods {
             since: crate::ApiVersion::Version7,
             faults: &[],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("spec", &request.spec);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.AcquireLocalTicket` (SOAP operation `AcquireLocalTicket`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
     ///
@@ -1339,6 +1579,15 @@ pub mod methods {
             since: crate::ApiVersion::Version1,
             faults: &["InvalidLogin"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("userName", &request.user_name);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.CloneSession` (SOAP operation `CloneSession`), since VI API 2.5u2 (`vim.version.version3`); privilege `System.Anonymous`.
     ///
@@ -1364,6 +1613,15 @@ pub mod methods {
             since: crate::ApiVersion::Version3,
             faults: &["InvalidLogin"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("cloneTicket", &request.clone_ticket);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.ImpersonateUser` (SOAP operation `ImpersonateUser`), since VI API 2.5 (`vim.version.version2`); privilege `Sessions.ImpersonateUser`.
     ///
@@ -1390,6 +1648,16 @@ pub mod methods {
             since: crate::ApiVersion::Version2,
             faults: &["InvalidLocale", "InvalidLogin"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("userName", &request.user_name);
+            w.opt("locale", &request.locale);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.Login` (SOAP operation `Login`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
     ///
@@ -1418,6 +1686,17 @@ pub mod methods {
             since: crate::ApiVersion::Version1,
             faults: &["InvalidLocale", "InvalidLogin"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("userName", &request.user_name);
+            w.field("password", &request.password);
+            w.opt("locale", &request.locale);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.LoginBySSPI` (SOAP operation `LoginBySSPI`), since VI API 2.5 (`vim.version.version2`); privilege `System.Anonymous`.
     ///
@@ -1447,6 +1726,16 @@ pub mod methods {
             since: crate::ApiVersion::Version2,
             faults: &["InvalidLocale", "InvalidLogin", "SSPIChallenge"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("base64Token", &request.base64_token);
+            w.opt("locale", &request.locale);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.LoginByToken` (SOAP operation `LoginByToken`), since vSphere API 5.1 (`vim.version.version8`); privilege `System.Anonymous`.
     ///
@@ -1473,6 +1762,15 @@ pub mod methods {
             since: crate::ApiVersion::Version8,
             faults: &["InvalidLocale", "InvalidLogin"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.opt("locale", &request.locale);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.LoginExtensionByCertificate` (SOAP operation `LoginExtensionByCertificate`), since vSphere API 4.0 (`vim.version.version5`); privilege `System.Anonymous`.
     ///
@@ -1500,6 +1798,16 @@ pub mod methods {
             since: crate::ApiVersion::Version5,
             faults: &["InvalidLocale", "InvalidLogin", "NoClientCertificate"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("extensionKey", &request.extension_key);
+            w.opt("locale", &request.locale);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.LoginExtensionBySubjectName` (SOAP operation `LoginExtensionBySubjectName`), since VI API 2.5 (`vim.version.version2`); privilege `System.Anonymous`.
     ///
@@ -1536,6 +1844,16 @@ pub mod methods {
                 "NotFound",
             ],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("extensionKey", &request.extension_key);
+            w.opt("locale", &request.locale);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.Logout` (SOAP operation `Logout`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
     #[derive(Debug)]
@@ -1552,6 +1870,13 @@ pub mod methods {
             since: crate::ApiVersion::Version1,
             faults: &[],
         };
+        fn encode_request(_request: &Self::Request<'_>, _w: &mut crate::xml::Writer) {}
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::no_returnval(r, e)
+        }
     }
     /// `SessionManager.SessionIsActive` (SOAP operation `SessionIsActive`), since VI API 2.5 (`vim.version.version2`); privilege `Sessions.ValidateSession`.
     #[derive(Debug)]
@@ -1574,6 +1899,16 @@ pub mod methods {
             since: crate::ApiVersion::Version2,
             faults: &[],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("sessionID", &request.session_id);
+            w.field("userName", &request.user_name);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `SessionManager.SetLocale` (SOAP operation `SetLocale`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
     ///
@@ -1598,6 +1933,15 @@ pub mod methods {
             since: crate::ApiVersion::Version1,
             faults: &["InvalidLocale"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("locale", &request.locale);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::no_returnval(r, e)
+        }
     }
     /// `SessionManager.TerminateSession` (SOAP operation `TerminateSession`), since VI API 2.0 (`vim.version.version1`); privilege `Sessions.TerminateSession`.
     ///
@@ -1623,6 +1967,15 @@ pub mod methods {
             since: crate::ApiVersion::Version1,
             faults: &["NotFound"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.list("sessionId", request.session_id);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::no_returnval(r, e)
+        }
     }
     /// `SessionManager.UpdateServiceMessage` (SOAP operation `UpdateServiceMessage`), since VI API 2.0 (`vim.version.version1`); privilege `Sessions.GlobalMessage`.
     #[derive(Debug)]
@@ -1644,5 +1997,14 @@ pub mod methods {
             since: crate::ApiVersion::Version1,
             faults: &[],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("message", &request.message);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::no_returnval(r, e)
+        }
     }
 }

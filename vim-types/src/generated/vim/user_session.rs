@@ -40,3 +40,100 @@ impl UserSession {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "UserSession";
 }
+impl crate::xml::Decode for UserSession {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "key" => {
+                        v.key = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "userName" => {
+                        v.user_name = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    "fullName" => {
+                        v.full_name = r.read(&c)?;
+                        seen |= 1u128 << 2u32;
+                    }
+                    "loginTime" => {
+                        v.login_time = r.read(&c)?;
+                        seen |= 1u128 << 3u32;
+                    }
+                    "lastActiveTime" => {
+                        v.last_active_time = r.read(&c)?;
+                        seen |= 1u128 << 4u32;
+                    }
+                    "locale" => {
+                        v.locale = r.read(&c)?;
+                        seen |= 1u128 << 5u32;
+                    }
+                    "messageLocale" => {
+                        v.message_locale = r.read(&c)?;
+                        seen |= 1u128 << 6u32;
+                    }
+                    "extensionSession" => {
+                        v.extension_session = r.read(&c)?;
+                        seen |= 1u128 << 7u32;
+                    }
+                    "ipAddress" => {
+                        v.ip_address = r.read(&c)?;
+                        seen |= 1u128 << 8u32;
+                    }
+                    "userAgent" => {
+                        v.user_agent = r.read(&c)?;
+                        seen |= 1u128 << 9u32;
+                    }
+                    "callCount" => {
+                        v.call_count = r.read(&c)?;
+                        seen |= 1u128 << 10u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(
+            Self::WSDL_NAME,
+            seen,
+            &[
+                "key",
+                "userName",
+                "fullName",
+                "loginTime",
+                "lastActiveTime",
+                "locale",
+                "messageLocale",
+                "extensionSession",
+                "ipAddress",
+                "userAgent",
+                "callCount",
+            ],
+        )?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for UserSession {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("key", &self.key);
+        w.field("userName", &self.user_name);
+        w.field("fullName", &self.full_name);
+        w.field("loginTime", &self.login_time);
+        w.field("lastActiveTime", &self.last_active_time);
+        w.field("locale", &self.locale);
+        w.field("messageLocale", &self.message_locale);
+        w.field("extensionSession", &self.extension_session);
+        w.field("ipAddress", &self.ip_address);
+        w.field("userAgent", &self.user_agent);
+        w.field("callCount", &self.call_count);
+    }
+}

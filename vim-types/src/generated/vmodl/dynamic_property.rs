@@ -14,3 +14,35 @@ impl DynamicProperty {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "DynamicProperty";
 }
+impl crate::xml::Decode for DynamicProperty {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "name" => {
+                        v.name = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "val" => {
+                        v.val = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["name", "val"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for DynamicProperty {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.field("name", &self.name);
+        w.field("val", &self.val);
+    }
+}

@@ -22,3 +22,39 @@ impl KeyAnyValue {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "KeyAnyValue";
 }
+impl crate::xml::Decode for KeyAnyValue {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "key" => {
+                        v.key = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "value" => {
+                        v.value = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["key", "value"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for KeyAnyValue {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("key", &self.key);
+        w.field("value", &self.value);
+    }
+}

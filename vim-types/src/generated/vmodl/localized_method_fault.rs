@@ -22,3 +22,36 @@ impl LocalizedMethodFault {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "LocalizedMethodFault";
 }
+impl crate::xml::Decode for LocalizedMethodFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "fault" => {
+                        v.fault = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "localizedMessage" => v.localized_message = Some(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["fault"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for LocalizedMethodFault {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("fault", &self.fault);
+        w.opt("localizedMessage", &self.localized_message);
+    }
+}

@@ -20,6 +20,34 @@ impl MethodFault {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "MethodFault";
 }
+impl crate::xml::Decode for MethodFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "faultCause" => v.fault_cause = Some(r.read(&c)?),
+                    "faultMessage" => v.fault_message.push(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for MethodFault {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("faultCause", &self.fault_cause);
+        w.list("faultMessage", &self.fault_message);
+    }
+}
 /** A [`MethodFault`](crate::MethodFault) or any of its subclasses: `match` on the concrete type. Values of classes
  these bindings do not know (a newer server's) are kept in `Unknown`.*/
 #[derive(Clone, Debug, PartialEq)]
@@ -106,6 +134,90 @@ impl AnyMethodFault {
 impl From<crate::MethodFault> for AnyMethodFault {
     fn from(v: crate::MethodFault) -> Self {
         Self::MethodFault(Box::new(v))
+    }
+}
+impl crate::xml::Decode for AnyMethodFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        match e.xsi_type {
+            None | Some("MethodFault") => Ok(Self::MethodFault(Box::new(r.read(e)?))),
+            Some("InvalidClientCertificate") => {
+                Ok(Self::InvalidClientCertificate(Box::new(r.read(e)?)))
+            }
+            Some("InvalidLocale") => Ok(Self::InvalidLocale(Box::new(r.read(e)?))),
+            Some("InvalidLogin") => Ok(Self::InvalidLogin(Box::new(r.read(e)?))),
+            Some("NoClientCertificate") => {
+                Ok(Self::NoClientCertificate(Box::new(r.read(e)?)))
+            }
+            Some("NoPermission") => Ok(Self::NoPermission(Box::new(r.read(e)?))),
+            Some("NoSubjectName") => Ok(Self::NoSubjectName(Box::new(r.read(e)?))),
+            Some("NotAuthenticated") => Ok(Self::NotAuthenticated(Box::new(r.read(e)?))),
+            Some("NotFound") => Ok(Self::NotFound(Box::new(r.read(e)?))),
+            Some("SSPIChallenge") => Ok(Self::SSPIChallenge(Box::new(r.read(e)?))),
+            Some("VimFault") => Ok(Self::VimFault(Box::new(r.read(e)?))),
+            Some("RuntimeFault") => Ok(Self::RuntimeFault(Box::new(r.read(e)?))),
+            Some("InvalidArgument") => Ok(Self::InvalidArgument(Box::new(r.read(e)?))),
+            Some("InvalidRequest") => Ok(Self::InvalidRequest(Box::new(r.read(e)?))),
+            Some("InvalidType") => Ok(Self::InvalidType(Box::new(r.read(e)?))),
+            Some("ManagedObjectNotFound") => {
+                Ok(Self::ManagedObjectNotFound(Box::new(r.read(e)?)))
+            }
+            Some("MethodNotFound") => Ok(Self::MethodNotFound(Box::new(r.read(e)?))),
+            Some("NotImplemented") => Ok(Self::NotImplemented(Box::new(r.read(e)?))),
+            Some("NotSupported") => Ok(Self::NotSupported(Box::new(r.read(e)?))),
+            Some("SecurityError") => Ok(Self::SecurityError(Box::new(r.read(e)?))),
+            Some("InvalidProperty") => Ok(Self::InvalidProperty(Box::new(r.read(e)?))),
+            Some(other) => {
+                let type_name = other.to_string();
+                r.report.unknown_types += 1;
+                let base: crate::MethodFault = r.read(e)?;
+                let xml = r.raw_since(e.start);
+                Ok(
+                    Self::Unknown(
+                        Box::new(crate::UnknownSubtype {
+                            type_name,
+                            base,
+                            xml,
+                        }),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl crate::xml::Encode for AnyMethodFault {
+    fn xsi_type(&self) -> Option<&str> {
+        Some(self.type_name())
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::MethodFault(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidClientCertificate(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::InvalidLocale(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidLogin(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NoClientCertificate(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NoPermission(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NoSubjectName(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NotAuthenticated(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NotFound(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::SSPIChallenge(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::VimFault(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::RuntimeFault(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidArgument(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidRequest(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidType(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::ManagedObjectNotFound(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::MethodNotFound(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NotImplemented(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::NotSupported(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::SecurityError(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidProperty(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
+        }
     }
 }
 impl AnyMethodFault {

@@ -22,6 +22,34 @@ impl InvalidLogin {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "InvalidLogin";
 }
+impl crate::xml::Decode for InvalidLogin {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "faultCause" => v.fault_cause = Some(r.read(&c)?),
+                    "faultMessage" => v.fault_message.push(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for InvalidLogin {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("faultCause", &self.fault_cause);
+        w.list("faultMessage", &self.fault_message);
+    }
+}
 /** A [`InvalidLogin`](crate::InvalidLogin) or any of its subclasses: `match` on the concrete type. Values of classes
  these bindings do not know (a newer server's) are kept in `Unknown`.*/
 #[derive(Clone, Debug, PartialEq)]
@@ -51,5 +79,47 @@ impl AnyInvalidLogin {
 impl From<crate::InvalidLogin> for AnyInvalidLogin {
     fn from(v: crate::InvalidLogin) -> Self {
         Self::InvalidLogin(Box::new(v))
+    }
+}
+impl crate::xml::Decode for AnyInvalidLogin {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        match e.xsi_type {
+            None | Some("InvalidLogin") => Ok(Self::InvalidLogin(Box::new(r.read(e)?))),
+            Some("InvalidClientCertificate") => {
+                Ok(Self::InvalidClientCertificate(Box::new(r.read(e)?)))
+            }
+            Some(other) => {
+                let type_name = other.to_string();
+                r.report.unknown_types += 1;
+                let base: crate::InvalidLogin = r.read(e)?;
+                let xml = r.raw_since(e.start);
+                Ok(
+                    Self::Unknown(
+                        Box::new(crate::UnknownSubtype {
+                            type_name,
+                            base,
+                            xml,
+                        }),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl crate::xml::Encode for AnyInvalidLogin {
+    fn xsi_type(&self) -> Option<&str> {
+        Some(self.type_name())
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLogin(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::InvalidClientCertificate(v) => {
+                crate::xml::Encode::encode_content(&**v, w)
+            }
+            Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
+        }
     }
 }

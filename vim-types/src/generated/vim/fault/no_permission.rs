@@ -24,3 +24,43 @@ impl NoPermission {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "NoPermission";
 }
+impl crate::xml::Decode for NoPermission {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "faultCause" => v.fault_cause = Some(r.read(&c)?),
+                    "faultMessage" => v.fault_message.push(r.read(&c)?),
+                    "object" => {
+                        v.object = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "privilegeId" => {
+                        v.privilege_id = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["object", "privilegeId"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for NoPermission {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("faultCause", &self.fault_cause);
+        w.list("faultMessage", &self.fault_message);
+        w.field("object", &self.object);
+        w.field("privilegeId", &self.privilege_id);
+    }
+}

@@ -23,3 +23,38 @@ impl SSPIChallenge {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SSPIChallenge";
 }
+impl crate::xml::Decode for SSPIChallenge {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "faultCause" => v.fault_cause = Some(r.read(&c)?),
+                    "faultMessage" => v.fault_message.push(r.read(&c)?),
+                    "base64Token" => {
+                        v.base64_token = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["base64Token"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for SSPIChallenge {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("faultCause", &self.fault_cause);
+        w.list("faultMessage", &self.fault_message);
+        w.field("base64Token", &self.base64_token);
+    }
+}

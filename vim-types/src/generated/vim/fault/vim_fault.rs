@@ -22,3 +22,31 @@ impl VimFault {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "VimFault";
 }
+impl crate::xml::Decode for VimFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "faultCause" => v.fault_cause = Some(r.read(&c)?),
+                    "faultMessage" => v.fault_message.push(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for VimFault {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("faultCause", &self.fault_cause);
+        w.list("faultMessage", &self.fault_message);
+    }
+}

@@ -30,3 +30,44 @@ impl HostCpuIdInfo {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "HostCpuIdInfo";
 }
+impl crate::xml::Decode for HostCpuIdInfo {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "level" => {
+                        v.level = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "vendor" => v.vendor = Some(r.read(&c)?),
+                    "eax" => v.eax = Some(r.read(&c)?),
+                    "ebx" => v.ebx = Some(r.read(&c)?),
+                    "ecx" => v.ecx = Some(r.read(&c)?),
+                    "edx" => v.edx = Some(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["level"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for HostCpuIdInfo {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("level", &self.level);
+        w.opt("vendor", &self.vendor);
+        w.opt("eax", &self.eax);
+        w.opt("ebx", &self.ebx);
+        w.opt("ecx", &self.ecx);
+        w.opt("edx", &self.edx);
+    }
+}

@@ -24,6 +24,38 @@ impl PropertyFilterSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "PropertyFilterSpec";
 }
+impl crate::xml::Decode for PropertyFilterSpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "propSet" => v.prop_set.push(r.read(&c)?),
+                    "objectSet" => v.object_set.push(r.read(&c)?),
+                    "reportMissingObjectsInResults" => {
+                        v.report_missing_objects_in_results = Some(r.read(&c)?);
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for PropertyFilterSpec {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.list("propSet", &self.prop_set);
+        w.list("objectSet", &self.object_set);
+        w.opt("reportMissingObjectsInResults", &self.report_missing_objects_in_results);
+    }
+}
 /// A property that was asked for but could not be read.
 ///
 /// Wire name `MissingProperty`; VMODL `vmodl.query.PropertyCollector.MissingProperty`; since `vmodl.query.version.version1`. Extends \[`DynamicData`\](crate::DynamicData).
@@ -45,6 +77,42 @@ pub struct MissingProperty {
 impl MissingProperty {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "MissingProperty";
+}
+impl crate::xml::Decode for MissingProperty {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "path" => {
+                        v.path = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "fault" => {
+                        v.fault = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["path", "fault"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for MissingProperty {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("path", &self.path);
+        w.field("fault", &self.fault);
+    }
 }
 /// The collected properties of one object.
 ///
@@ -70,6 +138,41 @@ impl ObjectContent {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "ObjectContent";
 }
+impl crate::xml::Decode for ObjectContent {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "obj" => {
+                        v.obj = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "propSet" => v.prop_set.push(r.read(&c)?),
+                    "missingSet" => v.missing_set.push(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["obj"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for ObjectContent {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("obj", &self.obj);
+        w.list("propSet", &self.prop_set);
+        w.list("missingSet", &self.missing_set);
+    }
+}
 /// A starting object for collection, with the traversals to follow from it.
 ///
 /// Wire name `ObjectSpec`; VMODL `vmodl.query.PropertyCollector.ObjectSpec`; since `vmodl.query.version.version1`. Extends \[`DynamicData`\](crate::DynamicData).
@@ -93,6 +196,41 @@ pub struct ObjectSpec {
 impl ObjectSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "ObjectSpec";
+}
+impl crate::xml::Decode for ObjectSpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "obj" => {
+                        v.obj = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "skip" => v.skip = Some(r.read(&c)?),
+                    "selectSet" => v.select_set.push(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["obj"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for ObjectSpec {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("obj", &self.obj);
+        w.opt("skip", &self.skip);
+        w.list("selectSet", &self.select_set);
+    }
 }
 /// The properties to collect from every object of one managed object type.
 ///
@@ -118,6 +256,41 @@ impl PropertySpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "PropertySpec";
 }
+impl crate::xml::Decode for PropertySpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "type" => {
+                        v.r#type = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "all" => v.all = Some(r.read(&c)?),
+                    "pathSet" => v.path_set.push(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["type"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for PropertySpec {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.field("type", &self.r#type);
+        w.opt("all", &self.all);
+        w.list("pathSet", &self.path_set);
+    }
+}
 /// Settings that shape how [RetrievePropertiesEx](crate::PropertyCollector) hands back its results.
 ///
 /// Wire name `RetrieveOptions`; VMODL `vmodl.query.PropertyCollector.RetrieveOptions`; since vSphere API 4.1 (`vim.version.version6`). Extends \[`DynamicData`\](crate::DynamicData).
@@ -137,6 +310,32 @@ pub struct RetrieveOptions {
 impl RetrieveOptions {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "RetrieveOptions";
+}
+impl crate::xml::Decode for RetrieveOptions {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "maxObjects" => v.max_objects = Some(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for RetrieveOptions {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("maxObjects", &self.max_objects);
+    }
 }
 /// One batch of objects from [RetrievePropertiesEx](crate::PropertyCollector).
 ///
@@ -160,6 +359,34 @@ impl RetrieveResult {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "RetrieveResult";
 }
+impl crate::xml::Decode for RetrieveResult {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "token" => v.token = Some(r.read(&c)?),
+                    "objects" => v.objects.push(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for RetrieveResult {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("token", &self.token);
+        w.list("objects", &self.objects);
+    }
+}
 /// Refers to a named traversal by name. A plain SelectionSpec inside a [TraversalSpec](crate::TraversalSpec) lets traversals refer to each other, and so walk recursive structures such as nested folders.
 ///
 /// Wire name `SelectionSpec`; VMODL `vmodl.query.PropertyCollector.SelectionSpec`; since `vmodl.query.version.version1`. Extends \[`DynamicData`\](crate::DynamicData). Where the API allows subclasses, it is held as \[`AnySelectionSpec`\](crate::AnySelectionSpec).
@@ -179,6 +406,32 @@ pub struct SelectionSpec {
 impl SelectionSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SelectionSpec";
+}
+impl crate::xml::Decode for SelectionSpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "name" => v.name = Some(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for SelectionSpec {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("name", &self.name);
+    }
 }
 /** A [`SelectionSpec`](crate::SelectionSpec) or any of its subclasses: `match` on the concrete type. Values of classes
  these bindings do not know (a newer server's) are kept in `Unknown`.*/
@@ -211,6 +464,44 @@ impl From<crate::SelectionSpec> for AnySelectionSpec {
         Self::SelectionSpec(Box::new(v))
     }
 }
+impl crate::xml::Decode for AnySelectionSpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        match e.xsi_type {
+            None | Some("SelectionSpec") => Ok(Self::SelectionSpec(Box::new(r.read(e)?))),
+            Some("TraversalSpec") => Ok(Self::TraversalSpec(Box::new(r.read(e)?))),
+            Some(other) => {
+                let type_name = other.to_string();
+                r.report.unknown_types += 1;
+                let base: crate::SelectionSpec = r.read(e)?;
+                let xml = r.raw_since(e.start);
+                Ok(
+                    Self::Unknown(
+                        Box::new(crate::UnknownSubtype {
+                            type_name,
+                            base,
+                            xml,
+                        }),
+                    ),
+                )
+            }
+        }
+    }
+}
+impl crate::xml::Encode for AnySelectionSpec {
+    fn xsi_type(&self) -> Option<&str> {
+        Some(self.type_name())
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::SelectionSpec(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::TraversalSpec(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
+        }
+    }
+}
 /// Tells the collector how to get from an object of one type to more objects: follow a property that holds references.
 ///
 /// Wire name `TraversalSpec`; VMODL `vmodl.query.PropertyCollector.TraversalSpec`; since `vmodl.query.version.version1`. Extends \[`SelectionSpec`\](crate::SelectionSpec).
@@ -240,6 +531,48 @@ pub struct TraversalSpec {
 impl TraversalSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "TraversalSpec";
+}
+impl crate::xml::Decode for TraversalSpec {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        let mut v = Self::default();
+        let mut seen = 0u128;
+        if !e.empty {
+            while let Some(c) = r.child()? {
+                match c.name {
+                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
+                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
+                    "name" => v.name = Some(r.read(&c)?),
+                    "type" => {
+                        v.r#type = r.read(&c)?;
+                        seen |= 1u128 << 0u32;
+                    }
+                    "path" => {
+                        v.path = r.read(&c)?;
+                        seen |= 1u128 << 1u32;
+                    }
+                    "skip" => v.skip = Some(r.read(&c)?),
+                    "selectSet" => v.select_set.push(r.read(&c)?),
+                    _ => r.skip_unknown(&c)?,
+                }
+            }
+        }
+        r.check_required(Self::WSDL_NAME, seen, &["type", "path"])?;
+        Ok(v)
+    }
+}
+impl crate::xml::Encode for TraversalSpec {
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        w.opt("dynamicType", &self.dynamic_type);
+        w.list("dynamicProperty", &self.dynamic_property);
+        w.opt("name", &self.name);
+        w.field("type", &self.r#type);
+        w.field("path", &self.path);
+        w.opt("skip", &self.skip);
+        w.list("selectSet", &self.select_set);
+    }
 }
 /// Reads the properties of managed objects, and can also report changes to them. A client says which objects to start from, how to get from them to more objects and which properties to read; the collector returns the values of all of them in one call. This spec describes the one-time retrieval methods [RetrieveProperties](crate::PropertyCollector), [RetrievePropertiesEx](crate::PropertyCollector), [ContinueRetrievePropertiesEx](crate::PropertyCollector) and [CancelRetrievePropertiesEx](crate::PropertyCollector); the filter and update methods are left out.
 ///
@@ -596,6 +929,15 @@ pub mod methods {
             since: crate::ApiVersion::Version6,
             faults: &["InvalidProperty"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("token", &request.token);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::no_returnval(r, e)
+        }
     }
     /// `PropertyCollector.ContinueRetrievePropertiesEx` (SOAP operation `ContinueRetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
     ///
@@ -621,6 +963,15 @@ pub mod methods {
             since: crate::ApiVersion::Version6,
             faults: &["InvalidProperty"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.field("token", &request.token);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval(r, e)
+        }
     }
     /// `PropertyCollector.RetrieveProperties` (SOAP operation `RetrieveProperties`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
     ///
@@ -650,6 +1001,15 @@ pub mod methods {
             since: crate::ApiVersion::Version1,
             faults: &["InvalidProperty"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.list("specSet", request.spec_set);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval_vec(r, e)
+        }
     }
     /// `PropertyCollector.RetrievePropertiesEx` (SOAP operation `RetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
     ///
@@ -678,5 +1038,15 @@ pub mod methods {
             since: crate::ApiVersion::Version6,
             faults: &["InvalidProperty"],
         };
+        fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
+            w.list("specSet", request.spec_set);
+            w.field("options", &request.options);
+        }
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            crate::xml::returnval_opt(r, e)
+        }
     }
 }

@@ -1,0 +1,362 @@
+//! The XML codec, generated per type over `vim_types::xml`: `Decode` and `Encode` for every
+//! data object, enum and `Any*` enum, and each method's request encoding and response
+//! decoding. One short line per field keeps the generated code (and compile time) small:
+//! the per-type work is a `match` on the element name; the reading is shared generic code.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::context::Ctx;
+use super::names::*;
+use crate::ir::{DataObject, Enum, Method};
+
+/// `Decode` and `Encode` for a data object's struct.
+pub fn data_object(ctx: &Ctx, d: &DataObject) -> TokenStream {
+    let name = type_ident(&d.wsdl_name);
+    let fields = ctx.all_fields(&d.name);
+    let mut required: Vec<&str> = Vec::new();
+    let arms = fields.iter().map(|(_, p)| {
+        let f = snake_ident(&p.name);
+        let wire = &p.name;
+        if p.array {
+            quote! { #wire => v.#f.push(r.read(&c)?), }
+        } else if p.optional {
+            quote! { #wire => v.#f = Some(r.read(&c)?), }
+        } else {
+            let bit = required.len() as u32;
+            required.push(&p.name);
+            if bit < 128 {
+                quote! { #wire => { v.#f = r.read(&c)?; seen |= 1u128 << #bit; } }
+            } else {
+                quote! { #wire => v.#f = r.read(&c)?, }
+            }
+        }
+    }).collect::<Vec<_>>();
+    let check = if required.is_empty() {
+        quote!()
+    } else {
+        quote! { r.check_required(Self::WSDL_NAME, seen, &[#(#required),*])?; }
+    };
+    let seen_decl = if required.is_empty() { quote!() } else { quote! { let mut seen = 0u128; } };
+    let encode = fields.iter().map(|(_, p)| {
+        let f = snake_ident(&p.name);
+        let wire = &p.name;
+        if p.array {
+            quote! { w.list(#wire, &self.#f); }
+        } else if p.optional {
+            quote! { w.opt(#wire, &self.#f); }
+        } else {
+            quote! { w.field(#wire, &self.#f); }
+        }
+    });
+    let body = if fields.is_empty() {
+        quote! {
+            r.skip(e)?;
+            Ok(Self::default())
+        }
+    } else {
+        quote! {
+            let mut v = Self::default();
+            #seen_decl
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        #(#arms)*
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            #check
+            Ok(v)
+        }
+    };
+    let w_param = if fields.is_empty() { quote!(_w) } else { quote!(w) };
+    quote! {
+        impl crate::xml::Decode for #name {
+            fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
+                #body
+            }
+        }
+
+        impl crate::xml::Encode for #name {
+            fn encode_content(&self, #w_param: &mut crate::xml::Writer) {
+                #(#encode)*
+            }
+        }
+    }
+}
+
+/// `Decode`/`Encode` for `Any<Base>`: `xsi:type` picks the class; an unknown class keeps
+/// the base's fields and the raw XML.
+pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
+    let any = any_ident(&d.wsdl_name);
+    let base = type_ident(&d.wsdl_name);
+    let base_wire = &d.wsdl_name;
+    let subs: Vec<&str> = ctx.descendants(&d.name);
+    let arms = subs.iter().map(|c| {
+        let w = &ctx.dos[c].wsdl_name;
+        let i = type_ident(w);
+        quote! { Some(#w) => Ok(Self::#i(Box::new(r.read(e)?))), }
+    });
+    let mut classes = vec![d.name.as_str()];
+    classes.extend(subs.iter().copied());
+    let enc = classes.iter().map(|c| {
+        let i = type_ident(&ctx.dos[c].wsdl_name);
+        quote! { Self::#i(v) => crate::xml::Encode::encode_content(&**v, w), }
+    });
+    quote! {
+        impl crate::xml::Decode for #any {
+            fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
+                match e.xsi_type {
+                    None | Some(#base_wire) => Ok(Self::#base(Box::new(r.read(e)?))),
+                    #(#arms)*
+                    Some(other) => {
+                        let type_name = other.to_string();
+                        r.report.unknown_types += 1;
+                        let base: crate::#base = r.read(e)?;
+                        let xml = r.raw_since(e.start);
+                        Ok(Self::Unknown(Box::new(crate::UnknownSubtype { type_name, base, xml })))
+                    }
+                }
+            }
+        }
+
+        impl crate::xml::Encode for #any {
+            fn xsi_type(&self) -> Option<&str> {
+                Some(self.type_name())
+            }
+            fn encode_content(&self, w: &mut crate::xml::Writer) {
+                match self {
+                    #(#enc)*
+                    Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
+                }
+            }
+        }
+    }
+}
+
+/// `Decode`/`Encode` for an enumeration: its wire string.
+pub fn enumeration(e: &Enum) -> TokenStream {
+    let name = type_ident(&e.wsdl_name);
+    quote! {
+        impl crate::xml::Decode for #name {
+            fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
+                Ok(Self::from_wire(r.text(e)?.trim()))
+            }
+        }
+
+        impl crate::xml::Encode for #name {
+            fn encode_content(&self, w: &mut crate::xml::Writer) {
+                w.escaped(self.as_str());
+            }
+        }
+    }
+}
+
+/// `AnyData` and `AnyValue`: an `anyType` element's `xsi:type` picks a primitive, a
+/// reference, an array (`ArrayOfX`), an enum or a data object.
+pub fn any_value(ctx: &Ctx) -> TokenStream {
+    let data_arms = ctx.dos.values().map(|d| {
+        let i = type_ident(&d.wsdl_name);
+        let w = &d.wsdl_name;
+        quote! { #w => Self::#i(Box::new(r.read(e)?)), }
+    });
+    let data_enc = ctx.dos.values().map(|d| {
+        let i = type_ident(&d.wsdl_name);
+        quote! { Self::#i(v) => crate::xml::Encode::encode_content(&**v, w), }
+    });
+    let enum_names = ctx.enums.values().map(|e| e.wsdl_name.as_str());
+    quote! {
+        impl AnyData {
+            /// Decodes a data object of class `type_name`; `None` for a class these bindings
+            /// do not know.
+            pub fn decode_as<'a>(
+                r: &mut crate::xml::Reader<'a>,
+                e: &crate::xml::Elem<'a>,
+                type_name: &str,
+            ) -> Option<Result<Self, crate::xml::DecodeError>> {
+                let decoded = (|| -> Result<Option<Self>, crate::xml::DecodeError> {
+                    Ok(Some(match type_name {
+                        #(#data_arms)*
+                        _ => return Ok(None),
+                    }))
+                })();
+                decoded.transpose()
+            }
+        }
+
+        impl crate::xml::Encode for AnyData {
+            fn xsi_type(&self) -> Option<&str> {
+                Some(self.type_name())
+            }
+            fn encode_content(&self, w: &mut crate::xml::Writer) {
+                match self {
+                    #(#data_enc)*
+                }
+            }
+        }
+
+        /// Whether `type_name` is an enumeration of the API.
+        fn is_enum(type_name: &str) -> bool {
+            matches!(type_name, #(#enum_names)|* )
+        }
+
+        impl AnyValue {
+            /// Decodes an `anyType` value whose type is `type_name` (from `xsi:type`, or the
+            /// element type of an enclosing `ArrayOf*`).
+            pub fn decode_as<'a>(
+                r: &mut crate::xml::Reader<'a>,
+                e: &crate::xml::Elem<'a>,
+                type_name: &str,
+            ) -> Result<Self, crate::xml::DecodeError> {
+                Ok(match type_name {
+                    "string" => Self::String(r.read(e)?),
+                    "boolean" => Self::Bool(r.read(e)?),
+                    "byte" => Self::Byte(r.read(e)?),
+                    "short" => Self::Short(r.read(e)?),
+                    "int" => Self::Int(r.read(e)?),
+                    "long" => Self::Long(r.read(e)?),
+                    "float" => Self::Float(r.read(e)?),
+                    "double" => Self::Double(r.read(e)?),
+                    "dateTime" => Self::DateTime(r.read(e)?),
+                    "base64Binary" => Self::Binary(r.read(e)?),
+                    "anyURI" => Self::Uri(r.read(e)?),
+                    "ManagedObjectReference" => Self::Reference(r.read(e)?),
+                    t if t.starts_with("ArrayOf") => {
+                        let item_type = t["ArrayOf".len()..].to_string();
+                        let item = match item_type.as_str() {
+                            "String" | "Boolean" | "Byte" | "Short" | "Int" | "Long" | "Float" | "Double" | "AnyURI" => {
+                                let mut c = item_type.chars();
+                                c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+                            }
+                            "DateTime" => "dateTime".to_string(),
+                            "Base64Binary" => "base64Binary".to_string(),
+                            _ => item_type.clone(),
+                        };
+                        let mut items = Vec::new();
+                        if !e.empty {
+                            while let Some(c) = r.child()? {
+                                let t = c.xsi_type.unwrap_or(item.as_str()).to_string();
+                                items.push(AnyValue::decode_as(r, &c, &t)?);
+                            }
+                        }
+                        Self::Array { item_type: item, items }
+                    }
+                    t if is_enum(t) => Self::Enum { type_name: t.to_string(), value: r.read(e)? },
+                    t => match AnyData::decode_as(r, e, t) {
+                        Some(v) => Self::Data(v?),
+                        None => {
+                            r.report.unknown_types += 1;
+                            r.skip(e)?;
+                            Self::Unknown { type_name: t.to_string(), xml: r.raw_since(e.start) }
+                        }
+                    },
+                })
+            }
+
+            /// The XML Schema or API type to write as `xsi:type`.
+            pub fn type_name(&self) -> std::borrow::Cow<'_, str> {
+                use std::borrow::Cow;
+                match self {
+                    Self::Bool(_) => Cow::Borrowed("xsd:boolean"),
+                    Self::Byte(_) => Cow::Borrowed("xsd:byte"),
+                    Self::Short(_) => Cow::Borrowed("xsd:short"),
+                    Self::Int(_) => Cow::Borrowed("xsd:int"),
+                    Self::Long(_) => Cow::Borrowed("xsd:long"),
+                    Self::Float(_) => Cow::Borrowed("xsd:float"),
+                    Self::Double(_) => Cow::Borrowed("xsd:double"),
+                    Self::String(_) => Cow::Borrowed("xsd:string"),
+                    Self::DateTime(_) => Cow::Borrowed("xsd:dateTime"),
+                    Self::Binary(_) => Cow::Borrowed("xsd:base64Binary"),
+                    Self::Uri(_) => Cow::Borrowed("xsd:anyURI"),
+                    Self::Reference(_) => Cow::Borrowed("ManagedObjectReference"),
+                    Self::Enum { type_name, .. } | Self::Unknown { type_name, .. } => Cow::Borrowed(type_name),
+                    Self::Data(d) => Cow::Borrowed(d.type_name()),
+                    Self::Array { item_type, .. } => {
+                        let mut c = item_type.chars();
+                        let cap: String = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
+                        Cow::Owned(format!("ArrayOf{cap}"))
+                    }
+                }
+            }
+        }
+
+        impl crate::xml::Decode for AnyValue {
+            fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
+                match e.xsi_type {
+                    Some(t) => AnyValue::decode_as(r, e, t),
+                    // No type: the text, as a string.
+                    None => Ok(Self::String(r.read(e)?)),
+                }
+            }
+        }
+
+        impl crate::xml::Encode for AnyValue {
+            fn encode(&self, w: &mut crate::xml::Writer, name: &str) {
+                let t = self.type_name();
+                w.open(name, Some(&t), None);
+                self.encode_content(w);
+                w.close(name);
+            }
+            fn encode_content(&self, w: &mut crate::xml::Writer) {
+                match self {
+                    Self::Bool(v) => v.encode_content(w),
+                    Self::Byte(v) => v.encode_content(w),
+                    Self::Short(v) => v.encode_content(w),
+                    Self::Int(v) => v.encode_content(w),
+                    Self::Long(v) => v.encode_content(w),
+                    Self::Float(v) => v.encode_content(w),
+                    Self::Double(v) => v.encode_content(w),
+                    Self::String(v) | Self::Uri(v) => v.encode_content(w),
+                    Self::DateTime(v) => v.encode_content(w),
+                    Self::Binary(v) => v.encode_content(w),
+                    Self::Reference(v) => v.encode_content(w),
+                    Self::Enum { value, .. } => w.escaped(value),
+                    Self::Data(d) => d.encode_content(w),
+                    Self::Array { item_type, items } => {
+                        for i in items {
+                            i.encode(w, item_type);
+                        }
+                    }
+                    Self::Unknown { .. } => {}
+                }
+            }
+        }
+    }
+}
+
+/// A method's `encode_request` and `decode_response` (inside its `Method` impl).
+pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
+    let params = me.params.iter().map(|p| {
+        let f = snake_ident(&p.name);
+        let wire = &p.name;
+        if p.array {
+            quote! { w.list(#wire, request.#f); }
+        } else if p.optional {
+            quote! { w.opt(#wire, &request.#f); }
+        } else {
+            quote! { w.field(#wire, &request.#f); }
+        }
+    });
+    let req_param = if me.params.is_empty() { quote!(_request) } else { quote!(request) };
+    let w_param = if me.params.is_empty() { quote!(_w) } else { quote!(w) };
+    let decode = match &me.returns {
+        None => quote!(crate::xml::no_returnval(r, e)),
+        Some(r) if r.array => quote!(crate::xml::returnval_vec(r, e)),
+        Some(r) if r.optional => quote!(crate::xml::returnval_opt(r, e)),
+        Some(_) => quote!(crate::xml::returnval(r, e)),
+    };
+    let _ = ctx;
+    quote! {
+        fn encode_request(#req_param: &Self::Request<'_>, #w_param: &mut crate::xml::Writer) {
+            #(#params)*
+        }
+
+        fn decode_response<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Response, crate::xml::DecodeError> {
+            #decode
+        }
+    }
+}

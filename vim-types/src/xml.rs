@@ -1,0 +1,769 @@
+//! The XML codec the generated `Decode`/`Encode` impls are written against: a streaming
+//! reader over a byte slice (quick-xml, no DOM, element names and `xsi:type` borrowed from
+//! the input), and a writer into one buffer.
+//!
+//! Policy for what a server sends that the bindings do not expect (a newer API version):
+//! unknown elements are skipped and counted, unknown classes are kept (`Unknown` variants),
+//! unknown enum values are kept (`Unrecognized`), and missing required fields get their
+//! default value and are listed in the [`DecodeReport`] — unless [`Reader::strict`] is set,
+//! when a missing field is an error. Hostile input is bounded: nesting depth and text size.
+
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesStart, Event};
+
+/// The XML Schema instance namespace (`xsi:type`).
+pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Why a body could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Byte offset in the body.
+    pub offset: u64,
+    pub message: String,
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at byte {}: {}", self.offset, self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// What decoding met that the bindings did not expect.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DecodeReport {
+    /// Elements skipped because the type has no such field (a newer server's fields).
+    pub unknown_elements: u64,
+    /// Values of classes the bindings do not know, kept as `Unknown`.
+    pub unknown_types: u64,
+    /// `Type.field` of required fields that were absent (given their default value).
+    pub missing: Vec<String>,
+}
+
+/// An element's start tag, as the decoder needs it.
+#[derive(Clone, Debug)]
+pub struct Elem<'a> {
+    /// Local name (`returnval`, `propSet`).
+    pub name: &'a str,
+    /// `xsi:type`, local part (`VirtualMachineConfigInfo`, `string`).
+    pub xsi_type: Option<&'a str>,
+    /// The plain `type` attribute (a managed-object reference's type).
+    pub type_attr: Option<Cow<'a, str>>,
+    /// `<x/>`: no content and no end tag.
+    pub empty: bool,
+    /// Offset of the start tag.
+    pub start: u64,
+}
+
+/// Limits for hostile input.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_text: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_depth: 128, max_text: 64 << 20 }
+    }
+}
+
+/// A streaming reader over a whole body.
+pub struct Reader<'a> {
+    input: &'a str,
+    xml: quick_xml::Reader<&'a [u8]>,
+    depth: usize,
+    limits: Limits,
+    /// Prefixes bound to the XSI namespace, with the depth that bound them.
+    xsi_prefixes: Vec<(&'a str, usize)>,
+    /// Missing required fields are errors, not defaults.
+    pub strict: bool,
+    pub report: DecodeReport,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over a body, which must be UTF-8 (SOAP bodies are).
+    pub fn new(input: &'a [u8]) -> Result<Reader<'a>, DecodeError> {
+        let input = std::str::from_utf8(input)
+            .map_err(|e| DecodeError { offset: e.valid_up_to() as u64, message: "the body is not UTF-8".into() })?;
+        let mut xml = quick_xml::Reader::from_str(input);
+        let cfg = xml.config_mut();
+        cfg.trim_text(false);
+        cfg.check_end_names = false;
+        cfg.expand_empty_elements = false;
+        Ok(Reader { input, xml, depth: 0, limits: Limits::default(), xsi_prefixes: Vec::new(), strict: false, report: DecodeReport::default() })
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn offset(&self) -> u64 {
+        self.xml.buffer_position()
+    }
+
+    pub fn error(&self, message: impl Into<String>) -> DecodeError {
+        DecodeError { offset: self.offset(), message: message.into() }
+    }
+
+    fn elem(&mut self, e: &BytesStart<'a>, empty: bool) -> Result<Elem<'a>, DecodeError> {
+        let start = self.offset();
+        let raw: &'a str = self.sub_str(e);
+        let name_end = raw.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(raw.len());
+        let qname = &raw[..name_end];
+        let name = match qname.find(':') {
+            Some(i) => &qname[i + 1..],
+            None => qname,
+        };
+        let mut xsi_type = None;
+        let mut type_attr = None;
+        let mut typed_prefix: Option<&'a str> = None;
+        let mut typed_value: Option<&'a str> = None;
+        for a in e.attributes().with_checks(false) {
+            let a = a.map_err(|x| self.error(format!("bad attribute: {x}")))?;
+            let key: &'a str = self.sub_str(a.key.0);
+            let value: &'a str = match a.value {
+                Cow::Borrowed(v) => self.sub_str(v),
+                Cow::Owned(_) => continue,
+            };
+            if let Some(p) = key.strip_prefix("xmlns:") {
+                if value == XSI {
+                    self.xsi_prefixes.push((p, self.depth + 1));
+                }
+                continue;
+            }
+            match key.find(':') {
+                Some(i) if &key[i + 1..] == "type" => {
+                    typed_prefix = Some(&key[..i]);
+                    typed_value = Some(value);
+                }
+                None if key == "type" => type_attr = Some(unescape(value).map_err(|m| self.error(m))?),
+                _ => {}
+            }
+        }
+        if let (Some(p), Some(v)) = (typed_prefix, typed_value)
+            && self.xsi_prefixes.iter().rev().any(|(x, _)| *x == p)
+        {
+            // The value is a QName (`xsd:string`, `vim25:HostSystem`): keep the local part.
+            xsi_type = Some(v.rsplit(':').next().unwrap_or(v));
+        }
+        if empty {
+            // An empty element's own bindings end with it.
+            self.drop_bindings();
+        }
+        Ok(Elem { name, xsi_type, type_attr, empty, start })
+    }
+
+    /// `part` (which points into the input) with the input's lifetime: quick-xml's events
+    /// borrow the input, but their accessors do not say so.
+    fn sub_str(&self, part: &str) -> &'a str {
+        let base = self.input.as_ptr() as usize;
+        let p = part.as_ptr() as usize;
+        if p >= base && p + part.len() <= base + self.input.len() {
+            self.input.get(p - base..p - base + part.len()).unwrap_or("")
+        } else {
+            ""
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), DecodeError> {
+        self.depth += 1;
+        if self.depth > self.limits.max_depth {
+            return Err(self.error(format!("nesting deeper than {}", self.limits.max_depth)));
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        self.drop_bindings();
+    }
+
+    /// Forgets the XSI bindings of elements deeper than the current depth.
+    fn drop_bindings(&mut self) {
+        while self.xsi_prefixes.last().is_some_and(|(_, d)| *d > self.depth) {
+            self.xsi_prefixes.pop();
+        }
+    }
+
+    /// The first element of the document (the envelope).
+    pub fn root(&mut self) -> Result<Elem<'a>, DecodeError> {
+        loop {
+            match self.xml.read_event().map_err(|e| self.error(e.to_string()))? {
+                Event::Start(e) => {
+                    let el = self.elem(&e, false)?;
+                    self.enter()?;
+                    return Ok(el);
+                }
+                Event::Empty(e) => return self.elem(&e, true),
+                Event::Eof => return Err(self.error("empty document")),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next child element of the element being read, or `None` at its end tag.
+    /// Text between children is ignored.
+    pub fn child(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
+        loop {
+            match self.xml.read_event().map_err(|e| self.error(e.to_string()))? {
+                Event::Start(e) => {
+                    let el = self.elem(&e, false)?;
+                    self.enter()?;
+                    return Ok(Some(el));
+                }
+                Event::Empty(e) => return Ok(Some(self.elem(&e, true)?)),
+                Event::End(_) => {
+                    self.leave();
+                    return Ok(None);
+                }
+                Event::Eof => return Err(self.error("unexpected end of document")),
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips an element and everything in it.
+    pub fn skip(&mut self, e: &Elem<'a>) -> Result<(), DecodeError> {
+        if e.empty {
+            return Ok(());
+        }
+        let mut depth = 1usize;
+        loop {
+            match self.xml.read_event().map_err(|x| self.error(x.to_string()))? {
+                Event::Start(_) => {
+                    depth += 1;
+                    if self.depth + depth > self.limits.max_depth {
+                        return Err(self.error(format!("nesting deeper than {}", self.limits.max_depth)));
+                    }
+                }
+                Event::End(_) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.leave();
+                        return Ok(());
+                    }
+                }
+                Event::Eof => return Err(self.error("unexpected end of document")),
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips a child the type does not know (counted in the report).
+    pub fn skip_unknown(&mut self, e: &Elem<'a>) -> Result<(), DecodeError> {
+        self.report.unknown_elements += 1;
+        self.skip(e)
+    }
+
+    /// The text content of an element (entity and character references resolved), up to
+    /// its end tag. Child elements are an error.
+    pub fn text(&mut self, e: &Elem<'a>) -> Result<Cow<'a, str>, DecodeError> {
+        if e.empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut out: Option<String> = None;
+        let mut first: Option<&'a str> = None;
+        loop {
+            match self.xml.read_event().map_err(|x| self.error(x.to_string()))? {
+                Event::Text(t) => {
+                    let s = self.sub_str(&t);
+                    push_text(&mut first, &mut out, s);
+                }
+                Event::CData(t) => {
+                    let s = self.sub_str(&t);
+                    push_text(&mut first, &mut out, s);
+                }
+                Event::GeneralRef(r) => {
+                    let c = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c,
+                        _ => match &*r {
+                            "lt" => '<',
+                            "gt" => '>',
+                            "amp" => '&',
+                            "quot" => '"',
+                            "apos" => '\'',
+                            other => return Err(self.error(format!("unknown entity &{other};"))),
+                        },
+                    };
+                    let mut buf = [0u8; 4];
+                    let s: &str = c.encode_utf8(&mut buf);
+                    let o = out.get_or_insert_with(|| first.take().unwrap_or("").to_string());
+                    o.push_str(s);
+                }
+                Event::End(_) => {
+                    self.leave();
+                    break;
+                }
+                Event::Start(_) | Event::Empty(_) => return Err(self.error("element where text was expected")),
+                Event::Eof => return Err(self.error("unexpected end of document")),
+                _ => {}
+            }
+            let len = out.as_ref().map_or(first.map_or(0, str::len), String::len);
+            if len > self.limits.max_text {
+                return Err(self.error(format!("text longer than {} bytes", self.limits.max_text)));
+            }
+        }
+        Ok(match out {
+            Some(s) => Cow::Owned(s),
+            None => Cow::Borrowed(first.unwrap_or("")),
+        })
+    }
+
+    /// The raw XML of an element being read, from its start tag to the reader's position
+    /// (for `Unknown` values).
+    pub fn raw_since(&self, start: u64) -> String {
+        let end = (self.offset() as usize).min(self.input.len());
+        let start = (start as usize).min(end);
+        // The recorded start is just after the start tag: find the `<` before it.
+        let bytes = self.input.as_bytes();
+        let begin = bytes[..start].iter().rposition(|&b| b == b'<').unwrap_or(start);
+        String::from_utf8_lossy(&bytes[begin..end]).into_owned()
+    }
+
+    /// Reads a value of a type that implements [`Decode`].
+    pub fn read<T: Decode>(&mut self, e: &Elem<'a>) -> Result<T, DecodeError> {
+        T::decode(self, e)
+    }
+
+    /// Records (or, when strict, fails on) required fields that were absent: `seen` has a
+    /// bit per required field in `fields` order.
+    pub fn check_required(&mut self, type_name: &str, seen: u128, fields: &[&str]) -> Result<(), DecodeError> {
+        for (i, f) in fields.iter().enumerate() {
+            if i < 128 && seen & (1u128 << i) == 0 {
+                if self.strict {
+                    return Err(self.error(format!("{type_name}.{f} is required but absent")));
+                }
+                self.report.missing.push(format!("{type_name}.{f}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn push_text<'a>(first: &mut Option<&'a str>, out: &mut Option<String>, s: &'a str) {
+    match (out.as_mut(), first.as_ref()) {
+        (Some(o), _) => o.push_str(s),
+        (None, None) => *first = Some(s),
+        (None, Some(f)) => {
+            let mut o = String::with_capacity(f.len() + s.len());
+            o.push_str(f);
+            o.push_str(s);
+            *out = Some(o);
+            *first = None;
+        }
+    }
+}
+
+/// Resolves the five predefined entities and character references in an attribute value.
+fn unescape(s: &str) -> Result<Cow<'_, str>, String> {
+    if !s.contains('&') {
+        return Ok(Cow::Borrowed(s));
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find(';').ok_or("unterminated entity")? + i;
+        let ent = &rest[i + 1..end];
+        let c = match ent {
+            "lt" => '<',
+            "gt" => '>',
+            "amp" => '&',
+            "quot" => '"',
+            "apos" => '\'',
+            _ if ent.starts_with("#x") => u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32).ok_or("bad character reference")?,
+            _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32).ok_or("bad character reference")?,
+            _ => return Err(format!("unknown entity &{ent};")),
+        };
+        out.push(c);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
+/// A type the decoder can read from an element.
+pub trait Decode: Sized {
+    fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError>;
+}
+
+/// A type the encoder can write as an element.
+pub trait Encode {
+    /// Writes the element's content (children or text), not its tags.
+    fn encode_content(&self, w: &mut Writer);
+    /// The `xsi:type` to write on the element: the concrete class of a polymorphic value,
+    /// the XML Schema type of an `anyType` value. `None` where the declared type is exact.
+    fn xsi_type(&self) -> Option<&str> {
+        None
+    }
+    /// Writes `<name ...>content</name>`.
+    fn encode(&self, w: &mut Writer, name: &str) {
+        w.open(name, self.xsi_type(), None);
+        self.encode_content(w);
+        w.close(name);
+    }
+}
+
+/// Builds a body in one buffer.
+#[derive(Default)]
+pub struct Writer {
+    pub buf: Vec<u8>,
+}
+
+impl Writer {
+    pub fn new() -> Writer {
+        Writer { buf: Vec::with_capacity(1024) }
+    }
+
+    /// `<name xsi:type="t" type="a">`.
+    pub fn open(&mut self, name: &str, xsi_type: Option<&str>, type_attr: Option<&str>) {
+        self.buf.push(b'<');
+        self.buf.extend_from_slice(name.as_bytes());
+        if let Some(t) = xsi_type {
+            self.buf.extend_from_slice(b" xsi:type=\"");
+            self.escaped(t);
+            self.buf.push(b'"');
+        }
+        if let Some(t) = type_attr {
+            self.buf.extend_from_slice(b" type=\"");
+            self.escaped(t);
+            self.buf.push(b'"');
+        }
+        self.buf.push(b'>');
+    }
+
+    pub fn close(&mut self, name: &str) {
+        self.buf.extend_from_slice(b"</");
+        self.buf.extend_from_slice(name.as_bytes());
+        self.buf.push(b'>');
+    }
+
+    /// Text, escaped.
+    pub fn escaped(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let mut last = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let rep: &[u8] = match b {
+                b'<' => b"&lt;",
+                b'>' => b"&gt;",
+                b'&' => b"&amp;",
+                b'"' => b"&quot;",
+                b'\r' => b"&#13;",
+                _ => continue,
+            };
+            self.buf.extend_from_slice(&bytes[last..i]);
+            self.buf.extend_from_slice(rep);
+            last = i + 1;
+        }
+        self.buf.extend_from_slice(&bytes[last..]);
+    }
+
+    /// A required field.
+    pub fn field<T: Encode + ?Sized>(&mut self, name: &str, v: &T) {
+        v.encode(self, name);
+    }
+
+    /// An optional field: nothing when `None`.
+    pub fn opt<T: Encode>(&mut self, name: &str, v: &Option<T>) {
+        if let Some(v) = v {
+            v.encode(self, name);
+        }
+    }
+
+    /// An array field: one element per item.
+    pub fn list<T: Encode>(&mut self, name: &str, v: &[T]) {
+        for x in v {
+            x.encode(self, name);
+        }
+    }
+}
+
+// ---- primitives ----------------------------------------------------------------------
+
+impl Decode for String {
+    fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
+        Ok(r.text(e)?.into_owned())
+    }
+}
+
+impl Encode for String {
+    fn encode_content(&self, w: &mut Writer) {
+        w.escaped(self);
+    }
+}
+
+impl Encode for str {
+    fn encode_content(&self, w: &mut Writer) {
+        w.escaped(self);
+    }
+}
+
+impl<T: Encode + ?Sized> Encode for &T {
+    fn encode_content(&self, w: &mut Writer) {
+        (**self).encode_content(w)
+    }
+    fn xsi_type(&self) -> Option<&str> {
+        (**self).xsi_type()
+    }
+    fn encode(&self, w: &mut Writer, name: &str) {
+        (**self).encode(w, name)
+    }
+}
+
+impl<T: Encode> Encode for Box<T> {
+    fn encode_content(&self, w: &mut Writer) {
+        (**self).encode_content(w)
+    }
+    fn xsi_type(&self) -> Option<&str> {
+        (**self).xsi_type()
+    }
+    fn encode(&self, w: &mut Writer, name: &str) {
+        (**self).encode(w, name)
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
+        T::decode(r, e).map(Box::new)
+    }
+}
+
+macro_rules! number {
+    ($($t:ty),*) => {$(
+        impl Decode for $t {
+            fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
+                let t = r.text(e)?;
+                let t = t.trim();
+                t.parse().or_else(|_| match t {
+                    "INF" => "inf".parse(),
+                    "-INF" => "-inf".parse(),
+                    other => other.parse(),
+                }).map_err(|_| r.error(format!("`{t}` is not a {}", stringify!($t))))
+            }
+        }
+        impl Encode for $t {
+            fn encode_content(&self, w: &mut Writer) {
+                w.buf.extend_from_slice(self.to_string().as_bytes());
+            }
+        }
+    )*};
+}
+number!(i8, i16, i32, i64, f32, f64);
+
+impl Decode for bool {
+    fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
+        match r.text(e)?.trim() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            other => Err(r.error(format!("`{other}` is not a boolean"))),
+        }
+    }
+}
+
+impl Encode for bool {
+    fn encode_content(&self, w: &mut Writer) {
+        w.buf.extend_from_slice(if *self { b"true" } else { b"false" });
+    }
+}
+
+impl Decode for crate::DateTime {
+    fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
+        Ok(crate::DateTime(r.text(e)?.trim().to_string()))
+    }
+}
+
+impl Encode for crate::DateTime {
+    fn encode_content(&self, w: &mut Writer) {
+        w.escaped(&self.0);
+    }
+}
+
+impl Decode for Vec<u8> {
+    fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
+        let t = r.text(e)?;
+        base64_decode(&t).ok_or_else(|| r.error("invalid base64"))
+    }
+}
+
+impl Encode for Vec<u8> {
+    fn encode_content(&self, w: &mut Writer) {
+        base64_encode(self, &mut w.buf);
+    }
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub fn base64_encode(data: &[u8], out: &mut Vec<u8>) {
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        out.push(B64[(n >> 18) as usize & 63]);
+        out.push(B64[(n >> 12) as usize & 63]);
+        out.push(if chunk.len() > 1 { B64[(n >> 6) as usize & 63] } else { b'=' });
+        out.push(if chunk.len() > 2 { B64[n as usize & 63] } else { b'=' });
+    }
+}
+
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            c if c.is_ascii_whitespace() => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+// ---- references ----------------------------------------------------------------------
+
+impl Decode for crate::ManagedObjectReference {
+    fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
+        let type_name = e.type_attr.as_deref().unwrap_or("").to_string();
+        Ok(crate::ManagedObjectReference { type_name, value: r.text(e)?.trim().to_string() })
+    }
+}
+
+impl Encode for crate::ManagedObjectReference {
+    fn encode_content(&self, w: &mut Writer) {
+        w.escaped(&self.value);
+    }
+    fn encode(&self, w: &mut Writer, name: &str) {
+        w.open(name, None, Some(&self.type_name));
+        w.escaped(&self.value);
+        w.close(name);
+    }
+}
+
+impl<T: ?Sized> Decode for crate::MoRef<T> {
+    fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
+        crate::ManagedObjectReference::decode(r, e).map(crate::MoRef::from_untyped)
+    }
+}
+
+impl<T: ?Sized> Encode for crate::MoRef<T> {
+    fn encode_content(&self, w: &mut Writer) {
+        w.escaped(&self.value);
+    }
+    fn encode(&self, w: &mut Writer, name: &str) {
+        w.open(name, None, Some(&self.type_name));
+        w.escaped(&self.value);
+        w.close(name);
+    }
+}
+
+// ---- method results ------------------------------------------------------------------
+
+/// The `returnval` of a response element that must have one.
+pub fn returnval<'a, T: Decode>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<T, DecodeError> {
+    match returnval_opt(r, e)? {
+        Some(v) => Ok(v),
+        None => Err(r.error("the response has no returnval")),
+    }
+}
+
+/// The `returnval` of a response element, if present.
+pub fn returnval_opt<'a, T: Decode>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Option<T>, DecodeError> {
+    let mut out = None;
+    if !e.empty {
+        while let Some(c) = r.child()? {
+            if c.name == "returnval" && out.is_none() {
+                out = Some(r.read(&c)?);
+            } else {
+                r.skip_unknown(&c)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every `returnval` of a response element (an array result).
+pub fn returnval_vec<'a, T: Decode>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Vec<T>, DecodeError> {
+    let mut out = Vec::new();
+    if !e.empty {
+        while let Some(c) = r.child()? {
+            if c.name == "returnval" {
+                out.push(r.read(&c)?);
+            } else {
+                r.skip_unknown(&c)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A void method's response element.
+pub fn no_returnval<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
+    r.skip(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trip() {
+        for data in [&b""[..], b"f", b"fo", b"foo", b"foob", b"fooba", b"foobar", &[0, 255, 128, 7]] {
+            let mut enc = Vec::new();
+            base64_encode(data, &mut enc);
+            assert_eq!(base64_decode(std::str::from_utf8(&enc).unwrap()).unwrap(), data);
+        }
+        assert_eq!(base64_decode("Zm9v\nYmFy").unwrap(), b"foobar");
+    }
+
+    #[test]
+    fn text_and_prefixes() {
+        let doc = br#"<a xmlns:X="http://www.w3.org/2001/XMLSchema-instance"><v X:type="xsd:string">a &amp; b&#33;</v><w Y:type="Foo" type="HostSystem">host-1</w><e/></a>"#;
+        let mut r = Reader::new(doc).unwrap();
+        let root = r.root().unwrap();
+        assert_eq!(root.name, "a");
+        let v = r.child().unwrap().unwrap();
+        assert_eq!(v.xsi_type, Some("string"));
+        assert_eq!(r.text(&v).unwrap(), "a & b!");
+        let w = r.child().unwrap().unwrap();
+        assert_eq!(w.xsi_type, None, "Y is not bound to the XSI namespace");
+        assert_eq!(w.type_attr.as_deref(), Some("HostSystem"));
+        assert_eq!(r.text(&w).unwrap(), "host-1");
+        let e = r.child().unwrap().unwrap();
+        assert!(e.empty);
+        assert!(r.child().unwrap().is_none());
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        let mut doc = Vec::new();
+        for _ in 0..200 {
+            doc.extend_from_slice(b"<a>");
+        }
+        let mut r = Reader::new(&doc).unwrap();
+        let root = r.root().unwrap();
+        let err = r.skip(&root).unwrap_err();
+        assert!(err.message.contains("nesting"), "{err}");
+    }
+
+    #[test]
+    fn writer_escapes() {
+        let mut w = Writer::new();
+        w.field("s", "a<b&\"c\"");
+        assert_eq!(String::from_utf8(w.buf).unwrap(), "<s>a&lt;b&amp;&quot;c&quot;</s>");
+    }
+}
+
