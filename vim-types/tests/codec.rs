@@ -62,9 +62,7 @@ fn faults_are_typed_whatever_the_prefix() {
     let r = decode_response::<methods::Login>(&body, &DecodeOptions::default());
     assert!(matches!(r, Err(Error::Fault(LoginFault::InvalidLogin(_)))), "{r:?}");
     // vcsim style: the namespace declared on the element under another prefix.
-    let body = concat!(
-        r#"<?xml version="1.0"?><Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><Fault><faultcode>ServerFaultCode</faultcode><faultstring>not authenticated</faultstring><detail><Fault xmlns:XMLSchema-instance="http://www.w3.org/2001/XMLSchema-instance" XMLSchema-instance:type="NotAuthenticated"><object type="SessionManager">SessionManager</object><privilegeId>System.View</privilegeId></Fault></detail></Fault></Body></Envelope>"#
-    );
+    let body = r#"<?xml version="1.0"?><Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><Fault><faultcode>ServerFaultCode</faultcode><faultstring>not authenticated</faultstring><detail><Fault xmlns:XMLSchema-instance="http://www.w3.org/2001/XMLSchema-instance" XMLSchema-instance:type="NotAuthenticated"><object type="SessionManager">SessionManager</object><privilegeId>System.View</privilegeId></Fault></detail></Fault></Body></Envelope>"#;
     let r = decode_response::<methods::Logout>(body.as_bytes(), &DecodeOptions::default());
     match r {
         Err(Error::Fault(LogoutFault::Other(AnyMethodFault::NotAuthenticated(f)))) => {
