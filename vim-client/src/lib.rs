@@ -1,0 +1,412 @@
+//! The async SOAP transport for the vSphere API: a [`Client`] that implements
+//! [`vim_types::Invoke`], so every generated client trait (`SessionManagerClient`,
+//! `PropertyCollectorClient`, ...) works on it.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use vim_client::{Client, ClientOptions, TlsMode};
+//! let options = ClientOptions { tls: TlsMode::AcceptInvalid, ..ClientOptions::default() };
+//! let client = Client::connect("https://vcenter.example.com/sdk", options).await?;
+//! let session = client.login("administrator@vsphere.local", "secret").await?;
+//! println!("logged in as {} (API {})", session.user_name, client.api_version().version());
+//! client.logout().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! What [`Client::connect`] does: it reads `/sdk/vimServiceVersions.xml`, picks the newest API
+//! version both sides know, and sends every call with `SOAPAction: urn:vim25/<that version>`.
+//! A method newer than that version is refused before anything is sent
+//! ([`vim_types::Error::VersionTooOld`]). The `vmware_soap_session` cookie the server sets is
+//! kept and sent back, so the client is one session; clones share it.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, SET_COOKIE, USER_AGENT};
+use hyper::{Request, Uri};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use vim_types::{ApiVersion, Error, Invoke, ManagedObjectReference, Method};
+
+mod errors;
+pub mod session;
+mod tls;
+mod versions;
+
+pub use errors::{ConnectError, TransportError};
+
+use vim_types::soap;
+
+/// The name of the cookie that carries the vSphere session.
+pub const SESSION_COOKIE: &str = "vmware_soap_session";
+
+/// How to reach a server.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// How long one HTTP exchange (connect, send, read the whole answer) may take.
+    pub timeout: Duration,
+    /// How to judge the server's certificate.
+    pub tls: TlsMode,
+    /// Fail a response that lacks a field the schema requires, instead of giving the field its
+    /// default value and reporting it (see `vim_types::xml`). Off by default: real servers
+    /// (vcsim, for one) leave out required fields.
+    pub strict_decode: bool,
+    /// The `User-Agent` header (vCenter shows it in the session list).
+    pub user_agent: String,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            timeout: Duration::from_secs(60),
+            tls: TlsMode::Verify,
+            strict_decode: false,
+            user_agent: concat!("vim-client/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+/// How the server's TLS certificate is checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TlsMode {
+    /// Against the system's trusted roots, for the host name in the URL.
+    Verify,
+    /// Accept any certificate (a lab's self-signed vCenter). The connection is encrypted but
+    /// the peer is not authenticated.
+    AcceptInvalid,
+    /// Accept exactly the certificate whose DER encoding has this SHA-256 digest (what
+    /// `openssl x509 -noout -fingerprint -sha256` prints, and what a certificate error reports).
+    PinSha256([u8; 32]),
+}
+
+impl TlsMode {
+    /// Parses a fingerprint written as 64 hex digits, with or without `:` separators.
+    pub fn pin_from_hex(s: &str) -> Option<TlsMode> {
+        let hex: Vec<u8> = s.bytes().filter(|b| *b != b':').collect();
+        if hex.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, pair) in hex.chunks(2).enumerate() {
+            let text = std::str::from_utf8(pair).ok()?;
+            out[i] = u8::from_str_radix(text, 16).ok()?;
+        }
+        Some(TlsMode::PinSha256(out))
+    }
+}
+
+type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// A connection to one vSphere endpoint (vCenter or ESXi): one session, one negotiated API
+/// version. Cheap to clone; clones share the connection pool and the session.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: HttpClient,
+    /// `https://host:port/sdk`.
+    endpoint: Uri,
+    /// `host:port`, for messages.
+    authority: String,
+    version: ApiVersion,
+    /// The newest version the server announced (may be newer than the bindings know).
+    server_version: String,
+    soap_action: HeaderValue,
+    user_agent: HeaderValue,
+    options: ClientOptions,
+    /// `vmware_soap_session=<value>` as the server set it.
+    cookie: Mutex<Option<String>>,
+    /// Filled by [`Client::service_content`].
+    service_content: Mutex<Option<vim_types::ServiceContent>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.endpoint)
+            .field("version", &self.inner.version)
+            .field("server_version", &self.inner.server_version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The parts of a parsed endpoint URL.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    pub https: bool,
+    /// `host:port` (port always present).
+    pub authority: String,
+    /// `/sdk`, or a prefix ending in `/sdk`.
+    pub path: String,
+}
+
+/// `https://host[:port][/sdk]`, `http://...`, or a bare `host[:port]` (HTTPS).
+pub(crate) fn parse_url(url: &str) -> Result<Endpoint, ConnectError> {
+    let url = url.trim();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => ("https".to_string(), url),
+    };
+    let https = match scheme.as_str() {
+        "https" => true,
+        "http" => false,
+        _ => return Err(ConnectError::UnsupportedScheme { url: url.to_string(), scheme }),
+    };
+    let invalid = |reason: &str| ConnectError::InvalidUrl { url: url.to_string(), reason: reason.to_string() };
+    let (authority, path) = match rest.find(['/', '?', '#']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if path.contains(['?', '#']) {
+        return Err(invalid("a query or fragment has no place in an API endpoint"));
+    }
+    if authority.is_empty() {
+        return Err(invalid("no host name"));
+    }
+    if authority.contains('@') {
+        return Err(invalid("user names go to login, not into the URL"));
+    }
+    // `host`, `host:port`, `[v6]`, `[v6]:port`.
+    let has_port = match authority.rfind(':') {
+        Some(i) => !authority[i..].contains(']'),
+        None => false,
+    };
+    let authority = if has_port {
+        let port = &authority[authority.rfind(':').unwrap() + 1..];
+        if port.parse::<u16>().is_err() {
+            return Err(invalid("the port is not a number from 0 to 65535"));
+        }
+        authority.to_string()
+    } else {
+        format!("{authority}:{}", if https { 443 } else { 80 })
+    };
+    let trimmed = path.trim_end_matches('/');
+    let path = if trimmed.ends_with("/sdk") { trimmed.to_string() } else { format!("{trimmed}/sdk") };
+    let endpoint = Endpoint { https, authority, path };
+    // Let the URI parser have the last word on characters.
+    endpoint.uri("").map_err(|_| invalid("not a valid URL"))?;
+    Ok(endpoint)
+}
+
+impl Endpoint {
+    pub(crate) fn uri(&self, suffix: &str) -> Result<Uri, hyper::http::uri::InvalidUri> {
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}{}{suffix}", self.authority, self.path).parse()
+    }
+}
+
+impl Client {
+    /// Connects to `url` (`https://host[:port]/sdk`; `/sdk` is added when missing, a bare
+    /// `host` means HTTPS) and negotiates the API version through `vimServiceVersions.xml`.
+    /// Does not log in.
+    pub async fn connect(url: &str, options: ClientOptions) -> Result<Client, ConnectError> {
+        let endpoint = parse_url(url)?;
+        let host = endpoint.authority.clone();
+        let tls = tls::client_config(&options.tls)?;
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(Some(options.timeout));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(tcp);
+        let http: HttpClient = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(https);
+        let user_agent = HeaderValue::from_str(&options.user_agent)
+            .map_err(|_| ConnectError::InvalidUrl { url: url.to_string(), reason: "the user agent is not a valid header value".into() })?;
+
+        let versions_uri = endpoint.uri("/vimServiceVersions.xml").expect("checked by parse_url");
+        let request = Request::get(versions_uri.clone())
+            .header(USER_AGENT, user_agent.clone())
+            .body(Full::new(Bytes::new()))
+            .expect("a valid request");
+        let exchange = async {
+            let response = http.request(request).await.map_err(errors::HttpFailure::Request)?;
+            let status = response.status().as_u16();
+            let body = response.into_body().collect().await.map_err(errors::HttpFailure::Body)?.to_bytes();
+            Ok::<_, errors::HttpFailure>((status, body))
+        };
+        let (status, body) = match tokio::time::timeout(options.timeout, exchange).await {
+            Err(_) => return Err(ConnectError::Timeout { host, after: options.timeout }),
+            Ok(Err(e)) => return Err(errors::classify_connect(&e, &endpoint)),
+            Ok(Ok(x)) => x,
+        };
+        if status != 200 {
+            return Err(ConnectError::NotVsphere {
+                url: versions_uri.to_string(),
+                detail: format!("it answered HTTP {status}: {}", errors::excerpt(&body)),
+            });
+        }
+        let text = String::from_utf8_lossy(&body);
+        let namespaces = versions::parse(&text);
+        let Some(vim25) = namespaces.iter().find(|n| n.name == "urn:vim25") else {
+            return Err(ConnectError::NotVsphere {
+                url: versions_uri.to_string(),
+                detail: format!("it names no urn:vim25 namespace: {}", errors::excerpt(&body)),
+            });
+        };
+        let Some(version) = versions::negotiate(vim25) else {
+            let mut offered = vec![vim25.version.clone()];
+            offered.extend(vim25.prior.iter().cloned());
+            return Err(ConnectError::NoCommonVersion { host, offered });
+        };
+        let soap_action = HeaderValue::from_str(&format!("urn:{}", version.namespace())).expect("ASCII");
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                endpoint: endpoint.uri("").expect("checked by parse_url"),
+                authority: host,
+                version,
+                server_version: vim25.version.clone(),
+                soap_action,
+                user_agent,
+                options,
+                cookie: Mutex::new(None),
+                service_content: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// The API version negotiated with the server: calls are sent in its namespace, and
+    /// methods newer than it are refused.
+    pub fn api_version(&self) -> ApiVersion {
+        self.inner.version
+    }
+
+    /// The newest API version the server announced (`6.5`), which may be one the bindings do
+    /// not know.
+    pub fn server_api_version(&self) -> &str {
+        &self.inner.server_version
+    }
+
+    /// The SOAP endpoint (`https://host:443/sdk`).
+    pub fn endpoint(&self) -> &Uri {
+        &self.inner.endpoint
+    }
+
+    /// The options the client was made with.
+    pub fn options(&self) -> &ClientOptions {
+        &self.inner.options
+    }
+
+    /// The session cookie's value (`"52a3..."`, quotes included as the server sent them), once
+    /// the server has set one.
+    pub fn session_cookie(&self) -> Option<String> {
+        let cookie = self.inner.cookie.lock().unwrap();
+        cookie.as_ref().map(|c| c[SESSION_COOKIE.len() + 1..].to_string())
+    }
+
+    /// Uses an existing session (a cookie value from [`Client::session_cookie`]), or none.
+    pub fn set_session_cookie(&self, value: Option<&str>) {
+        *self.inner.cookie.lock().unwrap() = value.map(|v| format!("{SESSION_COOKIE}={v}"));
+    }
+
+    /// POSTs a complete SOAP envelope to the endpoint with this client's headers and session
+    /// cookie, and returns the HTTP status and the whole body. The typed path
+    /// ([`Invoke::invoke`]) is built on it; use it to send hand-written XML.
+    pub async fn send_raw(&self, envelope: Vec<u8>) -> Result<(u16, Bytes), TransportError> {
+        let inner = &*self.inner;
+        let mut request = Request::post(inner.endpoint.clone())
+            .header(CONTENT_TYPE, "text/xml; charset=utf-8")
+            .header("SOAPAction", inner.soap_action.clone())
+            .header(USER_AGENT, inner.user_agent.clone());
+        if let Some(cookie) = inner.cookie.lock().unwrap().clone() {
+            request = request.header(COOKIE, cookie);
+        }
+        let request = request.body(Full::new(Bytes::from(envelope))).expect("a valid request");
+        let exchange = async {
+            let response = inner.http.request(request).await.map_err(errors::HttpFailure::Request)?;
+            self.remember_cookie(response.headers());
+            let status = response.status().as_u16();
+            let body = response.into_body().collect().await.map_err(errors::HttpFailure::Body)?.to_bytes();
+            Ok::<_, errors::HttpFailure>((status, body))
+        };
+        match tokio::time::timeout(inner.options.timeout, exchange).await {
+            Err(_) => Err(TransportError::Timeout { host: inner.authority.clone(), after: inner.options.timeout }),
+            Ok(Err(e)) => Err(errors::classify_transport(&e, &inner.authority)),
+            Ok(Ok(x)) => Ok(x),
+        }
+    }
+
+    fn remember_cookie(&self, headers: &HeaderMap) {
+        for value in headers.get_all(SET_COOKIE) {
+            let Ok(value) = value.to_str() else { continue };
+            let pair = value.split(';').next().unwrap_or("").trim();
+            if let Some((name, v)) = pair.split_once('=') {
+                if name.trim() == SESSION_COOKIE {
+                    *self.inner.cookie.lock().unwrap() = Some(format!("{SESSION_COOKIE}={}", v.trim()));
+                }
+            }
+        }
+    }
+
+    fn decode_options(&self) -> soap::DecodeOptions {
+        soap::DecodeOptions { strict: self.inner.options.strict_decode }
+    }
+}
+
+impl Invoke for Client {
+    async fn invoke<M: Method>(
+        &self,
+        this: ManagedObjectReference,
+        request: M::Request<'_>,
+    ) -> Result<M::Response, Error<M::Fault>> {
+        let negotiated = self.inner.version;
+        if M::INFO.since > negotiated {
+            return Err(Error::VersionTooOld { method: M::INFO.name, since: M::INFO.since, negotiated });
+        }
+        let envelope = soap::request_body::<M>(&this, &request);
+        drop(request);
+        let (status, body) = self.send_raw(envelope).await.map_err(|e| Error::Transport(Box::new(e)))?;
+        match status {
+            200 | 500 => soap::decode_response::<M>(&body, &self.decode_options()),
+            _ => Err(Error::Transport(Box::new(TransportError::Status {
+                host: self.inner.authority.clone(),
+                status,
+                excerpt: errors::excerpt(&body),
+            }))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        let e = parse_url("https://vc.example.com/sdk").unwrap();
+        assert_eq!(e, Endpoint { https: true, authority: "vc.example.com:443".into(), path: "/sdk".into() });
+        let e = parse_url("http://127.0.0.1:8989").unwrap();
+        assert_eq!(e, Endpoint { https: false, authority: "127.0.0.1:8989".into(), path: "/sdk".into() });
+        let e = parse_url("vc.example.com/").unwrap();
+        assert_eq!(e, Endpoint { https: true, authority: "vc.example.com:443".into(), path: "/sdk".into() });
+        let e = parse_url("HTTPS://[::1]:8443/sdk/").unwrap();
+        assert_eq!(e, Endpoint { https: true, authority: "[::1]:8443".into(), path: "/sdk".into() });
+        let e = parse_url("https://[::1]/proxy").unwrap();
+        assert_eq!(e, Endpoint { https: true, authority: "[::1]:443".into(), path: "/proxy/sdk".into() });
+        assert!(matches!(parse_url("ftp://x/sdk"), Err(ConnectError::UnsupportedScheme { .. })));
+        assert!(matches!(parse_url("https:///sdk"), Err(ConnectError::InvalidUrl { .. })));
+        assert!(matches!(parse_url("https://x:99999/sdk"), Err(ConnectError::InvalidUrl { .. })));
+        assert!(matches!(parse_url("https://u:p@x/sdk"), Err(ConnectError::InvalidUrl { .. })));
+    }
+
+    #[test]
+    fn pins() {
+        let hex = "AB:".repeat(31) + "CD";
+        assert_eq!(TlsMode::pin_from_hex(&hex), Some(TlsMode::PinSha256({
+            let mut p = [0xab; 32];
+            p[31] = 0xcd;
+            p
+        })));
+        assert_eq!(TlsMode::pin_from_hex("abc"), None);
+        assert_eq!(TlsMode::pin_from_hex(&"zz".repeat(32)), None);
+    }
+}

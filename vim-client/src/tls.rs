@@ -1,0 +1,157 @@
+//! The rustls configuration for each [`TlsMode`]. Every mode checks the handshake signatures;
+//! they differ in which certificate they accept. A refused certificate's error carries its
+//! SHA-256 fingerprint, so the message can say what to pin.
+
+use std::fmt;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, OtherError, RootCertStore, SignatureScheme};
+
+use crate::{ConnectError, TlsMode};
+
+pub(crate) fn client_config(mode: &TlsMode) -> Result<ClientConfig, ConnectError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let policy = match mode {
+        TlsMode::Verify => {
+            let mut roots = RootCertStore::empty();
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+            if roots.is_empty() {
+                Policy::NoRoots
+            } else {
+                let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                    .build()
+                    .map_err(|e| ConnectError::TlsSetup(e.to_string()))?;
+                Policy::WebPki(webpki)
+            }
+        }
+        TlsMode::AcceptInvalid => Policy::Any,
+        TlsMode::PinSha256(pin) => Policy::Pin(*pin),
+    };
+    let verifier = Verifier { policy, provider: provider.clone() };
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ConnectError::TlsSetup(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    Ok(config)
+}
+
+/// Why a certificate was refused, and which one it was.
+#[derive(Debug)]
+pub(crate) struct CertRejected {
+    pub reason: String,
+    pub sha256: [u8; 32],
+}
+
+impl fmt::Display for CertRejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (SHA-256 {})", self.reason, fingerprint_hex(&self.sha256))
+    }
+}
+
+impl std::error::Error for CertRejected {}
+
+/// `AB:CD:...`, as `openssl x509 -fingerprint -sha256` writes it.
+pub fn fingerprint_hex(fp: &[u8; 32]) -> String {
+    fp.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
+}
+
+pub(crate) fn sha256(der: &[u8]) -> [u8; 32] {
+    let digest = ring::digest::digest(&ring::digest::SHA256, der);
+    digest.as_ref().try_into().expect("32 bytes")
+}
+
+#[derive(Debug)]
+enum Policy {
+    WebPki(Arc<WebPkiServerVerifier>),
+    /// Verify mode on a system without trusted roots: refuse, saying why.
+    NoRoots,
+    Any,
+    Pin([u8; 32]),
+}
+
+#[derive(Debug)]
+struct Verifier {
+    policy: Policy,
+    provider: Arc<CryptoProvider>,
+}
+
+fn rejected(reason: String, end_entity: &CertificateDer<'_>) -> rustls::Error {
+    let sha256 = sha256(end_entity.as_ref());
+    rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(CertRejected { reason, sha256 }))))
+}
+
+fn describe(e: &rustls::Error) -> String {
+    match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            CertificateError::UnknownIssuer => "it is not signed by a trusted authority (self-signed?)".into(),
+            CertificateError::NotValidForName => "it is not issued for this host name".into(),
+            CertificateError::Expired => "it has expired".into(),
+            CertificateError::NotValidYet => "it is not valid yet".into(),
+            CertificateError::Revoked => "it is revoked".into(),
+            CertificateError::Other(o) => o.0.to_string(),
+            // webpki's reasons for a chain it cannot build; the variant name says enough.
+            other => {
+                let debug = format!("{other:?}");
+                let name = debug.split([' ', '(', '{']).next().unwrap_or(&debug).to_string();
+                format!("it could not be verified against this system's trusted roots ({name})")
+            }
+        },
+        other => other.to_string(),
+    }
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match &self.policy {
+            Policy::WebPki(webpki) => webpki
+                .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+                .map_err(|e| rejected(describe(&e), end_entity)),
+            Policy::NoRoots => Err(rejected("this system has no trusted root certificates to check it against".into(), end_entity)),
+            Policy::Any => Ok(ServerCertVerified::assertion()),
+            Policy::Pin(pin) => {
+                if sha256(end_entity.as_ref()) == *pin {
+                    Ok(ServerCertVerified::assertion())
+                } else {
+                    Err(rejected(format!("it is not the pinned certificate {}", fingerprint_hex(pin)), end_entity))
+                }
+            }
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
+}
