@@ -23,6 +23,8 @@ pub enum ConnectError {
         reason: String,
         /// SHA-256 of the certificate the server presented (to pin it, once checked).
         sha256: Option<[u8; 32]>,
+        /// Whether pinning the certificate would be accepted (not when its key is unusable).
+        pinnable: bool,
     },
     /// The TLS handshake failed for another reason (often: the port does not speak TLS).
     Tls { host: String, reason: String },
@@ -36,6 +38,8 @@ pub enum ConnectError {
     NoCommonVersion { host: String, offered: Vec<String> },
     /// The TLS configuration could not be built.
     TlsSetup(String),
+    /// A [`ClientOptions`](crate::ClientOptions) value cannot be used.
+    InvalidOptions(String),
 }
 
 impl fmt::Display for ConnectError {
@@ -49,15 +53,19 @@ impl fmt::Display for ConnectError {
             ConnectError::Unreachable { host, reason } => {
                 write!(f, "cannot reach {host}: {reason} (is the address right and the server up?)")
             }
-            ConnectError::Certificate { host, reason, sha256 } => {
+            ConnectError::Certificate { host, reason, sha256, pinnable } => {
                 write!(f, "the TLS certificate of {host} was refused: {reason}.")?;
                 if let Some(fp) = sha256 {
                     write!(f, " Its SHA-256 fingerprint is {}.", fingerprint_hex(fp))?;
                 }
-                write!(
-                    f,
-                    " If you trust this server, pin that fingerprint (TlsMode::PinSha256) or accept any certificate (TlsMode::AcceptInvalid, --insecure)"
-                )
+                if *pinnable {
+                    write!(
+                        f,
+                        " If you trust this server, pin that fingerprint (TlsMode::PinSha256) or accept any certificate (TlsMode::AcceptInvalid, --insecure)"
+                    )
+                } else {
+                    write!(f, " If you trust this server, accept any certificate (TlsMode::AcceptInvalid, --insecure)")
+                }
             }
             ConnectError::Tls { host, reason } => write!(
                 f,
@@ -82,6 +90,7 @@ impl fmt::Display for ConnectError {
                 vim_types::ApiVersion::LATEST.version()
             ),
             ConnectError::TlsSetup(reason) => write!(f, "cannot set up TLS: {reason}"),
+            ConnectError::InvalidOptions(reason) => write!(f, "invalid client options: {reason}"),
         }
     }
 }
@@ -199,14 +208,14 @@ pub(crate) fn classify_connect(err: &HttpFailure, endpoint: &Endpoint) -> Connec
     if let Some(tls) = find_rustls(&links) {
         return match tls {
             rustls::Error::InvalidCertificate(cert) => {
-                let (reason, sha256) = match cert {
+                let (reason, sha256, pinnable) = match cert {
                     rustls::CertificateError::Other(other) => match other.0.downcast_ref::<CertRejected>() {
-                        Some(r) => (r.reason.clone(), Some(r.sha256)),
-                        None => (other.0.to_string(), None),
+                        Some(r) => (r.reason.clone(), Some(r.sha256), r.pinnable),
+                        None => (other.0.to_string(), None, true),
                     },
-                    other => (format!("{other:?}"), None),
+                    other => (format!("{other:?}"), None, true),
                 };
-                ConnectError::Certificate { host, reason, sha256 }
+                ConnectError::Certificate { host, reason, sha256, pinnable }
             }
             other => ConnectError::Tls { host, reason: other.to_string() },
         };

@@ -220,7 +220,7 @@ impl Client {
             .wrap_connector(tcp);
         let http: HttpClient = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(https);
         let user_agent = HeaderValue::from_str(&options.user_agent)
-            .map_err(|_| ConnectError::InvalidUrl { url: url.to_string(), reason: "the user agent is not a valid header value".into() })?;
+            .map_err(|_| ConnectError::InvalidOptions("the user agent is not a valid HTTP header value".into()))?;
 
         let versions_uri = endpoint.uri("/vimServiceVersions.xml").expect("checked by parse_url");
         let request = Request::get(versions_uri.clone())
@@ -341,7 +341,10 @@ impl Client {
             let pair = value.split(';').next().unwrap_or("").trim();
             if let Some((name, v)) = pair.split_once('=') {
                 if name.trim() == SESSION_COOKIE {
-                    *self.inner.cookie.lock().unwrap() = Some(format!("{SESSION_COOKIE}={}", v.trim()));
+                    let v = v.trim();
+                    // An empty value is the server dropping the session.
+                    let cookie = (!v.is_empty() && v != "\"\"").then(|| format!("{SESSION_COOKIE}={v}"));
+                    *self.inner.cookie.lock().unwrap() = cookie;
                 }
             }
         }

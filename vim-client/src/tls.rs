@@ -1,5 +1,6 @@
-//! The rustls configuration for each [`TlsMode`]. Every mode checks the handshake signatures;
-//! they differ in which certificate they accept. A refused certificate's error carries its
+//! The rustls configuration for each [`TlsMode`]. `Verify` and `PinSha256` check the
+//! handshake signatures and differ in which certificate they accept; `AcceptInvalid` checks
+//! nothing (see [`signature_failed`]). A refused certificate's error carries its
 //! SHA-256 fingerprint, so the message can say what to pin.
 
 use std::fmt;
@@ -48,6 +49,8 @@ pub(crate) fn client_config(mode: &TlsMode) -> Result<ClientConfig, ConnectError
 pub(crate) struct CertRejected {
     pub reason: String,
     pub sha256: [u8; 32],
+    /// Pinning it would help (false when the key itself cannot be used).
+    pub pinnable: bool,
 }
 
 impl fmt::Display for CertRejected {
@@ -84,8 +87,24 @@ struct Verifier {
 }
 
 fn rejected(reason: String, end_entity: &CertificateDer<'_>) -> rustls::Error {
+    rejected_as(reason, end_entity, true)
+}
+
+fn rejected_as(reason: String, end_entity: &CertificateDer<'_>, pinnable: bool) -> rustls::Error {
     let sha256 = sha256(end_entity.as_ref());
-    rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(CertRejected { reason, sha256 }))))
+    let why = CertRejected { reason, sha256, pinnable };
+    rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(why))))
+}
+
+/// The server's handshake signature did not verify. With `AcceptInvalid` it is not checked:
+/// that mode does not authenticate the peer, whose certificate (and so key) could be anyone's,
+/// and servers with keys ring refuses (vcsim's 1024-bit RSA test certificate) stay reachable.
+fn signature_failed(e: rustls::Error, cert: &CertificateDer<'_>) -> rustls::Error {
+    rejected_as(
+        format!("its handshake signature does not verify ({e}; RSA keys under 2048 bits are refused)"),
+        cert,
+        false,
+    )
 }
 
 fn describe(e: &rustls::Error) -> String {
@@ -96,7 +115,9 @@ fn describe(e: &rustls::Error) -> String {
             CertificateError::Expired => "it has expired".into(),
             CertificateError::NotValidYet => "it is not valid yet".into(),
             CertificateError::Revoked => "it is revoked".into(),
-            CertificateError::Other(o) => o.0.to_string(),
+            CertificateError::Other(o) if o.0.to_string() == "CaUsedAsEndEntity" => {
+                "it is a CA certificate used as the server's own (typical of a self-signed one)".into()
+            }
             // webpki's reasons for a chain it cannot build; the variant name says enough.
             other => {
                 let debug = format!("{other:?}");
@@ -139,7 +160,11 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        if matches!(self.policy, Policy::Any) {
+            return Ok(HandshakeSignatureValid::assertion());
+        }
         verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+            .map_err(|e| signature_failed(e, cert))
     }
 
     fn verify_tls13_signature(
@@ -148,7 +173,11 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        if matches!(self.policy, Policy::Any) {
+            return Ok(HandshakeSignatureValid::assertion());
+        }
         verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+            .map_err(|e| signature_failed(e, cert))
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

@@ -260,7 +260,11 @@ async fn a_too_new_method_is_refused_before_sending() {
 async fn the_session_cookie_round_trips() {
     let server = serve(Some(versions_xml("5.5", &["5.1"])), None, |_, i| Reply::Answer {
         status: 200,
-        set_cookie: (i == 0).then(|| r#"vmware_soap_session="52ab-cd"; Path=/; HttpOnly; Secure;"#.to_string()),
+        set_cookie: match i {
+            0 => Some(r#"vmware_soap_session="52ab-cd"; Path=/; HttpOnly; Secure;"#.to_string()),
+            2 => Some("vmware_soap_session=; Max-Age=0".to_string()),
+            _ => None,
+        },
         body: envelope(r#"<LogoutResponse xmlns="urn:vim25"></LogoutResponse>"#),
     })
     .await;
@@ -282,10 +286,15 @@ async fn the_session_cookie_round_trips() {
         assert_eq!(p.headers.get("user-agent").unwrap(), "vim-client-test");
     }
     assert_eq!(posts[1].body, "<second/>");
-    // A later Set-Cookie replaces the session; clearing it stops sending it.
-    client.set_session_cookie(None);
+    // An emptied cookie ends the session: it is no longer sent.
     client.send_raw(b"<third/>".to_vec()).await.unwrap();
-    assert_eq!(server.posts()[2].headers.get("cookie"), None);
+    assert_eq!(client.session_cookie(), None);
+    client.send_raw(b"<fourth/>".to_vec()).await.unwrap();
+    assert_eq!(server.posts()[3].headers.get("cookie"), None);
+    // A session set by hand (one kept from earlier) is sent.
+    client.set_session_cookie(Some("\"kept\""));
+    client.send_raw(b"<fifth/>".to_vec()).await.unwrap();
+    assert_eq!(server.posts()[4].headers.get("cookie").unwrap(), r#"vmware_soap_session="kept""#);
 }
 
 #[tokio::test]
