@@ -5,8 +5,8 @@
 //! stale and removed):
 //!
 //! - the project's `vim-types/src/generated/` (owns all of it);
-//! - a standalone crate written with `--out DIR` (`Cargo.toml`, `src/lib.rs`,
-//!   `src/runtime.rs` and `src/generated/`, which it owns).
+//! - a standalone crate written with `--out DIR` (`Cargo.toml`, the hand-written files of
+//!   `vim-types/src/` and `src/generated/`; it owns `src/`).
 //!
 //! Files whose contents are unchanged are not rewritten, so their mtimes stay and cargo
 //! does not rebuild the crate for nothing.
@@ -20,9 +20,9 @@ use codegen::diag::Severity;
 use codegen::emit::GeneratedFile;
 use codegen::Loaded;
 
-/// The hand-written part of `vim-types`, embedded so that `--out` needs no checkout.
-const LIB_RS: &str = include_str!("../../vim-types/src/lib.rs");
-const RUNTIME_RS: &str = include_str!("../../vim-types/src/runtime.rs");
+// The hand-written part of `vim-types` (`HAND_WRITTEN`: every file of vim-types/src/ but
+// generated/), embedded by build.rs so that `--out` needs no checkout.
+include!(concat!(env!("OUT_DIR"), "/hand_written.rs"));
 const VIM_TYPES_MANIFEST: &str = include_str!("../../vim-types/Cargo.toml");
 const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
 
@@ -90,16 +90,26 @@ impl Tree {
     }
 
     /// A standalone `vim-types` crate at `dir`: builds on its own (`[workspace]`), with the
-    /// project's hand-written sources and the generated ones.
+    /// project's hand-written sources (`src/lib.rs`, `src/runtime.rs`, ...) and the generated
+    /// ones.
     pub fn standalone(dir: &Path, generated: Vec<GeneratedFile>) -> Result<Tree> {
+        // The tree owns src/ whole (a hand-written module dropped from the project goes too), so
+        // refuse a folder that holds some other crate.
+        let manifest = dir.join("Cargo.toml");
+        if let Ok(existing) = std::fs::read_to_string(&manifest) {
+            if !existing.starts_with(MANIFEST_HEADER) {
+                bail!("{} exists and was not written by `cargo xtask gen --out`: not overwriting that crate", manifest.display());
+            }
+        }
         let mut files = BTreeMap::new();
         files.insert("Cargo.toml".to_string(), standalone_manifest()?);
-        files.insert("src/lib.rs".to_string(), LIB_RS.to_string());
-        files.insert("src/runtime.rs".to_string(), RUNTIME_RS.to_string());
+        for (path, contents) in HAND_WRITTEN {
+            files.insert(format!("src/{path}"), contents.to_string());
+        }
         for f in generated {
             files.insert(format!("src/generated/{}", f.path), f.contents);
         }
-        Ok(Tree { root: dir.to_path_buf(), files, owned: vec!["src/generated".to_string()] })
+        Ok(Tree { root: dir.to_path_buf(), files, owned: vec!["src".to_string()] })
     }
 
     /// Compares the tree with the disk.
@@ -260,6 +270,9 @@ impl Plan {
     }
 }
 
+/// The first line of a manifest `--out` wrote.
+const MANIFEST_HEADER: &str = "# Written by `cargo xtask gen --out`: the vim-types crate of vimgen, generated from a";
+
 /// `vim-types/Cargo.toml` made standalone: `x.workspace = true` entries resolved from the
 /// workspace manifest, its release profile, and an empty `[workspace]` so that cargo does not
 /// look for one above it (the crate may be written inside this workspace's `target/`).
@@ -271,10 +284,8 @@ pub fn standalone_manifest() -> Result<String> {
     let ws_deps = ws_table.get("dependencies").and_then(|v| v.as_table()).cloned().unwrap_or_default();
     let inherits = |v: &toml::Value| v.as_table().and_then(|t| t.get("workspace")).and_then(|w| w.as_bool()) == Some(true);
 
-    let mut out = String::from(
-        "# Written by `cargo xtask gen --out`: the vim-types crate of vimgen, generated from a\n\
-         # vSphere API spec. Standalone: it is a workspace of its own.\n\n",
-    );
+    let mut out = String::from(MANIFEST_HEADER);
+    out.push_str("\n# vSphere API spec. Standalone: it is a workspace of its own.\n\n");
     let mut sections: Vec<(String, toml::Value)> = Vec::new();
     for (key, value) in krate {
         let value = match key.as_str() {
