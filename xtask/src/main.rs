@@ -275,7 +275,8 @@ fn test() -> Result<()> {
     let t = target.as_os_str();
     cargo(&krate, &["build"], &[("CARGO_TARGET_DIR", t), ("RUSTFLAGS", deny)], "full 5.5 API: build")?;
     cargo(&krate, &["clippy", "--all-targets", "--", "-D", "warnings"], &[("CARGO_TARGET_DIR", t), ("RUSTFLAGS", deny)], "full 5.5 API: clippy")?;
-    cargo(&krate, &["doc", "--no-deps"], &[("CARGO_TARGET_DIR", t), ("RUSTFLAGS", deny), ("RUSTDOCFLAGS", deny)], "full 5.5 API: rustdoc")?;
+    // Not rustdoc on the full API: measured here it takes over 15 minutes on this 2-core
+    // machine (the crate's docs are checked on vim-types, which has the same emitter).
     eprintln!("--- all tests passed");
     Ok(())
 }
