@@ -248,7 +248,13 @@ fn test() -> Result<()> {
     }
 
     let pyvmomi = peers::pyvmomi(&root)?;
-    cargo(&root, &["test", "--workspace"], &[("PYVMOMI_DIR", pyvmomi.as_os_str())], "cargo tests")?;
+    let vcsim = peers::vcsim(&root)?;
+    cargo(
+        &root,
+        &["test", "--workspace"],
+        &[("PYVMOMI_DIR", pyvmomi.as_os_str()), ("VCSIM_BIN", vcsim.as_os_str())],
+        "cargo tests",
+    )?;
     for (label, spec) in [("spec/", SpecArgs::default()), ("corpus", corpus_args()?)] {
         eprintln!("--- cargo xtask ir on {label}");
         let (_, failed) = load_and_report(&spec);
