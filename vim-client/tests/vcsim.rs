@@ -136,7 +136,7 @@ fn session_manager_against_vcsim() {
         );
 
         // Terminate the cloned session from the first.
-        client.terminate_session(&sm, &[cloned.key.clone()]).await.expect("TerminateSession");
+        client.terminate_session(&sm, std::slice::from_ref(&cloned.key)).await.expect("TerminateSession");
 
         // A method vcsim lacks: a typed runtime fault.
         match client.set_locale(&sm, "de").await {
