@@ -39,6 +39,7 @@ pub fn run(corpus: &SpecArgs) -> Result<()> {
     let tree = gen::Tree::standalone(&krate, files)?;
     let plan = tree.plan()?;
     tree.apply(&plan)?;
+    tree.seed_lock()?;
 
     let time_v = Path::new(GNU_TIME).is_file() && gnu_time_works();
     if !time_v {

@@ -25,6 +25,9 @@ use codegen::Loaded;
 include!(concat!(env!("OUT_DIR"), "/hand_written.rs"));
 const VIM_TYPES_MANIFEST: &str = include_str!("../../vim-types/Cargo.toml");
 const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
+/// Seeds a standalone crate's Cargo.lock (cargo prunes what it does not use), so that it
+/// builds with the versions the workspace tested rather than the newest ones.
+const WORKSPACE_LOCK: &str = include_str!("../../Cargo.lock");
 
 /// Runs the emitter on a loaded spec. Its diagnostics, if it fails, are rendered against
 /// the spec's sources. Checks the paths it returns before anything touches the disk.
@@ -110,6 +113,16 @@ impl Tree {
             files.insert(format!("src/generated/{}", f.path), f.contents);
         }
         Ok(Tree { root: dir.to_path_buf(), files, owned: vec!["src".to_string()] })
+    }
+
+    /// A standalone crate without a Cargo.lock gets the workspace's (not part of the tree:
+    /// cargo rewrites it, and `--check` does not look at it).
+    pub fn seed_lock(&self) -> Result<()> {
+        let lock = self.root.join("Cargo.lock");
+        if self.files.contains_key("Cargo.toml") && !lock.exists() {
+            std::fs::write(&lock, WORKSPACE_LOCK).with_context(|| format!("writing {}", lock.display()))?;
+        }
+        Ok(())
     }
 
     /// Compares the tree with the disk.
@@ -398,6 +411,7 @@ pub fn write_or_check(loaded: &Loaded, tree_of: impl FnOnce(Vec<GeneratedFile>) 
         return Ok(false);
     }
     tree.apply(&plan)?;
+    tree.seed_lock()?;
     eprintln!(
         "gen: wrote {} files ({} lines) for {} managed objects, {} data objects, {} enums into {shown} in {} ms ({})",
         tree.files.len(),
