@@ -8,6 +8,7 @@
 //! `src/generated/` is written by `cargo xtask gen`; do not edit it by hand.
 
 pub mod runtime;
+pub mod server;
 pub mod soap;
 pub mod xml;
 #[rustfmt::skip]
@@ -15,6 +16,7 @@ mod generated;
 
 pub use generated::*;
 pub use runtime::{
-    CallContext, DateTime, Error, Invoke, IsA, ManagedObject, ManagedObjectReference, Method, MethodInfo, MoRef, PropertyInfo,
+    CallContext, DateTime, Error, Invoke, IsA, ManagedObject, ManagedObjectInfo, ManagedObjectReference, Method, MethodInfo, MoRef,
+    PropertyInfo,
     UnknownSubtype,
 };

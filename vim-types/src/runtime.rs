@@ -136,6 +136,47 @@ pub struct MethodInfo {
     pub faults: &'static [&'static str],
 }
 
+/// What the API says about one managed object type: one row of
+/// [`MANAGED_OBJECTS`](crate::MANAGED_OBJECTS), for code that meets types by name (a
+/// dispatcher reading a reference's `type` attribute).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManagedObjectInfo {
+    pub wsdl_name: &'static str,
+    /// Its own methods (see [`ManagedObjectInfo::method`] for inherited ones).
+    pub methods: &'static [MethodInfo],
+    /// Its own properties.
+    pub properties: &'static [PropertyInfo],
+    pub base: Option<&'static str>,
+}
+
+impl ManagedObjectInfo {
+    /// The managed object type with this WSDL name.
+    pub fn find(wsdl_name: &str) -> Option<&'static ManagedObjectInfo> {
+        let all = crate::MANAGED_OBJECTS;
+        all.binary_search_by(|m| m.wsdl_name.cmp(wsdl_name)).ok().map(|i| &all[i])
+    }
+
+    /// The type and its bases, most derived first.
+    pub fn lineage(&'static self) -> impl Iterator<Item = &'static ManagedObjectInfo> {
+        let mut next = Some(self);
+        std::iter::from_fn(move || {
+            let cur = next?;
+            next = cur.base.and_then(ManagedObjectInfo::find);
+            Some(cur)
+        })
+    }
+
+    /// The method a SOAP operation names on this type, its own or inherited.
+    pub fn method(&'static self, operation: &str) -> Option<&'static MethodInfo> {
+        self.lineage().find_map(|m| m.methods.iter().find(|x| x.wsdl_name == operation))
+    }
+
+    /// A property of this type, its own or inherited.
+    pub fn property(&'static self, name: &str) -> Option<&'static PropertyInfo> {
+        self.lineage().find_map(|m| m.properties.iter().find(|x| x.name == name))
+    }
+}
+
 /// What the API says about one managed-object property.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PropertyInfo {
@@ -155,8 +196,11 @@ pub trait Method: 'static {
     type Request<'a>: Send + Sync;
     /// The result (`()` for void methods).
     type Response: Send + 'static;
-    /// The method's declared faults plus the runtime faults any method may raise.
-    type Fault: From<crate::AnyMethodFault> + Send + 'static;
+    /// The method's declared faults plus the runtime faults any method may raise; a server
+    /// writes it as the fault's `<detail>`.
+    type Fault: From<crate::AnyMethodFault> + crate::xml::Encode + Send + 'static;
+    /// The parameters as a server receives them (owned), in declaration order.
+    type Args: Send + 'static;
     const INFO: MethodInfo;
     /// Writes the request's parameters (the children of the operation element, after `_this`).
     fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer);
@@ -165,6 +209,11 @@ pub trait Method: 'static {
         r: &mut crate::xml::Reader<'a>,
         response: &crate::xml::Elem<'a>,
     ) -> Result<Self::Response, crate::xml::DecodeError>;
+    /// Reads the parameters from the operation element (after `_this`), for a server.
+    fn decode_args<'a>(r: &mut crate::xml::Reader<'a>, request: &crate::xml::Elem<'a>)
+    -> Result<Self::Args, crate::xml::DecodeError>;
+    /// Writes the result (the children of the `<XxxResponse>` element), for a server.
+    fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer);
 }
 
 /// Why a call failed: the server answered with a fault, or the call never completed.
@@ -219,4 +268,8 @@ pub struct CallContext {
     pub locale: String,
     /// The API version the caller asked for (from `SOAPAction`).
     pub version: ApiVersion,
+    /// The caller's address (`UserSession.ipAddress`).
+    pub client_ip: Option<String>,
+    /// The caller's `User-Agent` (`UserSession.userAgent`).
+    pub user_agent: Option<String>,
 }

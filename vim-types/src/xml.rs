@@ -715,6 +715,18 @@ pub fn no_returnval<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeEr
     r.skip(e)
 }
 
+// ---- method requests (the server side) ----------------------------------------------
+
+/// The parameters of a method that takes none: the element must have no other children.
+pub fn no_args<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
+    r.skip(e)
+}
+
+/// A required parameter the request must have had.
+pub fn required_arg<T>(r: &Reader<'_>, v: Option<T>, operation: &str, parameter: &str) -> Result<T, DecodeError> {
+    v.ok_or_else(|| r.error(format!("{operation}: the required parameter {parameter} is missing")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,7 +95,7 @@ impl SessionManagerServer for Sessions {}
 
 #[test]
 fn server_trait_defaults_answer_not_implemented() {
-    let ctx = CallContext { session_key: None, user_name: None, locale: "en".into(), version: ApiVersion::LATEST };
+    let ctx = CallContext { session_key: None, user_name: None, locale: "en".into(), version: ApiVersion::LATEST, client_ip: None, user_agent: None };
     let r = block_on(Sessions.logout(&ctx, &MoRef::new("SessionManager")));
     assert!(matches!(r, Err(LogoutFault::Other(AnyMethodFault::NotImplemented(_)))), "{r:?}");
 }

@@ -325,7 +325,8 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// A method's `encode_request` and `decode_response` (inside its `Method` impl).
+/// A method's codec (inside its `Method` impl): the client's `encode_request` and
+/// `decode_response`, the server's `decode_args` and `encode_response`.
 pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
     let params = me.params.iter().map(|p| {
         let f = snake_ident(&p.name);
@@ -340,13 +341,14 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
     });
     let req_param = if me.params.is_empty() { quote!(_request) } else { quote!(request) };
     let w_param = if me.params.is_empty() { quote!(_w) } else { quote!(w) };
-    let decode = match &me.returns {
-        None => quote!(crate::xml::no_returnval(r, e)),
-        Some(r) if r.array => quote!(crate::xml::returnval_vec(r, e)),
-        Some(r) if r.optional => quote!(crate::xml::returnval_opt(r, e)),
-        Some(_) => quote!(crate::xml::returnval(r, e)),
+    let (decode, encode) = match &me.returns {
+        None => (quote!(crate::xml::no_returnval(r, e)), quote!()),
+        Some(r) if r.array => (quote!(crate::xml::returnval_vec(r, e)), quote! { w.list("returnval", response); }),
+        Some(r) if r.optional => (quote!(crate::xml::returnval_opt(r, e)), quote! { w.opt("returnval", response); }),
+        Some(_) => (quote!(crate::xml::returnval(r, e)), quote! { w.field("returnval", response); }),
     };
-    let _ = ctx;
+    let (resp_param, w_resp) = if me.returns.is_none() { (quote!(_response), quote!(_w)) } else { (quote!(response), quote!(w)) };
+    let decode_args = args_decoder(ctx, me);
     quote! {
         fn encode_request(#req_param: &Self::Request<'_>, #w_param: &mut crate::xml::Writer) {
             #(#params)*
@@ -357,6 +359,70 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             #decode
+        }
+
+        #decode_args
+
+        fn encode_response(#resp_param: &Self::Response, #w_resp: &mut crate::xml::Writer) {
+            #encode
+        }
+    }
+}
+
+/// `decode_args`: the parameters of a request, after `_this`, in a tuple. Servers are
+/// strict: a required parameter that is missing is an error (not a default value).
+fn args_decoder(ctx: &Ctx, me: &Method) -> TokenStream {
+    if me.params.is_empty() {
+        return quote! {
+            fn decode_args<'a>(
+                r: &mut crate::xml::Reader<'a>,
+                e: &crate::xml::Elem<'a>,
+            ) -> Result<Self::Args, crate::xml::DecodeError> {
+                crate::xml::no_args(r, e)
+            }
+        };
+    }
+    let op = &me.wsdl_name;
+    let locals = me.params.iter().map(|p| {
+        let f = snake_ident(&p.name);
+        let t = ctx.element_type(&p.ty, false);
+        if p.array {
+            quote! { let mut #f: Vec<#t> = Vec::new(); }
+        } else {
+            quote! { let mut #f: Option<#t> = None; }
+        }
+    });
+    let arms = me.params.iter().map(|p| {
+        let f = snake_ident(&p.name);
+        let wire = &p.name;
+        if p.array {
+            quote! { #wire => #f.push(r.read(&c)?), }
+        } else {
+            quote! { #wire => #f = Some(r.read(&c)?), }
+        }
+    });
+    let required = me.params.iter().filter(|p| !p.array && !p.optional).map(|p| {
+        let f = snake_ident(&p.name);
+        let wire = &p.name;
+        quote! { let #f = crate::xml::required_arg(r, #f, #op, #wire)?; }
+    });
+    let names = me.params.iter().map(|p| snake_ident(&p.name));
+    quote! {
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            #(#locals)*
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        #(#arms)*
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            #(#required)*
+            Ok((#(#names,)*))
         }
     }
 }

@@ -218,6 +218,7 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
     let since = version_variant(&me.since);
     let faults = me.faults.iter().filter_map(|f| ctx.wsdl_of(f));
     let codec = super::codec::method_codec(ctx, me);
+    let args = me.params.iter().map(|p| owned_type(ctx, p));
     quote! {
         #docs
         #[derive(Debug)]
@@ -229,6 +230,7 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
             type Request<'a> = #request_ty;
             type Response = #response;
             type Fault = crate::#fault;
+            type Args = (#(#args,)*);
             const INFO: crate::MethodInfo = crate::MethodInfo {
                 name: #name,
                 wsdl_name: #wsdl_name,
@@ -286,6 +288,23 @@ fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
             };
         }
     });
+    let type_arms = declared.iter().map(|f| {
+        let d = ctx.dos[f];
+        let v = type_ident(&d.wsdl_name);
+        if ctx.poly.contains(f) {
+            quote! { Self::#v(x) => crate::xml::Encode::xsi_type(x), }
+        } else {
+            quote! { Self::#v(_) => Some(crate::#v::WSDL_NAME), }
+        }
+    });
+    let content_arms = declared.iter().map(|f| {
+        let v = type_ident(&ctx.dos[f].wsdl_name);
+        if ctx.poly.contains(f) {
+            quote! { Self::#v(x) => crate::xml::Encode::encode_content(x, w), }
+        } else {
+            quote! { Self::#v(x) => crate::xml::Encode::encode_content(&**x, w), }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
@@ -299,6 +318,22 @@ fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
             fn from(f: crate::AnyMethodFault) -> Self {
                 #(#routes)*
                 Self::Other(f)
+            }
+        }
+
+        /// Written as the fault's concrete class (the server's `<detail>`).
+        impl crate::xml::Encode for #name {
+            fn xsi_type(&self) -> Option<&str> {
+                match self {
+                    #(#type_arms)*
+                    Self::Other(x) => crate::xml::Encode::xsi_type(x),
+                }
+            }
+            fn encode_content(&self, w: &mut crate::xml::Writer) {
+                match self {
+                    #(#content_arms)*
+                    Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+                }
             }
         }
     }
@@ -486,10 +521,58 @@ fn server_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
         m.wsdl_name
     );
     let _ = doc_attrs;
+    let arms = m.methods.iter().map(|me| {
+        let wire = &me.wsdl_name;
+        let f = snake_ident(&me.name);
+        let marker = method_ident(&me.name);
+        let names: Vec<Ident> = me.params.iter().map(|p| snake_ident(&p.name)).collect();
+        quote! {
+            #wire => call.run::<methods::#marker, _>(|(#(#names,)*)| server.#f(ctx, &this, #(#names),*)).await,
+        }
+    });
+    let fallback = match m.base.as_deref().and_then(|b| ctx.mos.get(b)) {
+        Some(b) => {
+            let b = type_ident(&b.wsdl_name);
+            quote! { _ => crate::#b::serve(server, ctx, this.upcast(), call).await, }
+        }
+        None => quote! { _ => call.unknown_method(), },
+    };
+    let body = match (m.methods.is_empty(), m.base.as_deref().and_then(|b| ctx.mos.get(b))) {
+        (false, _) => quote! {
+            match call.operation() {
+                #(#arms)*
+                #fallback
+            }
+        },
+        (true, Some(b)) => {
+            let b = type_ident(&b.wsdl_name);
+            quote! { crate::#b::serve(server, ctx, this.upcast(), call).await }
+        }
+        (true, None) => quote! {
+            let _ = (server, ctx, this);
+            call.unknown_method()
+        },
+    };
+    let serve_doc = format!(
+        " Answers `call`, a call of one of [`{0}`](crate::{0})'s methods (its own or inherited), with\n `server`: decodes the parameters, calls the method, encodes its result or fault.\n The dispatcher has checked the session and the privilege.",
+        m.wsdl_name
+    );
     quote! {
         #[doc = #doc]
         pub trait #name: #sup {
             #(#methods)*
+        }
+
+        impl #mo {
+            #[doc = #serve_doc]
+            pub async fn serve<S: crate::#name + ?Sized>(
+                server: &S,
+                ctx: &crate::CallContext,
+                this: crate::MoRef<#mo>,
+                call: crate::server::Call<'_>,
+            ) -> crate::server::Reply {
+                #body
+            }
         }
     }
 }

@@ -125,6 +125,8 @@ pub fn api_version_enum(ctx: &Ctx) -> TokenStream {
         quote! { #ns => Some(Self::#v), }
     });
     let latest = ident(&format!("Version{}", rows.last().map_or(1, |r| r.0)));
+    let all = rows.iter().map(|r| ident(&format!("Version{}", r.0)));
+    let count = rows.len();
     quote! {
         /// A version of the API, oldest first: compare them to know whether a server that
         /// speaks one version has a method introduced in another.
@@ -136,6 +138,9 @@ pub fn api_version_enum(ctx: &Ctx) -> TokenStream {
         impl ApiVersion {
             /// The newest version these bindings know.
             pub const LATEST: ApiVersion = ApiVersion::#latest;
+
+            /// Every version, oldest first.
+            pub const ALL: [ApiVersion; #count] = [#(Self::#all,)*];
 
             /// The version id (`vim.version.version9`).
             pub fn id(self) -> &'static str {
@@ -173,5 +178,29 @@ pub fn api_version_enum(ctx: &Ctx) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// `MANAGED_OBJECTS`: every managed object type with its methods and base, sorted by WSDL
+/// name, so that a dispatcher finds a call's `MethodInfo` (and its privilege) by the
+/// reference's `type` and the operation name without knowing the types statically.
+pub fn managed_object_table(ctx: &Ctx) -> TokenStream {
+    let mut mos: Vec<_> = ctx.mos.values().collect();
+    mos.sort_by(|a, b| a.wsdl_name.cmp(&b.wsdl_name));
+    let rows = mos.iter().map(|m| {
+        let t = type_ident(&m.wsdl_name);
+        quote! {
+            crate::ManagedObjectInfo {
+                wsdl_name: <crate::#t as crate::ManagedObject>::WSDL_NAME,
+                methods: <crate::#t as crate::ManagedObject>::METHODS,
+                properties: <crate::#t as crate::ManagedObject>::PROPERTIES,
+                base: <crate::#t as crate::ManagedObject>::BASE,
+            },
+        }
+    });
+    quote! {
+        /// Every managed object type, sorted by WSDL name; look one up with
+        /// [`ManagedObjectInfo::find`](crate::ManagedObjectInfo::find).
+        pub static MANAGED_OBJECTS: &[crate::ManagedObjectInfo] = &[#(#rows)*];
     }
 }

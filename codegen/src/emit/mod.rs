@@ -102,7 +102,8 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let meta = root.children.entry("meta".into()).or_default();
     meta.items.push(meta::privilege_enum(&ctx));
     meta.items.push(meta::api_version_enum(&ctx));
-    meta.names.extend(["Privilege".to_string(), "ApiVersion".to_string()]);
+    meta.items.push(meta::managed_object_table(&ctx));
+    meta.names.extend(["Privilege".to_string(), "ApiVersion".to_string(), "MANAGED_OBJECTS".to_string()]);
     let any = root.children.entry("any".into()).or_default();
     any.items.push(types::any_value(&ctx));
     any.items.push(codec::any_value(&ctx));

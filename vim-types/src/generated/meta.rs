@@ -76,6 +76,18 @@ pub enum ApiVersion {
 impl ApiVersion {
     /// The newest version these bindings know.
     pub const LATEST: ApiVersion = ApiVersion::Version9;
+    /// Every version, oldest first.
+    pub const ALL: [ApiVersion; 9usize] = [
+        Self::Version1,
+        Self::Version2,
+        Self::Version3,
+        Self::Version4,
+        Self::Version5,
+        Self::Version6,
+        Self::Version7,
+        Self::Version8,
+        Self::Version9,
+    ];
     /// The version id (`vim.version.version9`).
     pub fn id(self) -> &'static str {
         match self {
@@ -148,3 +160,253 @@ impl ApiVersion {
         }
     }
 }
+/// Every managed object type, sorted by WSDL name; look one up with
+/// [`ManagedObjectInfo::find`](crate::ManagedObjectInfo::find).
+pub static MANAGED_OBJECTS: &[crate::ManagedObjectInfo] = &[
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::AlarmManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::AlarmManager as crate::ManagedObject>::METHODS,
+        properties: <crate::AlarmManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::AlarmManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::AuthorizationManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::AuthorizationManager as crate::ManagedObject>::METHODS,
+        properties: <crate::AuthorizationManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::AuthorizationManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ClusterProfileManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ClusterProfileManager as crate::ManagedObject>::METHODS,
+        properties: <crate::ClusterProfileManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ClusterProfileManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::CustomFieldsManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::CustomFieldsManager as crate::ManagedObject>::METHODS,
+        properties: <crate::CustomFieldsManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::CustomFieldsManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::CustomizationSpecManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::CustomizationSpecManager as crate::ManagedObject>::METHODS,
+        properties: <crate::CustomizationSpecManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::CustomizationSpecManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::DatastoreNamespaceManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::DatastoreNamespaceManager as crate::ManagedObject>::METHODS,
+        properties: <crate::DatastoreNamespaceManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::DatastoreNamespaceManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::DiagnosticManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::DiagnosticManager as crate::ManagedObject>::METHODS,
+        properties: <crate::DiagnosticManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::DiagnosticManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::DistributedVirtualSwitchManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::DistributedVirtualSwitchManager as crate::ManagedObject>::METHODS,
+        properties: <crate::DistributedVirtualSwitchManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::DistributedVirtualSwitchManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::EventManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::EventManager as crate::ManagedObject>::METHODS,
+        properties: <crate::EventManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::EventManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ExtensibleManagedObject as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ExtensibleManagedObject as crate::ManagedObject>::METHODS,
+        properties: <crate::ExtensibleManagedObject as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ExtensibleManagedObject as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ExtensionManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ExtensionManager as crate::ManagedObject>::METHODS,
+        properties: <crate::ExtensionManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ExtensionManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::FileManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::FileManager as crate::ManagedObject>::METHODS,
+        properties: <crate::FileManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::FileManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::Folder as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::Folder as crate::ManagedObject>::METHODS,
+        properties: <crate::Folder as crate::ManagedObject>::PROPERTIES,
+        base: <crate::Folder as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::GuestOperationsManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::GuestOperationsManager as crate::ManagedObject>::METHODS,
+        properties: <crate::GuestOperationsManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::GuestOperationsManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::HostLocalAccountManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::HostLocalAccountManager as crate::ManagedObject>::METHODS,
+        properties: <crate::HostLocalAccountManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::HostLocalAccountManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::HostProfileManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::HostProfileManager as crate::ManagedObject>::METHODS,
+        properties: <crate::HostProfileManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::HostProfileManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::HostSnmpSystem as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::HostSnmpSystem as crate::ManagedObject>::METHODS,
+        properties: <crate::HostSnmpSystem as crate::ManagedObject>::PROPERTIES,
+        base: <crate::HostSnmpSystem as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::IpPoolManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::IpPoolManager as crate::ManagedObject>::METHODS,
+        properties: <crate::IpPoolManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::IpPoolManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::LicenseManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::LicenseManager as crate::ManagedObject>::METHODS,
+        properties: <crate::LicenseManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::LicenseManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::LocalizationManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::LocalizationManager as crate::ManagedObject>::METHODS,
+        properties: <crate::LocalizationManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::LocalizationManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ManagedEntity as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ManagedEntity as crate::ManagedObject>::METHODS,
+        properties: <crate::ManagedEntity as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ManagedEntity as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::OptionManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::OptionManager as crate::ManagedObject>::METHODS,
+        properties: <crate::OptionManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::OptionManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::OvfManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::OvfManager as crate::ManagedObject>::METHODS,
+        properties: <crate::OvfManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::OvfManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::PerformanceManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::PerformanceManager as crate::ManagedObject>::METHODS,
+        properties: <crate::PerformanceManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::PerformanceManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ProfileComplianceManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ProfileComplianceManager as crate::ManagedObject>::METHODS,
+        properties: <crate::ProfileComplianceManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ProfileComplianceManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ProfileManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ProfileManager as crate::ManagedObject>::METHODS,
+        properties: <crate::ProfileManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ProfileManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::PropertyCollector as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::PropertyCollector as crate::ManagedObject>::METHODS,
+        properties: <crate::PropertyCollector as crate::ManagedObject>::PROPERTIES,
+        base: <crate::PropertyCollector as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::PropertyFilter as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::PropertyFilter as crate::ManagedObject>::METHODS,
+        properties: <crate::PropertyFilter as crate::ManagedObject>::PROPERTIES,
+        base: <crate::PropertyFilter as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ScheduledTaskManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ScheduledTaskManager as crate::ManagedObject>::METHODS,
+        properties: <crate::ScheduledTaskManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ScheduledTaskManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::SearchIndex as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::SearchIndex as crate::ManagedObject>::METHODS,
+        properties: <crate::SearchIndex as crate::ManagedObject>::PROPERTIES,
+        base: <crate::SearchIndex as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ServiceInstance as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ServiceInstance as crate::ManagedObject>::METHODS,
+        properties: <crate::ServiceInstance as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ServiceInstance as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ServiceManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ServiceManager as crate::ManagedObject>::METHODS,
+        properties: <crate::ServiceManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ServiceManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::SessionManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::SessionManager as crate::ManagedObject>::METHODS,
+        properties: <crate::SessionManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::SessionManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::StorageResourceManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::StorageResourceManager as crate::ManagedObject>::METHODS,
+        properties: <crate::StorageResourceManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::StorageResourceManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::TaskManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::TaskManager as crate::ManagedObject>::METHODS,
+        properties: <crate::TaskManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::TaskManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::UserDirectory as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::UserDirectory as crate::ManagedObject>::METHODS,
+        properties: <crate::UserDirectory as crate::ManagedObject>::PROPERTIES,
+        base: <crate::UserDirectory as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::ViewManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::ViewManager as crate::ManagedObject>::METHODS,
+        properties: <crate::ViewManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::ViewManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::VirtualDiskManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::VirtualDiskManager as crate::ManagedObject>::METHODS,
+        properties: <crate::VirtualDiskManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::VirtualDiskManager as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::VirtualMachineCompatibilityChecker as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::VirtualMachineCompatibilityChecker as crate::ManagedObject>::METHODS,
+        properties: <crate::VirtualMachineCompatibilityChecker as crate::ManagedObject>::PROPERTIES,
+        base: <crate::VirtualMachineCompatibilityChecker as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::VirtualMachineProvisioningChecker as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::VirtualMachineProvisioningChecker as crate::ManagedObject>::METHODS,
+        properties: <crate::VirtualMachineProvisioningChecker as crate::ManagedObject>::PROPERTIES,
+        base: <crate::VirtualMachineProvisioningChecker as crate::ManagedObject>::BASE,
+    },
+    crate::ManagedObjectInfo {
+        wsdl_name: <crate::VirtualizationManager as crate::ManagedObject>::WSDL_NAME,
+        methods: <crate::VirtualizationManager as crate::ManagedObject>::METHODS,
+        properties: <crate::VirtualizationManager as crate::ManagedObject>::PROPERTIES,
+        base: <crate::VirtualizationManager as crate::ManagedObject>::BASE,
+    },
+];

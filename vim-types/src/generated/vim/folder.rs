@@ -21,5 +21,18 @@ impl<I: crate::Invoke> FolderClient for I {}
 /** Serves the methods of [`Folder`](crate::Folder): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
 pub trait FolderServer: crate::ManagedEntityServer {}
+impl Folder {
+    /** Answers `call`, a call of one of [`Folder`](crate::Folder)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::FolderServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<Folder>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        crate::ManagedEntity::serve(server, ctx, this.upcast(), call).await
+    }
+}
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {}

@@ -20,5 +20,18 @@ impl<I: crate::Invoke> ManagedEntityClient for I {}
 /** Serves the methods of [`ManagedEntity`](crate::ManagedEntity): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
 pub trait ManagedEntityServer: crate::ExtensibleManagedObjectServer {}
+impl ManagedEntity {
+    /** Answers `call`, a call of one of [`ManagedEntity`](crate::ManagedEntity)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::ManagedEntityServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<ManagedEntity>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        crate::ExtensibleManagedObject::serve(server, ctx, this.upcast(), call).await
+    }
+}
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {}

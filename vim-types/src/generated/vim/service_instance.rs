@@ -50,6 +50,19 @@ impl From<crate::AnyMethodFault> for CurrentTimeFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for CurrentTimeFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`RetrieveServiceContent`](crate::methods::RetrieveServiceContent): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -61,6 +74,19 @@ pub enum RetrieveServiceContentFault {
 impl From<crate::AnyMethodFault> for RetrieveServiceContentFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for RetrieveServiceContentFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** Calls the methods of [`ServiceInstance`](crate::ServiceInstance) (and, through the supertrait, those it inherits).
@@ -129,6 +155,32 @@ pub trait ServiceInstanceServer: Send + Sync {
         }
     }
 }
+impl ServiceInstance {
+    /** Answers `call`, a call of one of [`ServiceInstance`](crate::ServiceInstance)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::ServiceInstanceServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<ServiceInstance>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        match call.operation() {
+            "CurrentTime" => {
+                call.run::<methods::CurrentTime, _>(|()| server.current_time(ctx, &this))
+                    .await
+            }
+            "RetrieveServiceContent" => {
+                call.run::<
+                        methods::RetrieveServiceContent,
+                        _,
+                    >(|()| server.retrieve_service_content(ctx, &this))
+                    .await
+            }
+            _ => call.unknown_method(),
+        }
+    }
+}
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {
     /// `ServiceInstance.CurrentTime` (SOAP operation `CurrentTime`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
@@ -138,6 +190,7 @@ pub mod methods {
         type Request<'a> = ();
         type Response = crate::DateTime;
         type Fault = crate::CurrentTimeFault;
+        type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "CurrentTime",
             wsdl_name: "CurrentTime",
@@ -153,6 +206,15 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            crate::xml::no_args(r, e)
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
+        }
     }
     /// `ServiceInstance.RetrieveServiceContent` (SOAP operation `RetrieveServiceContent`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
     #[derive(Debug)]
@@ -161,6 +223,7 @@ pub mod methods {
         type Request<'a> = ();
         type Response = crate::ServiceContent;
         type Fault = crate::RetrieveServiceContentFault;
+        type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "RetrieveServiceContent",
             wsdl_name: "RetrieveServiceContent",
@@ -175,6 +238,15 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            crate::xml::no_args(r, e)
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
 }

@@ -514,6 +514,19 @@ impl From<crate::AnyMethodFault> for AcquireCloneTicketFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for AcquireCloneTicketFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`AcquireGenericServiceTicket`](crate::methods::AcquireGenericServiceTicket): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -525,6 +538,19 @@ pub enum AcquireGenericServiceTicketFault {
 impl From<crate::AnyMethodFault> for AcquireGenericServiceTicketFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for AcquireGenericServiceTicketFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** The faults of [`AcquireLocalTicket`](crate::methods::AcquireLocalTicket): those it declares, and `Other` for the runtime faults
@@ -546,6 +572,21 @@ impl From<crate::AnyMethodFault> for AcquireLocalTicketFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for AcquireLocalTicketFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidLogin(x) => crate::xml::Encode::xsi_type(x),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLogin(x) => crate::xml::Encode::encode_content(x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`CloneSession`](crate::methods::CloneSession): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -563,6 +604,21 @@ impl From<crate::AnyMethodFault> for CloneSessionFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for CloneSessionFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidLogin(x) => crate::xml::Encode::xsi_type(x),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLogin(x) => crate::xml::Encode::encode_content(x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** The faults of [`ImpersonateUser`](crate::methods::ImpersonateUser): those it declares, and `Other` for the runtime faults
@@ -590,6 +646,23 @@ impl From<crate::AnyMethodFault> for ImpersonateUserFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for ImpersonateUserFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidLocale(_) => Some(crate::InvalidLocale::WSDL_NAME),
+            Self::InvalidLogin(x) => crate::xml::Encode::xsi_type(x),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLocale(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::InvalidLogin(x) => crate::xml::Encode::encode_content(x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`Login`](crate::methods::Login): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -613,6 +686,23 @@ impl From<crate::AnyMethodFault> for LoginFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for LoginFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidLocale(_) => Some(crate::InvalidLocale::WSDL_NAME),
+            Self::InvalidLogin(x) => crate::xml::Encode::xsi_type(x),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLocale(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::InvalidLogin(x) => crate::xml::Encode::encode_content(x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** The faults of [`LoginBySSPI`](crate::methods::LoginBySSPI): those it declares, and `Other` for the runtime faults
@@ -646,6 +736,25 @@ impl From<crate::AnyMethodFault> for LoginBySSPIFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for LoginBySSPIFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidLocale(_) => Some(crate::InvalidLocale::WSDL_NAME),
+            Self::InvalidLogin(x) => crate::xml::Encode::xsi_type(x),
+            Self::SSPIChallenge(_) => Some(crate::SSPIChallenge::WSDL_NAME),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLocale(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::InvalidLogin(x) => crate::xml::Encode::encode_content(x, w),
+            Self::SSPIChallenge(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`LoginByToken`](crate::methods::LoginByToken): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -669,6 +778,23 @@ impl From<crate::AnyMethodFault> for LoginByTokenFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for LoginByTokenFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidLocale(_) => Some(crate::InvalidLocale::WSDL_NAME),
+            Self::InvalidLogin(x) => crate::xml::Encode::xsi_type(x),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLocale(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::InvalidLogin(x) => crate::xml::Encode::encode_content(x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** The faults of [`LoginExtensionByCertificate`](crate::methods::LoginExtensionByCertificate): those it declares, and `Other` for the runtime faults
@@ -700,6 +826,25 @@ impl From<crate::AnyMethodFault> for LoginExtensionByCertificateFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for LoginExtensionByCertificateFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidLocale(_) => Some(crate::InvalidLocale::WSDL_NAME),
+            Self::InvalidLogin(x) => crate::xml::Encode::xsi_type(x),
+            Self::NoClientCertificate(_) => Some(crate::NoClientCertificate::WSDL_NAME),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLocale(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::InvalidLogin(x) => crate::xml::Encode::encode_content(x, w),
+            Self::NoClientCertificate(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** The faults of [`LoginExtensionBySubjectName`](crate::methods::LoginExtensionBySubjectName): those it declares, and `Other` for the runtime faults
@@ -745,6 +890,29 @@ impl From<crate::AnyMethodFault> for LoginExtensionBySubjectNameFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for LoginExtensionBySubjectNameFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidLocale(_) => Some(crate::InvalidLocale::WSDL_NAME),
+            Self::InvalidLogin(x) => crate::xml::Encode::xsi_type(x),
+            Self::NoClientCertificate(_) => Some(crate::NoClientCertificate::WSDL_NAME),
+            Self::NoSubjectName(_) => Some(crate::NoSubjectName::WSDL_NAME),
+            Self::NotFound(_) => Some(crate::NotFound::WSDL_NAME),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLocale(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::InvalidLogin(x) => crate::xml::Encode::encode_content(x, w),
+            Self::NoClientCertificate(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::NoSubjectName(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::NotFound(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`Logout`](crate::methods::Logout): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -758,6 +926,19 @@ impl From<crate::AnyMethodFault> for LogoutFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for LogoutFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`SessionIsActive`](crate::methods::SessionIsActive): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -769,6 +950,19 @@ pub enum SessionIsActiveFault {
 impl From<crate::AnyMethodFault> for SessionIsActiveFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for SessionIsActiveFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** The faults of [`SetLocale`](crate::methods::SetLocale): those it declares, and `Other` for the runtime faults
@@ -790,6 +984,21 @@ impl From<crate::AnyMethodFault> for SetLocaleFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for SetLocaleFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidLocale(_) => Some(crate::InvalidLocale::WSDL_NAME),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidLocale(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`TerminateSession`](crate::methods::TerminateSession): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -809,6 +1018,21 @@ impl From<crate::AnyMethodFault> for TerminateSessionFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for TerminateSessionFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(_) => Some(crate::NotFound::WSDL_NAME),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::NotFound(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`UpdateServiceMessage`](crate::methods::UpdateServiceMessage): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -820,6 +1044,19 @@ pub enum UpdateServiceMessageFault {
 impl From<crate::AnyMethodFault> for UpdateServiceMessageFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for UpdateServiceMessageFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** Calls the methods of [`SessionManager`](crate::SessionManager) (and, through the supertrait, those it inherits).
@@ -1491,6 +1728,146 @@ pub trait SessionManagerServer: Send + Sync {
         }
     }
 }
+impl SessionManager {
+    /** Answers `call`, a call of one of [`SessionManager`](crate::SessionManager)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::SessionManagerServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<SessionManager>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        match call.operation() {
+            "AcquireCloneTicket" => {
+                call.run::<
+                        methods::AcquireCloneTicket,
+                        _,
+                    >(|()| server.acquire_clone_ticket(ctx, &this))
+                    .await
+            }
+            "AcquireGenericServiceTicket" => {
+                call.run::<
+                        methods::AcquireGenericServiceTicket,
+                        _,
+                    >(|(spec,)| server.acquire_generic_service_ticket(ctx, &this, spec))
+                    .await
+            }
+            "AcquireLocalTicket" => {
+                call.run::<
+                        methods::AcquireLocalTicket,
+                        _,
+                    >(|(user_name,)| server.acquire_local_ticket(ctx, &this, user_name))
+                    .await
+            }
+            "CloneSession" => {
+                call.run::<
+                        methods::CloneSession,
+                        _,
+                    >(|(clone_ticket,)| server.clone_session(ctx, &this, clone_ticket))
+                    .await
+            }
+            "ImpersonateUser" => {
+                call.run::<
+                        methods::ImpersonateUser,
+                        _,
+                    >(|(user_name, locale)| {
+                        server.impersonate_user(ctx, &this, user_name, locale)
+                    })
+                    .await
+            }
+            "Login" => {
+                call.run::<
+                        methods::Login,
+                        _,
+                    >(|(user_name, password, locale)| {
+                        server.login(ctx, &this, user_name, password, locale)
+                    })
+                    .await
+            }
+            "LoginBySSPI" => {
+                call.run::<
+                        methods::LoginBySSPI,
+                        _,
+                    >(|(base64_token, locale)| {
+                        server.login_by_sspi(ctx, &this, base64_token, locale)
+                    })
+                    .await
+            }
+            "LoginByToken" => {
+                call.run::<
+                        methods::LoginByToken,
+                        _,
+                    >(|(locale,)| server.login_by_token(ctx, &this, locale))
+                    .await
+            }
+            "LoginExtensionByCertificate" => {
+                call.run::<
+                        methods::LoginExtensionByCertificate,
+                        _,
+                    >(|(extension_key, locale)| {
+                        server
+                            .login_extension_by_certificate(
+                                ctx,
+                                &this,
+                                extension_key,
+                                locale,
+                            )
+                    })
+                    .await
+            }
+            "LoginExtensionBySubjectName" => {
+                call.run::<
+                        methods::LoginExtensionBySubjectName,
+                        _,
+                    >(|(extension_key, locale)| {
+                        server
+                            .login_extension_by_subject_name(
+                                ctx,
+                                &this,
+                                extension_key,
+                                locale,
+                            )
+                    })
+                    .await
+            }
+            "Logout" => {
+                call.run::<methods::Logout, _>(|()| server.logout(ctx, &this)).await
+            }
+            "SessionIsActive" => {
+                call.run::<
+                        methods::SessionIsActive,
+                        _,
+                    >(|(session_id, user_name)| {
+                        server.session_is_active(ctx, &this, session_id, user_name)
+                    })
+                    .await
+            }
+            "SetLocale" => {
+                call.run::<
+                        methods::SetLocale,
+                        _,
+                    >(|(locale,)| server.set_locale(ctx, &this, locale))
+                    .await
+            }
+            "TerminateSession" => {
+                call.run::<
+                        methods::TerminateSession,
+                        _,
+                    >(|(session_id,)| server.terminate_session(ctx, &this, session_id))
+                    .await
+            }
+            "UpdateServiceMessage" => {
+                call.run::<
+                        methods::UpdateServiceMessage,
+                        _,
+                    >(|(message,)| server.update_service_message(ctx, &this, message))
+                    .await
+            }
+            _ => call.unknown_method(),
+        }
+    }
+}
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {
     /// `SessionManager.AcquireCloneTicket` (SOAP operation `AcquireCloneTicket`), since VI API 2.5u2 (`vim.version.version3`); privilege `System.View`.
@@ -1503,6 +1880,7 @@ pub mod methods {
         type Request<'a> = ();
         type Response = String;
         type Fault = crate::AcquireCloneTicketFault;
+        type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "AcquireCloneTicket",
             wsdl_name: "AcquireCloneTicket",
@@ -1517,6 +1895,15 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            crate::xml::no_args(r, e)
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `SessionManager.AcquireGenericServiceTicket` (SOAP operation `AcquireGenericServiceTicket`), since vSphere API 5.0 (`vim.version.version7`); privilege `System.Anonymous`.
@@ -1536,6 +1923,7 @@ pub mod methods {
         type Request<'a> = AcquireGenericServiceTicketRequest<'a>;
         type Response = crate::SessionManagerGenericServiceTicket;
         type Fault = crate::AcquireGenericServiceTicketFault;
+        type Args = (crate::AnySessionManagerServiceRequestSpec,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "AcquireGenericServiceTicket",
             wsdl_name: "AcquireGenericServiceTicket",
@@ -1552,6 +1940,30 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut spec: Option<crate::AnySessionManagerServiceRequestSpec> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "spec" => spec = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let spec = crate::xml::required_arg(
+                r,
+                spec,
+                "AcquireGenericServiceTicket",
+                "spec",
+            )?;
+            Ok((spec,))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `SessionManager.AcquireLocalTicket` (SOAP operation `AcquireLocalTicket`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
@@ -1571,6 +1983,7 @@ pub mod methods {
         type Request<'a> = AcquireLocalTicketRequest<'a>;
         type Response = crate::SessionManagerLocalTicket;
         type Fault = crate::AcquireLocalTicketFault;
+        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "AcquireLocalTicket",
             wsdl_name: "AcquireLocalTicket",
@@ -1587,6 +2000,30 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut user_name: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "userName" => user_name = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let user_name = crate::xml::required_arg(
+                r,
+                user_name,
+                "AcquireLocalTicket",
+                "userName",
+            )?;
+            Ok((user_name,))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `SessionManager.CloneSession` (SOAP operation `CloneSession`), since VI API 2.5u2 (`vim.version.version3`); privilege `System.Anonymous`.
@@ -1605,6 +2042,7 @@ pub mod methods {
         type Request<'a> = CloneSessionRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::CloneSessionFault;
+        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "CloneSession",
             wsdl_name: "CloneSession",
@@ -1621,6 +2059,30 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut clone_ticket: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "cloneTicket" => clone_ticket = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let clone_ticket = crate::xml::required_arg(
+                r,
+                clone_ticket,
+                "CloneSession",
+                "cloneTicket",
+            )?;
+            Ok((clone_ticket,))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `SessionManager.ImpersonateUser` (SOAP operation `ImpersonateUser`), since VI API 2.5 (`vim.version.version2`); privilege `Sessions.ImpersonateUser`.
@@ -1640,6 +2102,7 @@ pub mod methods {
         type Request<'a> = ImpersonateUserRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::ImpersonateUserFault;
+        type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "ImpersonateUser",
             wsdl_name: "ImpersonateUser",
@@ -1657,6 +2120,32 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut user_name: Option<String> = None;
+            let mut locale: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "userName" => user_name = Some(r.read(&c)?),
+                        "locale" => locale = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let user_name = crate::xml::required_arg(
+                r,
+                user_name,
+                "ImpersonateUser",
+                "userName",
+            )?;
+            Ok((user_name, locale))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `SessionManager.Login` (SOAP operation `Login`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
@@ -1678,6 +2167,7 @@ pub mod methods {
         type Request<'a> = LoginRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginFault;
+        type Args = (String, String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "Login",
             wsdl_name: "Login",
@@ -1696,6 +2186,30 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut user_name: Option<String> = None;
+            let mut password: Option<String> = None;
+            let mut locale: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "userName" => user_name = Some(r.read(&c)?),
+                        "password" => password = Some(r.read(&c)?),
+                        "locale" => locale = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let user_name = crate::xml::required_arg(r, user_name, "Login", "userName")?;
+            let password = crate::xml::required_arg(r, password, "Login", "password")?;
+            Ok((user_name, password, locale))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `SessionManager.LoginBySSPI` (SOAP operation `LoginBySSPI`), since VI API 2.5 (`vim.version.version2`); privilege `System.Anonymous`.
@@ -1718,6 +2232,7 @@ pub mod methods {
         type Request<'a> = LoginBySSPIRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginBySSPIFault;
+        type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginBySSPI",
             wsdl_name: "LoginBySSPI",
@@ -1735,6 +2250,32 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut base64_token: Option<String> = None;
+            let mut locale: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "base64Token" => base64_token = Some(r.read(&c)?),
+                        "locale" => locale = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let base64_token = crate::xml::required_arg(
+                r,
+                base64_token,
+                "LoginBySSPI",
+                "base64Token",
+            )?;
+            Ok((base64_token, locale))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `SessionManager.LoginByToken` (SOAP operation `LoginByToken`), since vSphere API 5.1 (`vim.version.version8`); privilege `System.Anonymous`.
@@ -1754,6 +2295,7 @@ pub mod methods {
         type Request<'a> = LoginByTokenRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginByTokenFault;
+        type Args = (Option<String>,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginByToken",
             wsdl_name: "LoginByToken",
@@ -1770,6 +2312,24 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut locale: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "locale" => locale = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            Ok((locale,))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `SessionManager.LoginExtensionByCertificate` (SOAP operation `LoginExtensionByCertificate`), since vSphere API 4.0 (`vim.version.version5`); privilege `System.Anonymous`.
@@ -1790,6 +2350,7 @@ pub mod methods {
         type Request<'a> = LoginExtensionByCertificateRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginExtensionByCertificateFault;
+        type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginExtensionByCertificate",
             wsdl_name: "LoginExtensionByCertificate",
@@ -1807,6 +2368,32 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut extension_key: Option<String> = None;
+            let mut locale: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "extensionKey" => extension_key = Some(r.read(&c)?),
+                        "locale" => locale = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let extension_key = crate::xml::required_arg(
+                r,
+                extension_key,
+                "LoginExtensionByCertificate",
+                "extensionKey",
+            )?;
+            Ok((extension_key, locale))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `SessionManager.LoginExtensionBySubjectName` (SOAP operation `LoginExtensionBySubjectName`), since VI API 2.5 (`vim.version.version2`); privilege `System.Anonymous`.
@@ -1830,6 +2417,7 @@ pub mod methods {
         type Request<'a> = LoginExtensionBySubjectNameRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginExtensionBySubjectNameFault;
+        type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginExtensionBySubjectName",
             wsdl_name: "LoginExtensionBySubjectName",
@@ -1854,6 +2442,32 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut extension_key: Option<String> = None;
+            let mut locale: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "extensionKey" => extension_key = Some(r.read(&c)?),
+                        "locale" => locale = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let extension_key = crate::xml::required_arg(
+                r,
+                extension_key,
+                "LoginExtensionBySubjectName",
+                "extensionKey",
+            )?;
+            Ok((extension_key, locale))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
+        }
     }
     /// `SessionManager.Logout` (SOAP operation `Logout`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
     #[derive(Debug)]
@@ -1862,6 +2476,7 @@ pub mod methods {
         type Request<'a> = ();
         type Response = ();
         type Fault = crate::LogoutFault;
+        type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "Logout",
             wsdl_name: "Logout",
@@ -1877,6 +2492,13 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            crate::xml::no_args(r, e)
+        }
+        fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.SessionIsActive` (SOAP operation `SessionIsActive`), since VI API 2.5 (`vim.version.version2`); privilege `Sessions.ValidateSession`.
     #[derive(Debug)]
@@ -1891,6 +2513,7 @@ pub mod methods {
         type Request<'a> = SessionIsActiveRequest<'a>;
         type Response = bool;
         type Fault = crate::SessionIsActiveFault;
+        type Args = (String, String);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "SessionIsActive",
             wsdl_name: "SessionIsActive",
@@ -1909,6 +2532,38 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut session_id: Option<String> = None;
+            let mut user_name: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "sessionID" => session_id = Some(r.read(&c)?),
+                        "userName" => user_name = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let session_id = crate::xml::required_arg(
+                r,
+                session_id,
+                "SessionIsActive",
+                "sessionID",
+            )?;
+            let user_name = crate::xml::required_arg(
+                r,
+                user_name,
+                "SessionIsActive",
+                "userName",
+            )?;
+            Ok((session_id, user_name))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
+        }
     }
     /// `SessionManager.SetLocale` (SOAP operation `SetLocale`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
     ///
@@ -1925,6 +2580,7 @@ pub mod methods {
         type Request<'a> = SetLocaleRequest<'a>;
         type Response = ();
         type Fault = crate::SetLocaleFault;
+        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "SetLocale",
             wsdl_name: "SetLocale",
@@ -1942,6 +2598,23 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut locale: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "locale" => locale = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let locale = crate::xml::required_arg(r, locale, "SetLocale", "locale")?;
+            Ok((locale,))
+        }
+        fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.TerminateSession` (SOAP operation `TerminateSession`), since VI API 2.0 (`vim.version.version1`); privilege `Sessions.TerminateSession`.
     ///
@@ -1959,6 +2632,7 @@ pub mod methods {
         type Request<'a> = TerminateSessionRequest<'a>;
         type Response = ();
         type Fault = crate::TerminateSessionFault;
+        type Args = (Vec<String>,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "TerminateSession",
             wsdl_name: "TerminateSession",
@@ -1976,6 +2650,22 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut session_id: Vec<String> = Vec::new();
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "sessionId" => session_id.push(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            Ok((session_id,))
+        }
+        fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.UpdateServiceMessage` (SOAP operation `UpdateServiceMessage`), since VI API 2.0 (`vim.version.version1`); privilege `Sessions.GlobalMessage`.
     #[derive(Debug)]
@@ -1989,6 +2679,7 @@ pub mod methods {
         type Request<'a> = UpdateServiceMessageRequest<'a>;
         type Response = ();
         type Fault = crate::UpdateServiceMessageFault;
+        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "UpdateServiceMessage",
             wsdl_name: "UpdateServiceMessage",
@@ -2006,5 +2697,27 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut message: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "message" => message = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let message = crate::xml::required_arg(
+                r,
+                message,
+                "UpdateServiceMessage",
+                "message",
+            )?;
+            Ok((message,))
+        }
+        fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
 }

@@ -19,5 +19,19 @@ impl<I: crate::Invoke> ViewManagerClient for I {}
 /** Serves the methods of [`ViewManager`](crate::ViewManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
 pub trait ViewManagerServer: Send + Sync {}
+impl ViewManager {
+    /** Answers `call`, a call of one of [`ViewManager`](crate::ViewManager)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::ViewManagerServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<ViewManager>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        let _ = (server, ctx, this);
+        call.unknown_method()
+    }
+}
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {}

@@ -618,6 +618,21 @@ impl From<crate::AnyMethodFault> for CancelRetrievePropertiesExFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for CancelRetrievePropertiesExFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidProperty(_) => Some(crate::InvalidProperty::WSDL_NAME),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidProperty(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`ContinueRetrievePropertiesEx`](crate::methods::ContinueRetrievePropertiesEx): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -635,6 +650,21 @@ impl From<crate::AnyMethodFault> for ContinueRetrievePropertiesExFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for ContinueRetrievePropertiesExFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidProperty(_) => Some(crate::InvalidProperty::WSDL_NAME),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidProperty(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** The faults of [`RetrieveProperties`](crate::methods::RetrieveProperties): those it declares, and `Other` for the runtime faults
@@ -656,6 +686,21 @@ impl From<crate::AnyMethodFault> for RetrievePropertiesFault {
         Self::Other(f)
     }
 }
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for RetrievePropertiesFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidProperty(_) => Some(crate::InvalidProperty::WSDL_NAME),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidProperty(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
+    }
+}
 /** The faults of [`RetrievePropertiesEx`](crate::methods::RetrievePropertiesEx): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
@@ -673,6 +718,21 @@ impl From<crate::AnyMethodFault> for RetrievePropertiesExFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Written as the fault's concrete class (the server's `<detail>`).
+impl crate::xml::Encode for RetrievePropertiesExFault {
+    fn xsi_type(&self) -> Option<&str> {
+        match self {
+            Self::InvalidProperty(_) => Some(crate::InvalidProperty::WSDL_NAME),
+            Self::Other(x) => crate::xml::Encode::xsi_type(x),
+        }
+    }
+    fn encode_content(&self, w: &mut crate::xml::Writer) {
+        match self {
+            Self::InvalidProperty(x) => crate::xml::Encode::encode_content(&**x, w),
+            Self::Other(x) => crate::xml::Encode::encode_content(x, w),
+        }
     }
 }
 /** Calls the methods of [`PropertyCollector`](crate::PropertyCollector) (and, through the supertrait, those it inherits).
@@ -884,6 +944,53 @@ pub trait PropertyCollectorServer: Send + Sync {
         }
     }
 }
+impl PropertyCollector {
+    /** Answers `call`, a call of one of [`PropertyCollector`](crate::PropertyCollector)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::PropertyCollectorServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<PropertyCollector>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        match call.operation() {
+            "CancelRetrievePropertiesEx" => {
+                call.run::<
+                        methods::CancelRetrievePropertiesEx,
+                        _,
+                    >(|(token,)| server.cancel_retrieve_properties_ex(ctx, &this, token))
+                    .await
+            }
+            "ContinueRetrievePropertiesEx" => {
+                call.run::<
+                        methods::ContinueRetrievePropertiesEx,
+                        _,
+                    >(|(token,)| {
+                        server.continue_retrieve_properties_ex(ctx, &this, token)
+                    })
+                    .await
+            }
+            "RetrieveProperties" => {
+                call.run::<
+                        methods::RetrieveProperties,
+                        _,
+                    >(|(spec_set,)| server.retrieve_properties(ctx, &this, spec_set))
+                    .await
+            }
+            "RetrievePropertiesEx" => {
+                call.run::<
+                        methods::RetrievePropertiesEx,
+                        _,
+                    >(|(spec_set, options)| {
+                        server.retrieve_properties_ex(ctx, &this, spec_set, options)
+                    })
+                    .await
+            }
+            _ => call.unknown_method(),
+        }
+    }
+}
 /// A filter created on a property collector, which determines the objects and properties that the collector reports changes for. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
 /// Managed object type `PropertyFilter` (VMODL `vmodl.query.PropertyCollector.Filter`), since `vmodl.query.version.version1`. Refer to one with \[`MoRef<PropertyFilter>`\](crate::MoRef); call it through \[`PropertyFilterClient`\](crate::PropertyFilterClient), serve it with \[`PropertyFilterServer`\](crate::PropertyFilterServer).
@@ -903,6 +1010,20 @@ impl<I: crate::Invoke> PropertyFilterClient for I {}
 /** Serves the methods of [`PropertyFilter`](crate::PropertyFilter): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
 pub trait PropertyFilterServer: Send + Sync {}
+impl PropertyFilter {
+    /** Answers `call`, a call of one of [`PropertyFilter`](crate::PropertyFilter)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::PropertyFilterServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<PropertyFilter>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        let _ = (server, ctx, this);
+        call.unknown_method()
+    }
+}
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {
     /// `PropertyCollector.CancelRetrievePropertiesEx` (SOAP operation `CancelRetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
@@ -921,6 +1042,7 @@ pub mod methods {
         type Request<'a> = CancelRetrievePropertiesExRequest<'a>;
         type Response = ();
         type Fault = crate::CancelRetrievePropertiesExFault;
+        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "CancelRetrievePropertiesEx",
             wsdl_name: "CancelRetrievePropertiesEx",
@@ -938,6 +1060,28 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut token: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "token" => token = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let token = crate::xml::required_arg(
+                r,
+                token,
+                "CancelRetrievePropertiesEx",
+                "token",
+            )?;
+            Ok((token,))
+        }
+        fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `PropertyCollector.ContinueRetrievePropertiesEx` (SOAP operation `ContinueRetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
     ///
@@ -955,6 +1099,7 @@ pub mod methods {
         type Request<'a> = ContinueRetrievePropertiesExRequest<'a>;
         type Response = crate::RetrieveResult;
         type Fault = crate::ContinueRetrievePropertiesExFault;
+        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "ContinueRetrievePropertiesEx",
             wsdl_name: "ContinueRetrievePropertiesEx",
@@ -971,6 +1116,30 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut token: Option<String> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "token" => token = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let token = crate::xml::required_arg(
+                r,
+                token,
+                "ContinueRetrievePropertiesEx",
+                "token",
+            )?;
+            Ok((token,))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.field("returnval", response);
         }
     }
     /// `PropertyCollector.RetrieveProperties` (SOAP operation `RetrieveProperties`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
@@ -993,6 +1162,7 @@ pub mod methods {
         type Request<'a> = RetrievePropertiesRequest<'a>;
         type Response = Vec<crate::ObjectContent>;
         type Fault = crate::RetrievePropertiesFault;
+        type Args = (Vec<crate::PropertyFilterSpec>,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "RetrieveProperties",
             wsdl_name: "RetrieveProperties",
@@ -1009,6 +1179,24 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval_vec(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut spec_set: Vec<crate::PropertyFilterSpec> = Vec::new();
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "specSet" => spec_set.push(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            Ok((spec_set,))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.list("returnval", response);
         }
     }
     /// `PropertyCollector.RetrievePropertiesEx` (SOAP operation `RetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
@@ -1030,6 +1218,7 @@ pub mod methods {
         type Request<'a> = RetrievePropertiesExRequest<'a>;
         type Response = Option<crate::RetrieveResult>;
         type Fault = crate::RetrievePropertiesExFault;
+        type Args = (Vec<crate::PropertyFilterSpec>, crate::RetrieveOptions);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "RetrievePropertiesEx",
             wsdl_name: "RetrievePropertiesEx",
@@ -1047,6 +1236,32 @@ pub mod methods {
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval_opt(r, e)
+        }
+        fn decode_args<'a>(
+            r: &mut crate::xml::Reader<'a>,
+            e: &crate::xml::Elem<'a>,
+        ) -> Result<Self::Args, crate::xml::DecodeError> {
+            let mut spec_set: Vec<crate::PropertyFilterSpec> = Vec::new();
+            let mut options: Option<crate::RetrieveOptions> = None;
+            if !e.empty {
+                while let Some(c) = r.child()? {
+                    match c.name {
+                        "specSet" => spec_set.push(r.read(&c)?),
+                        "options" => options = Some(r.read(&c)?),
+                        _ => r.skip_unknown(&c)?,
+                    }
+                }
+            }
+            let options = crate::xml::required_arg(
+                r,
+                options,
+                "RetrievePropertiesEx",
+                "options",
+            )?;
+            Ok((spec_set, options))
+        }
+        fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
+            w.opt("returnval", response);
         }
     }
 }

@@ -20,5 +20,18 @@ impl<I: crate::Invoke> HostProfileManagerClient for I {}
 /** Serves the methods of [`HostProfileManager`](crate::HostProfileManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
 pub trait HostProfileManagerServer: crate::ProfileManagerServer {}
+impl HostProfileManager {
+    /** Answers `call`, a call of one of [`HostProfileManager`](crate::HostProfileManager)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::HostProfileManagerServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<HostProfileManager>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        crate::ProfileManager::serve(server, ctx, this.upcast(), call).await
+    }
+}
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {}

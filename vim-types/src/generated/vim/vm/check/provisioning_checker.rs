@@ -20,5 +20,19 @@ impl<I: crate::Invoke> VirtualMachineProvisioningCheckerClient for I {}
 /** Serves the methods of [`VirtualMachineProvisioningChecker`](crate::VirtualMachineProvisioningChecker): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
 pub trait VirtualMachineProvisioningCheckerServer: Send + Sync {}
+impl VirtualMachineProvisioningChecker {
+    /** Answers `call`, a call of one of [`VirtualMachineProvisioningChecker`](crate::VirtualMachineProvisioningChecker)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::VirtualMachineProvisioningCheckerServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<VirtualMachineProvisioningChecker>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        let _ = (server, ctx, this);
+        call.unknown_method()
+    }
+}
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {}

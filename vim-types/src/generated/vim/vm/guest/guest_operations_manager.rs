@@ -19,5 +19,19 @@ impl<I: crate::Invoke> GuestOperationsManagerClient for I {}
 /** Serves the methods of [`GuestOperationsManager`](crate::GuestOperationsManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
 pub trait GuestOperationsManagerServer: Send + Sync {}
+impl GuestOperationsManager {
+    /** Answers `call`, a call of one of [`GuestOperationsManager`](crate::GuestOperationsManager)'s methods (its own or inherited), with
+ `server`: decodes the parameters, calls the method, encodes its result or fault.
+ The dispatcher has checked the session and the privilege.*/
+    pub async fn serve<S: crate::GuestOperationsManagerServer + ?Sized>(
+        server: &S,
+        ctx: &crate::CallContext,
+        this: crate::MoRef<GuestOperationsManager>,
+        call: crate::server::Call<'_>,
+    ) -> crate::server::Reply {
+        let _ = (server, ctx, this);
+        call.unknown_method()
+    }
+}
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {}

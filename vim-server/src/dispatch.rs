@@ -1,0 +1,500 @@
+//! The dispatcher: HTTP in, SOAP out. `POST /sdk` is decoded up to its operation and
+//! `_this`; the method is looked up in the generated metadata by the reference's type
+//! ([`ManagedObjectInfo::method`]); the session cookie and the method's privilege are
+//! checked; only then does the [`Endpoint`] see the call. Every failure is a SOAP fault
+//! written as vCenter writes it, and the server keeps serving.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use vim_types::server::{envelope, fault_envelope, fault_message, Call, Reply};
+use vim_types::xml::{Encode, Writer};
+use vim_types::*;
+
+use crate::auth::Role;
+
+/// The name of vSphere's session cookie.
+pub const SESSION_COOKIE: &str = "vmware_soap_session";
+
+/// Who is calling: the user of a live session.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user_name: String,
+    pub locale: String,
+    pub role: Role,
+}
+
+/// What a vSphere endpoint implements for the dispatcher: its sessions, its objects, and
+/// the generated `serve` functions of their types (see `crate::sim::Vimsim`).
+pub trait Endpoint: Send + Sync + 'static {
+    /// The caller of a live session (and the call is counted on it), or `None`.
+    fn caller(&self, session_key: &str) -> Option<Caller>;
+
+    /// Whether the endpoint has the object `this` names.
+    fn has_object(&self, this: &ManagedObjectReference) -> bool;
+
+    /// Serves a call the dispatcher has let through (the session and privilege are checked),
+    /// typically `match this.type_name { "SessionManager" => SessionManager::serve(..), .. }`.
+    fn serve(&self, ctx: &CallContext, this: ManagedObjectReference, call: Call<'_>) -> impl Future<Output = Reply> + Send;
+
+    /// One property of an object (for `Fetch` and the PropertyCollector); `Ok(None)` when it
+    /// is unset. The dispatcher has checked the property's privilege.
+    fn property(
+        &self,
+        ctx: &CallContext,
+        this: &ManagedObjectReference,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<AnyValue>, AnyMethodFault>> + Send;
+}
+
+/// Bounds on what one request may cost.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest request body, bytes.
+    pub max_body: usize,
+    /// Deepest element nesting in a request.
+    pub max_depth: usize,
+    /// Longest text in one element, bytes.
+    pub max_text: usize,
+    /// Time to read the headers, and then to read the body and answer.
+    pub request_timeout: Duration,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body: 16 << 20,
+            max_depth: 64,
+            max_text: 4 << 20,
+            request_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+        }
+    }
+}
+
+/// An HTTP request as the dispatcher needs it (transport-free, so tests can call
+/// [`handle`] directly).
+#[derive(Clone, Debug, Default)]
+pub struct HttpRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub content_type: Option<&'a str>,
+    pub cookie: Option<&'a str>,
+    pub soap_action: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub client_ip: Option<String>,
+    pub body: &'a [u8],
+    /// Served over TLS (the cookie gets `Secure`).
+    pub tls: bool,
+}
+
+/// The answer.
+#[derive(Clone, Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub content_type: &'static str,
+    /// A `Set-Cookie` value, when the call created a session.
+    pub set_cookie: Option<String>,
+    pub body: Vec<u8>,
+}
+
+const XML: &str = "text/xml; charset=utf-8";
+
+impl HttpResponse {
+    fn xml(status: u16, body: Vec<u8>) -> HttpResponse {
+        HttpResponse { status, content_type: XML, set_cookie: None, body }
+    }
+
+    fn fault(fault: &AnyMethodFault, message: &str) -> HttpResponse {
+        HttpResponse::xml(500, fault_envelope(fault, message))
+    }
+}
+
+/// `/sdk/vimServiceVersions.xml`: the namespace and the versions this API has, newest first,
+/// as clients read it to negotiate.
+pub fn service_versions() -> String {
+    let mut prior: Vec<&str> = Vec::new();
+    for v in ApiVersion::ALL.iter().rev().skip(1) {
+        if let Some(n) = v.namespace().strip_prefix("vim25/") {
+            if !prior.contains(&n) {
+                prior.push(n);
+            }
+        }
+    }
+    let latest = ApiVersion::LATEST.namespace().strip_prefix("vim25/").unwrap_or(ApiVersion::LATEST.version());
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<namespaces version=\"1.0\">\n <namespace>\n  <name>urn:vim25</name>\n");
+    s.push_str(&format!("  <version>{latest}</version>\n  <priorVersions>\n"));
+    for p in prior {
+        s.push_str(&format!("   <version>{p}</version>\n"));
+    }
+    s.push_str("  </priorVersions>\n </namespace>\n</namespaces>\n");
+    s
+}
+
+/// The API's WSDL (this project's `spec/wsdl/vim.wsdl`, which the bindings were generated
+/// from), served at `/sdk/vim.wsdl` and `/sdk/vimService.wsdl`.
+pub const WSDL: &str = include_str!("../../spec/wsdl/vim.wsdl");
+
+/// The session key of a `Cookie` header (`vmware_soap_session="52a…"`, quotes optional).
+pub fn session_cookie(header: &str) -> Option<&str> {
+    header.split(';').find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k.trim() == SESSION_COOKIE).then(|| v.trim().trim_matches('"'))
+    })
+}
+
+/// The version a `SOAPAction` asks for (`"urn:vim25/5.5"`): unknown or absent is the newest.
+fn requested_version(soap_action: Option<&str>) -> ApiVersion {
+    soap_action
+        .map(|a| a.trim().trim_matches('"'))
+        .and_then(|a| a.strip_prefix("urn:"))
+        .and_then(ApiVersion::from_namespace)
+        .unwrap_or(ApiVersion::LATEST)
+}
+
+fn invalid_request() -> AnyMethodFault {
+    AnyMethodFault::InvalidRequest(Box::default())
+}
+
+fn method_not_found(this: &ManagedObjectReference, op: &str) -> AnyMethodFault {
+    AnyMethodFault::MethodNotFound(Box::new(MethodNotFound { receiver: this.clone(), method: op.to_string(), ..Default::default() }))
+}
+
+fn not_authenticated(this: &ManagedObjectReference, privilege: &str) -> AnyMethodFault {
+    AnyMethodFault::NotAuthenticated(Box::new(NotAuthenticated { object: this.clone(), privilege_id: privilege.to_string(), ..Default::default() }))
+}
+
+fn no_permission(this: &ManagedObjectReference, privilege: &str) -> AnyMethodFault {
+    AnyMethodFault::NoPermission(Box::new(NoPermission { object: this.clone(), privilege_id: privilege.to_string(), ..Default::default() }))
+}
+
+fn object_not_found(this: &ManagedObjectReference) -> AnyMethodFault {
+    AnyMethodFault::ManagedObjectNotFound(Box::new(ManagedObjectNotFound { obj: this.clone(), ..Default::default() }))
+}
+
+/// The fault (if any) for calling something that needs `privilege` on `this`, as `caller`.
+/// `System.Anonymous` needs no session; anything else (no fixed privilege included) needs
+/// one, and the caller's role must hold the privilege.
+pub fn check_access(caller: Option<&Caller>, this: &ManagedObjectReference, privilege: Option<Privilege>) -> Option<AnyMethodFault> {
+    if privilege.is_some_and(|p| p.id() == "System.Anonymous") {
+        return None;
+    }
+    let id = privilege.map_or("System.View", |p| p.id());
+    match (caller, privilege) {
+        (None, _) => Some(not_authenticated(this, id)),
+        (Some(c), Some(p)) if !c.role.has(p) => Some(no_permission(this, id)),
+        (Some(_), _) => None,
+    }
+}
+
+/// Answers one HTTP request.
+pub async fn handle<E: Endpoint>(endpoint: &E, limits: &Limits, req: HttpRequest<'_>) -> HttpResponse {
+    let path = req.path.split('?').next().unwrap_or("");
+    match (req.method, path) {
+        ("GET", "/sdk/vimServiceVersions.xml") => HttpResponse::xml(200, service_versions().into_bytes()),
+        ("GET", "/sdk/vim.wsdl" | "/sdk/vimService.wsdl") => HttpResponse::xml(200, WSDL.as_bytes().to_vec()),
+        ("POST", "/sdk") => soap(endpoint, limits, req).await,
+        (_, "/sdk") => {
+            let f = invalid_request();
+            HttpResponse::fault(&f, &format!("{} is not supported on /sdk: POST a SOAP request", req.method))
+        }
+        _ => HttpResponse { status: 404, content_type: "text/plain; charset=utf-8", set_cookie: None, body: b"not found\n".to_vec() },
+    }
+}
+
+async fn soap<E: Endpoint>(endpoint: &E, limits: &Limits, req: HttpRequest<'_>) -> HttpResponse {
+    let started = Instant::now();
+    let ct = req.content_type.unwrap_or("").to_ascii_lowercase();
+    if !(ct.starts_with("text/xml") || ct.starts_with("application/soap+xml")) {
+        let msg = format!("unsupported content type {:?}: a SOAP request is text/xml", req.content_type.unwrap_or(""));
+        tracing::info!(outcome = "InvalidRequest", "{msg}");
+        return HttpResponse::fault(&invalid_request(), &msg);
+    }
+    let xml_limits = vim_types::xml::Limits { max_depth: limits.max_depth, max_text: limits.max_text };
+    let (this, call) = match Call::parse(req.body, xml_limits) {
+        Ok(x) => x,
+        Err(e) => {
+            tracing::info!(outcome = "InvalidRequest", error = %e, "undecodable request");
+            return HttpResponse::fault(&invalid_request(), &format!("the request could not be read: {e}"));
+        }
+    };
+    let op = call.operation();
+    let key = req.cookie.and_then(session_cookie).map(str::to_string);
+    let caller = key.as_deref().and_then(|k| endpoint.caller(k));
+    let user = caller.as_ref().map(|c| c.user_name.clone());
+    let version = requested_version(req.soap_action);
+    // A caller without a live session gets a fresh key: a method that logs in creates the
+    // session under it, and the response then carries it as the cookie.
+    let session_key = match (&caller, key) {
+        (Some(_), Some(k)) => k,
+        _ => crate::sessions::fresh_key(),
+    };
+    let ctx = CallContext {
+        session_key: Some(session_key.clone()),
+        user_name: user.clone(),
+        locale: caller.as_ref().map_or_else(|| "en".to_string(), |c| c.locale.clone()),
+        version,
+        client_ip: req.client_ip.clone(),
+        user_agent: req.user_agent.map(str::to_string),
+    };
+
+    let result = route(endpoint, &ctx, caller.as_ref(), this.clone(), op, call).await;
+    let (mut resp, outcome) = match result {
+        Ok(r) => r,
+        Err((fault, message)) => {
+            let outcome = fault.type_name().to_string();
+            (HttpResponse::fault(&fault, &message), outcome)
+        }
+    };
+    if caller.is_none() && endpoint.caller(&session_key).is_some() {
+        let secure = if req.tls { "; Secure" } else { "" };
+        resp.set_cookie = Some(format!("{SESSION_COOKIE}=\"{session_key}\"; Path=/; HttpOnly{secure}"));
+    }
+    // Never the body: it may hold a password or a ticket.
+    tracing::info!(
+        op,
+        this = %format_args!("{}:{}", this.type_name, this.value),
+        user = user.as_deref().unwrap_or("-"),
+        outcome = %outcome,
+        micros = started.elapsed().as_micros() as u64,
+        "call"
+    );
+    resp
+}
+
+type Routed = Result<(HttpResponse, String), (AnyMethodFault, String)>;
+
+/// Finds the method, checks access and the object, and runs the call.
+async fn route<E: Endpoint>(
+    endpoint: &E,
+    ctx: &CallContext,
+    caller: Option<&Caller>,
+    this: ManagedObjectReference,
+    op: &str,
+    call: Call<'_>,
+) -> Routed {
+    let fail = |f: AnyMethodFault| {
+        let m = fault_message(f.type_name());
+        Err((f, m))
+    };
+    let Some(mo) = ManagedObjectInfo::find(&this.type_name) else {
+        return fail(object_not_found(&this));
+    };
+    if op == "Fetch" {
+        return fetch(endpoint, ctx, caller, mo, this, call).await;
+    }
+    let Some(method) = mo.method(op) else {
+        return fail(method_not_found(&this, op));
+    };
+    if method.since > ctx.version {
+        // Not part of the API version the caller speaks.
+        return fail(method_not_found(&this, op));
+    }
+    if let Some(f) = check_access(caller, &this, method.privilege) {
+        return fail(f);
+    }
+    if !endpoint.has_object(&this) {
+        return fail(object_not_found(&this));
+    }
+    let reply = endpoint.serve(ctx, this.clone(), call).await;
+    match reply {
+        Reply::Response(b) => Ok((HttpResponse::xml(200, b), "ok".into())),
+        Reply::Fault { envelope, fault_type } => Ok((HttpResponse::xml(500, envelope), fault_type)),
+        Reply::Invalid(e) => Err((invalid_request(), format!("the request could not be read: {e}"))),
+        Reply::UnknownMethod(op) => fail(method_not_found(&this, &op)),
+    }
+}
+
+/// `Fetch`: the undocumented one-property read pyVmomi uses for `obj.property`. Its result
+/// is the value, or one `returnval` per item for an array.
+async fn fetch<E: Endpoint>(
+    endpoint: &E,
+    ctx: &CallContext,
+    caller: Option<&Caller>,
+    mo: &'static ManagedObjectInfo,
+    this: ManagedObjectReference,
+    call: Call<'_>,
+) -> Routed {
+    let prop = match call.single_text_arg("prop") {
+        Ok(p) => p,
+        Err(e) => return Err((invalid_request(), format!("the request could not be read: {e}"))),
+    };
+    let Some(info) = mo.property(&prop) else {
+        let f = AnyMethodFault::InvalidArgument(Box::new(InvalidArgument { invalid_property: Some(prop), ..Default::default() }));
+        let m = fault_message(f.type_name());
+        return Err((f, m));
+    };
+    if let Some(f) = check_access(caller, &this, info.privilege) {
+        let m = fault_message(f.type_name());
+        return Err((f, m));
+    }
+    if !endpoint.has_object(&this) {
+        let f = object_not_found(&this);
+        let m = fault_message(f.type_name());
+        return Err((f, m));
+    }
+    match endpoint.property(ctx, &this, &prop).await {
+        Ok(v) => Ok((HttpResponse::xml(200, fetch_envelope(v.as_ref())), "ok".into())),
+        Err(f) => {
+            let m = fault_message(f.type_name());
+            Err((f, m))
+        }
+    }
+}
+
+fn fetch_envelope(v: Option<&AnyValue>) -> Vec<u8> {
+    envelope(|w: &mut Writer| {
+        w.buf.extend_from_slice(b"<FetchResponse xmlns=\"urn:vim25\">");
+        match v {
+            Some(AnyValue::Array { items, .. }) => {
+                for i in items {
+                    i.encode(w, "returnval");
+                }
+            }
+            Some(v) => v.encode(w, "returnval"),
+            None => {}
+        }
+        w.buf.extend_from_slice(b"</FetchResponse>");
+    })
+}
+
+/// How to serve: TLS or not, and the limits.
+#[derive(Clone, Default)]
+pub struct ServerConfig {
+    pub limits: Limits,
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+/// Serves HTTP(S) on `listener` until the task is dropped.
+pub async fn run<E: Endpoint>(listener: TcpListener, endpoint: Arc<E>, config: ServerConfig) -> std::io::Result<()> {
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.limits.max_connections));
+    let acceptor = config.tls.clone().map(tokio_rustls::TlsAcceptor::from);
+    loop {
+        let permit = Arc::clone(&slots).acquire_owned().await.map_err(std::io::Error::other)?;
+        let (stream, peer) = match listener.accept().await {
+            Ok(x) => x,
+            // A failed accept (a reset, too many open files) must not stop the server.
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let endpoint = Arc::clone(&endpoint);
+        let acceptor = acceptor.clone();
+        let limits = config.limits;
+        tokio::spawn(async move {
+            let _permit = permit;
+            match acceptor {
+                Some(a) => match tokio::time::timeout(limits.request_timeout, a.accept(stream)).await {
+                    Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), endpoint, limits, peer, true).await,
+                    Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                    Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                },
+                None => serve_connection(TokioIo::new(stream), endpoint, limits, peer, false).await,
+            }
+        });
+    }
+}
+
+async fn serve_connection<I, E>(io: I, endpoint: Arc<E>, limits: Limits, peer: SocketAddr, tls: bool)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    E: Endpoint,
+{
+    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let endpoint = Arc::clone(&endpoint);
+        async move { Ok::<_, Infallible>(respond(&*endpoint, &limits, req, peer, tls).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.request_timeout)
+        .serve_connection(io, service);
+    if let Err(e) = conn.await {
+        tracing::debug!(%peer, error = %e, "connection ended with an error");
+    }
+}
+
+async fn respond<E: Endpoint>(endpoint: &E, limits: &Limits, req: Request<Incoming>, peer: SocketAddr, tls: bool) -> Response<Full<Bytes>> {
+    let (parts, body) = req.into_parts();
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let body = match tokio::time::timeout(limits.request_timeout, Limited::new(body, limits.max_body).collect()).await {
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(e)) => {
+            let too_big = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
+            let msg = if too_big { format!("the request is larger than {} bytes", limits.max_body) } else { format!("the request body could not be read: {e}") };
+            tracing::info!(%peer, outcome = "InvalidRequest", "{msg}");
+            return http(HttpResponse::fault(&invalid_request(), &msg), true);
+        }
+        Err(_) => {
+            tracing::info!(%peer, outcome = "InvalidRequest", "request body timed out");
+            return http(HttpResponse::fault(&invalid_request(), "the request body was not received in time"), true);
+        }
+    };
+    let request = HttpRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        content_type: header("content-type"),
+        cookie: header("cookie"),
+        soap_action: header("soapaction"),
+        user_agent: header("user-agent"),
+        client_ip: Some(peer.ip().to_string()),
+        body: &body,
+        tls,
+    };
+    let answer = match tokio::time::timeout(limits.request_timeout, handle(endpoint, limits, request)).await {
+        Ok(a) => a,
+        Err(_) => HttpResponse::fault(&AnyMethodFault::RuntimeFault(Box::default()), "the request timed out"),
+    };
+    http(answer, false)
+}
+
+fn http(r: HttpResponse, close: bool) -> Response<Full<Bytes>> {
+    let mut b = Response::builder().status(r.status).header("content-type", r.content_type);
+    if let Some(c) = r.set_cookie {
+        b = b.header("set-cookie", c);
+    }
+    if close {
+        b = b.header("connection", "close");
+    }
+    b.body(Full::new(Bytes::from(r.body))).unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
+
+/// Writes `fault` as the detail of a SOAP fault with its usual message (for endpoints
+/// answering a fault of their own outside a generated method).
+pub fn fault_reply(fault: &AnyMethodFault) -> Reply {
+    let fault_type = Encode::xsi_type(fault).unwrap_or("MethodFault").to_string();
+    Reply::Fault { envelope: fault_envelope(fault, &fault_message(&fault_type)), fault_type }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies() {
+        assert_eq!(session_cookie("vmware_soap_session=\"52ab\""), Some("52ab"));
+        assert_eq!(session_cookie("a=b; vmware_soap_session=52ab; c=d"), Some("52ab"));
+        assert_eq!(session_cookie("vmware_soap_sessionx=1"), None);
+    }
+
+    #[test]
+    fn versions_document_lists_the_latest_first() {
+        let v = service_versions();
+        assert!(v.contains(&format!("<version>{}</version>\n  <priorVersions>", ApiVersion::LATEST.namespace().trim_start_matches("vim25/"))), "{v}");
+        assert_eq!(requested_version(Some("\"urn:vim25/5.5\"")), ApiVersion::from_namespace("vim25/5.5").unwrap_or(ApiVersion::LATEST));
+        assert_eq!(requested_version(Some("urn:vim25/99.0")), ApiVersion::LATEST);
+    }
+}

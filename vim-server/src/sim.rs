@@ -1,0 +1,499 @@
+//! vimsim's endpoint: an in-memory vCenter with `ServiceInstance`, `SessionManager` (all of
+//! its methods and properties, with the semantics and faults its page documents) and the
+//! `PropertyCollector` calls that read properties. Written against the generated server
+//! traits; the dispatcher has checked sessions and privileges before any of this runs.
+
+use std::sync::RwLock;
+use std::time::{Duration, SystemTime};
+
+use vim_types::server::{Call, Reply};
+use vim_types::*;
+
+use crate::auth::{Role, Users};
+use crate::dispatch::{check_access, Caller, Endpoint};
+use crate::sessions::{xsd_datetime, NewSession, Session, SessionStore};
+
+/// The objects vimsim serves (reference values as vCenter names them).
+const SERVICE_INSTANCE: &str = "ServiceInstance";
+const SESSION_MANAGER: &str = "SessionManager";
+const PROPERTY_COLLECTOR: &str = "propertyCollector";
+const ROOT_FOLDER: &str = "group-d1";
+
+/// How vimsim is set up.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub users: Users,
+    /// Locales SetLocale and Login accept; the first is the default.
+    pub locales: Vec<String>,
+    /// Sessions end after this long without a call (vCenter: 30 minutes).
+    pub idle_timeout: Duration,
+    /// Clone and service tickets are valid this long, once.
+    pub ticket_lifetime: Duration,
+}
+
+impl Config {
+    pub fn new(users: Users) -> Config {
+        Config {
+            users,
+            locales: ["en", "de", "fr", "ja", "ko", "zh_CN", "zh_TW", "es"].map(String::from).to_vec(),
+            idle_timeout: Duration::from_secs(30 * 60),
+            ticket_lifetime: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The in-memory vCenter.
+pub struct Vimsim {
+    config: Config,
+    sessions: SessionStore,
+    message: RwLock<String>,
+    content: ServiceContent,
+    instance_uuid: String,
+}
+
+fn fault<F: From<AnyMethodFault>>(f: AnyMethodFault) -> F {
+    F::from(f)
+}
+
+fn invalid_login() -> AnyMethodFault {
+    AnyMethodFault::InvalidLogin(Box::default())
+}
+
+fn invalid_locale() -> AnyMethodFault {
+    AnyMethodFault::InvalidLocale(Box::default())
+}
+
+fn not_supported() -> AnyMethodFault {
+    AnyMethodFault::NotSupported(Box::default())
+}
+
+fn invalid_argument(property: &str) -> AnyMethodFault {
+    AnyMethodFault::InvalidArgument(Box::new(InvalidArgument { invalid_property: Some(property.to_string()), ..Default::default() }))
+}
+
+fn not_authenticated(this: ManagedObjectReference) -> AnyMethodFault {
+    AnyMethodFault::NotAuthenticated(Box::new(NotAuthenticated { object: this, privilege_id: "System.View".into(), ..Default::default() }))
+}
+
+fn no_permission(this: ManagedObjectReference, privilege: &str) -> AnyMethodFault {
+    AnyMethodFault::NoPermission(Box::new(NoPermission { object: this, privilege_id: privilege.into(), ..Default::default() }))
+}
+
+fn string_array(items: impl IntoIterator<Item = String>) -> AnyValue {
+    AnyValue::Array { item_type: "string".into(), items: items.into_iter().map(AnyValue::String).collect() }
+}
+
+impl Vimsim {
+    pub fn new(config: Config) -> Vimsim {
+        let instance_uuid = crate::sessions::fresh_key();
+        let version = ApiVersion::LATEST.namespace().trim_start_matches("vim25/").to_string();
+        let about = AboutInfo {
+            name: "VMware vCenter Server".into(),
+            full_name: format!("VMware vCenter Server {version}.0 build-vimsim (vimgen vimsim)"),
+            vendor: "VMware, Inc.".into(),
+            version: format!("{version}.0"),
+            build: "0".into(),
+            locale_version: Some("INTL".into()),
+            locale_build: Some("000".into()),
+            os_type: "linux-x64".into(),
+            product_line_id: "vpx".into(),
+            api_type: "VirtualCenter".into(),
+            api_version: version,
+            instance_uuid: Some(instance_uuid.clone()),
+            ..Default::default()
+        };
+        let content = ServiceContent {
+            root_folder: MoRef::new(ROOT_FOLDER),
+            property_collector: MoRef::new(PROPERTY_COLLECTOR),
+            session_manager: Some(MoRef::new(SESSION_MANAGER)),
+            about,
+            ..Default::default()
+        };
+        Vimsim {
+            sessions: SessionStore::new(config.idle_timeout, config.ticket_lifetime),
+            config,
+            message: RwLock::new(String::new()),
+            content,
+            instance_uuid,
+        }
+    }
+
+    /// The sessions (for tests and metrics).
+    pub fn sessions(&self) -> &SessionStore {
+        &self.sessions
+    }
+
+    fn valid_locale(&self, l: &str) -> bool {
+        self.config.locales.iter().any(|x| x == l)
+    }
+
+    fn default_locale(&self) -> &str {
+        self.config.locales.first().map_or("en", String::as_str)
+    }
+
+    /// The caller's live session.
+    fn session(&self, ctx: &CallContext) -> Option<Session> {
+        ctx.session_key.as_deref().and_then(|k| self.sessions.get(k)).filter(|_| ctx.user_name.is_some())
+    }
+
+    fn user_session(s: &Session) -> UserSession {
+        UserSession {
+            key: s.key.clone(),
+            user_name: s.user_name.clone(),
+            full_name: s.user_name.clone(),
+            login_time: DateTime(xsd_datetime(s.login_time)),
+            last_active_time: DateTime(xsd_datetime(s.last_active)),
+            locale: s.locale.clone(),
+            message_locale: s.message_locale.clone(),
+            extension_session: false,
+            ip_address: s.ip_address.clone(),
+            user_agent: s.user_agent.clone(),
+            call_count: s.call_count,
+            ..Default::default()
+        }
+    }
+
+    /// Logs `user_name` in under the call's (fresh or current) session key.
+    fn start_session(&self, ctx: &CallContext, user_name: &str, role: Role, locale: &str) -> UserSession {
+        let key = ctx.session_key.clone().unwrap_or_else(crate::sessions::fresh_key);
+        let s = self.sessions.create(NewSession {
+            key: &key,
+            user_name,
+            role,
+            locale,
+            ip_address: ctx.client_ip.as_deref().unwrap_or(""),
+            user_agent: ctx.user_agent.as_deref().unwrap_or(""),
+        });
+        Self::user_session(&s)
+    }
+
+    fn locale_or_default(&self, locale: Option<String>) -> Result<String, AnyMethodFault> {
+        match locale {
+            None => Ok(self.default_locale().to_string()),
+            Some(l) if self.valid_locale(&l) => Ok(l),
+            Some(_) => Err(invalid_locale()),
+        }
+    }
+
+    /// One property's value, as the caller may see it.
+    fn property_value(&self, ctx: &CallContext, this: &ManagedObjectReference, name: &str) -> Result<Option<AnyValue>, AnyMethodFault> {
+        Ok(match (this.type_name.as_str(), name) {
+            ("ServiceInstance", "content") => Some(AnyValue::Data(AnyData::ServiceContent(Box::new(self.content.clone())))),
+            ("ServiceInstance", "serverClock") => Some(AnyValue::DateTime(DateTime(xsd_datetime(SystemTime::now())))),
+            ("SessionManager", "sessionList") => {
+                let items: Vec<AnyValue> =
+                    self.sessions.list().iter().map(|s| AnyValue::Data(AnyData::UserSession(Box::new(Self::user_session(s))))).collect();
+                Some(AnyValue::Array { item_type: "UserSession".into(), items })
+            }
+            ("SessionManager", "currentSession") => self.session(ctx).map(|s| AnyValue::Data(AnyData::UserSession(Box::new(Self::user_session(&s))))),
+            ("SessionManager", "message") => {
+                let m = self.message.read().unwrap_or_else(|e| e.into_inner()).clone();
+                (!m.is_empty()).then_some(AnyValue::String(m))
+            }
+            ("SessionManager", "messageLocaleList") => Some(string_array([self.default_locale().to_string()])),
+            ("SessionManager", "supportedLocaleList") => Some(string_array(self.config.locales.iter().cloned())),
+            ("SessionManager", "defaultLocale") => Some(AnyValue::String(self.default_locale().to_string())),
+            ("PropertyCollector", "filter") => None,
+            _ => return Err(invalid_argument(name)),
+        })
+    }
+
+    /// RetrieveProperties: the objects of each filter spec, with the properties its
+    /// property specs ask for. Objects are named directly (`selectSet` traversal is not
+    /// supported: vimsim has no inventory to walk).
+    fn retrieve(&self, ctx: &CallContext, specs: &[PropertyFilterSpec]) -> Result<Vec<ObjectContent>, AnyMethodFault> {
+        let caller = self.session(ctx).map(|s| Caller { user_name: s.user_name, locale: s.locale, role: s.role });
+        let mut out = Vec::new();
+        for spec in specs {
+            for os in &spec.object_set {
+                if !os.select_set.is_empty() {
+                    return Err(not_supported());
+                }
+                let obj = &os.obj;
+                if !self.has_object(obj) {
+                    if spec.report_missing_objects_in_results == Some(true) {
+                        continue;
+                    }
+                    return Err(AnyMethodFault::ManagedObjectNotFound(Box::new(ManagedObjectNotFound { obj: obj.clone(), ..Default::default() })));
+                }
+                if os.skip == Some(true) {
+                    continue;
+                }
+                let Some(info) = ManagedObjectInfo::find(&obj.type_name) else { continue };
+                let mut content = ObjectContent { obj: obj.clone(), ..Default::default() };
+                for ps in spec.prop_set.iter().filter(|ps| info.lineage().any(|m| m.wsdl_name == ps.r#type)) {
+                    let paths: Vec<String> = if ps.all == Some(true) {
+                        info.lineage().flat_map(|m| m.properties.iter().map(|p| p.name.to_string())).collect()
+                    } else {
+                        ps.path_set.clone()
+                    };
+                    for path in paths {
+                        let Some(p) = info.property(&path) else {
+                            return Err(AnyMethodFault::InvalidProperty(Box::new(InvalidProperty { name: path, ..Default::default() })));
+                        };
+                        if let Some(f) = check_access(caller.as_ref(), obj, p.privilege) {
+                            let fault = LocalizedMethodFault { fault: Box::new(f), ..Default::default() };
+                            content.missing_set.push(MissingProperty { path, fault, ..Default::default() });
+                            continue;
+                        }
+                        if let Some(val) = self.property_value(ctx, obj, &path)? {
+                            content.prop_set.push(DynamicProperty { name: path, val });
+                        }
+                    }
+                }
+                out.push(content);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Endpoint for Vimsim {
+    fn caller(&self, session_key: &str) -> Option<Caller> {
+        self.sessions.touch(session_key).map(|s| Caller { user_name: s.user_name, locale: s.locale, role: s.role })
+    }
+
+    fn has_object(&self, this: &ManagedObjectReference) -> bool {
+        matches!(
+            (this.type_name.as_str(), this.value.as_str()),
+            ("ServiceInstance", SERVICE_INSTANCE) | ("SessionManager", SESSION_MANAGER) | ("PropertyCollector", PROPERTY_COLLECTOR) | ("Folder", ROOT_FOLDER)
+        )
+    }
+
+    async fn serve(&self, ctx: &CallContext, this: ManagedObjectReference, call: Call<'_>) -> Reply {
+        match this.type_name.as_str() {
+            "ServiceInstance" => ServiceInstance::serve(self, ctx, MoRef::from_untyped(this), call).await,
+            "SessionManager" => SessionManager::serve(self, ctx, MoRef::from_untyped(this), call).await,
+            "PropertyCollector" => PropertyCollector::serve(self, ctx, MoRef::from_untyped(this), call).await,
+            _ => call.unknown_method(),
+        }
+    }
+
+    async fn property(&self, ctx: &CallContext, this: &ManagedObjectReference, name: &str) -> Result<Option<AnyValue>, AnyMethodFault> {
+        self.property_value(ctx, this, name)
+    }
+}
+
+impl ServiceInstanceServer for Vimsim {
+    async fn retrieve_service_content(&self, _ctx: &CallContext, _this: &MoRef<ServiceInstance>) -> Result<ServiceContent, RetrieveServiceContentFault> {
+        Ok(self.content.clone())
+    }
+
+    async fn current_time(&self, _ctx: &CallContext, _this: &MoRef<ServiceInstance>) -> Result<DateTime, CurrentTimeFault> {
+        Ok(DateTime(xsd_datetime(SystemTime::now())))
+    }
+}
+
+impl SessionManagerServer for Vimsim {
+    async fn login(
+        &self,
+        ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        user_name: String,
+        password: String,
+        locale: Option<String>,
+    ) -> Result<UserSession, LoginFault> {
+        let locale = self.locale_or_default(locale)?;
+        let user = self.config.users.check(&user_name, &password).ok_or_else(invalid_login)?;
+        if user.role == Role::NoAccess {
+            return Err(fault(no_permission(self.content.root_folder.untyped(), "System.View")));
+        }
+        Ok(self.start_session(ctx, &user.name, user.role, &locale))
+    }
+
+    async fn logout(&self, ctx: &CallContext, this: &MoRef<SessionManager>) -> Result<(), LogoutFault> {
+        match (self.session(ctx), &ctx.session_key) {
+            (Some(_), Some(k)) => {
+                self.sessions.remove(k);
+                Ok(())
+            }
+            _ => Err(fault(not_authenticated(this.untyped()))),
+        }
+    }
+
+    async fn acquire_clone_ticket(&self, ctx: &CallContext, this: &MoRef<SessionManager>) -> Result<String, AcquireCloneTicketFault> {
+        let key = ctx.session_key.as_deref().unwrap_or_default();
+        self.sessions.issue_ticket(key).ok_or_else(|| fault(not_authenticated(this.untyped())))
+    }
+
+    async fn clone_session(&self, ctx: &CallContext, _this: &MoRef<SessionManager>, clone_ticket: String) -> Result<UserSession, CloneSessionFault> {
+        let (user, role, locale) = self.sessions.redeem_ticket(&clone_ticket).ok_or_else(invalid_login)?;
+        Ok(self.start_session(ctx, &user, role, &locale))
+    }
+
+    async fn acquire_generic_service_ticket(
+        &self,
+        ctx: &CallContext,
+        this: &MoRef<SessionManager>,
+        spec: AnySessionManagerServiceRequestSpec,
+    ) -> Result<SessionManagerGenericServiceTicket, AcquireGenericServiceTicketFault> {
+        if self.session(ctx).is_none() {
+            return Err(fault(not_authenticated(this.untyped())));
+        }
+        let valid = match &spec {
+            AnySessionManagerServiceRequestSpec::SessionManagerHttpServiceRequestSpec(s) => s.url.starts_with("http://") || s.url.starts_with("https://"),
+            AnySessionManagerServiceRequestSpec::SessionManagerVmomiServiceRequestSpec(s) => !s.method.is_empty(),
+            _ => false,
+        };
+        if !valid {
+            return Err(fault(invalid_argument("spec")));
+        }
+        let key = ctx.session_key.as_deref().unwrap_or_default();
+        let id = self.sessions.issue_ticket(key).ok_or_else(|| not_authenticated(this.untyped()))?;
+        Ok(SessionManagerGenericServiceTicket { id, ..Default::default() })
+    }
+
+    async fn acquire_local_ticket(&self, _ctx: &CallContext, _this: &MoRef<SessionManager>, user_name: String) -> Result<SessionManagerLocalTicket, AcquireLocalTicketFault> {
+        // A local ticket is a file on the server's own disk for a local client to read:
+        // an in-memory server has no such channel.
+        match self.config.users.get(&user_name) {
+            None => Err(fault(invalid_login())),
+            Some(_) => Err(fault(not_supported())),
+        }
+    }
+
+    async fn login_by_sspi(
+        &self,
+        _ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        _base64_token: String,
+        locale: Option<String>,
+    ) -> Result<UserSession, LoginBySSPIFault> {
+        self.locale_or_default(locale)?;
+        // SSPI is Windows domain authentication: not available here.
+        Err(fault(not_supported()))
+    }
+
+    async fn login_by_token(&self, _ctx: &CallContext, _this: &MoRef<SessionManager>, locale: Option<String>) -> Result<UserSession, LoginByTokenFault> {
+        self.locale_or_default(locale)?;
+        // The SAML token would come in the SOAP header, signed by an SSO server vimsim does
+        // not trust: there is no token it can validate.
+        Err(fault(invalid_login()))
+    }
+
+    async fn login_extension_by_certificate(
+        &self,
+        _ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        _extension_key: String,
+        locale: Option<String>,
+    ) -> Result<UserSession, LoginExtensionByCertificateFault> {
+        self.locale_or_default(locale)?;
+        // vimsim does not ask for client certificates.
+        Err(fault(AnyMethodFault::NoClientCertificate(Box::default())))
+    }
+
+    async fn login_extension_by_subject_name(
+        &self,
+        _ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        _extension_key: String,
+        locale: Option<String>,
+    ) -> Result<UserSession, LoginExtensionBySubjectNameFault> {
+        self.locale_or_default(locale)?;
+        // No extension is registered with vimsim.
+        Err(fault(AnyMethodFault::NotFound(Box::default())))
+    }
+
+    async fn impersonate_user(
+        &self,
+        ctx: &CallContext,
+        this: &MoRef<SessionManager>,
+        user_name: String,
+        locale: Option<String>,
+    ) -> Result<UserSession, ImpersonateUserFault> {
+        let locale = self.locale_or_default(locale)?;
+        if self.session(ctx).is_none() {
+            return Err(fault(not_authenticated(this.untyped())));
+        }
+        let user = self.config.users.get(&user_name).ok_or_else(invalid_login)?;
+        let (name, role) = (user.name.clone(), user.role);
+        Ok(self.start_session(ctx, &name, role, &locale))
+    }
+
+    async fn session_is_active(
+        &self,
+        _ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        session_id: String,
+        user_name: String,
+    ) -> Result<bool, SessionIsActiveFault> {
+        Ok(self.sessions.get(&session_id).is_some_and(|s| s.user_name == user_name))
+    }
+
+    async fn set_locale(&self, ctx: &CallContext, this: &MoRef<SessionManager>, locale: String) -> Result<(), SetLocaleFault> {
+        if !self.valid_locale(&locale) {
+            return Err(fault(invalid_locale()));
+        }
+        let key = ctx.session_key.as_deref().unwrap_or_default();
+        if self.session(ctx).is_none() || !self.sessions.set_locale(key, &locale) {
+            return Err(fault(not_authenticated(this.untyped())));
+        }
+        Ok(())
+    }
+
+    async fn terminate_session(&self, ctx: &CallContext, _this: &MoRef<SessionManager>, session_id: Vec<String>) -> Result<(), TerminateSessionFault> {
+        // All or nothing: every id is checked before any session ends.
+        for id in &session_id {
+            if Some(id) == ctx.session_key.as_ref() {
+                return Err(fault(invalid_argument("sessionId")));
+            }
+            if self.sessions.get(id).is_none() {
+                return Err(fault(AnyMethodFault::NotFound(Box::default())));
+            }
+        }
+        for id in &session_id {
+            self.sessions.remove(id);
+        }
+        Ok(())
+    }
+
+    async fn update_service_message(&self, _ctx: &CallContext, _this: &MoRef<SessionManager>, message: String) -> Result<(), UpdateServiceMessageFault> {
+        *self.message.write().unwrap_or_else(|e| e.into_inner()) = message;
+        Ok(())
+    }
+}
+
+impl PropertyCollectorServer for Vimsim {
+    async fn retrieve_properties(
+        &self,
+        ctx: &CallContext,
+        _this: &MoRef<PropertyCollector>,
+        spec_set: Vec<PropertyFilterSpec>,
+    ) -> Result<Vec<ObjectContent>, RetrievePropertiesFault> {
+        self.retrieve(ctx, &spec_set).map_err(fault)
+    }
+
+    async fn retrieve_properties_ex(
+        &self,
+        ctx: &CallContext,
+        _this: &MoRef<PropertyCollector>,
+        spec_set: Vec<PropertyFilterSpec>,
+        _options: RetrieveOptions,
+    ) -> Result<Option<RetrieveResult>, RetrievePropertiesExFault> {
+        // vimsim's results are a handful of objects: always one page, no token.
+        let objects = self.retrieve(ctx, &spec_set)?;
+        Ok((!objects.is_empty()).then(|| RetrieveResult { objects, ..Default::default() }))
+    }
+
+    async fn continue_retrieve_properties_ex(
+        &self,
+        _ctx: &CallContext,
+        _this: &MoRef<PropertyCollector>,
+        _token: String,
+    ) -> Result<RetrieveResult, ContinueRetrievePropertiesExFault> {
+        // No token is ever handed out, so none is valid.
+        Err(fault(invalid_argument("token")))
+    }
+
+    async fn cancel_retrieve_properties_ex(&self, _ctx: &CallContext, _this: &MoRef<PropertyCollector>, _token: String) -> Result<(), CancelRetrievePropertiesExFault> {
+        Err(fault(invalid_argument("token")))
+    }
+}
+
+/// The instance UUID vimsim reports in `about` (for logs).
+impl Vimsim {
+    pub fn instance_uuid(&self) -> &str {
+        &self.instance_uuid
+    }
+}

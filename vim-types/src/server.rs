@@ -1,0 +1,200 @@
+//! The server side of SOAP: a request read up to its operation and `_this`, and the reply a
+//! generated `serve` function (`SessionManager::serve`) writes for it. Nothing here knows
+//! HTTP, sessions or privileges: that is the dispatcher's job (crate `vim-server`).
+
+use std::future::Future;
+
+use crate::xml::{DecodeError, Elem, Encode, Limits, Reader, Writer};
+use crate::{ManagedObjectReference, Method};
+
+const ENVELOPE_OPEN: &str = concat!(
+    r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+    "\n",
+    r#"<soapenv:Envelope xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" "#,
+    r#"xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" "#,
+    r#"xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+    "\n<soapenv:Body>\n"
+);
+const ENVELOPE_CLOSE: &str = "\n</soapenv:Body>\n</soapenv:Envelope>";
+
+/// A method call as a server receives it: the operation element, its `_this` already read;
+/// the parameters are decoded by the method that serves it.
+pub struct Call<'a> {
+    reader: Reader<'a>,
+    operation: Elem<'a>,
+}
+
+/// What became of a call.
+#[derive(Debug)]
+pub enum Reply {
+    /// The method's result: a whole envelope, for HTTP 200.
+    Response(Vec<u8>),
+    /// The method's fault: a whole envelope, for HTTP 500, and the fault's class (for logs).
+    Fault { envelope: Vec<u8>, fault_type: String },
+    /// The request could not be decoded (a missing required parameter, a malformed value):
+    /// the dispatcher answers with its `InvalidRequest` fault.
+    Invalid(DecodeError),
+    /// The object's type has no such method (the dispatcher answers `MethodNotFound`).
+    UnknownMethod(String),
+}
+
+impl<'a> Call<'a> {
+    /// Reads a request envelope up to the operation element and its `_this` reference.
+    /// Limits bound the nesting depth and the text sizes of the whole request.
+    pub fn parse(body: &'a [u8], limits: Limits) -> Result<(ManagedObjectReference, Call<'a>), DecodeError> {
+        let mut r = Reader::new(body)?.with_limits(limits);
+        // A request is taken as it is written: a missing required field is an error.
+        r.strict = true;
+        let env = r.root()?;
+        if env.name != "Envelope" || env.empty {
+            return Err(r.error(format!("expected a SOAP Envelope, found <{}>", env.name)));
+        }
+        let operation = loop {
+            let Some(c) = r.child()? else { return Err(r.error("no SOAP Body")) };
+            if c.name != "Body" {
+                r.skip(&c)?;
+                continue;
+            }
+            match (c.empty, if c.empty { None } else { r.child()? }) {
+                (false, Some(op)) => break op,
+                _ => return Err(r.error("empty SOAP Body")),
+            }
+        };
+        if operation.empty {
+            return Err(r.error(format!("{}: no _this", operation.name)));
+        }
+        let this = match r.child()? {
+            Some(t) if t.name == "_this" => {
+                let type_name = t.type_attr.as_deref().unwrap_or_default().to_string();
+                let value = r.text(&t)?.into_owned();
+                ManagedObjectReference { type_name, value }
+            }
+            _ => return Err(r.error(format!("{}: the first parameter must be _this", operation.name))),
+        };
+        Ok((this, Call { reader: r, operation }))
+    }
+
+    /// The SOAP operation (`Login`, `PowerOnVM_Task`).
+    pub fn operation(&self) -> &'a str {
+        self.operation.name
+    }
+
+    /// Decodes the parameters of `M`, runs `f` on them (the server trait's method), and
+    /// encodes its result or fault.
+    pub async fn run<M: Method, F>(mut self, f: impl FnOnce(M::Args) -> F) -> Reply
+    where
+        F: Future<Output = Result<M::Response, M::Fault>>,
+    {
+        let args = match M::decode_args(&mut self.reader, &self.operation) {
+            Ok(a) => a,
+            Err(e) => return Reply::Invalid(e),
+        };
+        drop(self);
+        match f(args).await {
+            Ok(v) => Reply::Response(response_envelope::<M>(&v)),
+            Err(fault) => Reply::fault(&fault),
+        }
+    }
+
+    /// The text of the one parameter `name` of an operation the API does not describe
+    /// (`Fetch`'s `prop`).
+    pub fn single_text_arg(mut self, name: &str) -> Result<String, DecodeError> {
+        let mut value = None;
+        if !self.operation.empty {
+            while let Some(c) = self.reader.child()? {
+                if c.name == name && value.is_none() {
+                    value = Some(self.reader.text(&c)?.into_owned());
+                } else {
+                    self.reader.skip_unknown(&c)?;
+                }
+            }
+        }
+        crate::xml::required_arg(&self.reader, value, self.operation.name, name)
+    }
+
+    /// The answer when no method of the object's type has this name.
+    pub fn unknown_method(self) -> Reply {
+        Reply::UnknownMethod(self.operation.name.to_string())
+    }
+}
+
+impl Reply {
+    /// A fault reply whose message is the usual one for its class.
+    pub fn fault<F: Encode + ?Sized>(fault: &F) -> Reply {
+        let fault_type = fault.xsi_type().unwrap_or("MethodFault").to_string();
+        Reply::Fault { envelope: fault_envelope(fault, &fault_message(&fault_type)), fault_type }
+    }
+
+    /// The HTTP status and body: 200 for a result, 500 for a fault. `Invalid` and
+    /// `UnknownMethod` have no envelope of their own (`None`): the dispatcher makes one.
+    pub fn into_http(self) -> Option<(u16, Vec<u8>)> {
+        match self {
+            Reply::Response(b) => Some((200, b)),
+            Reply::Fault { envelope, .. } => Some((500, envelope)),
+            Reply::Invalid(_) | Reply::UnknownMethod(_) => None,
+        }
+    }
+}
+
+/// A response envelope around what `body` writes.
+pub fn envelope(body: impl FnOnce(&mut Writer)) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.buf.extend_from_slice(ENVELOPE_OPEN.as_bytes());
+    body(&mut w);
+    w.buf.extend_from_slice(ENVELOPE_CLOSE.as_bytes());
+    w.buf
+}
+
+/// `<XxxResponse xmlns="urn:vim25">` with the method's result, in an envelope.
+pub fn response_envelope<M: Method>(response: &M::Response) -> Vec<u8> {
+    envelope(|w| {
+        let op = M::INFO.wsdl_name;
+        w.buf.push(b'<');
+        w.buf.extend_from_slice(op.as_bytes());
+        w.buf.extend_from_slice(b"Response xmlns=\"urn:vim25\">");
+        M::encode_response(response, w);
+        w.buf.extend_from_slice(b"</");
+        w.buf.extend_from_slice(op.as_bytes());
+        w.buf.extend_from_slice(b"Response>");
+    })
+}
+
+/// A SOAP fault as vCenter writes it: `ServerFaultCode`, a message, and in `<detail>` the
+/// fault as `<{Class}Fault xmlns="urn:vim25" xsi:type="{Class}">`.
+pub fn fault_envelope<F: Encode + ?Sized>(fault: &F, message: &str) -> Vec<u8> {
+    let class = fault.xsi_type().unwrap_or("MethodFault").to_string();
+    envelope(|w| fault_body(w, fault, &class, message))
+}
+
+fn fault_body<F: Encode + ?Sized>(w: &mut Writer, fault: &F, class: &str, message: &str) {
+    w.buf.extend_from_slice(b"<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>");
+    w.escaped(message);
+    w.buf.extend_from_slice(b"</faultstring><detail><");
+    w.buf.extend_from_slice(class.as_bytes());
+    w.buf.extend_from_slice(b"Fault xmlns=\"urn:vim25\" xsi:type=\"");
+    w.escaped(class);
+    w.buf.extend_from_slice(b"\">");
+    fault.encode_content(w);
+    w.buf.extend_from_slice(b"</");
+    w.buf.extend_from_slice(class.as_bytes());
+    w.buf.extend_from_slice(b"Fault></detail></soapenv:Fault>");
+}
+
+/// The `faultstring` for a fault class: vCenter's wording for the common ones (clients show
+/// it to users), else the class name.
+pub fn fault_message(class: &str) -> String {
+    match class {
+        "InvalidLogin" => "Cannot complete login due to an incorrect user name or password.".into(),
+        "NotAuthenticated" => "The session is not authenticated.".into(),
+        "NoPermission" => "Permission to perform this operation was denied.".into(),
+        "InvalidArgument" => "A specified parameter was not correct.".into(),
+        "InvalidRequest" => "The request was malformed.".into(),
+        "InvalidLocale" => "The locale is invalid or unknown to the server.".into(),
+        "NotFound" => "The object or item referred to could not be found.".into(),
+        "ManagedObjectNotFound" => "The object has already been deleted or has not been completely created".into(),
+        "MethodNotFound" => "The method is not known to the object.".into(),
+        "NotImplemented" => "The operation is not implemented.".into(),
+        "NotSupported" => "The operation is not supported on the object.".into(),
+        other => format!("{other} fault"),
+    }
+}
