@@ -123,8 +123,11 @@ impl Vimsim {
         &self.sessions
     }
 
+    /// A supported locale, or a regional form of one (`en_US` for `en`, as vCenter
+    /// accepts and govmomi sends).
     fn valid_locale(&self, l: &str) -> bool {
-        self.config.locales.iter().any(|x| x == l)
+        let language = l.split_once('_').map_or(l, |x| x.0);
+        self.config.locales.iter().any(|x| x == l || x == language)
     }
 
     fn default_locale(&self) -> &str {
