@@ -40,22 +40,28 @@ def failure(exc):
     return {"error": "%s: %s" % (type(exc).__name__, exc)}
 
 
-def step(name, fn, shown=lambda value: value):
-    """Runs one step; `fn` returns the step's result (or None), `shown` turns it into the value
-    printed (for a secret, a harmless summary). Never raises: a failed step is a line, and the
-    scenario goes on (later steps report what that leaves behind). Returns the result, None
-    when the step failed."""
+def step(name, fn, shown=lambda result: result):
+    """Runs one reading step: `fn` returns the step's result, `shown` turns it into the printed
+    `value` (for a secret, a harmless summary; null is printed too). Never raises: a failed
+    step is a line, and the scenario goes on (later steps report what that leaves behind).
+    Returns the result, None when the step failed."""
     try:
         result = fn()
     except Exception as exc:  # a fault is data: record it whatever it is
         emit(name, False, **failure(exc))
         return None
-    value = shown(result)
-    if value is None:
-        emit(name, True)
-    else:
-        emit(name, True, value=value)
+    emit(name, True, value=shown(result))
     return result
+
+
+def action(name, fn):
+    """Runs one step whose call returns nothing (its line has no `value`)."""
+    try:
+        fn()
+    except Exception as exc:
+        emit(name, False, **failure(exc))
+        return
+    emit(name, True)
 
 
 class Server:
@@ -171,8 +177,8 @@ def scenario(server, user, password, ro_user, ro_password):
     step("clone_ticket_reuse", clone_ticket_reuse)
     step("session_is_active", lambda: sm.SessionIsActive(sessionID=ours.get("key"), userName=user))
 
-    step("set_locale", lambda: sm.SetLocale(locale="en"))
-    step("set_locale_invalid", lambda: sm.SetLocale(locale="xx_INVALID"))
+    action("set_locale", lambda: sm.SetLocale(locale="en"))
+    action("set_locale_invalid", lambda: sm.SetLocale(locale="xx_INVALID"))
 
     def update_service_message():
         text = "vimgen peer test: maintenance at noon"
@@ -187,7 +193,7 @@ def scenario(server, user, password, ro_user, ro_password):
             raise RuntimeError("no cloned session to terminate")
         sm.TerminateSession(sessionId=[second["key"]])
 
-    step("terminate_session", terminate_session)
+    action("terminate_session", terminate_session)
 
     def terminate_session_gone():
         if "key" not in second:
@@ -206,8 +212,8 @@ def scenario(server, user, password, ro_user, ro_password):
         return {"stillWorks": True}
 
     step("terminated_call", terminated_call)
-    step("terminate_own", lambda: sm.TerminateSession(sessionId=[ours.get("key")]))
-    step("terminate_unknown", lambda: sm.TerminateSession(sessionId=["52000000-0000-0000-0000-00000000dead"]))
+    action("terminate_own", lambda: sm.TerminateSession(sessionId=[ours.get("key")]))
+    action("terminate_unknown", lambda: sm.TerminateSession(sessionId=["52000000-0000-0000-0000-00000000dead"]))
 
     def wrong_password():
         extra = server.connect(user, password + "-wrong")
@@ -246,7 +252,7 @@ def scenario(server, user, password, ro_user, ro_password):
 
         step("readonly_terminate", readonly_terminate)
 
-    step("logout", lambda: sm.Logout())
+    action("logout", lambda: sm.Logout())
 
     def after_logout():
         sm.AcquireCloneTicket()
