@@ -248,11 +248,19 @@ fn test() -> Result<()> {
     }
 
     let pyvmomi = peers::pyvmomi(&root)?;
+    let python = peers::venv_python(&root);
     let vcsim = peers::vcsim(&root)?;
+    let govmomi_session = peers::govmomi_session(&root)?;
     cargo(
         &root,
         &["test", "--workspace"],
-        &[("PYVMOMI_DIR", pyvmomi.as_os_str()), ("VCSIM_BIN", vcsim.as_os_str())],
+        &[
+            ("PYVMOMI_DIR", pyvmomi.as_os_str()),
+            // The venv's interpreter, for the peer scenario tests/peers/pyvmomi_session.py.
+            ("PYVMOMI_PYTHON", python.as_os_str()),
+            ("VCSIM_BIN", vcsim.as_os_str()),
+            ("GOVMOMI_SESSION_BIN", govmomi_session.as_os_str()),
+        ],
         "cargo tests",
     )?;
     for (label, spec) in [("spec/", SpecArgs::default()), ("corpus", corpus_args()?)] {
