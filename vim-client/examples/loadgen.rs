@@ -254,7 +254,7 @@ fn fault_name(body: &str) -> String {
             return value.rsplit(':').next().unwrap_or(value).to_string();
         }
         if let Some(lt) = detail.find('<') {
-            let tag = detail[lt + 1..].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
+            let tag = detail[lt + 1..].split(|c: char| c.is_whitespace() || c == '>' || c == '/').next().unwrap_or("");
             let local = tag.rsplit(':').next().unwrap_or(tag);
             return local.strip_suffix("Fault").unwrap_or(local).to_string();
         }
