@@ -6,7 +6,7 @@
 
 Prints one JSON object per line per step on stdout, e.g.
 
-    {"step": "login", "ok": true}
+    {"step": "connect", "ok": true, "value": {"protocol": "http"}}
     {"step": "terminate_own", "ok": false, "fault": "InvalidArgument", "message": "..."}
 
 `ok` says whether the step's calls raised nothing; a vSphere fault is data (`fault` is the

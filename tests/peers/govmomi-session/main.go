@@ -7,7 +7,7 @@
 // It prints one JSON object per line per step on stdout, the same steps as
 // tests/peers/pyvmomi_session.py:
 //
-//	{"step":"login","ok":true}
+//	{"step":"connect","ok":true,"value":{"protocol":"http"}}
 //	{"step":"terminate_own","ok":false,"fault":"InvalidArgument","message":"..."}
 //
 // `ok` says whether the step's calls returned no error; a vSphere fault is data (`fault` is
