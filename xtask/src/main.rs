@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_build;
+mod bench_server;
 mod gen;
 mod peers;
 
@@ -62,6 +63,30 @@ enum Cmd {
     /// Generate the full 5.5 API as a standalone crate and time cargo build (debug and
     /// release, clean target dirs): wall time, peak RSS, --timings report. Asserts nothing.
     BenchBuild,
+    /// Load vcsim and vimsim side by side on loopback (the loadgen example, release build):
+    /// req/s and p50/p99 latency per mode, and the ratio vimsim/vcsim. Asserts nothing.
+    BenchServer {
+        /// The vimsim binary (default: target/release/vimsim when it exists; without it only
+        /// vcsim is measured).
+        #[arg(long, value_name = "PATH")]
+        vimsim: Option<PathBuf>,
+        /// Concurrent clients, each on its own keep-alive connection.
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        /// Seconds each measured run lasts.
+        #[arg(long, default_value_t = 5.0)]
+        duration: f64,
+        /// Seconds of load before each measured run, not counted (0: none).
+        #[arg(long, default_value_t = 1.0)]
+        warmup: f64,
+        /// loadgen's threads (each a single-threaded tokio runtime).
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// Modes, comma-separated: content (RetrieveServiceContent), read (an authenticated
+        /// currentSession read), churn (login / read / logout).
+        #[arg(long, value_delimiter = ',', default_value = "content,read,churn")]
+        modes: Vec<String>,
+    },
 }
 
 #[derive(Args, Clone, Default)]
@@ -164,6 +189,16 @@ fn run() -> Result<ExitCode> {
             bench_build::run(&corpus_args()?)?;
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::BenchServer { vimsim, clients, duration, warmup, threads, modes } => {
+            // Written so that NaN fails too.
+            let positive = duration.is_finite() && duration > 0.0;
+            let non_negative = warmup.is_finite() && warmup >= 0.0;
+            if clients == 0 || threads == 0 || !positive || !non_negative {
+                bail!("--clients and --threads must be at least 1, --duration positive, --warmup not negative");
+            }
+            bench_server::run(&bench_server::Options { vimsim, clients, duration, warmup, threads, modes })?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -248,11 +283,19 @@ fn test() -> Result<()> {
     }
 
     let pyvmomi = peers::pyvmomi(&root)?;
+    let python = peers::venv_python(&root);
     let vcsim = peers::vcsim(&root)?;
+    let govmomi_session = peers::govmomi_session(&root)?;
     cargo(
         &root,
         &["test", "--workspace"],
-        &[("PYVMOMI_DIR", pyvmomi.as_os_str()), ("VCSIM_BIN", vcsim.as_os_str())],
+        &[
+            ("PYVMOMI_DIR", pyvmomi.as_os_str()),
+            // The venv's interpreter, for the peer scenario tests/peers/pyvmomi_session.py.
+            ("PYVMOMI_PYTHON", python.as_os_str()),
+            ("VCSIM_BIN", vcsim.as_os_str()),
+            ("GOVMOMI_SESSION_BIN", govmomi_session.as_os_str()),
+        ],
         "cargo tests",
     )?;
     for (label, spec) in [("spec/", SpecArgs::default()), ("corpus", corpus_args()?)] {
