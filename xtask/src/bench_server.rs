@@ -1,6 +1,6 @@
 //! `cargo xtask bench-server`: vcsim and vimsim side by side in one run, on loopback. Builds
-//! the `loadgen` example in release, starts vcsim (built by [`crate::peers::vcsim`]) and, when
-//! given `--vimsim PATH` or when `target/release/vimsim` exists, vimsim; then for each mode
+//! the `loadgen` example and vimsim in release (or takes `--vimsim PATH`), starts vcsim (built
+//! by [`crate::peers::vcsim`]) and vimsim (with `--quiet`: warnings only); then for each mode
 //! (`content`: RetrieveServiceContent; `read`: an authenticated `currentSession` read; `churn`:
 //! login / read / logout) runs loadgen against each server in turn (a short warm-up first,
 //! not counted) and prints a table with the ratio vimsim/vcsim. Prints figures; asserts
@@ -21,7 +21,8 @@ use crate::{cargo, peers, root, target_dir};
 pub const MODES: [&str; 3] = ["content", "read", "churn"];
 
 /// vimsim's command line (the contract its author follows): an admin and a read-only user.
-const VIMSIM_ARGS: [&str; 6] = ["--listen", "127.0.0.1:0", "--user", "admin:secret:Admin", "--user", "viewer:pw:ReadOnly"];
+/// `--quiet`: per-call logging off, as vcsim logs nothing per call either.
+const VIMSIM_ARGS: [&str; 7] = ["--listen", "127.0.0.1:0", "--quiet", "--user", "admin:secret:Admin", "--user", "viewer:pw:ReadOnly"];
 const VIMSIM_USER: (&str, &str) = ("admin", "secret");
 
 pub struct Options {
@@ -170,7 +171,10 @@ pub fn run(opts: &Options) -> Result<()> {
     let vimsim_bin = match &opts.vimsim {
         Some(p) if p.is_file() => Some(p.clone()),
         Some(p) => bail!("--vimsim {}: no such file", p.display()),
-        None => Some(target_dir().join("release/vimsim")).filter(|p| p.is_file()),
+        None => {
+            cargo(&root, &["build", "--release", "-p", "vim-server", "--bin", "vimsim"], &[], "vimsim (release)")?;
+            Some(target_dir().join("release/vimsim"))
+        }
     };
 
     let logs = target_dir().join("bench-server");
