@@ -81,7 +81,7 @@ fn check(client: &str, steps: &[Step]) {
     }
 }
 
-fn scenario_args<'a>(url: &'a str) -> Vec<&'a str> {
+fn scenario_args(url: &str) -> Vec<&str> {
     vec!["--url", url, "--user", "admin", "--password", "secret", "--readonly-user", "viewer", "--readonly-password", "pw", "--insecure"]
 }
 
