@@ -308,9 +308,10 @@ fn test() -> Result<()> {
 
     clippy_available()?;
     let deny = std::ffi::OsStr::new("-Dwarnings");
-    // The project's vim-types (clippy's -D warnings denies rustc's warnings too, so no separate
-    // RUSTFLAGS build: that would rebuild the workspace's crates with other flags).
-    cargo(&root, &["clippy", "-p", "vim-types", "--all-targets", "--", "-D", "warnings"], &[], "clippy on vim-types")?;
+    // The bindings and the crates built on them (clippy's -D warnings denies rustc's warnings
+    // too, so no separate RUSTFLAGS build: that would rebuild the workspace with other flags).
+    let bindings = ["clippy", "-p", "vim-types", "-p", "vim-client", "-p", "vim-server", "--all-targets", "--", "-D", "warnings"];
+    cargo(&root, &bindings, &[], "clippy on vim-types, vim-client, vim-server")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
 
     // The full 5.5 API as a standalone crate, with a target dir of its own that later runs reuse.
