@@ -59,13 +59,16 @@ impl Server {
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = mpsc::channel();
         let prefix_owned = prefix.to_string();
-        // A reader thread, so that a server that never prints its URL times out instead of hanging.
+        // A reader thread, so that a server that never prints its URL times out instead of
+        // hanging. It reads on to the end, so that a server writing more to stdout never meets
+        // a closed pipe.
         std::thread::spawn(move || {
+            let mut sent = false;
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                if let Some(url) = line.strip_prefix(&prefix_owned) {
+                if let (false, Some(url)) = (sent, line.strip_prefix(&prefix_owned)) {
                     let _ = tx.send(url.trim().to_string());
-                    break;
+                    sent = true;
                 }
             }
         });
