@@ -472,13 +472,6 @@ fn http(r: HttpResponse, close: bool) -> Response<Full<Bytes>> {
     b.body(Full::new(Bytes::from(r.body))).unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
 }
 
-/// Writes `fault` as the detail of a SOAP fault with its usual message (for endpoints
-/// answering a fault of their own outside a generated method).
-pub fn fault_reply(fault: &AnyMethodFault) -> Reply {
-    let fault_type = Encode::xsi_type(fault).unwrap_or("MethodFault").to_string();
-    Reply::Fault { envelope: fault_envelope(fault, &fault_message(&fault_type)), fault_type }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -144,10 +144,6 @@ impl SessionStore {
         v
     }
 
-    pub fn count(&self) -> usize {
-        self.list().len()
-    }
-
     /// A single-use ticket that clones session `key`.
     pub fn issue_ticket(&self, key: &str) -> Option<String> {
         let ticket = format!("cst-{}", self.random_key());

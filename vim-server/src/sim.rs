@@ -48,7 +48,6 @@ pub struct Vimsim {
     sessions: SessionStore,
     message: RwLock<String>,
     content: ServiceContent,
-    instance_uuid: String,
 }
 
 fn fault<F: From<AnyMethodFault>>(f: AnyMethodFault) -> F {
@@ -99,7 +98,7 @@ impl Vimsim {
             product_line_id: "vpx".into(),
             api_type: "VirtualCenter".into(),
             api_version: version,
-            instance_uuid: Some(instance_uuid.clone()),
+            instance_uuid: Some(instance_uuid),
             ..Default::default()
         };
         let content = ServiceContent {
@@ -114,7 +113,6 @@ impl Vimsim {
             config,
             message: RwLock::new(String::new()),
             content,
-            instance_uuid,
         }
     }
 
@@ -491,12 +489,5 @@ impl PropertyCollectorServer for Vimsim {
 
     async fn cancel_retrieve_properties_ex(&self, _ctx: &CallContext, _this: &MoRef<PropertyCollector>, _token: String) -> Result<(), CancelRetrievePropertiesExFault> {
         Err(fault(invalid_argument("token")))
-    }
-}
-
-/// The instance UUID vimsim reports in `about` (for logs).
-impl Vimsim {
-    pub fn instance_uuid(&self) -> &str {
-        &self.instance_uuid
     }
 }

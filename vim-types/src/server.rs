@@ -124,16 +124,6 @@ impl Reply {
         let fault_type = fault.xsi_type().unwrap_or("MethodFault").to_string();
         Reply::Fault { envelope: fault_envelope(fault, &fault_message(&fault_type)), fault_type }
     }
-
-    /// The HTTP status and body: 200 for a result, 500 for a fault. `Invalid` and
-    /// `UnknownMethod` have no envelope of their own (`None`): the dispatcher makes one.
-    pub fn into_http(self) -> Option<(u16, Vec<u8>)> {
-        match self {
-            Reply::Response(b) => Some((200, b)),
-            Reply::Fault { envelope, .. } => Some((500, envelope)),
-            Reply::Invalid(_) | Reply::UnknownMethod(_) => None,
-        }
-    }
 }
 
 /// A response envelope around what `body` writes.
@@ -162,8 +152,10 @@ pub fn response_envelope<M: Method>(response: &M::Response) -> Vec<u8> {
 /// A SOAP fault as vCenter writes it: `ServerFaultCode`, a message, and in `<detail>` the
 /// fault as `<{Class}Fault xmlns="urn:vim25" xsi:type="{Class}">`.
 pub fn fault_envelope<F: Encode + ?Sized>(fault: &F, message: &str) -> Vec<u8> {
-    let class = fault.xsi_type().unwrap_or("MethodFault").to_string();
-    envelope(|w| fault_body(w, fault, &class, message))
+    // The class names an element: a name that is not a plain identifier (an unknown
+    // subclass's, as some server sent it) is written as its root class.
+    let class = fault.xsi_type().filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).unwrap_or("MethodFault");
+    envelope(|w| fault_body(w, fault, class, message))
 }
 
 fn fault_body<F: Encode + ?Sized>(w: &mut Writer, fault: &F, class: &str, message: &str) {
