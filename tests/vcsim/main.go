@@ -58,6 +58,7 @@ func main() {
 	password := flag.String("password", "", "the password for -username")
 	trace := flag.Bool("trace", false, "write the SOAP traffic to stderr")
 	waitStdin := flag.Bool("wait-stdin", true, "exit when stdin reaches end of file")
+	paging := flag.Bool("paging", false, "honour RetrievePropertiesEx maxObjects and serve ContinueRetrievePropertiesEx/CancelRetrievePropertiesEx (see paging.go)")
 	flag.Parse()
 
 	var m *simulator.Model
@@ -117,6 +118,9 @@ func main() {
 	}
 	defer m.Remove()
 	created := time.Since(started)
+	if *paging {
+		installPaging()
+	}
 
 	m.Service.Listen = listenURL
 	m.Service.TLS = tlsConfig

@@ -5,6 +5,7 @@ mod bench_build;
 mod bench_server;
 mod gen;
 mod peers;
+mod scale;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -52,8 +53,22 @@ enum Cmd {
     },
     /// Run every test: gen --check, the workspace's cargo tests, the IR of spec/ and of the
     /// corpus, clippy and rustdoc on vim-types, then the full 5.5 API generated into
-    /// target/full-api/ built, clippy'd and documented with warnings denied.
+    /// target/full-api/, built and clippy'd with warnings denied, and `scale` on it.
     Test,
+    /// The full 5.5 API at scale: generate it, build vim-client and the scale test on it
+    /// (target/full-api/scale/), and read every VM's config and summary and every host's
+    /// config from vcsim with a large model through paged RetrievePropertiesEx.
+    Scale {
+        /// vcsim's -vm: VMs per resource pool (the model has two pools holding VMs).
+        #[arg(long, default_value_t = 2000)]
+        vm: u32,
+        /// vcsim's -host: hosts per cluster (the model adds one standalone host).
+        #[arg(long, default_value_t = 19)]
+        host: u32,
+        /// RetrievePropertiesEx's maxObjects.
+        #[arg(long, default_value_t = 500)]
+        page: u32,
+    },
     /// Benchmark parse + merge of the full corpus against the bare parse floor.
     Bench {
         /// Iterations (the median is reported).
@@ -179,6 +194,14 @@ fn run() -> Result<ExitCode> {
         }
         Cmd::Test => {
             test()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Scale { vm, host, page } => {
+            if vm == 0 || page == 0 {
+                bail!("--vm and --page must be at least 1");
+            }
+            let layout = full_api(false)?;
+            scale::run_test(&layout, &peers::vcsim(&root())?, &scale::Options { vm_per_pool: vm, hosts_per_cluster: host, page })?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Bench { iterations } => {
@@ -314,21 +337,38 @@ fn test() -> Result<()> {
     cargo(&root, &bindings, &[], "clippy on vim-types, vim-client, vim-server")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
 
-    // The full 5.5 API as a standalone crate, with a target dir of its own that later runs reuse.
-    let full = target_dir().join("full-api");
-    let krate = full.join("vim-types");
-    eprintln!("--- cargo xtask gen --out {} (the full 5.5 API)", krate.display());
-    if !gen_cmd(&corpus_args()?, false, Some(&krate))? {
-        bail!("generating the full 5.5 API failed");
-    }
-    let target = full.join("target");
-    let t = target.as_os_str();
-    cargo(&krate, &["build"], &[("CARGO_TARGET_DIR", t), ("RUSTFLAGS", deny)], "full 5.5 API: build")?;
-    cargo(&krate, &["clippy", "--all-targets", "--", "-D", "warnings"], &[("CARGO_TARGET_DIR", t), ("RUSTFLAGS", deny)], "full 5.5 API: clippy")?;
-    // Not rustdoc on the full API: measured here it takes over 15 minutes on this 2-core
-    // machine (the crate's docs are checked on vim-types, which has the same emitter).
+    // The full 5.5 API, with vim-client and the scale test built on it, in a target dir of its
+    // own that later runs reuse; then the scale test against vcsim.
+    let layout = full_api(true)?;
+    scale::run_test(&layout, &vcsim, &scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })?;
     eprintln!("--- all tests passed");
     Ok(())
+}
+
+/// Generates the full 5.5 API into `target/full-api/vim-types/`, writes the scale workspace
+/// (`target/full-api/scale/`, see scale.rs) and builds it in debug with warnings denied (the
+/// full API is compiled once, as a dependency of vim-client and the tests). With `lint`, also
+/// clippy with `-D warnings` on the full API's crate and on the workspace's members. (Not
+/// rustdoc on the full API: measured here it takes over 15 minutes on this 2-core machine; the
+/// crate's docs are checked on vim-types, which has the same emitter.)
+fn full_api(lint: bool) -> Result<scale::Layout> {
+    let layout = scale::Layout::new(&target_dir());
+    eprintln!("--- cargo xtask gen --out {} (the full 5.5 API)", layout.vim_types.display());
+    if !gen_cmd(&corpus_args()?, false, Some(&layout.vim_types))? {
+        bail!("generating the full 5.5 API failed");
+    }
+    scale::assemble(&root(), &layout)?;
+    let deny = std::ffi::OsStr::new("-Dwarnings");
+    let envs = [("CARGO_TARGET_DIR", layout.target.as_os_str()), ("RUSTFLAGS", deny)];
+    cargo(&layout.workspace, &["build", "--workspace", "--all-targets"], &envs, "full 5.5 API: build (vim-types, vim-client, vim-scale, vim-bench)")?;
+    if lint {
+        clippy_available()?;
+        let clippy = ["clippy", "--all-targets", "--", "-D", "warnings"];
+        cargo(&layout.vim_types, &clippy, &envs, "full 5.5 API: clippy on vim-types")?;
+        let members = ["clippy", "-p", "vim-scale", "-p", "vim-bench", "--all-targets", "--", "-D", "warnings"];
+        cargo(&layout.workspace, &members, &envs, "full 5.5 API: clippy on vim-scale, vim-bench")?;
+    }
+    Ok(layout)
 }
 
 /// Fails with a hint when `cargo clippy` is not installed.
