@@ -8,6 +8,7 @@
 //! `src/generated/` is written by `cargo xtask gen`; do not edit it by hand.
 
 pub mod runtime;
+#[cfg(feature = "server")]
 pub mod server;
 pub mod soap;
 pub mod xml;

@@ -200,6 +200,7 @@ pub trait Method: 'static {
     /// writes it as the fault's `<detail>`.
     type Fault: From<crate::AnyMethodFault> + crate::xml::Encode + Send + 'static;
     /// The parameters as a server receives them (owned), in declaration order.
+    #[cfg(feature = "server")]
     type Args: Send + 'static;
     const INFO: MethodInfo;
     /// Writes the request's parameters (the children of the operation element, after `_this`).
@@ -210,9 +211,11 @@ pub trait Method: 'static {
         response: &crate::xml::Elem<'a>,
     ) -> Result<Self::Response, crate::xml::DecodeError>;
     /// Reads the parameters from the operation element (after `_this`), for a server.
+    #[cfg(feature = "server")]
     fn decode_args<'a>(r: &mut crate::xml::Reader<'a>, request: &crate::xml::Elem<'a>)
     -> Result<Self::Args, crate::xml::DecodeError>;
     /// Writes the result (the children of the `<XxxResponse>` element), for a server.
+    #[cfg(feature = "server")]
     fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer);
 }
 

@@ -329,18 +329,152 @@ impl<'a> Reader<'a> {
         T::decode(self, e)
     }
 
-    /// Records (or, when strict, fails on) required fields that were absent: `seen` has a
-    /// bit per required field in `fields` order.
-    pub fn check_required(&mut self, type_name: &str, seen: u128, fields: &[&str]) -> Result<(), DecodeError> {
-        for (i, f) in fields.iter().enumerate() {
-            if i < 128 && seen & (1u128 << i) == 0 {
-                if self.strict {
-                    return Err(self.error(format!("{type_name}.{f} is required but absent")));
+    /// Reads the children of `e` into the fields of a data object (the generated `Decode`
+    /// of every struct is this call). A child names a field by its wire name: the field after
+    /// the last one read is tried first (the wire order is the table's order), then the whole
+    /// table. Unknown children are skipped and counted; required fields that never came are
+    /// listed in the report (or, when strict, are an error).
+    pub fn fill(&mut self, v: &mut dyn Fields, e: &Elem<'a>) -> Result<(), DecodeError> {
+        let fields = v.fields();
+        let mut seen = Seen::new(fields.len());
+        if !e.empty {
+            let mut next = 0;
+            while let Some(c) = self.child()? {
+                let at = |i: usize| fields.get(i).is_some_and(|f| f.name == c.name);
+                let i = if at(next) {
+                    next
+                } else if next > 0 && at(next - 1) {
+                    // The same array field again.
+                    next - 1
+                } else if let Some(i) = fields.iter().position(|f| f.name == c.name) {
+                    i
+                } else {
+                    self.skip_unknown(&c)?;
+                    continue;
+                };
+                match v.slot_mut(i) {
+                    Some(s) => s.read(self, &c)?,
+                    None => self.skip_unknown(&c)?,
                 }
-                self.report.missing.push(format!("{type_name}.{f}"));
+                seen.set(i);
+                next = i + 1;
+            }
+        }
+        for (i, f) in fields.iter().enumerate() {
+            if f.required && !seen.get(i) {
+                if self.strict {
+                    return Err(self.error(format!("{}.{} is required but absent", v.type_name(), f.name)));
+                }
+                self.report.missing.push(format!("{}.{}", v.type_name(), f.name));
             }
         }
         Ok(())
+    }
+}
+
+/// Which fields of a struct being read have been seen: a bit each, on the stack up to 128.
+enum Seen {
+    Small(u128),
+    Large(Vec<bool>),
+}
+
+impl Seen {
+    fn new(n: usize) -> Seen {
+        if n <= 128 { Seen::Small(0) } else { Seen::Large(vec![false; n]) }
+    }
+
+    fn set(&mut self, i: usize) {
+        match self {
+            Seen::Small(b) => *b |= 1 << i,
+            Seen::Large(v) => v[i] = true,
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Seen::Small(b) => *b & (1 << i) != 0,
+            Seen::Large(v) => v[i],
+        }
+    }
+}
+
+/// One field of a data object, as the codec sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The wire (element) name.
+    pub name: &'static str,
+    /// Not optional and not an array: absence is reported (or, when strict, an error).
+    pub required: bool,
+}
+
+impl Field {
+    /// A required field.
+    pub const fn req(name: &'static str) -> Field {
+        Field { name, required: true }
+    }
+
+    /// An optional field or an array.
+    pub const fn opt(name: &'static str) -> Field {
+        Field { name, required: false }
+    }
+}
+
+/// A data object seen as its table of fields: what the generated `Decode` and `Encode` of
+/// every struct hand to [`Reader::fill`] and [`Writer::fields`]. Generated per struct as a
+/// static table and two `match`es on the field's position, so that the reading and writing
+/// loops are compiled once, not once per type.
+pub trait Fields {
+    /// The type's wire name (for the report).
+    fn type_name(&self) -> &'static str;
+    /// Every field, inherited ones first, in wire order.
+    fn fields(&self) -> &'static [Field];
+    /// Field `i` of [`fields`](Fields::fields), to read into.
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn Slot>;
+    /// Field `i` of [`fields`](Fields::fields), to write.
+    fn slot(&self, i: usize) -> Option<&dyn Slot>;
+}
+
+/// A field's value as the codec reads and writes it: `T` (a required value), `Option<T>`
+/// (absent when `None`) or `Vec<T>` (one element per item), for every `T` that is
+/// [`Decode`] and [`Encode`].
+pub trait Slot {
+    /// Reads one element into the field (an array field gets one more item).
+    fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError>;
+    /// Writes the field as elements named `name` (none for `None` or an empty array).
+    fn write(&self, w: &mut Writer, name: &str);
+}
+
+impl<T: Decode + Encode> Slot for T {
+    fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
+        *self = T::decode(r, e)?;
+        Ok(())
+    }
+    fn write(&self, w: &mut Writer, name: &str) {
+        self.encode(w, name);
+    }
+}
+
+impl<T: Decode + Encode> Slot for Option<T> {
+    fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
+        *self = Some(T::decode(r, e)?);
+        Ok(())
+    }
+    fn write(&self, w: &mut Writer, name: &str) {
+        if let Some(v) = self {
+            v.encode(w, name);
+        }
+    }
+}
+
+impl<T: Decode + Encode> Slot for Vec<T> {
+    fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
+        self.push(T::decode(r, e)?);
+        Ok(())
+    }
+    fn write(&self, w: &mut Writer, name: &str) {
+        for v in self {
+            v.encode(w, name);
+        }
     }
 }
 
@@ -460,6 +594,16 @@ impl Writer {
             last = i + 1;
         }
         self.buf.extend_from_slice(&bytes[last..]);
+    }
+
+    /// Every field of a data object, in its table's order (the generated `Encode` of every
+    /// struct is this call).
+    pub fn fields(&mut self, v: &dyn Fields) {
+        for (i, f) in v.fields().iter().enumerate() {
+            if let Some(s) = v.slot(i) {
+                s.write(self, f.name);
+            }
+        }
     }
 
     /// A required field.

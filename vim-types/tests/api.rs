@@ -90,9 +90,12 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
     }
 }
 
+#[cfg(feature = "server")]
 struct Sessions;
+#[cfg(feature = "server")]
 impl SessionManagerServer for Sessions {}
 
+#[cfg(feature = "server")]
 #[test]
 fn server_trait_defaults_answer_not_implemented() {
     let ctx = CallContext { session_key: None, user_name: None, locale: "en".into(), version: ApiVersion::LATEST, client_ip: None, user_agent: None };

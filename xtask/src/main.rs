@@ -53,7 +53,8 @@ enum Cmd {
     },
     /// Run every test: gen --check, the workspace's cargo tests, the IR of spec/ and of the
     /// corpus, clippy and rustdoc on vim-types, then the full 5.5 API generated into
-    /// target/full-api/, built and clippy'd with warnings denied, and `scale` on it.
+    /// target/full-api/ (vim-types built with default features and clippy'd with all of them,
+    /// warnings denied) with vim-client and the scale test on it, and `scale`.
     Test,
     /// The full 5.5 API at scale: generate it, build vim-client and the scale test on it
     /// (target/full-api/scale/), and read every VM's config and summary and every host's
@@ -335,7 +336,12 @@ fn test() -> Result<()> {
     // too, so no separate RUSTFLAGS build: that would rebuild the workspace with other flags).
     let bindings = ["clippy", "-p", "vim-types", "-p", "vim-client", "-p", "vim-server", "--all-targets", "--", "-D", "warnings"];
     cargo(&root, &bindings, &[], "clippy on vim-types, vim-client, vim-server")?;
+    // vim-server turns on vim-types' `server` feature above; a client's build has it off.
+    let client_only = ["clippy", "-p", "vim-types", "--all-targets", "--", "-D", "warnings"];
+    cargo(&root, &client_only, &[], "clippy on vim-types without the server feature")?;
+    // Both feature sets: without `server` no doc may link to what only it defines.
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
+    cargo(&root, &["doc", "-p", "vim-types", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types (all features)")?;
 
     // The full 5.5 API, with vim-client and the scale test built on it, in a target dir of its
     // own that later runs reuse; then the scale test against vcsim.
@@ -363,8 +369,9 @@ fn full_api(lint: bool) -> Result<scale::Layout> {
     cargo(&layout.workspace, &["build", "--workspace", "--all-targets"], &envs, "full 5.5 API: build (vim-types, vim-client, vim-scale, vim-bench)")?;
     if lint {
         clippy_available()?;
-        let clippy = ["clippy", "--all-targets", "--", "-D", "warnings"];
-        cargo(&layout.vim_types, &clippy, &envs, "full 5.5 API: clippy on vim-types")?;
+        // Every feature: the server side (feature `server`) is checked here.
+        let clippy = ["clippy", "--all-targets", "--all-features", "--", "-D", "warnings"];
+        cargo(&layout.vim_types, &clippy, &envs, "full 5.5 API: clippy on vim-types (all features)")?;
         let members = ["clippy", "-p", "vim-scale", "-p", "vim-bench", "--all-targets", "--", "-D", "warnings"];
         cargo(&layout.workspace, &members, &envs, "full 5.5 API: clippy on vim-scale, vim-bench")?;
     }

@@ -1,7 +1,9 @@
 //! The XML codec, generated per type over `vim_types::xml`: `Decode` and `Encode` for every
 //! data object, enum and `Any*` enum, and each method's request encoding and response
-//! decoding. One short line per field keeps the generated code (and compile time) small:
-//! the per-type work is a `match` on the element name; the reading is shared generic code.
+//! decoding. Data objects are table-driven (`xml::Fields`): per struct a static table of
+//! wire names and two `match`es from a field's position to the field, read and written by
+//! loops compiled once (`Reader::fill`, `Writer::fields`); `AnyData` finds a class by binary
+//! search in a sorted table. Compile time is the reason (README, "Compile time").
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -10,78 +12,87 @@ use super::context::Ctx;
 use super::names::*;
 use crate::ir::{DataObject, Enum, Method};
 
-/// `Decode` and `Encode` for a data object's struct.
+/// `Decode` and `Encode` for a data object's struct, through its table of fields
+/// (`xml::Fields`): the reading and writing loops are `Reader::fill` and `Writer::fields`,
+/// compiled once; per type there is a static table of wire names and two `match`es from a
+/// field's position to the field.
 pub fn data_object(ctx: &Ctx, d: &DataObject) -> TokenStream {
     let name = type_ident(&d.wsdl_name);
     let fields = ctx.all_fields(&d.name);
-    let mut required: Vec<&str> = Vec::new();
-    let arms = fields.iter().map(|(_, p)| {
-        let f = snake_ident(&p.name);
+    let table = fields.iter().map(|(_, p)| {
         let wire = &p.name;
-        if p.array {
-            quote! { #wire => v.#f.push(r.read(&c)?), }
-        } else if p.optional {
-            quote! { #wire => v.#f = Some(r.read(&c)?), }
+        if p.array || p.optional {
+            quote! { crate::xml::Field::opt(#wire), }
         } else {
-            let bit = required.len() as u32;
-            required.push(&p.name);
-            if bit < 128 {
-                quote! { #wire => { v.#f = r.read(&c)?; seen |= 1u128 << #bit; } }
-            } else {
-                quote! { #wire => v.#f = r.read(&c)?, }
-            }
-        }
-    }).collect::<Vec<_>>();
-    let check = if required.is_empty() {
-        quote!()
-    } else {
-        quote! { r.check_required(Self::WSDL_NAME, seen, &[#(#required),*])?; }
-    };
-    let seen_decl = if required.is_empty() { quote!() } else { quote! { let mut seen = 0u128; } };
-    let encode = fields.iter().map(|(_, p)| {
-        let f = snake_ident(&p.name);
-        let wire = &p.name;
-        if p.array {
-            quote! { w.list(#wire, &self.#f); }
-        } else if p.optional {
-            quote! { w.opt(#wire, &self.#f); }
-        } else {
-            quote! { w.field(#wire, &self.#f); }
+            quote! { crate::xml::Field::req(#wire), }
         }
     });
-    let body = if fields.is_empty() {
-        quote! {
-            r.skip(e)?;
-            Ok(Self::default())
-        }
-    } else {
-        quote! {
-            let mut v = Self::default();
-            #seen_decl
-            if !e.empty {
-                while let Some(c) = r.child()? {
-                    match c.name {
-                        #(#arms)*
-                        _ => r.skip_unknown(&c)?,
-                    }
+    let idx = (0..fields.len()).map(proc_macro2::Literal::usize_unsuffixed).collect::<Vec<_>>();
+    let f = fields.iter().map(|(_, p)| snake_ident(&p.name)).collect::<Vec<_>>();
+    let (decode, encode, slots) = if fields.is_empty() {
+        (
+            quote! {
+                r.skip(e)?;
+                Ok(Self::default())
+            },
+            quote! { let _ = w; },
+            quote! {
+                fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+                    let _ = i;
+                    None
                 }
-            }
-            #check
-            Ok(v)
-        }
+                fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+                    let _ = i;
+                    None
+                }
+            },
+        )
+    } else {
+        (
+            quote! {
+                let mut v = Self::default();
+                r.fill(&mut v, e)?;
+                Ok(v)
+            },
+            quote! { w.fields(self); },
+            quote! {
+                fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+                    Some(match i {
+                        #(#idx => &mut self.#f,)*
+                        _ => return None,
+                    })
+                }
+                fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+                    Some(match i {
+                        #(#idx => &self.#f,)*
+                        _ => return None,
+                    })
+                }
+            },
+        )
     };
-    let w_param = if fields.is_empty() { quote!(_w) } else { quote!(w) };
     quote! {
         impl crate::xml::Decode for #name {
             fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
-                #body
+                #decode
             }
         }
 
         impl crate::xml::Encode for #name {
-            fn encode_content(&self, #w_param: &mut crate::xml::Writer) {
-                #(#encode)*
+            fn encode_content(&self, w: &mut crate::xml::Writer) {
+                #encode
             }
+        }
+
+        impl crate::xml::Fields for #name {
+            fn type_name(&self) -> &'static str {
+                Self::WSDL_NAME
+            }
+            fn fields(&self) -> &'static [crate::xml::Field] {
+                const FIELDS: &[crate::xml::Field] = &[#(#table)*];
+                FIELDS
+            }
+            #slots
         }
     }
 }
@@ -156,18 +167,41 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 /// `AnyData` and `AnyValue`: an `anyType` element's `xsi:type` picks a primitive, a
 /// reference, an array (`ArrayOfX`), an enum or a data object.
 pub fn any_value(ctx: &Ctx) -> TokenStream {
-    let data_arms = ctx.dos.values().map(|d| {
-        let i = type_ident(&d.wsdl_name);
-        let w = &d.wsdl_name;
-        quote! { #w => Self::#i(Box::new(r.read(e)?)), }
-    });
-    let data_enc = ctx.dos.values().map(|d| {
-        let i = type_ident(&d.wsdl_name);
-        quote! { Self::#i(v) => crate::xml::Encode::encode_content(&**v, w), }
-    });
-    let enum_names = ctx.enums.values().map(|e| e.wsdl_name.as_str());
+    // Sorted by wire name, for the binary search of `decode_as`.
+    let mut classes: Vec<&DataObject> = ctx.dos.values().copied().collect();
+    classes.sort_by(|a, b| a.wsdl_name.cmp(&b.wsdl_name));
+    let names = classes.iter().map(|d| d.wsdl_name.as_str());
+    let idx = (0..classes.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    let variants: Vec<proc_macro2::Ident> = classes.iter().map(|d| type_ident(&d.wsdl_name)).collect();
+    let mut enum_names: Vec<&str> = ctx.enums.values().map(|e| e.wsdl_name.as_str()).collect();
+    enum_names.sort();
     quote! {
         impl AnyData {
+            /// The wire name of every data object class, sorted.
+            const CLASSES: &'static [&'static str] = &[#(#names),*];
+
+            /// A default value of class `CLASSES[i]`.
+            fn default_of(i: usize) -> Option<Self> {
+                Some(match i {
+                    #(#idx => Self::#variants(Box::default()),)*
+                    _ => return None,
+                })
+            }
+
+            /// The value as its table of fields, to read into.
+            pub fn as_fields_mut(&mut self) -> &mut dyn crate::xml::Fields {
+                match self {
+                    #(Self::#variants(v) => &mut **v,)*
+                }
+            }
+
+            /// The value as its table of fields.
+            pub fn as_fields(&self) -> &dyn crate::xml::Fields {
+                match self {
+                    #(Self::#variants(v) => &**v,)*
+                }
+            }
+
             /// Decodes a data object of class `type_name`; `None` for a class these bindings
             /// do not know.
             pub fn decode_as<'a>(
@@ -175,13 +209,8 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
                 e: &crate::xml::Elem<'a>,
                 type_name: &str,
             ) -> Option<Result<Self, crate::xml::DecodeError>> {
-                let decoded = (|| -> Result<Option<Self>, crate::xml::DecodeError> {
-                    Ok(Some(match type_name {
-                        #(#data_arms)*
-                        _ => return Ok(None),
-                    }))
-                })();
-                decoded.transpose()
+                let mut v = Self::default_of(Self::CLASSES.binary_search(&type_name).ok()?)?;
+                Some(r.fill(v.as_fields_mut(), e).map(|()| v))
             }
         }
 
@@ -190,15 +219,14 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
                 Some(self.type_name())
             }
             fn encode_content(&self, w: &mut crate::xml::Writer) {
-                match self {
-                    #(#data_enc)*
-                }
+                w.fields(self.as_fields());
             }
         }
 
         /// Whether `type_name` is an enumeration of the API.
         fn is_enum(type_name: &str) -> bool {
-            matches!(type_name, #(#enum_names)|* )
+            const ENUMS: &[&str] = &[#(#enum_names),*];
+            ENUMS.binary_search(&type_name).is_ok()
         }
 
         impl AnyValue {
@@ -363,6 +391,7 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
 
         #decode_args
 
+        #[cfg(feature = "server")]
         fn encode_response(#resp_param: &Self::Response, #w_resp: &mut crate::xml::Writer) {
             #encode
         }
@@ -374,6 +403,7 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
 fn args_decoder(ctx: &Ctx, me: &Method) -> TokenStream {
     if me.params.is_empty() {
         return quote! {
+            #[cfg(feature = "server")]
             fn decode_args<'a>(
                 r: &mut crate::xml::Reader<'a>,
                 e: &crate::xml::Elem<'a>,
@@ -408,6 +438,7 @@ fn args_decoder(ctx: &Ctx, me: &Method) -> TokenStream {
     });
     let names = me.params.iter().map(|p| snake_ident(&p.name));
     quote! {
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,

@@ -22,7 +22,7 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
         facts.push_str(&format!(" Extends [`{0}`](crate::{0}).", b.wsdl_name));
     }
     facts.push_str(&format!(
-        " Refer to one with [`MoRef<{wsdl}>`](crate::MoRef); call it through [`{wsdl}Client`](crate::{wsdl}Client), serve it with [`{wsdl}Server`](crate::{wsdl}Server)."
+        " Refer to one with [`MoRef<{wsdl}>`](crate::MoRef); call it through [`{wsdl}Client`](crate::{wsdl}Client), serve it with `{wsdl}Server` (feature `server`)."
     ));
     about.push(facts);
     if m.deprecated {
@@ -230,6 +230,7 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
             type Request<'a> = #request_ty;
             type Response = #response;
             type Fault = crate::#fault;
+            #[cfg(feature = "server")]
             type Args = (#(#args,)*);
             const INFO: crate::MethodInfo = crate::MethodInfo {
                 name: #name,
@@ -559,10 +560,12 @@ fn server_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
+        #[cfg(feature = "server")]
         pub trait #name: #sup {
             #(#methods)*
         }
 
+        #[cfg(feature = "server")]
         impl #mo {
             #[doc = #serve_doc]
             pub async fn serve<S: crate::#name + ?Sized>(

@@ -43,6 +43,8 @@ struct Module {
     /// Method types, written into the module's `methods` submodule.
     method_items: Vec<TokenStream>,
     names: Vec<String>,
+    /// Public names that exist only with the `server` feature (the server traits).
+    server_names: Vec<String>,
     methods: Vec<String>,
     children: BTreeMap<String, Module>,
 }
@@ -90,7 +92,8 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
         let (items, methods) = managed::managed_object(&ctx, mo);
         m.items.push(items);
         m.method_items.push(methods);
-        m.names.extend([mo.wsdl_name.clone(), format!("{}Client", mo.wsdl_name), format!("{}Server", mo.wsdl_name)]);
+        m.names.extend([mo.wsdl_name.clone(), format!("{}Client", mo.wsdl_name)]);
+        m.server_names.push(format!("{}Server", mo.wsdl_name));
         for me in &mo.methods {
             m.names.push(fault_enum_ident(&me.name).to_string());
             m.methods.push(method_type_name(&me.name));
@@ -139,7 +142,7 @@ fn collect_reexports(
 ) {
     let here = path.join("::");
     let segs: Vec<proc_macro2::Ident> = path.iter().map(|p| ident(p)).collect();
-    for n in &m.names {
+    for n in m.names.iter().chain(&m.server_names) {
         if let Some(prev) = owners.insert(n.clone(), here.clone()) {
             diags.push(Diagnostic::error("emit-name-collision", format!("`{n}` is defined in both `{prev}` and `{here}`")));
         }
@@ -149,6 +152,15 @@ fn collect_reexports(
         names.sort();
         let ids = names.iter().map(|n| ident(n));
         reexports.push(quote! { pub use self::#(#segs)::*::{#(#ids),*}; });
+    }
+    if !m.server_names.is_empty() {
+        let mut names = m.server_names.clone();
+        names.sort();
+        let ids = names.iter().map(|n| ident(n));
+        reexports.push(quote! {
+            #[cfg(feature = "server")]
+            pub use self::#(#segs)::*::{#(#ids),*};
+        });
     }
     for n in &m.methods {
         if let Some(prev) = method_owners.insert(n.clone(), here.clone()) {

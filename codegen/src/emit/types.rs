@@ -177,11 +177,6 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
         let i = type_ident(&d.wsdl_name);
         quote! { #i(Box<crate::#i>), }
     });
-    let names = ctx.dos.values().map(|d| {
-        let i = type_ident(&d.wsdl_name);
-        let w = &d.wsdl_name;
-        quote! { Self::#i(_) => #w, }
-    });
     quote! {
         /// Any data object: what an `anyType` element holds when it is a structure.
         #[derive(Clone, Debug, PartialEq)]
@@ -192,9 +187,7 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
         impl AnyData {
             /// The concrete class's wire name (`xsi:type`).
             pub fn type_name(&self) -> &str {
-                match self {
-                    #(#names)*
-                }
+                crate::xml::Fields::type_name(self.as_fields())
             }
         }
 

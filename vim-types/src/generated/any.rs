@@ -62,69 +62,7 @@ pub enum AnyData {
 impl AnyData {
     /// The concrete class's wire name (`xsi:type`).
     pub fn type_name(&self) -> &str {
-        match self {
-            Self::AboutInfo(_) => "AboutInfo",
-            Self::Capability(_) => "Capability",
-            Self::Description(_) => "Description",
-            Self::EVCMode(_) => "EVCMode",
-            Self::ElementDescription(_) => "ElementDescription",
-            Self::ServiceContent(_) => "ServiceContent",
-            Self::SessionManagerGenericServiceTicket(_) => {
-                "SessionManagerGenericServiceTicket"
-            }
-            Self::SessionManagerHttpServiceRequestSpec(_) => {
-                "SessionManagerHttpServiceRequestSpec"
-            }
-            Self::SessionManagerLocalTicket(_) => "SessionManagerLocalTicket",
-            Self::SessionManagerServiceRequestSpec(_) => {
-                "SessionManagerServiceRequestSpec"
-            }
-            Self::SessionManagerVmomiServiceRequestSpec(_) => {
-                "SessionManagerVmomiServiceRequestSpec"
-            }
-            Self::UserSession(_) => "UserSession",
-            Self::InvalidClientCertificate(_) => "InvalidClientCertificate",
-            Self::InvalidLocale(_) => "InvalidLocale",
-            Self::InvalidLogin(_) => "InvalidLogin",
-            Self::NoClientCertificate(_) => "NoClientCertificate",
-            Self::NoPermission(_) => "NoPermission",
-            Self::NoSubjectName(_) => "NoSubjectName",
-            Self::NotAuthenticated(_) => "NotAuthenticated",
-            Self::NotFound(_) => "NotFound",
-            Self::SSPIChallenge(_) => "SSPIChallenge",
-            Self::VimFault(_) => "VimFault",
-            Self::HostCpuIdInfo(_) => "HostCpuIdInfo",
-            Self::HostFeatureCapability(_) => "HostFeatureCapability",
-            Self::HostFeatureMask(_) => "HostFeatureMask",
-            Self::VirtualMachineFeatureRequirement(_) => {
-                "VirtualMachineFeatureRequirement"
-            }
-            Self::DynamicData(_) => "DynamicData",
-            Self::DynamicProperty(_) => "DynamicProperty",
-            Self::KeyAnyValue(_) => "KeyAnyValue",
-            Self::LocalizableMessage(_) => "LocalizableMessage",
-            Self::LocalizedMethodFault(_) => "LocalizedMethodFault",
-            Self::MethodFault(_) => "MethodFault",
-            Self::RuntimeFault(_) => "RuntimeFault",
-            Self::InvalidArgument(_) => "InvalidArgument",
-            Self::InvalidRequest(_) => "InvalidRequest",
-            Self::InvalidType(_) => "InvalidType",
-            Self::ManagedObjectNotFound(_) => "ManagedObjectNotFound",
-            Self::MethodNotFound(_) => "MethodNotFound",
-            Self::NotImplemented(_) => "NotImplemented",
-            Self::NotSupported(_) => "NotSupported",
-            Self::SecurityError(_) => "SecurityError",
-            Self::InvalidProperty(_) => "InvalidProperty",
-            Self::PropertyFilterSpec(_) => "PropertyFilterSpec",
-            Self::MissingProperty(_) => "MissingProperty",
-            Self::ObjectContent(_) => "ObjectContent",
-            Self::ObjectSpec(_) => "ObjectSpec",
-            Self::PropertySpec(_) => "PropertySpec",
-            Self::RetrieveOptions(_) => "RetrieveOptions",
-            Self::RetrieveResult(_) => "RetrieveResult",
-            Self::SelectionSpec(_) => "SelectionSpec",
-            Self::TraversalSpec(_) => "TraversalSpec",
-        }
+        crate::xml::Fields::type_name(self.as_fields())
     }
 }
 /// The value of an `anyType` element (`DynamicProperty.val`, `OptionValue.value`):
@@ -159,6 +97,231 @@ impl Default for AnyValue {
     }
 }
 impl AnyData {
+    /// The wire name of every data object class, sorted.
+    const CLASSES: &'static [&'static str] = &[
+        "AboutInfo",
+        "Capability",
+        "Description",
+        "DynamicData",
+        "DynamicProperty",
+        "EVCMode",
+        "ElementDescription",
+        "HostCpuIdInfo",
+        "HostFeatureCapability",
+        "HostFeatureMask",
+        "InvalidArgument",
+        "InvalidClientCertificate",
+        "InvalidLocale",
+        "InvalidLogin",
+        "InvalidProperty",
+        "InvalidRequest",
+        "InvalidType",
+        "KeyAnyValue",
+        "LocalizableMessage",
+        "LocalizedMethodFault",
+        "ManagedObjectNotFound",
+        "MethodFault",
+        "MethodNotFound",
+        "MissingProperty",
+        "NoClientCertificate",
+        "NoPermission",
+        "NoSubjectName",
+        "NotAuthenticated",
+        "NotFound",
+        "NotImplemented",
+        "NotSupported",
+        "ObjectContent",
+        "ObjectSpec",
+        "PropertyFilterSpec",
+        "PropertySpec",
+        "RetrieveOptions",
+        "RetrieveResult",
+        "RuntimeFault",
+        "SSPIChallenge",
+        "SecurityError",
+        "SelectionSpec",
+        "ServiceContent",
+        "SessionManagerGenericServiceTicket",
+        "SessionManagerHttpServiceRequestSpec",
+        "SessionManagerLocalTicket",
+        "SessionManagerServiceRequestSpec",
+        "SessionManagerVmomiServiceRequestSpec",
+        "TraversalSpec",
+        "UserSession",
+        "VimFault",
+        "VirtualMachineFeatureRequirement",
+    ];
+    /// A default value of class `CLASSES[i]`.
+    fn default_of(i: usize) -> Option<Self> {
+        Some(
+            match i {
+                0 => Self::AboutInfo(Box::default()),
+                1 => Self::Capability(Box::default()),
+                2 => Self::Description(Box::default()),
+                3 => Self::DynamicData(Box::default()),
+                4 => Self::DynamicProperty(Box::default()),
+                5 => Self::EVCMode(Box::default()),
+                6 => Self::ElementDescription(Box::default()),
+                7 => Self::HostCpuIdInfo(Box::default()),
+                8 => Self::HostFeatureCapability(Box::default()),
+                9 => Self::HostFeatureMask(Box::default()),
+                10 => Self::InvalidArgument(Box::default()),
+                11 => Self::InvalidClientCertificate(Box::default()),
+                12 => Self::InvalidLocale(Box::default()),
+                13 => Self::InvalidLogin(Box::default()),
+                14 => Self::InvalidProperty(Box::default()),
+                15 => Self::InvalidRequest(Box::default()),
+                16 => Self::InvalidType(Box::default()),
+                17 => Self::KeyAnyValue(Box::default()),
+                18 => Self::LocalizableMessage(Box::default()),
+                19 => Self::LocalizedMethodFault(Box::default()),
+                20 => Self::ManagedObjectNotFound(Box::default()),
+                21 => Self::MethodFault(Box::default()),
+                22 => Self::MethodNotFound(Box::default()),
+                23 => Self::MissingProperty(Box::default()),
+                24 => Self::NoClientCertificate(Box::default()),
+                25 => Self::NoPermission(Box::default()),
+                26 => Self::NoSubjectName(Box::default()),
+                27 => Self::NotAuthenticated(Box::default()),
+                28 => Self::NotFound(Box::default()),
+                29 => Self::NotImplemented(Box::default()),
+                30 => Self::NotSupported(Box::default()),
+                31 => Self::ObjectContent(Box::default()),
+                32 => Self::ObjectSpec(Box::default()),
+                33 => Self::PropertyFilterSpec(Box::default()),
+                34 => Self::PropertySpec(Box::default()),
+                35 => Self::RetrieveOptions(Box::default()),
+                36 => Self::RetrieveResult(Box::default()),
+                37 => Self::RuntimeFault(Box::default()),
+                38 => Self::SSPIChallenge(Box::default()),
+                39 => Self::SecurityError(Box::default()),
+                40 => Self::SelectionSpec(Box::default()),
+                41 => Self::ServiceContent(Box::default()),
+                42 => Self::SessionManagerGenericServiceTicket(Box::default()),
+                43 => Self::SessionManagerHttpServiceRequestSpec(Box::default()),
+                44 => Self::SessionManagerLocalTicket(Box::default()),
+                45 => Self::SessionManagerServiceRequestSpec(Box::default()),
+                46 => Self::SessionManagerVmomiServiceRequestSpec(Box::default()),
+                47 => Self::TraversalSpec(Box::default()),
+                48 => Self::UserSession(Box::default()),
+                49 => Self::VimFault(Box::default()),
+                50 => Self::VirtualMachineFeatureRequirement(Box::default()),
+                _ => return None,
+            },
+        )
+    }
+    /// The value as its table of fields, to read into.
+    pub fn as_fields_mut(&mut self) -> &mut dyn crate::xml::Fields {
+        match self {
+            Self::AboutInfo(v) => &mut **v,
+            Self::Capability(v) => &mut **v,
+            Self::Description(v) => &mut **v,
+            Self::DynamicData(v) => &mut **v,
+            Self::DynamicProperty(v) => &mut **v,
+            Self::EVCMode(v) => &mut **v,
+            Self::ElementDescription(v) => &mut **v,
+            Self::HostCpuIdInfo(v) => &mut **v,
+            Self::HostFeatureCapability(v) => &mut **v,
+            Self::HostFeatureMask(v) => &mut **v,
+            Self::InvalidArgument(v) => &mut **v,
+            Self::InvalidClientCertificate(v) => &mut **v,
+            Self::InvalidLocale(v) => &mut **v,
+            Self::InvalidLogin(v) => &mut **v,
+            Self::InvalidProperty(v) => &mut **v,
+            Self::InvalidRequest(v) => &mut **v,
+            Self::InvalidType(v) => &mut **v,
+            Self::KeyAnyValue(v) => &mut **v,
+            Self::LocalizableMessage(v) => &mut **v,
+            Self::LocalizedMethodFault(v) => &mut **v,
+            Self::ManagedObjectNotFound(v) => &mut **v,
+            Self::MethodFault(v) => &mut **v,
+            Self::MethodNotFound(v) => &mut **v,
+            Self::MissingProperty(v) => &mut **v,
+            Self::NoClientCertificate(v) => &mut **v,
+            Self::NoPermission(v) => &mut **v,
+            Self::NoSubjectName(v) => &mut **v,
+            Self::NotAuthenticated(v) => &mut **v,
+            Self::NotFound(v) => &mut **v,
+            Self::NotImplemented(v) => &mut **v,
+            Self::NotSupported(v) => &mut **v,
+            Self::ObjectContent(v) => &mut **v,
+            Self::ObjectSpec(v) => &mut **v,
+            Self::PropertyFilterSpec(v) => &mut **v,
+            Self::PropertySpec(v) => &mut **v,
+            Self::RetrieveOptions(v) => &mut **v,
+            Self::RetrieveResult(v) => &mut **v,
+            Self::RuntimeFault(v) => &mut **v,
+            Self::SSPIChallenge(v) => &mut **v,
+            Self::SecurityError(v) => &mut **v,
+            Self::SelectionSpec(v) => &mut **v,
+            Self::ServiceContent(v) => &mut **v,
+            Self::SessionManagerGenericServiceTicket(v) => &mut **v,
+            Self::SessionManagerHttpServiceRequestSpec(v) => &mut **v,
+            Self::SessionManagerLocalTicket(v) => &mut **v,
+            Self::SessionManagerServiceRequestSpec(v) => &mut **v,
+            Self::SessionManagerVmomiServiceRequestSpec(v) => &mut **v,
+            Self::TraversalSpec(v) => &mut **v,
+            Self::UserSession(v) => &mut **v,
+            Self::VimFault(v) => &mut **v,
+            Self::VirtualMachineFeatureRequirement(v) => &mut **v,
+        }
+    }
+    /// The value as its table of fields.
+    pub fn as_fields(&self) -> &dyn crate::xml::Fields {
+        match self {
+            Self::AboutInfo(v) => &**v,
+            Self::Capability(v) => &**v,
+            Self::Description(v) => &**v,
+            Self::DynamicData(v) => &**v,
+            Self::DynamicProperty(v) => &**v,
+            Self::EVCMode(v) => &**v,
+            Self::ElementDescription(v) => &**v,
+            Self::HostCpuIdInfo(v) => &**v,
+            Self::HostFeatureCapability(v) => &**v,
+            Self::HostFeatureMask(v) => &**v,
+            Self::InvalidArgument(v) => &**v,
+            Self::InvalidClientCertificate(v) => &**v,
+            Self::InvalidLocale(v) => &**v,
+            Self::InvalidLogin(v) => &**v,
+            Self::InvalidProperty(v) => &**v,
+            Self::InvalidRequest(v) => &**v,
+            Self::InvalidType(v) => &**v,
+            Self::KeyAnyValue(v) => &**v,
+            Self::LocalizableMessage(v) => &**v,
+            Self::LocalizedMethodFault(v) => &**v,
+            Self::ManagedObjectNotFound(v) => &**v,
+            Self::MethodFault(v) => &**v,
+            Self::MethodNotFound(v) => &**v,
+            Self::MissingProperty(v) => &**v,
+            Self::NoClientCertificate(v) => &**v,
+            Self::NoPermission(v) => &**v,
+            Self::NoSubjectName(v) => &**v,
+            Self::NotAuthenticated(v) => &**v,
+            Self::NotFound(v) => &**v,
+            Self::NotImplemented(v) => &**v,
+            Self::NotSupported(v) => &**v,
+            Self::ObjectContent(v) => &**v,
+            Self::ObjectSpec(v) => &**v,
+            Self::PropertyFilterSpec(v) => &**v,
+            Self::PropertySpec(v) => &**v,
+            Self::RetrieveOptions(v) => &**v,
+            Self::RetrieveResult(v) => &**v,
+            Self::RuntimeFault(v) => &**v,
+            Self::SSPIChallenge(v) => &**v,
+            Self::SecurityError(v) => &**v,
+            Self::SelectionSpec(v) => &**v,
+            Self::ServiceContent(v) => &**v,
+            Self::SessionManagerGenericServiceTicket(v) => &**v,
+            Self::SessionManagerHttpServiceRequestSpec(v) => &**v,
+            Self::SessionManagerLocalTicket(v) => &**v,
+            Self::SessionManagerServiceRequestSpec(v) => &**v,
+            Self::SessionManagerVmomiServiceRequestSpec(v) => &**v,
+            Self::TraversalSpec(v) => &**v,
+            Self::UserSession(v) => &**v,
+            Self::VimFault(v) => &**v,
+            Self::VirtualMachineFeatureRequirement(v) => &**v,
+        }
+    }
     /// Decodes a data object of class `type_name`; `None` for a class these bindings
     /// do not know.
     pub fn decode_as<'a>(
@@ -166,103 +329,8 @@ impl AnyData {
         e: &crate::xml::Elem<'a>,
         type_name: &str,
     ) -> Option<Result<Self, crate::xml::DecodeError>> {
-        let decoded = (|| -> Result<Option<Self>, crate::xml::DecodeError> {
-            Ok(
-                Some(
-                    match type_name {
-                        "AboutInfo" => Self::AboutInfo(Box::new(r.read(e)?)),
-                        "Capability" => Self::Capability(Box::new(r.read(e)?)),
-                        "Description" => Self::Description(Box::new(r.read(e)?)),
-                        "EVCMode" => Self::EVCMode(Box::new(r.read(e)?)),
-                        "ElementDescription" => {
-                            Self::ElementDescription(Box::new(r.read(e)?))
-                        }
-                        "ServiceContent" => Self::ServiceContent(Box::new(r.read(e)?)),
-                        "SessionManagerGenericServiceTicket" => {
-                            Self::SessionManagerGenericServiceTicket(
-                                Box::new(r.read(e)?),
-                            )
-                        }
-                        "SessionManagerHttpServiceRequestSpec" => {
-                            Self::SessionManagerHttpServiceRequestSpec(
-                                Box::new(r.read(e)?),
-                            )
-                        }
-                        "SessionManagerLocalTicket" => {
-                            Self::SessionManagerLocalTicket(Box::new(r.read(e)?))
-                        }
-                        "SessionManagerServiceRequestSpec" => {
-                            Self::SessionManagerServiceRequestSpec(Box::new(r.read(e)?))
-                        }
-                        "SessionManagerVmomiServiceRequestSpec" => {
-                            Self::SessionManagerVmomiServiceRequestSpec(
-                                Box::new(r.read(e)?),
-                            )
-                        }
-                        "UserSession" => Self::UserSession(Box::new(r.read(e)?)),
-                        "InvalidClientCertificate" => {
-                            Self::InvalidClientCertificate(Box::new(r.read(e)?))
-                        }
-                        "InvalidLocale" => Self::InvalidLocale(Box::new(r.read(e)?)),
-                        "InvalidLogin" => Self::InvalidLogin(Box::new(r.read(e)?)),
-                        "NoClientCertificate" => {
-                            Self::NoClientCertificate(Box::new(r.read(e)?))
-                        }
-                        "NoPermission" => Self::NoPermission(Box::new(r.read(e)?)),
-                        "NoSubjectName" => Self::NoSubjectName(Box::new(r.read(e)?)),
-                        "NotAuthenticated" => {
-                            Self::NotAuthenticated(Box::new(r.read(e)?))
-                        }
-                        "NotFound" => Self::NotFound(Box::new(r.read(e)?)),
-                        "SSPIChallenge" => Self::SSPIChallenge(Box::new(r.read(e)?)),
-                        "VimFault" => Self::VimFault(Box::new(r.read(e)?)),
-                        "HostCpuIdInfo" => Self::HostCpuIdInfo(Box::new(r.read(e)?)),
-                        "HostFeatureCapability" => {
-                            Self::HostFeatureCapability(Box::new(r.read(e)?))
-                        }
-                        "HostFeatureMask" => Self::HostFeatureMask(Box::new(r.read(e)?)),
-                        "VirtualMachineFeatureRequirement" => {
-                            Self::VirtualMachineFeatureRequirement(Box::new(r.read(e)?))
-                        }
-                        "DynamicData" => Self::DynamicData(Box::new(r.read(e)?)),
-                        "DynamicProperty" => Self::DynamicProperty(Box::new(r.read(e)?)),
-                        "KeyAnyValue" => Self::KeyAnyValue(Box::new(r.read(e)?)),
-                        "LocalizableMessage" => {
-                            Self::LocalizableMessage(Box::new(r.read(e)?))
-                        }
-                        "LocalizedMethodFault" => {
-                            Self::LocalizedMethodFault(Box::new(r.read(e)?))
-                        }
-                        "MethodFault" => Self::MethodFault(Box::new(r.read(e)?)),
-                        "RuntimeFault" => Self::RuntimeFault(Box::new(r.read(e)?)),
-                        "InvalidArgument" => Self::InvalidArgument(Box::new(r.read(e)?)),
-                        "InvalidRequest" => Self::InvalidRequest(Box::new(r.read(e)?)),
-                        "InvalidType" => Self::InvalidType(Box::new(r.read(e)?)),
-                        "ManagedObjectNotFound" => {
-                            Self::ManagedObjectNotFound(Box::new(r.read(e)?))
-                        }
-                        "MethodNotFound" => Self::MethodNotFound(Box::new(r.read(e)?)),
-                        "NotImplemented" => Self::NotImplemented(Box::new(r.read(e)?)),
-                        "NotSupported" => Self::NotSupported(Box::new(r.read(e)?)),
-                        "SecurityError" => Self::SecurityError(Box::new(r.read(e)?)),
-                        "InvalidProperty" => Self::InvalidProperty(Box::new(r.read(e)?)),
-                        "PropertyFilterSpec" => {
-                            Self::PropertyFilterSpec(Box::new(r.read(e)?))
-                        }
-                        "MissingProperty" => Self::MissingProperty(Box::new(r.read(e)?)),
-                        "ObjectContent" => Self::ObjectContent(Box::new(r.read(e)?)),
-                        "ObjectSpec" => Self::ObjectSpec(Box::new(r.read(e)?)),
-                        "PropertySpec" => Self::PropertySpec(Box::new(r.read(e)?)),
-                        "RetrieveOptions" => Self::RetrieveOptions(Box::new(r.read(e)?)),
-                        "RetrieveResult" => Self::RetrieveResult(Box::new(r.read(e)?)),
-                        "SelectionSpec" => Self::SelectionSpec(Box::new(r.read(e)?)),
-                        "TraversalSpec" => Self::TraversalSpec(Box::new(r.read(e)?)),
-                        _ => return Ok(None),
-                    },
-                ),
-            )
-        })();
-        decoded.transpose()
+        let mut v = Self::default_of(Self::CLASSES.binary_search(&type_name).ok()?)?;
+        Some(r.fill(v.as_fields_mut(), e).map(|()| v))
     }
 }
 impl crate::xml::Encode for AnyData {
@@ -270,78 +338,13 @@ impl crate::xml::Encode for AnyData {
         Some(self.type_name())
     }
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        match self {
-            Self::AboutInfo(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::Capability(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::Description(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::EVCMode(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::ElementDescription(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::ServiceContent(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::SessionManagerGenericServiceTicket(v) => {
-                crate::xml::Encode::encode_content(&**v, w)
-            }
-            Self::SessionManagerHttpServiceRequestSpec(v) => {
-                crate::xml::Encode::encode_content(&**v, w)
-            }
-            Self::SessionManagerLocalTicket(v) => {
-                crate::xml::Encode::encode_content(&**v, w)
-            }
-            Self::SessionManagerServiceRequestSpec(v) => {
-                crate::xml::Encode::encode_content(&**v, w)
-            }
-            Self::SessionManagerVmomiServiceRequestSpec(v) => {
-                crate::xml::Encode::encode_content(&**v, w)
-            }
-            Self::UserSession(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::InvalidClientCertificate(v) => {
-                crate::xml::Encode::encode_content(&**v, w)
-            }
-            Self::InvalidLocale(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::InvalidLogin(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::NoClientCertificate(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::NoPermission(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::NoSubjectName(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::NotAuthenticated(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::NotFound(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::SSPIChallenge(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::VimFault(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::HostCpuIdInfo(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::HostFeatureCapability(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::HostFeatureMask(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::VirtualMachineFeatureRequirement(v) => {
-                crate::xml::Encode::encode_content(&**v, w)
-            }
-            Self::DynamicData(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::DynamicProperty(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::KeyAnyValue(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::LocalizableMessage(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::LocalizedMethodFault(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::MethodFault(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::RuntimeFault(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::InvalidArgument(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::InvalidRequest(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::InvalidType(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::ManagedObjectNotFound(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::MethodNotFound(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::NotImplemented(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::NotSupported(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::SecurityError(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::InvalidProperty(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::PropertyFilterSpec(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::MissingProperty(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::ObjectContent(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::ObjectSpec(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::PropertySpec(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::RetrieveOptions(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::RetrieveResult(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::SelectionSpec(v) => crate::xml::Encode::encode_content(&**v, w),
-            Self::TraversalSpec(v) => crate::xml::Encode::encode_content(&**v, w),
-        }
+        w.fields(self.as_fields());
     }
 }
 /// Whether `type_name` is an enumeration of the API.
 fn is_enum(type_name: &str) -> bool {
-    matches!(type_name, "SessionManagerHttpServiceRequestSpecMethod")
+    const ENUMS: &[&str] = &["SessionManagerHttpServiceRequestSpecMethod"];
+    ENUMS.binary_search(&type_name).is_ok()
 }
 impl AnyValue {
     /// Decodes an `anyType` value whose type is `type_name` (from `xsi:type`, or the

@@ -7,43 +7,52 @@ mod vmodl;
 pub use self::any::{AnyData, AnyValue};
 pub use self::meta::{ApiVersion, MANAGED_OBJECTS, Privilege};
 pub use self::vim::about_info::AboutInfo;
-pub use self::vim::alarm::alarm_manager::{
-    AlarmManager, AlarmManagerClient, AlarmManagerServer,
-};
+pub use self::vim::alarm::alarm_manager::{AlarmManager, AlarmManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::alarm::alarm_manager::AlarmManagerServer;
 pub use self::vim::authorization_manager::{
-    AuthorizationManager, AuthorizationManagerClient, AuthorizationManagerServer,
+    AuthorizationManager, AuthorizationManagerClient,
 };
+#[cfg(feature = "server")]
+pub use self::vim::authorization_manager::AuthorizationManagerServer;
 pub use self::vim::capability::Capability;
 pub use self::vim::custom_fields_manager::{
-    CustomFieldsManager, CustomFieldsManagerClient, CustomFieldsManagerServer,
+    CustomFieldsManager, CustomFieldsManagerClient,
 };
+#[cfg(feature = "server")]
+pub use self::vim::custom_fields_manager::CustomFieldsManagerServer;
 pub use self::vim::customization_spec_manager::{
     CustomizationSpecManager, CustomizationSpecManagerClient,
-    CustomizationSpecManagerServer,
 };
+#[cfg(feature = "server")]
+pub use self::vim::customization_spec_manager::CustomizationSpecManagerServer;
 pub use self::vim::datastore_namespace_manager::{
     DatastoreNamespaceManager, DatastoreNamespaceManagerClient,
-    DatastoreNamespaceManagerServer,
 };
+#[cfg(feature = "server")]
+pub use self::vim::datastore_namespace_manager::DatastoreNamespaceManagerServer;
 pub use self::vim::description::Description;
-pub use self::vim::diagnostic_manager::{
-    DiagnosticManager, DiagnosticManagerClient, DiagnosticManagerServer,
-};
+pub use self::vim::diagnostic_manager::{DiagnosticManager, DiagnosticManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::diagnostic_manager::DiagnosticManagerServer;
 pub use self::vim::dvs::distributed_virtual_switch_manager::{
     DistributedVirtualSwitchManager, DistributedVirtualSwitchManagerClient,
-    DistributedVirtualSwitchManagerServer,
 };
+#[cfg(feature = "server")]
+pub use self::vim::dvs::distributed_virtual_switch_manager::DistributedVirtualSwitchManagerServer;
 pub use self::vim::element_description::ElementDescription;
 pub use self::vim::evc_mode::EVCMode;
-pub use self::vim::event::event_manager::{
-    EventManager, EventManagerClient, EventManagerServer,
-};
+pub use self::vim::event::event_manager::{EventManager, EventManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::event::event_manager::EventManagerServer;
 pub use self::vim::extensible_managed_object::{
-    ExtensibleManagedObject, ExtensibleManagedObjectClient, ExtensibleManagedObjectServer,
+    ExtensibleManagedObject, ExtensibleManagedObjectClient,
 };
-pub use self::vim::extension_manager::{
-    ExtensionManager, ExtensionManagerClient, ExtensionManagerServer,
-};
+#[cfg(feature = "server")]
+pub use self::vim::extensible_managed_object::ExtensibleManagedObjectServer;
+pub use self::vim::extension_manager::{ExtensionManager, ExtensionManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::extension_manager::ExtensionManagerServer;
 pub use self::vim::fault::invalid_client_certificate::InvalidClientCertificate;
 pub use self::vim::fault::invalid_locale::InvalidLocale;
 pub use self::vim::fault::invalid_login::{AnyInvalidLogin, InvalidLogin};
@@ -54,61 +63,81 @@ pub use self::vim::fault::not_authenticated::NotAuthenticated;
 pub use self::vim::fault::not_found::NotFound;
 pub use self::vim::fault::sspi_challenge::SSPIChallenge;
 pub use self::vim::fault::vim_fault::VimFault;
-pub use self::vim::file_manager::{FileManager, FileManagerClient, FileManagerServer};
-pub use self::vim::folder::{Folder, FolderClient, FolderServer};
+pub use self::vim::file_manager::{FileManager, FileManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::file_manager::FileManagerServer;
+pub use self::vim::folder::{Folder, FolderClient};
+#[cfg(feature = "server")]
+pub use self::vim::folder::FolderServer;
 pub use self::vim::host::cpu_id_info::HostCpuIdInfo;
 pub use self::vim::host::feature_capability::HostFeatureCapability;
 pub use self::vim::host::feature_mask::HostFeatureMask;
 pub use self::vim::host::local_account_manager::{
-    HostLocalAccountManager, HostLocalAccountManagerClient, HostLocalAccountManagerServer,
+    HostLocalAccountManager, HostLocalAccountManagerClient,
 };
-pub use self::vim::host::snmp_system::{
-    HostSnmpSystem, HostSnmpSystemClient, HostSnmpSystemServer,
-};
-pub use self::vim::ip_pool_manager::{
-    IpPoolManager, IpPoolManagerClient, IpPoolManagerServer,
-};
-pub use self::vim::license_manager::{
-    LicenseManager, LicenseManagerClient, LicenseManagerServer,
-};
+#[cfg(feature = "server")]
+pub use self::vim::host::local_account_manager::HostLocalAccountManagerServer;
+pub use self::vim::host::snmp_system::{HostSnmpSystem, HostSnmpSystemClient};
+#[cfg(feature = "server")]
+pub use self::vim::host::snmp_system::HostSnmpSystemServer;
+pub use self::vim::ip_pool_manager::{IpPoolManager, IpPoolManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::ip_pool_manager::IpPoolManagerServer;
+pub use self::vim::license_manager::{LicenseManager, LicenseManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::license_manager::LicenseManagerServer;
 pub use self::vim::localization_manager::{
-    LocalizationManager, LocalizationManagerClient, LocalizationManagerServer,
+    LocalizationManager, LocalizationManagerClient,
 };
-pub use self::vim::managed_entity::{
-    ManagedEntity, ManagedEntityClient, ManagedEntityServer,
-};
-pub use self::vim::option::option_manager::{
-    OptionManager, OptionManagerClient, OptionManagerServer,
-};
-pub use self::vim::ovf_manager::{OvfManager, OvfManagerClient, OvfManagerServer};
-pub use self::vim::performance_manager::{
-    PerformanceManager, PerformanceManagerClient, PerformanceManagerServer,
-};
+#[cfg(feature = "server")]
+pub use self::vim::localization_manager::LocalizationManagerServer;
+pub use self::vim::managed_entity::{ManagedEntity, ManagedEntityClient};
+#[cfg(feature = "server")]
+pub use self::vim::managed_entity::ManagedEntityServer;
+pub use self::vim::option::option_manager::{OptionManager, OptionManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::option::option_manager::OptionManagerServer;
+pub use self::vim::ovf_manager::{OvfManager, OvfManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::ovf_manager::OvfManagerServer;
+pub use self::vim::performance_manager::{PerformanceManager, PerformanceManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::performance_manager::PerformanceManagerServer;
 pub use self::vim::profile::cluster::profile_manager::{
-    ClusterProfileManager, ClusterProfileManagerClient, ClusterProfileManagerServer,
+    ClusterProfileManager, ClusterProfileManagerClient,
 };
+#[cfg(feature = "server")]
+pub use self::vim::profile::cluster::profile_manager::ClusterProfileManagerServer;
 pub use self::vim::profile::compliance_manager::{
     ProfileComplianceManager, ProfileComplianceManagerClient,
-    ProfileComplianceManagerServer,
 };
+#[cfg(feature = "server")]
+pub use self::vim::profile::compliance_manager::ProfileComplianceManagerServer;
 pub use self::vim::profile::host::profile_manager::{
-    HostProfileManager, HostProfileManagerClient, HostProfileManagerServer,
+    HostProfileManager, HostProfileManagerClient,
 };
-pub use self::vim::profile::profile_manager::{
-    ProfileManager, ProfileManagerClient, ProfileManagerServer,
-};
+#[cfg(feature = "server")]
+pub use self::vim::profile::host::profile_manager::HostProfileManagerServer;
+pub use self::vim::profile::profile_manager::{ProfileManager, ProfileManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::profile::profile_manager::ProfileManagerServer;
 pub use self::vim::scheduler::scheduled_task_manager::{
-    ScheduledTaskManager, ScheduledTaskManagerClient, ScheduledTaskManagerServer,
+    ScheduledTaskManager, ScheduledTaskManagerClient,
 };
-pub use self::vim::search_index::{SearchIndex, SearchIndexClient, SearchIndexServer};
+#[cfg(feature = "server")]
+pub use self::vim::scheduler::scheduled_task_manager::ScheduledTaskManagerServer;
+pub use self::vim::search_index::{SearchIndex, SearchIndexClient};
+#[cfg(feature = "server")]
+pub use self::vim::search_index::SearchIndexServer;
 pub use self::vim::service_instance::{
-    CurrentTimeFault, RetrieveServiceContentFault, ServiceInstance,
-    ServiceInstanceClient, ServiceInstanceServer,
+    CurrentTimeFault, RetrieveServiceContentFault, ServiceInstance, ServiceInstanceClient,
 };
+#[cfg(feature = "server")]
+pub use self::vim::service_instance::ServiceInstanceServer;
 pub use self::vim::service_instance_content::ServiceContent;
-pub use self::vim::service_manager::{
-    ServiceManager, ServiceManagerClient, ServiceManagerServer,
-};
+pub use self::vim::service_manager::{ServiceManager, ServiceManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::service_manager::ServiceManagerServer;
 pub use self::vim::session_manager::{
     AcquireCloneTicketFault, AcquireGenericServiceTicketFault, AcquireLocalTicketFault,
     AnySessionManagerServiceRequestSpec, CloneSessionFault, ImpersonateUserFault,
@@ -116,39 +145,51 @@ pub use self::vim::session_manager::{
     LoginExtensionBySubjectNameFault, LoginFault, LogoutFault, SessionIsActiveFault,
     SessionManager, SessionManagerClient, SessionManagerGenericServiceTicket,
     SessionManagerHttpServiceRequestSpec, SessionManagerHttpServiceRequestSpecMethod,
-    SessionManagerLocalTicket, SessionManagerServer, SessionManagerServiceRequestSpec,
+    SessionManagerLocalTicket, SessionManagerServiceRequestSpec,
     SessionManagerVmomiServiceRequestSpec, SetLocaleFault, TerminateSessionFault,
     UpdateServiceMessageFault,
 };
+#[cfg(feature = "server")]
+pub use self::vim::session_manager::SessionManagerServer;
 pub use self::vim::storage_resource_manager::{
-    StorageResourceManager, StorageResourceManagerClient, StorageResourceManagerServer,
+    StorageResourceManager, StorageResourceManagerClient,
 };
-pub use self::vim::task_manager::{TaskManager, TaskManagerClient, TaskManagerServer};
-pub use self::vim::user_directory::{
-    UserDirectory, UserDirectoryClient, UserDirectoryServer,
-};
+#[cfg(feature = "server")]
+pub use self::vim::storage_resource_manager::StorageResourceManagerServer;
+pub use self::vim::task_manager::{TaskManager, TaskManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::task_manager::TaskManagerServer;
+pub use self::vim::user_directory::{UserDirectory, UserDirectoryClient};
+#[cfg(feature = "server")]
+pub use self::vim::user_directory::UserDirectoryServer;
 pub use self::vim::user_session::UserSession;
-pub use self::vim::view::view_manager::{
-    ViewManager, ViewManagerClient, ViewManagerServer,
-};
-pub use self::vim::virtual_disk_manager::{
-    VirtualDiskManager, VirtualDiskManagerClient, VirtualDiskManagerServer,
-};
+pub use self::vim::view::view_manager::{ViewManager, ViewManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::view::view_manager::ViewManagerServer;
+pub use self::vim::virtual_disk_manager::{VirtualDiskManager, VirtualDiskManagerClient};
+#[cfg(feature = "server")]
+pub use self::vim::virtual_disk_manager::VirtualDiskManagerServer;
 pub use self::vim::virtualization_manager::{
-    VirtualizationManager, VirtualizationManagerClient, VirtualizationManagerServer,
+    VirtualizationManager, VirtualizationManagerClient,
 };
+#[cfg(feature = "server")]
+pub use self::vim::virtualization_manager::VirtualizationManagerServer;
 pub use self::vim::vm::check::compatibility_checker::{
     VirtualMachineCompatibilityChecker, VirtualMachineCompatibilityCheckerClient,
-    VirtualMachineCompatibilityCheckerServer,
 };
+#[cfg(feature = "server")]
+pub use self::vim::vm::check::compatibility_checker::VirtualMachineCompatibilityCheckerServer;
 pub use self::vim::vm::check::provisioning_checker::{
     VirtualMachineProvisioningChecker, VirtualMachineProvisioningCheckerClient,
-    VirtualMachineProvisioningCheckerServer,
 };
+#[cfg(feature = "server")]
+pub use self::vim::vm::check::provisioning_checker::VirtualMachineProvisioningCheckerServer;
 pub use self::vim::vm::feature_requirement::VirtualMachineFeatureRequirement;
 pub use self::vim::vm::guest::guest_operations_manager::{
-    GuestOperationsManager, GuestOperationsManagerClient, GuestOperationsManagerServer,
+    GuestOperationsManager, GuestOperationsManagerClient,
 };
+#[cfg(feature = "server")]
+pub use self::vim::vm::guest::guest_operations_manager::GuestOperationsManagerServer;
 pub use self::vmodl::dynamic_data::DynamicData;
 pub use self::vmodl::dynamic_property::DynamicProperty;
 pub use self::vmodl::fault::invalid_argument::InvalidArgument;
@@ -167,10 +208,13 @@ pub use self::vmodl::query::invalid_property::InvalidProperty;
 pub use self::vmodl::query::property_collector::{
     AnySelectionSpec, CancelRetrievePropertiesExFault, ContinueRetrievePropertiesExFault,
     MissingProperty, ObjectContent, ObjectSpec, PropertyCollector,
-    PropertyCollectorClient, PropertyCollectorServer, PropertyFilter,
-    PropertyFilterClient, PropertyFilterServer, PropertyFilterSpec, PropertySpec,
-    RetrieveOptions, RetrievePropertiesExFault, RetrievePropertiesFault, RetrieveResult,
-    SelectionSpec, TraversalSpec,
+    PropertyCollectorClient, PropertyFilter, PropertyFilterClient, PropertyFilterSpec,
+    PropertySpec, RetrieveOptions, RetrievePropertiesExFault, RetrievePropertiesFault,
+    RetrieveResult, SelectionSpec, TraversalSpec,
+};
+#[cfg(feature = "server")]
+pub use self::vmodl::query::property_collector::{
+    PropertyCollectorServer, PropertyFilterServer,
 };
 pub use self::vmodl::runtime_fault::RuntimeFault;
 /// Every API method as a type implementing [`Method`](crate::Method), with its

@@ -52,94 +52,84 @@ impl crate::xml::Decode for AboutInfo {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "name" => {
-                        v.name = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "fullName" => {
-                        v.full_name = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    "vendor" => {
-                        v.vendor = r.read(&c)?;
-                        seen |= 1u128 << 2u32;
-                    }
-                    "version" => {
-                        v.version = r.read(&c)?;
-                        seen |= 1u128 << 3u32;
-                    }
-                    "build" => {
-                        v.build = r.read(&c)?;
-                        seen |= 1u128 << 4u32;
-                    }
-                    "localeVersion" => v.locale_version = Some(r.read(&c)?),
-                    "localeBuild" => v.locale_build = Some(r.read(&c)?),
-                    "osType" => {
-                        v.os_type = r.read(&c)?;
-                        seen |= 1u128 << 5u32;
-                    }
-                    "productLineId" => {
-                        v.product_line_id = r.read(&c)?;
-                        seen |= 1u128 << 6u32;
-                    }
-                    "apiType" => {
-                        v.api_type = r.read(&c)?;
-                        seen |= 1u128 << 7u32;
-                    }
-                    "apiVersion" => {
-                        v.api_version = r.read(&c)?;
-                        seen |= 1u128 << 8u32;
-                    }
-                    "instanceUuid" => v.instance_uuid = Some(r.read(&c)?),
-                    "licenseProductName" => v.license_product_name = Some(r.read(&c)?),
-                    "licenseProductVersion" => {
-                        v.license_product_version = Some(r.read(&c)?);
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(
-            Self::WSDL_NAME,
-            seen,
-            &[
-                "name",
-                "fullName",
-                "vendor",
-                "version",
-                "build",
-                "osType",
-                "productLineId",
-                "apiType",
-                "apiVersion",
-            ],
-        )?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for AboutInfo {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("name", &self.name);
-        w.field("fullName", &self.full_name);
-        w.field("vendor", &self.vendor);
-        w.field("version", &self.version);
-        w.field("build", &self.build);
-        w.opt("localeVersion", &self.locale_version);
-        w.opt("localeBuild", &self.locale_build);
-        w.field("osType", &self.os_type);
-        w.field("productLineId", &self.product_line_id);
-        w.field("apiType", &self.api_type);
-        w.field("apiVersion", &self.api_version);
-        w.opt("instanceUuid", &self.instance_uuid);
-        w.opt("licenseProductName", &self.license_product_name);
-        w.opt("licenseProductVersion", &self.license_product_version);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for AboutInfo {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("name"),
+            crate::xml::Field::req("fullName"),
+            crate::xml::Field::req("vendor"),
+            crate::xml::Field::req("version"),
+            crate::xml::Field::req("build"),
+            crate::xml::Field::opt("localeVersion"),
+            crate::xml::Field::opt("localeBuild"),
+            crate::xml::Field::req("osType"),
+            crate::xml::Field::req("productLineId"),
+            crate::xml::Field::req("apiType"),
+            crate::xml::Field::req("apiVersion"),
+            crate::xml::Field::opt("instanceUuid"),
+            crate::xml::Field::opt("licenseProductName"),
+            crate::xml::Field::opt("licenseProductVersion"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.name,
+                3 => &mut self.full_name,
+                4 => &mut self.vendor,
+                5 => &mut self.version,
+                6 => &mut self.build,
+                7 => &mut self.locale_version,
+                8 => &mut self.locale_build,
+                9 => &mut self.os_type,
+                10 => &mut self.product_line_id,
+                11 => &mut self.api_type,
+                12 => &mut self.api_version,
+                13 => &mut self.instance_uuid,
+                14 => &mut self.license_product_name,
+                15 => &mut self.license_product_version,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.name,
+                3 => &self.full_name,
+                4 => &self.vendor,
+                5 => &self.version,
+                6 => &self.build,
+                7 => &self.locale_version,
+                8 => &self.locale_build,
+                9 => &self.os_type,
+                10 => &self.product_line_id,
+                11 => &self.api_type,
+                12 => &self.api_version,
+                13 => &self.instance_uuid,
+                14 => &self.license_product_name,
+                15 => &self.license_product_version,
+                _ => return None,
+            },
+        )
     }
 }

@@ -2,7 +2,7 @@
 
 /// Manages the roles, privileges and permissions that control access to objects. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `AuthorizationManager` (VMODL `vim.AuthorizationManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<AuthorizationManager>`\](crate::MoRef); call it through \[`AuthorizationManagerClient`\](crate::AuthorizationManagerClient), serve it with \[`AuthorizationManagerServer`\](crate::AuthorizationManagerServer).
+/// Managed object type `AuthorizationManager` (VMODL `vim.AuthorizationManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<AuthorizationManager>`\](crate::MoRef); call it through \[`AuthorizationManagerClient`\](crate::AuthorizationManagerClient), serve it with `AuthorizationManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum AuthorizationManager {}
 impl crate::ManagedObject for AuthorizationManager {
@@ -18,7 +18,9 @@ pub trait AuthorizationManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> AuthorizationManagerClient for I {}
 /** Serves the methods of [`AuthorizationManager`](crate::AuthorizationManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait AuthorizationManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl AuthorizationManager {
     /** Answers `call`, a call of one of [`AuthorizationManager`](crate::AuthorizationManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

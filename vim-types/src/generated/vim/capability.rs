@@ -34,51 +34,57 @@ impl crate::xml::Decode for Capability {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "provisioningSupported" => {
-                        v.provisioning_supported = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "multiHostSupported" => {
-                        v.multi_host_supported = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    "userShellAccessSupported" => {
-                        v.user_shell_access_supported = r.read(&c)?;
-                        seen |= 1u128 << 2u32;
-                    }
-                    "supportedEVCMode" => v.supported_evc_mode.push(r.read(&c)?),
-                    "networkBackupAndRestoreSupported" => {
-                        v.network_backup_and_restore_supported = Some(r.read(&c)?);
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(
-            Self::WSDL_NAME,
-            seen,
-            &["provisioningSupported", "multiHostSupported", "userShellAccessSupported"],
-        )?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for Capability {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("provisioningSupported", &self.provisioning_supported);
-        w.field("multiHostSupported", &self.multi_host_supported);
-        w.field("userShellAccessSupported", &self.user_shell_access_supported);
-        w.list("supportedEVCMode", &self.supported_evc_mode);
-        w.opt(
-            "networkBackupAndRestoreSupported",
-            &self.network_backup_and_restore_supported,
-        );
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for Capability {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("provisioningSupported"),
+            crate::xml::Field::req("multiHostSupported"),
+            crate::xml::Field::req("userShellAccessSupported"),
+            crate::xml::Field::opt("supportedEVCMode"),
+            crate::xml::Field::opt("networkBackupAndRestoreSupported"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.provisioning_supported,
+                3 => &mut self.multi_host_supported,
+                4 => &mut self.user_shell_access_supported,
+                5 => &mut self.supported_evc_mode,
+                6 => &mut self.network_backup_and_restore_supported,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.provisioning_supported,
+                3 => &self.multi_host_supported,
+                4 => &self.user_shell_access_supported,
+                5 => &self.supported_evc_mode,
+                6 => &self.network_backup_and_restore_supported,
+                _ => return None,
+            },
+        )
     }
 }

@@ -2,7 +2,7 @@
 
 /// Defines custom fields and sets their values on managed entities. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `CustomFieldsManager` (VMODL `vim.CustomFieldsManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<CustomFieldsManager>`\](crate::MoRef); call it through \[`CustomFieldsManagerClient`\](crate::CustomFieldsManagerClient), serve it with \[`CustomFieldsManagerServer`\](crate::CustomFieldsManagerServer).
+/// Managed object type `CustomFieldsManager` (VMODL `vim.CustomFieldsManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<CustomFieldsManager>`\](crate::MoRef); call it through \[`CustomFieldsManagerClient`\](crate::CustomFieldsManagerClient), serve it with `CustomFieldsManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum CustomFieldsManager {}
 impl crate::ManagedObject for CustomFieldsManager {
@@ -18,7 +18,9 @@ pub trait CustomFieldsManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> CustomFieldsManagerClient for I {}
 /** Serves the methods of [`CustomFieldsManager`](crate::CustomFieldsManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait CustomFieldsManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl CustomFieldsManager {
     /** Answers `call`, a call of one of [`CustomFieldsManager`](crate::CustomFieldsManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Stores and retrieves the specifications used to customize guest operating systems. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `CustomizationSpecManager` (VMODL `vim.CustomizationSpecManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<CustomizationSpecManager>`\](crate::MoRef); call it through \[`CustomizationSpecManagerClient`\](crate::CustomizationSpecManagerClient), serve it with \[`CustomizationSpecManagerServer`\](crate::CustomizationSpecManagerServer).
+/// Managed object type `CustomizationSpecManager` (VMODL `vim.CustomizationSpecManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<CustomizationSpecManager>`\](crate::MoRef); call it through \[`CustomizationSpecManagerClient`\](crate::CustomizationSpecManagerClient), serve it with `CustomizationSpecManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum CustomizationSpecManager {}
 impl crate::ManagedObject for CustomizationSpecManager {
@@ -18,7 +18,9 @@ pub trait CustomizationSpecManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> CustomizationSpecManagerClient for I {}
 /** Serves the methods of [`CustomizationSpecManager`](crate::CustomizationSpecManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait CustomizationSpecManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl CustomizationSpecManager {
     /** Answers `call`, a call of one of [`CustomizationSpecManager`](crate::CustomizationSpecManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Creates and deletes top-level directories on datastores, such as virtual SAN datastores, that lack a conventional file system namespace. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `DatastoreNamespaceManager` (VMODL `vim.DatastoreNamespaceManager`), since vSphere API 5.5 (`vim.version.version9`). Refer to one with \[`MoRef<DatastoreNamespaceManager>`\](crate::MoRef); call it through \[`DatastoreNamespaceManagerClient`\](crate::DatastoreNamespaceManagerClient), serve it with \[`DatastoreNamespaceManagerServer`\](crate::DatastoreNamespaceManagerServer).
+/// Managed object type `DatastoreNamespaceManager` (VMODL `vim.DatastoreNamespaceManager`), since vSphere API 5.5 (`vim.version.version9`). Refer to one with \[`MoRef<DatastoreNamespaceManager>`\](crate::MoRef); call it through \[`DatastoreNamespaceManagerClient`\](crate::DatastoreNamespaceManagerClient), serve it with `DatastoreNamespaceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum DatastoreNamespaceManager {}
 impl crate::ManagedObject for DatastoreNamespaceManager {
@@ -18,7 +18,9 @@ pub trait DatastoreNamespaceManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> DatastoreNamespaceManagerClient for I {}
 /** Serves the methods of [`DatastoreNamespaceManager`](crate::DatastoreNamespaceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait DatastoreNamespaceManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl DatastoreNamespaceManager {
     /** Answers `call`, a call of one of [`DatastoreNamespaceManager`](crate::DatastoreNamespaceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

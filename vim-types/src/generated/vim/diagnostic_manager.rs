@@ -2,7 +2,7 @@
 
 /// Lists and reads the server's log files and generates diagnostic bundles. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `DiagnosticManager` (VMODL `vim.DiagnosticManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<DiagnosticManager>`\](crate::MoRef); call it through \[`DiagnosticManagerClient`\](crate::DiagnosticManagerClient), serve it with \[`DiagnosticManagerServer`\](crate::DiagnosticManagerServer).
+/// Managed object type `DiagnosticManager` (VMODL `vim.DiagnosticManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<DiagnosticManager>`\](crate::MoRef); call it through \[`DiagnosticManagerClient`\](crate::DiagnosticManagerClient), serve it with `DiagnosticManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum DiagnosticManager {}
 impl crate::ManagedObject for DiagnosticManager {
@@ -18,7 +18,9 @@ pub trait DiagnosticManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> DiagnosticManagerClient for I {}
 /** Serves the methods of [`DiagnosticManager`](crate::DiagnosticManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait DiagnosticManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl DiagnosticManager {
     /** Answers `call`, a call of one of [`DiagnosticManager`](crate::DiagnosticManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -50,64 +50,72 @@ impl crate::xml::Decode for EVCMode {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "label" => {
-                        v.label = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "summary" => {
-                        v.summary = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    "key" => {
-                        v.key = r.read(&c)?;
-                        seen |= 1u128 << 2u32;
-                    }
-                    "guaranteedCPUFeatures" => {
-                        v.guaranteed_cpu_features.push(r.read(&c)?)
-                    }
-                    "featureCapability" => v.feature_capability.push(r.read(&c)?),
-                    "featureMask" => v.feature_mask.push(r.read(&c)?),
-                    "featureRequirement" => v.feature_requirement.push(r.read(&c)?),
-                    "vendor" => {
-                        v.vendor = r.read(&c)?;
-                        seen |= 1u128 << 3u32;
-                    }
-                    "track" => v.track.push(r.read(&c)?),
-                    "vendorTier" => {
-                        v.vendor_tier = r.read(&c)?;
-                        seen |= 1u128 << 4u32;
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(
-            Self::WSDL_NAME,
-            seen,
-            &["label", "summary", "key", "vendor", "vendorTier"],
-        )?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for EVCMode {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("label", &self.label);
-        w.field("summary", &self.summary);
-        w.field("key", &self.key);
-        w.list("guaranteedCPUFeatures", &self.guaranteed_cpu_features);
-        w.list("featureCapability", &self.feature_capability);
-        w.list("featureMask", &self.feature_mask);
-        w.list("featureRequirement", &self.feature_requirement);
-        w.field("vendor", &self.vendor);
-        w.list("track", &self.track);
-        w.field("vendorTier", &self.vendor_tier);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for EVCMode {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("label"),
+            crate::xml::Field::req("summary"),
+            crate::xml::Field::req("key"),
+            crate::xml::Field::opt("guaranteedCPUFeatures"),
+            crate::xml::Field::opt("featureCapability"),
+            crate::xml::Field::opt("featureMask"),
+            crate::xml::Field::opt("featureRequirement"),
+            crate::xml::Field::req("vendor"),
+            crate::xml::Field::opt("track"),
+            crate::xml::Field::req("vendorTier"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.label,
+                3 => &mut self.summary,
+                4 => &mut self.key,
+                5 => &mut self.guaranteed_cpu_features,
+                6 => &mut self.feature_capability,
+                7 => &mut self.feature_mask,
+                8 => &mut self.feature_requirement,
+                9 => &mut self.vendor,
+                10 => &mut self.track,
+                11 => &mut self.vendor_tier,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.label,
+                3 => &self.summary,
+                4 => &self.key,
+                5 => &self.guaranteed_cpu_features,
+                6 => &self.feature_capability,
+                7 => &self.feature_mask,
+                8 => &self.feature_requirement,
+                9 => &self.vendor,
+                10 => &self.track,
+                11 => &self.vendor_tier,
+                _ => return None,
+            },
+        )
     }
 }

@@ -2,7 +2,7 @@
 
 /// Base type of managed objects that can carry custom field values and be extended with additional data. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ExtensibleManagedObject` (VMODL `vim.ExtensibleManagedObject`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<ExtensibleManagedObject>`\](crate::MoRef); call it through \[`ExtensibleManagedObjectClient`\](crate::ExtensibleManagedObjectClient), serve it with \[`ExtensibleManagedObjectServer`\](crate::ExtensibleManagedObjectServer).
+/// Managed object type `ExtensibleManagedObject` (VMODL `vim.ExtensibleManagedObject`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<ExtensibleManagedObject>`\](crate::MoRef); call it through \[`ExtensibleManagedObjectClient`\](crate::ExtensibleManagedObjectClient), serve it with `ExtensibleManagedObjectServer` (feature `server`).
 #[derive(Debug)]
 pub enum ExtensibleManagedObject {}
 impl crate::ManagedObject for ExtensibleManagedObject {
@@ -18,7 +18,9 @@ pub trait ExtensibleManagedObjectClient: crate::Invoke {}
 impl<I: crate::Invoke> ExtensibleManagedObjectClient for I {}
 /** Serves the methods of [`ExtensibleManagedObject`](crate::ExtensibleManagedObject): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait ExtensibleManagedObjectServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl ExtensibleManagedObject {
     /** Answers `call`, a call of one of [`ExtensibleManagedObject`](crate::ExtensibleManagedObject)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Registers, updates and lists extensions that plug into the server. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ExtensionManager` (VMODL `vim.ExtensionManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<ExtensionManager>`\](crate::MoRef); call it through \[`ExtensionManagerClient`\](crate::ExtensionManagerClient), serve it with \[`ExtensionManagerServer`\](crate::ExtensionManagerServer).
+/// Managed object type `ExtensionManager` (VMODL `vim.ExtensionManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<ExtensionManager>`\](crate::MoRef); call it through \[`ExtensionManagerClient`\](crate::ExtensionManagerClient), serve it with `ExtensionManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ExtensionManager {}
 impl crate::ManagedObject for ExtensionManager {
@@ -18,7 +18,9 @@ pub trait ExtensionManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> ExtensionManagerClient for I {}
 /** Serves the methods of [`ExtensionManager`](crate::ExtensionManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait ExtensionManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl ExtensionManager {
     /** Answers `call`, a call of one of [`ExtensionManager`](crate::ExtensionManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

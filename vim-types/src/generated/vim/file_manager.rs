@@ -2,7 +2,7 @@
 
 /// Copies, moves and deletes files and directories on datastores. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `FileManager` (VMODL `vim.FileManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<FileManager>`\](crate::MoRef); call it through \[`FileManagerClient`\](crate::FileManagerClient), serve it with \[`FileManagerServer`\](crate::FileManagerServer).
+/// Managed object type `FileManager` (VMODL `vim.FileManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<FileManager>`\](crate::MoRef); call it through \[`FileManagerClient`\](crate::FileManagerClient), serve it with `FileManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum FileManager {}
 impl crate::ManagedObject for FileManager {
@@ -18,7 +18,9 @@ pub trait FileManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> FileManagerClient for I {}
 /** Serves the methods of [`FileManager`](crate::FileManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait FileManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl FileManager {
     /** Answers `call`, a call of one of [`FileManager`](crate::FileManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// A container in the inventory that groups entities of one kind, or other folders, into a hierarchy. The root folder is reachable from the service content. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `Folder` (VMODL `vim.Folder`), since VI API 2.0 (`vim.version.version1`). Extends \[`ManagedEntity`\](crate::ManagedEntity). Refer to one with \[`MoRef<Folder>`\](crate::MoRef); call it through \[`FolderClient`\](crate::FolderClient), serve it with \[`FolderServer`\](crate::FolderServer).
+/// Managed object type `Folder` (VMODL `vim.Folder`), since VI API 2.0 (`vim.version.version1`). Extends \[`ManagedEntity`\](crate::ManagedEntity). Refer to one with \[`MoRef<Folder>`\](crate::MoRef); call it through \[`FolderClient`\](crate::FolderClient), serve it with `FolderServer` (feature `server`).
 #[derive(Debug)]
 pub enum Folder {}
 impl crate::ManagedObject for Folder {
@@ -20,7 +20,9 @@ pub trait FolderClient: crate::ManagedEntityClient {}
 impl<I: crate::Invoke> FolderClient for I {}
 /** Serves the methods of [`Folder`](crate::Folder): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait FolderServer: crate::ManagedEntityServer {}
+#[cfg(feature = "server")]
 impl Folder {
     /** Answers `call`, a call of one of [`Folder`](crate::Folder)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Manages pools of IP addresses used by virtual appliances. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `IpPoolManager` (VMODL `vim.IpPoolManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<IpPoolManager>`\](crate::MoRef); call it through \[`IpPoolManagerClient`\](crate::IpPoolManagerClient), serve it with \[`IpPoolManagerServer`\](crate::IpPoolManagerServer).
+/// Managed object type `IpPoolManager` (VMODL `vim.IpPoolManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<IpPoolManager>`\](crate::MoRef); call it through \[`IpPoolManagerClient`\](crate::IpPoolManagerClient), serve it with `IpPoolManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum IpPoolManager {}
 impl crate::ManagedObject for IpPoolManager {
@@ -18,7 +18,9 @@ pub trait IpPoolManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> IpPoolManagerClient for I {}
 /** Serves the methods of [`IpPoolManager`](crate::IpPoolManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait IpPoolManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl IpPoolManager {
     /** Answers `call`, a call of one of [`IpPoolManager`](crate::IpPoolManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Manages license keys and their assignment. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `LicenseManager` (VMODL `vim.LicenseManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<LicenseManager>`\](crate::MoRef); call it through \[`LicenseManagerClient`\](crate::LicenseManagerClient), serve it with \[`LicenseManagerServer`\](crate::LicenseManagerServer).
+/// Managed object type `LicenseManager` (VMODL `vim.LicenseManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<LicenseManager>`\](crate::MoRef); call it through \[`LicenseManagerClient`\](crate::LicenseManagerClient), serve it with `LicenseManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum LicenseManager {}
 impl crate::ManagedObject for LicenseManager {
@@ -18,7 +18,9 @@ pub trait LicenseManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> LicenseManagerClient for I {}
 /** Serves the methods of [`LicenseManager`](crate::LicenseManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait LicenseManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl LicenseManager {
     /** Answers `call`, a call of one of [`LicenseManager`](crate::LicenseManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Lists the message catalogs the server provides for client-side localization. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `LocalizationManager` (VMODL `vim.LocalizationManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<LocalizationManager>`\](crate::MoRef); call it through \[`LocalizationManagerClient`\](crate::LocalizationManagerClient), serve it with \[`LocalizationManagerServer`\](crate::LocalizationManagerServer).
+/// Managed object type `LocalizationManager` (VMODL `vim.LocalizationManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<LocalizationManager>`\](crate::MoRef); call it through \[`LocalizationManagerClient`\](crate::LocalizationManagerClient), serve it with `LocalizationManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum LocalizationManager {}
 impl crate::ManagedObject for LocalizationManager {
@@ -18,7 +18,9 @@ pub trait LocalizationManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> LocalizationManagerClient for I {}
 /** Serves the methods of [`LocalizationManager`](crate::LocalizationManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait LocalizationManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl LocalizationManager {
     /** Answers `call`, a call of one of [`LocalizationManager`](crate::LocalizationManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Parses, validates and produces OVF descriptors for importing and exporting virtual machines and appliances. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `OvfManager` (VMODL `vim.OvfManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<OvfManager>`\](crate::MoRef); call it through \[`OvfManagerClient`\](crate::OvfManagerClient), serve it with \[`OvfManagerServer`\](crate::OvfManagerServer).
+/// Managed object type `OvfManager` (VMODL `vim.OvfManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<OvfManager>`\](crate::MoRef); call it through \[`OvfManagerClient`\](crate::OvfManagerClient), serve it with `OvfManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum OvfManager {}
 impl crate::ManagedObject for OvfManager {
@@ -18,7 +18,9 @@ pub trait OvfManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> OvfManagerClient for I {}
 /** Serves the methods of [`OvfManager`](crate::OvfManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait OvfManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl OvfManager {
     /** Answers `call`, a call of one of [`OvfManager`](crate::OvfManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

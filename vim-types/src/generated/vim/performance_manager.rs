@@ -2,7 +2,7 @@
 
 /// Describes the available performance counters and returns statistics collected for entities. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `PerformanceManager` (VMODL `vim.PerformanceManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<PerformanceManager>`\](crate::MoRef); call it through \[`PerformanceManagerClient`\](crate::PerformanceManagerClient), serve it with \[`PerformanceManagerServer`\](crate::PerformanceManagerServer).
+/// Managed object type `PerformanceManager` (VMODL `vim.PerformanceManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<PerformanceManager>`\](crate::MoRef); call it through \[`PerformanceManagerClient`\](crate::PerformanceManagerClient), serve it with `PerformanceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum PerformanceManager {}
 impl crate::ManagedObject for PerformanceManager {
@@ -18,7 +18,9 @@ pub trait PerformanceManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> PerformanceManagerClient for I {}
 /** Serves the methods of [`PerformanceManager`](crate::PerformanceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait PerformanceManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl PerformanceManager {
     /** Answers `call`, a call of one of [`PerformanceManager`](crate::PerformanceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

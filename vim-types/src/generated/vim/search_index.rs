@@ -2,7 +2,7 @@
 
 /// Finds inventory objects by inventory path, DNS name, IP address or UUID. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `SearchIndex` (VMODL `vim.SearchIndex`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<SearchIndex>`\](crate::MoRef); call it through \[`SearchIndexClient`\](crate::SearchIndexClient), serve it with \[`SearchIndexServer`\](crate::SearchIndexServer).
+/// Managed object type `SearchIndex` (VMODL `vim.SearchIndex`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<SearchIndex>`\](crate::MoRef); call it through \[`SearchIndexClient`\](crate::SearchIndexClient), serve it with `SearchIndexServer` (feature `server`).
 #[derive(Debug)]
 pub enum SearchIndex {}
 impl crate::ManagedObject for SearchIndex {
@@ -18,7 +18,9 @@ pub trait SearchIndexClient: crate::Invoke {}
 impl<I: crate::Invoke> SearchIndexClient for I {}
 /** Serves the methods of [`SearchIndex`](crate::SearchIndex): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait SearchIndexServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl SearchIndex {
     /** Answers `call`, a call of one of [`SearchIndex`](crate::SearchIndex)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// The root object of the API on every vCenter Server and ESXi host; a client starts here. Its [RetrieveServiceContent](crate::ServiceInstance) method returns references to the root folder, the property collector and the manager objects, which lead to everything else. This spec describes its properties and two of its methods, [RetrieveServiceContent](crate::ServiceInstance) and [CurrentTime](crate::ServiceInstance); its other methods are left out.
 ///
-/// Managed object type `ServiceInstance` (VMODL `vim.ServiceInstance`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<ServiceInstance>`\](crate::MoRef); call it through \[`ServiceInstanceClient`\](crate::ServiceInstanceClient), serve it with \[`ServiceInstanceServer`\](crate::ServiceInstanceServer).
+/// Managed object type `ServiceInstance` (VMODL `vim.ServiceInstance`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<ServiceInstance>`\](crate::MoRef); call it through \[`ServiceInstanceClient`\](crate::ServiceInstanceClient), serve it with `ServiceInstanceServer` (feature `server`).
 #[derive(Debug)]
 pub enum ServiceInstance {}
 impl crate::ManagedObject for ServiceInstance {
@@ -117,6 +117,7 @@ pub trait ServiceInstanceClient: crate::Invoke {
 impl<I: crate::Invoke> ServiceInstanceClient for I {}
 /** Serves the methods of [`ServiceInstance`](crate::ServiceInstance): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait ServiceInstanceServer: Send + Sync {
     /// `ServiceInstance.CurrentTime` (SOAP operation `CurrentTime`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
     ///
@@ -155,6 +156,7 @@ pub trait ServiceInstanceServer: Send + Sync {
         }
     }
 }
+#[cfg(feature = "server")]
 impl ServiceInstance {
     /** Answers `call`, a call of one of [`ServiceInstance`](crate::ServiceInstance)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -190,6 +192,7 @@ pub mod methods {
         type Request<'a> = ();
         type Response = crate::DateTime;
         type Fault = crate::CurrentTimeFault;
+        #[cfg(feature = "server")]
         type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "CurrentTime",
@@ -206,12 +209,14 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Args, crate::xml::DecodeError> {
             crate::xml::no_args(r, e)
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -223,6 +228,7 @@ pub mod methods {
         type Request<'a> = ();
         type Response = crate::ServiceContent;
         type Fault = crate::RetrieveServiceContentFault;
+        #[cfg(feature = "server")]
         type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "RetrieveServiceContent",
@@ -239,12 +245,14 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Args, crate::xml::DecodeError> {
             crate::xml::no_args(r, e)
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }

@@ -106,128 +106,153 @@ impl crate::xml::Decode for ServiceContent {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "rootFolder" => {
-                        v.root_folder = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "propertyCollector" => {
-                        v.property_collector = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    "viewManager" => v.view_manager = Some(r.read(&c)?),
-                    "about" => {
-                        v.about = r.read(&c)?;
-                        seen |= 1u128 << 2u32;
-                    }
-                    "setting" => v.setting = Some(r.read(&c)?),
-                    "userDirectory" => v.user_directory = Some(r.read(&c)?),
-                    "sessionManager" => v.session_manager = Some(r.read(&c)?),
-                    "authorizationManager" => v.authorization_manager = Some(r.read(&c)?),
-                    "serviceManager" => v.service_manager = Some(r.read(&c)?),
-                    "perfManager" => v.perf_manager = Some(r.read(&c)?),
-                    "scheduledTaskManager" => {
-                        v.scheduled_task_manager = Some(r.read(&c)?);
-                    }
-                    "alarmManager" => v.alarm_manager = Some(r.read(&c)?),
-                    "eventManager" => v.event_manager = Some(r.read(&c)?),
-                    "taskManager" => v.task_manager = Some(r.read(&c)?),
-                    "extensionManager" => v.extension_manager = Some(r.read(&c)?),
-                    "customizationSpecManager" => {
-                        v.customization_spec_manager = Some(r.read(&c)?);
-                    }
-                    "customFieldsManager" => v.custom_fields_manager = Some(r.read(&c)?),
-                    "accountManager" => v.account_manager = Some(r.read(&c)?),
-                    "diagnosticManager" => v.diagnostic_manager = Some(r.read(&c)?),
-                    "licenseManager" => v.license_manager = Some(r.read(&c)?),
-                    "searchIndex" => v.search_index = Some(r.read(&c)?),
-                    "fileManager" => v.file_manager = Some(r.read(&c)?),
-                    "datastoreNamespaceManager" => {
-                        v.datastore_namespace_manager = Some(r.read(&c)?);
-                    }
-                    "virtualDiskManager" => v.virtual_disk_manager = Some(r.read(&c)?),
-                    "virtualizationManager" => {
-                        v.virtualization_manager = Some(r.read(&c)?);
-                    }
-                    "snmpSystem" => v.snmp_system = Some(r.read(&c)?),
-                    "vmProvisioningChecker" => {
-                        v.vm_provisioning_checker = Some(r.read(&c)?);
-                    }
-                    "vmCompatibilityChecker" => {
-                        v.vm_compatibility_checker = Some(r.read(&c)?);
-                    }
-                    "ovfManager" => v.ovf_manager = Some(r.read(&c)?),
-                    "ipPoolManager" => v.ip_pool_manager = Some(r.read(&c)?),
-                    "dvSwitchManager" => v.dv_switch_manager = Some(r.read(&c)?),
-                    "hostProfileManager" => v.host_profile_manager = Some(r.read(&c)?),
-                    "clusterProfileManager" => {
-                        v.cluster_profile_manager = Some(r.read(&c)?);
-                    }
-                    "complianceManager" => v.compliance_manager = Some(r.read(&c)?),
-                    "localizationManager" => v.localization_manager = Some(r.read(&c)?),
-                    "storageResourceManager" => {
-                        v.storage_resource_manager = Some(r.read(&c)?);
-                    }
-                    "guestOperationsManager" => {
-                        v.guest_operations_manager = Some(r.read(&c)?);
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(
-            Self::WSDL_NAME,
-            seen,
-            &["rootFolder", "propertyCollector", "about"],
-        )?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for ServiceContent {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("rootFolder", &self.root_folder);
-        w.field("propertyCollector", &self.property_collector);
-        w.opt("viewManager", &self.view_manager);
-        w.field("about", &self.about);
-        w.opt("setting", &self.setting);
-        w.opt("userDirectory", &self.user_directory);
-        w.opt("sessionManager", &self.session_manager);
-        w.opt("authorizationManager", &self.authorization_manager);
-        w.opt("serviceManager", &self.service_manager);
-        w.opt("perfManager", &self.perf_manager);
-        w.opt("scheduledTaskManager", &self.scheduled_task_manager);
-        w.opt("alarmManager", &self.alarm_manager);
-        w.opt("eventManager", &self.event_manager);
-        w.opt("taskManager", &self.task_manager);
-        w.opt("extensionManager", &self.extension_manager);
-        w.opt("customizationSpecManager", &self.customization_spec_manager);
-        w.opt("customFieldsManager", &self.custom_fields_manager);
-        w.opt("accountManager", &self.account_manager);
-        w.opt("diagnosticManager", &self.diagnostic_manager);
-        w.opt("licenseManager", &self.license_manager);
-        w.opt("searchIndex", &self.search_index);
-        w.opt("fileManager", &self.file_manager);
-        w.opt("datastoreNamespaceManager", &self.datastore_namespace_manager);
-        w.opt("virtualDiskManager", &self.virtual_disk_manager);
-        w.opt("virtualizationManager", &self.virtualization_manager);
-        w.opt("snmpSystem", &self.snmp_system);
-        w.opt("vmProvisioningChecker", &self.vm_provisioning_checker);
-        w.opt("vmCompatibilityChecker", &self.vm_compatibility_checker);
-        w.opt("ovfManager", &self.ovf_manager);
-        w.opt("ipPoolManager", &self.ip_pool_manager);
-        w.opt("dvSwitchManager", &self.dv_switch_manager);
-        w.opt("hostProfileManager", &self.host_profile_manager);
-        w.opt("clusterProfileManager", &self.cluster_profile_manager);
-        w.opt("complianceManager", &self.compliance_manager);
-        w.opt("localizationManager", &self.localization_manager);
-        w.opt("storageResourceManager", &self.storage_resource_manager);
-        w.opt("guestOperationsManager", &self.guest_operations_manager);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for ServiceContent {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("rootFolder"),
+            crate::xml::Field::req("propertyCollector"),
+            crate::xml::Field::opt("viewManager"),
+            crate::xml::Field::req("about"),
+            crate::xml::Field::opt("setting"),
+            crate::xml::Field::opt("userDirectory"),
+            crate::xml::Field::opt("sessionManager"),
+            crate::xml::Field::opt("authorizationManager"),
+            crate::xml::Field::opt("serviceManager"),
+            crate::xml::Field::opt("perfManager"),
+            crate::xml::Field::opt("scheduledTaskManager"),
+            crate::xml::Field::opt("alarmManager"),
+            crate::xml::Field::opt("eventManager"),
+            crate::xml::Field::opt("taskManager"),
+            crate::xml::Field::opt("extensionManager"),
+            crate::xml::Field::opt("customizationSpecManager"),
+            crate::xml::Field::opt("customFieldsManager"),
+            crate::xml::Field::opt("accountManager"),
+            crate::xml::Field::opt("diagnosticManager"),
+            crate::xml::Field::opt("licenseManager"),
+            crate::xml::Field::opt("searchIndex"),
+            crate::xml::Field::opt("fileManager"),
+            crate::xml::Field::opt("datastoreNamespaceManager"),
+            crate::xml::Field::opt("virtualDiskManager"),
+            crate::xml::Field::opt("virtualizationManager"),
+            crate::xml::Field::opt("snmpSystem"),
+            crate::xml::Field::opt("vmProvisioningChecker"),
+            crate::xml::Field::opt("vmCompatibilityChecker"),
+            crate::xml::Field::opt("ovfManager"),
+            crate::xml::Field::opt("ipPoolManager"),
+            crate::xml::Field::opt("dvSwitchManager"),
+            crate::xml::Field::opt("hostProfileManager"),
+            crate::xml::Field::opt("clusterProfileManager"),
+            crate::xml::Field::opt("complianceManager"),
+            crate::xml::Field::opt("localizationManager"),
+            crate::xml::Field::opt("storageResourceManager"),
+            crate::xml::Field::opt("guestOperationsManager"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.root_folder,
+                3 => &mut self.property_collector,
+                4 => &mut self.view_manager,
+                5 => &mut self.about,
+                6 => &mut self.setting,
+                7 => &mut self.user_directory,
+                8 => &mut self.session_manager,
+                9 => &mut self.authorization_manager,
+                10 => &mut self.service_manager,
+                11 => &mut self.perf_manager,
+                12 => &mut self.scheduled_task_manager,
+                13 => &mut self.alarm_manager,
+                14 => &mut self.event_manager,
+                15 => &mut self.task_manager,
+                16 => &mut self.extension_manager,
+                17 => &mut self.customization_spec_manager,
+                18 => &mut self.custom_fields_manager,
+                19 => &mut self.account_manager,
+                20 => &mut self.diagnostic_manager,
+                21 => &mut self.license_manager,
+                22 => &mut self.search_index,
+                23 => &mut self.file_manager,
+                24 => &mut self.datastore_namespace_manager,
+                25 => &mut self.virtual_disk_manager,
+                26 => &mut self.virtualization_manager,
+                27 => &mut self.snmp_system,
+                28 => &mut self.vm_provisioning_checker,
+                29 => &mut self.vm_compatibility_checker,
+                30 => &mut self.ovf_manager,
+                31 => &mut self.ip_pool_manager,
+                32 => &mut self.dv_switch_manager,
+                33 => &mut self.host_profile_manager,
+                34 => &mut self.cluster_profile_manager,
+                35 => &mut self.compliance_manager,
+                36 => &mut self.localization_manager,
+                37 => &mut self.storage_resource_manager,
+                38 => &mut self.guest_operations_manager,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.root_folder,
+                3 => &self.property_collector,
+                4 => &self.view_manager,
+                5 => &self.about,
+                6 => &self.setting,
+                7 => &self.user_directory,
+                8 => &self.session_manager,
+                9 => &self.authorization_manager,
+                10 => &self.service_manager,
+                11 => &self.perf_manager,
+                12 => &self.scheduled_task_manager,
+                13 => &self.alarm_manager,
+                14 => &self.event_manager,
+                15 => &self.task_manager,
+                16 => &self.extension_manager,
+                17 => &self.customization_spec_manager,
+                18 => &self.custom_fields_manager,
+                19 => &self.account_manager,
+                20 => &self.diagnostic_manager,
+                21 => &self.license_manager,
+                22 => &self.search_index,
+                23 => &self.file_manager,
+                24 => &self.datastore_namespace_manager,
+                25 => &self.virtual_disk_manager,
+                26 => &self.virtualization_manager,
+                27 => &self.snmp_system,
+                28 => &self.vm_provisioning_checker,
+                29 => &self.vm_compatibility_checker,
+                30 => &self.ovf_manager,
+                31 => &self.ip_pool_manager,
+                32 => &self.dv_switch_manager,
+                33 => &self.host_profile_manager,
+                34 => &self.cluster_profile_manager,
+                35 => &self.compliance_manager,
+                36 => &self.localization_manager,
+                37 => &self.storage_resource_manager,
+                38 => &self.guest_operations_manager,
+                _ => return None,
+            },
+        )
     }
 }

@@ -2,7 +2,7 @@
 
 /// Finds services published on the server, identified by service name and location. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ServiceManager` (VMODL `vim.ServiceManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<ServiceManager>`\](crate::MoRef); call it through \[`ServiceManagerClient`\](crate::ServiceManagerClient), serve it with \[`ServiceManagerServer`\](crate::ServiceManagerServer).
+/// Managed object type `ServiceManager` (VMODL `vim.ServiceManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<ServiceManager>`\](crate::MoRef); call it through \[`ServiceManagerClient`\](crate::ServiceManagerClient), serve it with `ServiceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ServiceManager {}
 impl crate::ManagedObject for ServiceManager {
@@ -18,7 +18,9 @@ pub trait ServiceManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> ServiceManagerClient for I {}
 /** Serves the methods of [`ServiceManager`](crate::ServiceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait ServiceManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl ServiceManager {
     /** Answers `call`, a call of one of [`ServiceManager`](crate::ServiceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

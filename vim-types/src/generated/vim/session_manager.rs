@@ -30,33 +30,52 @@ impl crate::xml::Decode for SessionManagerGenericServiceTicket {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "id" => {
-                        v.id = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "hostName" => v.host_name = Some(r.read(&c)?),
-                    "sslThumbprint" => v.ssl_thumbprint = Some(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["id"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for SessionManagerGenericServiceTicket {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("id", &self.id);
-        w.opt("hostName", &self.host_name);
-        w.opt("sslThumbprint", &self.ssl_thumbprint);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for SessionManagerGenericServiceTicket {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("id"),
+            crate::xml::Field::opt("hostName"),
+            crate::xml::Field::opt("sslThumbprint"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.id,
+                3 => &mut self.host_name,
+                4 => &mut self.ssl_thumbprint,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.id,
+                3 => &self.host_name,
+                4 => &self.ssl_thumbprint,
+                _ => return None,
+            },
+        )
     }
 }
 /// A request to a service reached over HTTP or HTTPS.
@@ -87,31 +106,49 @@ impl crate::xml::Decode for SessionManagerHttpServiceRequestSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "method" => v.method = Some(r.read(&c)?),
-                    "url" => {
-                        v.url = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["url"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for SessionManagerHttpServiceRequestSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.opt("method", &self.method);
-        w.field("url", &self.url);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for SessionManagerHttpServiceRequestSpec {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::opt("method"),
+            crate::xml::Field::req("url"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.method,
+                3 => &mut self.url,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.method,
+                3 => &self.url,
+                _ => return None,
+            },
+        )
     }
 }
 /// The answer to [AcquireLocalTicket](crate::SessionManager): a user name and the path of a file holding a one-time password. A client on the same machine reads the file and logs on with both.
@@ -142,34 +179,49 @@ impl crate::xml::Decode for SessionManagerLocalTicket {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "userName" => {
-                        v.user_name = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "passwordFilePath" => {
-                        v.password_file_path = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["userName", "passwordFilePath"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for SessionManagerLocalTicket {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("userName", &self.user_name);
-        w.field("passwordFilePath", &self.password_file_path);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for SessionManagerLocalTicket {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("userName"),
+            crate::xml::Field::req("passwordFilePath"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.user_name,
+                3 => &mut self.password_file_path,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.user_name,
+                3 => &self.password_file_path,
+                _ => return None,
+            },
+        )
     }
 }
 /// Describes a request to some service, for which [AcquireGenericServiceTicket](crate::SessionManager) issues a ticket. This type has no fields of its own; use one of its subtypes.
@@ -196,22 +248,43 @@ impl crate::xml::Decode for SessionManagerServiceRequestSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for SessionManagerServiceRequestSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for SessionManagerServiceRequestSpec {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                _ => return None,
+            },
+        )
     }
 }
 /** A [`SessionManagerServiceRequestSpec`](crate::SessionManagerServiceRequestSpec) or any of its subclasses: `match` on the concrete type. Values of classes
@@ -337,29 +410,46 @@ impl crate::xml::Decode for SessionManagerVmomiServiceRequestSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "method" => {
-                        v.method = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["method"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for SessionManagerVmomiServiceRequestSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("method", &self.method);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for SessionManagerVmomiServiceRequestSpec {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("method"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.method,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.method,
+                _ => return None,
+            },
+        )
     }
 }
 /// The HTTP methods a [HttpServiceRequestSpec](crate::SessionManagerHttpServiceRequestSpec) can restrict a ticket to.
@@ -432,7 +522,7 @@ impl crate::xml::Encode for SessionManagerHttpServiceRequestSpecMethod {
 }
 /// This managed object type includes methods for logging on and logging off clients, determining which clients are currently logged on, and forcing clients to log off.
 ///
-/// Managed object type `SessionManager` (VMODL `vim.SessionManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<SessionManager>`\](crate::MoRef); call it through \[`SessionManagerClient`\](crate::SessionManagerClient), serve it with \[`SessionManagerServer`\](crate::SessionManagerServer).
+/// Managed object type `SessionManager` (VMODL `vim.SessionManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<SessionManager>`\](crate::MoRef); call it through \[`SessionManagerClient`\](crate::SessionManagerClient), serve it with `SessionManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum SessionManager {}
 impl crate::ManagedObject for SessionManager {
@@ -1389,6 +1479,7 @@ pub trait SessionManagerClient: crate::Invoke {
 impl<I: crate::Invoke> SessionManagerClient for I {}
 /** Serves the methods of [`SessionManager`](crate::SessionManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait SessionManagerServer: Send + Sync {
     /// `SessionManager.AcquireCloneTicket` (SOAP operation `AcquireCloneTicket`), since VI API 2.5u2 (`vim.version.version3`); privilege `System.View`.
     ///
@@ -1728,6 +1819,7 @@ pub trait SessionManagerServer: Send + Sync {
         }
     }
 }
+#[cfg(feature = "server")]
 impl SessionManager {
     /** Answers `call`, a call of one of [`SessionManager`](crate::SessionManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -1880,6 +1972,7 @@ pub mod methods {
         type Request<'a> = ();
         type Response = String;
         type Fault = crate::AcquireCloneTicketFault;
+        #[cfg(feature = "server")]
         type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "AcquireCloneTicket",
@@ -1896,12 +1989,14 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Args, crate::xml::DecodeError> {
             crate::xml::no_args(r, e)
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -1923,6 +2018,7 @@ pub mod methods {
         type Request<'a> = AcquireGenericServiceTicketRequest<'a>;
         type Response = crate::SessionManagerGenericServiceTicket;
         type Fault = crate::AcquireGenericServiceTicketFault;
+        #[cfg(feature = "server")]
         type Args = (crate::AnySessionManagerServiceRequestSpec,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "AcquireGenericServiceTicket",
@@ -1941,6 +2037,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -1962,6 +2059,7 @@ pub mod methods {
             )?;
             Ok((spec,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -1983,6 +2081,7 @@ pub mod methods {
         type Request<'a> = AcquireLocalTicketRequest<'a>;
         type Response = crate::SessionManagerLocalTicket;
         type Fault = crate::AcquireLocalTicketFault;
+        #[cfg(feature = "server")]
         type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "AcquireLocalTicket",
@@ -2001,6 +2100,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2022,6 +2122,7 @@ pub mod methods {
             )?;
             Ok((user_name,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2042,6 +2143,7 @@ pub mod methods {
         type Request<'a> = CloneSessionRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::CloneSessionFault;
+        #[cfg(feature = "server")]
         type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "CloneSession",
@@ -2060,6 +2162,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2081,6 +2184,7 @@ pub mod methods {
             )?;
             Ok((clone_ticket,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2102,6 +2206,7 @@ pub mod methods {
         type Request<'a> = ImpersonateUserRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::ImpersonateUserFault;
+        #[cfg(feature = "server")]
         type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "ImpersonateUser",
@@ -2121,6 +2226,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2144,6 +2250,7 @@ pub mod methods {
             )?;
             Ok((user_name, locale))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2167,6 +2274,7 @@ pub mod methods {
         type Request<'a> = LoginRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginFault;
+        #[cfg(feature = "server")]
         type Args = (String, String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "Login",
@@ -2187,6 +2295,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2208,6 +2317,7 @@ pub mod methods {
             let password = crate::xml::required_arg(r, password, "Login", "password")?;
             Ok((user_name, password, locale))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2232,6 +2342,7 @@ pub mod methods {
         type Request<'a> = LoginBySSPIRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginBySSPIFault;
+        #[cfg(feature = "server")]
         type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginBySSPI",
@@ -2251,6 +2362,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2274,6 +2386,7 @@ pub mod methods {
             )?;
             Ok((base64_token, locale))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2295,6 +2408,7 @@ pub mod methods {
         type Request<'a> = LoginByTokenRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginByTokenFault;
+        #[cfg(feature = "server")]
         type Args = (Option<String>,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginByToken",
@@ -2313,6 +2427,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2328,6 +2443,7 @@ pub mod methods {
             }
             Ok((locale,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2350,6 +2466,7 @@ pub mod methods {
         type Request<'a> = LoginExtensionByCertificateRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginExtensionByCertificateFault;
+        #[cfg(feature = "server")]
         type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginExtensionByCertificate",
@@ -2369,6 +2486,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2392,6 +2510,7 @@ pub mod methods {
             )?;
             Ok((extension_key, locale))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2417,6 +2536,7 @@ pub mod methods {
         type Request<'a> = LoginExtensionBySubjectNameRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginExtensionBySubjectNameFault;
+        #[cfg(feature = "server")]
         type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginExtensionBySubjectName",
@@ -2442,6 +2562,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2465,6 +2586,7 @@ pub mod methods {
             )?;
             Ok((extension_key, locale))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2476,6 +2598,7 @@ pub mod methods {
         type Request<'a> = ();
         type Response = ();
         type Fault = crate::LogoutFault;
+        #[cfg(feature = "server")]
         type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "Logout",
@@ -2492,12 +2615,14 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Args, crate::xml::DecodeError> {
             crate::xml::no_args(r, e)
         }
+        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.SessionIsActive` (SOAP operation `SessionIsActive`), since VI API 2.5 (`vim.version.version2`); privilege `Sessions.ValidateSession`.
@@ -2513,6 +2638,7 @@ pub mod methods {
         type Request<'a> = SessionIsActiveRequest<'a>;
         type Response = bool;
         type Fault = crate::SessionIsActiveFault;
+        #[cfg(feature = "server")]
         type Args = (String, String);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "SessionIsActive",
@@ -2532,6 +2658,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2561,6 +2688,7 @@ pub mod methods {
             )?;
             Ok((session_id, user_name))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2580,6 +2708,7 @@ pub mod methods {
         type Request<'a> = SetLocaleRequest<'a>;
         type Response = ();
         type Fault = crate::SetLocaleFault;
+        #[cfg(feature = "server")]
         type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "SetLocale",
@@ -2598,6 +2727,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2614,6 +2744,7 @@ pub mod methods {
             let locale = crate::xml::required_arg(r, locale, "SetLocale", "locale")?;
             Ok((locale,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.TerminateSession` (SOAP operation `TerminateSession`), since VI API 2.0 (`vim.version.version1`); privilege `Sessions.TerminateSession`.
@@ -2632,6 +2763,7 @@ pub mod methods {
         type Request<'a> = TerminateSessionRequest<'a>;
         type Response = ();
         type Fault = crate::TerminateSessionFault;
+        #[cfg(feature = "server")]
         type Args = (Vec<String>,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "TerminateSession",
@@ -2650,6 +2782,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2665,6 +2798,7 @@ pub mod methods {
             }
             Ok((session_id,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.UpdateServiceMessage` (SOAP operation `UpdateServiceMessage`), since VI API 2.0 (`vim.version.version1`); privilege `Sessions.GlobalMessage`.
@@ -2679,6 +2813,7 @@ pub mod methods {
         type Request<'a> = UpdateServiceMessageRequest<'a>;
         type Response = ();
         type Fault = crate::UpdateServiceMessageFault;
+        #[cfg(feature = "server")]
         type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "UpdateServiceMessage",
@@ -2697,6 +2832,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2718,6 +2854,7 @@ pub mod methods {
             )?;
             Ok((message,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
 }

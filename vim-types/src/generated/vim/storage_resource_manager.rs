@@ -2,7 +2,7 @@
 
 /// Configures storage I/O resource management and storage DRS. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `StorageResourceManager` (VMODL `vim.StorageResourceManager`), since vSphere API 4.1 (`vim.version.version6`). Refer to one with \[`MoRef<StorageResourceManager>`\](crate::MoRef); call it through \[`StorageResourceManagerClient`\](crate::StorageResourceManagerClient), serve it with \[`StorageResourceManagerServer`\](crate::StorageResourceManagerServer).
+/// Managed object type `StorageResourceManager` (VMODL `vim.StorageResourceManager`), since vSphere API 4.1 (`vim.version.version6`). Refer to one with \[`MoRef<StorageResourceManager>`\](crate::MoRef); call it through \[`StorageResourceManagerClient`\](crate::StorageResourceManagerClient), serve it with `StorageResourceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum StorageResourceManager {}
 impl crate::ManagedObject for StorageResourceManager {
@@ -18,7 +18,9 @@ pub trait StorageResourceManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> StorageResourceManagerClient for I {}
 /** Serves the methods of [`StorageResourceManager`](crate::StorageResourceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait StorageResourceManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl StorageResourceManager {
     /** Answers `call`, a call of one of [`StorageResourceManager`](crate::StorageResourceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Lists recent tasks and gives access to task history. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `TaskManager` (VMODL `vim.TaskManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<TaskManager>`\](crate::MoRef); call it through \[`TaskManagerClient`\](crate::TaskManagerClient), serve it with \[`TaskManagerServer`\](crate::TaskManagerServer).
+/// Managed object type `TaskManager` (VMODL `vim.TaskManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<TaskManager>`\](crate::MoRef); call it through \[`TaskManagerClient`\](crate::TaskManagerClient), serve it with `TaskManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum TaskManager {}
 impl crate::ManagedObject for TaskManager {
@@ -18,7 +18,9 @@ pub trait TaskManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> TaskManagerClient for I {}
 /** Serves the methods of [`TaskManager`](crate::TaskManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait TaskManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl TaskManager {
     /** Answers `call`, a call of one of [`TaskManager`](crate::TaskManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Looks up users and groups known to the server, for example to grant them permissions. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `UserDirectory` (VMODL `vim.UserDirectory`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<UserDirectory>`\](crate::MoRef); call it through \[`UserDirectoryClient`\](crate::UserDirectoryClient), serve it with \[`UserDirectoryServer`\](crate::UserDirectoryServer).
+/// Managed object type `UserDirectory` (VMODL `vim.UserDirectory`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<UserDirectory>`\](crate::MoRef); call it through \[`UserDirectoryClient`\](crate::UserDirectoryClient), serve it with `UserDirectoryServer` (feature `server`).
 #[derive(Debug)]
 pub enum UserDirectory {}
 impl crate::ManagedObject for UserDirectory {
@@ -18,7 +18,9 @@ pub trait UserDirectoryClient: crate::Invoke {}
 impl<I: crate::Invoke> UserDirectoryClient for I {}
 /** Serves the methods of [`UserDirectory`](crate::UserDirectory): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait UserDirectoryServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl UserDirectory {
     /** Answers `call`, a call of one of [`UserDirectory`](crate::UserDirectory)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -46,94 +46,75 @@ impl crate::xml::Decode for UserSession {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "key" => {
-                        v.key = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "userName" => {
-                        v.user_name = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    "fullName" => {
-                        v.full_name = r.read(&c)?;
-                        seen |= 1u128 << 2u32;
-                    }
-                    "loginTime" => {
-                        v.login_time = r.read(&c)?;
-                        seen |= 1u128 << 3u32;
-                    }
-                    "lastActiveTime" => {
-                        v.last_active_time = r.read(&c)?;
-                        seen |= 1u128 << 4u32;
-                    }
-                    "locale" => {
-                        v.locale = r.read(&c)?;
-                        seen |= 1u128 << 5u32;
-                    }
-                    "messageLocale" => {
-                        v.message_locale = r.read(&c)?;
-                        seen |= 1u128 << 6u32;
-                    }
-                    "extensionSession" => {
-                        v.extension_session = r.read(&c)?;
-                        seen |= 1u128 << 7u32;
-                    }
-                    "ipAddress" => {
-                        v.ip_address = r.read(&c)?;
-                        seen |= 1u128 << 8u32;
-                    }
-                    "userAgent" => {
-                        v.user_agent = r.read(&c)?;
-                        seen |= 1u128 << 9u32;
-                    }
-                    "callCount" => {
-                        v.call_count = r.read(&c)?;
-                        seen |= 1u128 << 10u32;
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(
-            Self::WSDL_NAME,
-            seen,
-            &[
-                "key",
-                "userName",
-                "fullName",
-                "loginTime",
-                "lastActiveTime",
-                "locale",
-                "messageLocale",
-                "extensionSession",
-                "ipAddress",
-                "userAgent",
-                "callCount",
-            ],
-        )?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for UserSession {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("key", &self.key);
-        w.field("userName", &self.user_name);
-        w.field("fullName", &self.full_name);
-        w.field("loginTime", &self.login_time);
-        w.field("lastActiveTime", &self.last_active_time);
-        w.field("locale", &self.locale);
-        w.field("messageLocale", &self.message_locale);
-        w.field("extensionSession", &self.extension_session);
-        w.field("ipAddress", &self.ip_address);
-        w.field("userAgent", &self.user_agent);
-        w.field("callCount", &self.call_count);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for UserSession {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("key"),
+            crate::xml::Field::req("userName"),
+            crate::xml::Field::req("fullName"),
+            crate::xml::Field::req("loginTime"),
+            crate::xml::Field::req("lastActiveTime"),
+            crate::xml::Field::req("locale"),
+            crate::xml::Field::req("messageLocale"),
+            crate::xml::Field::req("extensionSession"),
+            crate::xml::Field::req("ipAddress"),
+            crate::xml::Field::req("userAgent"),
+            crate::xml::Field::req("callCount"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.key,
+                3 => &mut self.user_name,
+                4 => &mut self.full_name,
+                5 => &mut self.login_time,
+                6 => &mut self.last_active_time,
+                7 => &mut self.locale,
+                8 => &mut self.message_locale,
+                9 => &mut self.extension_session,
+                10 => &mut self.ip_address,
+                11 => &mut self.user_agent,
+                12 => &mut self.call_count,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.key,
+                3 => &self.user_name,
+                4 => &self.full_name,
+                5 => &self.login_time,
+                6 => &self.last_active_time,
+                7 => &self.locale,
+                8 => &self.message_locale,
+                9 => &self.extension_session,
+                10 => &self.ip_address,
+                11 => &self.user_agent,
+                12 => &self.call_count,
+                _ => return None,
+            },
+        )
     }
 }

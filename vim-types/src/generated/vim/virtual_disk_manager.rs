@@ -2,7 +2,7 @@
 
 /// Creates, copies, extends and otherwise manages virtual disk files. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `VirtualDiskManager` (VMODL `vim.VirtualDiskManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<VirtualDiskManager>`\](crate::MoRef); call it through \[`VirtualDiskManagerClient`\](crate::VirtualDiskManagerClient), serve it with \[`VirtualDiskManagerServer`\](crate::VirtualDiskManagerServer).
+/// Managed object type `VirtualDiskManager` (VMODL `vim.VirtualDiskManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<VirtualDiskManager>`\](crate::MoRef); call it through \[`VirtualDiskManagerClient`\](crate::VirtualDiskManagerClient), serve it with `VirtualDiskManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum VirtualDiskManager {}
 impl crate::ManagedObject for VirtualDiskManager {
@@ -18,7 +18,9 @@ pub trait VirtualDiskManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> VirtualDiskManagerClient for I {}
 /** Serves the methods of [`VirtualDiskManager`](crate::VirtualDiskManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait VirtualDiskManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl VirtualDiskManager {
     /** Answers `call`, a call of one of [`VirtualDiskManager`](crate::VirtualDiskManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// An old interface for discovering physical systems and services to consolidate into virtual machines. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `VirtualizationManager` (VMODL `vim.VirtualizationManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<VirtualizationManager>`\](crate::MoRef); call it through \[`VirtualizationManagerClient`\](crate::VirtualizationManagerClient), serve it with \[`VirtualizationManagerServer`\](crate::VirtualizationManagerServer).
+/// Managed object type `VirtualizationManager` (VMODL `vim.VirtualizationManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<VirtualizationManager>`\](crate::MoRef); call it through \[`VirtualizationManagerClient`\](crate::VirtualizationManagerClient), serve it with `VirtualizationManagerServer` (feature `server`).
 ///
 /// Deprecated.
 #[derive(Debug)]
@@ -20,7 +20,9 @@ pub trait VirtualizationManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> VirtualizationManagerClient for I {}
 /** Serves the methods of [`VirtualizationManager`](crate::VirtualizationManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait VirtualizationManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl VirtualizationManager {
     /** Answers `call`, a call of one of [`VirtualizationManager`](crate::VirtualizationManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

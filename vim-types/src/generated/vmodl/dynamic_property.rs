@@ -20,29 +20,42 @@ impl crate::xml::Decode for DynamicProperty {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "name" => {
-                        v.name = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "val" => {
-                        v.val = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["name", "val"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for DynamicProperty {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.field("name", &self.name);
-        w.field("val", &self.val);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for DynamicProperty {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::req("name"),
+            crate::xml::Field::req("val"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.name,
+                1 => &mut self.val,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.name,
+                1 => &self.val,
+                _ => return None,
+            },
+        )
     }
 }

@@ -30,32 +30,51 @@ impl crate::xml::Decode for LocalizableMessage {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "key" => {
-                        v.key = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "arg" => v.arg.push(r.read(&c)?),
-                    "message" => v.message = Some(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["key"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for LocalizableMessage {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("key", &self.key);
-        w.list("arg", &self.arg);
-        w.opt("message", &self.message);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for LocalizableMessage {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("key"),
+            crate::xml::Field::opt("arg"),
+            crate::xml::Field::opt("message"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.key,
+                3 => &mut self.arg,
+                4 => &mut self.message,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.key,
+                3 => &self.arg,
+                4 => &self.message,
+                _ => return None,
+            },
+        )
     }
 }

@@ -2,7 +2,7 @@
 
 /// Defines alarms on entities and reports their states. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `AlarmManager` (VMODL `vim.alarm.AlarmManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<AlarmManager>`\](crate::MoRef); call it through \[`AlarmManagerClient`\](crate::AlarmManagerClient), serve it with \[`AlarmManagerServer`\](crate::AlarmManagerServer).
+/// Managed object type `AlarmManager` (VMODL `vim.alarm.AlarmManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<AlarmManager>`\](crate::MoRef); call it through \[`AlarmManagerClient`\](crate::AlarmManagerClient), serve it with `AlarmManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum AlarmManager {}
 impl crate::ManagedObject for AlarmManager {
@@ -18,7 +18,9 @@ pub trait AlarmManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> AlarmManagerClient for I {}
 /** Serves the methods of [`AlarmManager`](crate::AlarmManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait AlarmManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl AlarmManager {
     /** Answers `call`, a call of one of [`AlarmManager`](crate::AlarmManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Answers queries about distributed virtual switches and their compatibility with hosts. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `DistributedVirtualSwitchManager` (VMODL `vim.dvs.DistributedVirtualSwitchManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<DistributedVirtualSwitchManager>`\](crate::MoRef); call it through \[`DistributedVirtualSwitchManagerClient`\](crate::DistributedVirtualSwitchManagerClient), serve it with \[`DistributedVirtualSwitchManagerServer`\](crate::DistributedVirtualSwitchManagerServer).
+/// Managed object type `DistributedVirtualSwitchManager` (VMODL `vim.dvs.DistributedVirtualSwitchManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<DistributedVirtualSwitchManager>`\](crate::MoRef); call it through \[`DistributedVirtualSwitchManagerClient`\](crate::DistributedVirtualSwitchManagerClient), serve it with `DistributedVirtualSwitchManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum DistributedVirtualSwitchManager {}
 impl crate::ManagedObject for DistributedVirtualSwitchManager {
@@ -19,7 +19,9 @@ pub trait DistributedVirtualSwitchManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> DistributedVirtualSwitchManagerClient for I {}
 /** Serves the methods of [`DistributedVirtualSwitchManager`](crate::DistributedVirtualSwitchManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait DistributedVirtualSwitchManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl DistributedVirtualSwitchManager {
     /** Answers `call`, a call of one of [`DistributedVirtualSwitchManager`](crate::DistributedVirtualSwitchManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Gives access to the events the server records and lets clients post their own. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `EventManager` (VMODL `vim.event.EventManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<EventManager>`\](crate::MoRef); call it through \[`EventManagerClient`\](crate::EventManagerClient), serve it with \[`EventManagerServer`\](crate::EventManagerServer).
+/// Managed object type `EventManager` (VMODL `vim.event.EventManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<EventManager>`\](crate::MoRef); call it through \[`EventManagerClient`\](crate::EventManagerClient), serve it with `EventManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum EventManager {}
 impl crate::ManagedObject for EventManager {
@@ -18,7 +18,9 @@ pub trait EventManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> EventManagerClient for I {}
 /** Serves the methods of [`EventManager`](crate::EventManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait EventManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl EventManager {
     /** Answers `call`, a call of one of [`EventManager`](crate::EventManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -29,32 +29,51 @@ impl crate::xml::Decode for SSPIChallenge {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "faultCause" => v.fault_cause = Some(r.read(&c)?),
-                    "faultMessage" => v.fault_message.push(r.read(&c)?),
-                    "base64Token" => {
-                        v.base64_token = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["base64Token"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for SSPIChallenge {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.opt("faultCause", &self.fault_cause);
-        w.list("faultMessage", &self.fault_message);
-        w.field("base64Token", &self.base64_token);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for SSPIChallenge {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::opt("faultCause"),
+            crate::xml::Field::opt("faultMessage"),
+            crate::xml::Field::req("base64Token"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.fault_cause,
+                3 => &mut self.fault_message,
+                4 => &mut self.base64_token,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.fault_cause,
+                3 => &self.fault_message,
+                4 => &self.base64_token,
+                _ => return None,
+            },
+        )
     }
 }

@@ -36,38 +36,60 @@ impl crate::xml::Decode for HostCpuIdInfo {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "level" => {
-                        v.level = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "vendor" => v.vendor = Some(r.read(&c)?),
-                    "eax" => v.eax = Some(r.read(&c)?),
-                    "ebx" => v.ebx = Some(r.read(&c)?),
-                    "ecx" => v.ecx = Some(r.read(&c)?),
-                    "edx" => v.edx = Some(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["level"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for HostCpuIdInfo {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("level", &self.level);
-        w.opt("vendor", &self.vendor);
-        w.opt("eax", &self.eax);
-        w.opt("ebx", &self.ebx);
-        w.opt("ecx", &self.ecx);
-        w.opt("edx", &self.edx);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for HostCpuIdInfo {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("level"),
+            crate::xml::Field::opt("vendor"),
+            crate::xml::Field::opt("eax"),
+            crate::xml::Field::opt("ebx"),
+            crate::xml::Field::opt("ecx"),
+            crate::xml::Field::opt("edx"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.level,
+                3 => &mut self.vendor,
+                4 => &mut self.eax,
+                5 => &mut self.ebx,
+                6 => &mut self.ecx,
+                7 => &mut self.edx,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.level,
+                3 => &self.vendor,
+                4 => &self.eax,
+                5 => &self.ebx,
+                6 => &self.ecx,
+                7 => &self.edx,
+                _ => return None,
+            },
+        )
     }
 }

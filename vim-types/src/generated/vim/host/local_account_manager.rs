@@ -2,7 +2,7 @@
 
 /// Creates, updates and removes user and group accounts held locally on a host. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `HostLocalAccountManager` (VMODL `vim.host.LocalAccountManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<HostLocalAccountManager>`\](crate::MoRef); call it through \[`HostLocalAccountManagerClient`\](crate::HostLocalAccountManagerClient), serve it with \[`HostLocalAccountManagerServer`\](crate::HostLocalAccountManagerServer).
+/// Managed object type `HostLocalAccountManager` (VMODL `vim.host.LocalAccountManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<HostLocalAccountManager>`\](crate::MoRef); call it through \[`HostLocalAccountManagerClient`\](crate::HostLocalAccountManagerClient), serve it with `HostLocalAccountManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum HostLocalAccountManager {}
 impl crate::ManagedObject for HostLocalAccountManager {
@@ -18,7 +18,9 @@ pub trait HostLocalAccountManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> HostLocalAccountManagerClient for I {}
 /** Serves the methods of [`HostLocalAccountManager`](crate::HostLocalAccountManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait HostLocalAccountManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl HostLocalAccountManager {
     /** Answers `call`, a call of one of [`HostLocalAccountManager`](crate::HostLocalAccountManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

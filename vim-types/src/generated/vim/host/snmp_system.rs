@@ -2,7 +2,7 @@
 
 /// Configures the SNMP agent of a host. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `HostSnmpSystem` (VMODL `vim.host.SnmpSystem`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<HostSnmpSystem>`\](crate::MoRef); call it through \[`HostSnmpSystemClient`\](crate::HostSnmpSystemClient), serve it with \[`HostSnmpSystemServer`\](crate::HostSnmpSystemServer).
+/// Managed object type `HostSnmpSystem` (VMODL `vim.host.SnmpSystem`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<HostSnmpSystem>`\](crate::MoRef); call it through \[`HostSnmpSystemClient`\](crate::HostSnmpSystemClient), serve it with `HostSnmpSystemServer` (feature `server`).
 #[derive(Debug)]
 pub enum HostSnmpSystem {}
 impl crate::ManagedObject for HostSnmpSystem {
@@ -18,7 +18,9 @@ pub trait HostSnmpSystemClient: crate::Invoke {}
 impl<I: crate::Invoke> HostSnmpSystemClient for I {}
 /** Serves the methods of [`HostSnmpSystem`](crate::HostSnmpSystem): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait HostSnmpSystemServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl HostSnmpSystem {
     /** Answers `call`, a call of one of [`HostSnmpSystem`](crate::HostSnmpSystem)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

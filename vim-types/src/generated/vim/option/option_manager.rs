@@ -2,7 +2,7 @@
 
 /// Reads and updates configuration options given as key/value settings. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `OptionManager` (VMODL `vim.option.OptionManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<OptionManager>`\](crate::MoRef); call it through \[`OptionManagerClient`\](crate::OptionManagerClient), serve it with \[`OptionManagerServer`\](crate::OptionManagerServer).
+/// Managed object type `OptionManager` (VMODL `vim.option.OptionManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<OptionManager>`\](crate::MoRef); call it through \[`OptionManagerClient`\](crate::OptionManagerClient), serve it with `OptionManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum OptionManager {}
 impl crate::ManagedObject for OptionManager {
@@ -18,7 +18,9 @@ pub trait OptionManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> OptionManagerClient for I {}
 /** Serves the methods of [`OptionManager`](crate::OptionManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait OptionManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl OptionManager {
     /** Answers `call`, a call of one of [`OptionManager`](crate::OptionManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Checks entities against their profiles and reports the results. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ProfileComplianceManager` (VMODL `vim.profile.ComplianceManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<ProfileComplianceManager>`\](crate::MoRef); call it through \[`ProfileComplianceManagerClient`\](crate::ProfileComplianceManagerClient), serve it with \[`ProfileComplianceManagerServer`\](crate::ProfileComplianceManagerServer).
+/// Managed object type `ProfileComplianceManager` (VMODL `vim.profile.ComplianceManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<ProfileComplianceManager>`\](crate::MoRef); call it through \[`ProfileComplianceManagerClient`\](crate::ProfileComplianceManagerClient), serve it with `ProfileComplianceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ProfileComplianceManager {}
 impl crate::ManagedObject for ProfileComplianceManager {
@@ -18,7 +18,9 @@ pub trait ProfileComplianceManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> ProfileComplianceManagerClient for I {}
 /** Serves the methods of [`ProfileComplianceManager`](crate::ProfileComplianceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait ProfileComplianceManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl ProfileComplianceManager {
     /** Answers `call`, a call of one of [`ProfileComplianceManager`](crate::ProfileComplianceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Base type of the managers that create and look up configuration profiles. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ProfileManager` (VMODL `vim.profile.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<ProfileManager>`\](crate::MoRef); call it through \[`ProfileManagerClient`\](crate::ProfileManagerClient), serve it with \[`ProfileManagerServer`\](crate::ProfileManagerServer).
+/// Managed object type `ProfileManager` (VMODL `vim.profile.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<ProfileManager>`\](crate::MoRef); call it through \[`ProfileManagerClient`\](crate::ProfileManagerClient), serve it with `ProfileManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ProfileManager {}
 impl crate::ManagedObject for ProfileManager {
@@ -18,7 +18,9 @@ pub trait ProfileManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> ProfileManagerClient for I {}
 /** Serves the methods of [`ProfileManager`](crate::ProfileManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait ProfileManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl ProfileManager {
     /** Answers `call`, a call of one of [`ProfileManager`](crate::ProfileManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

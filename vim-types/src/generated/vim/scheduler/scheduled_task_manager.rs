@@ -2,7 +2,7 @@
 
 /// Creates and lists tasks that run at set times or intervals. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ScheduledTaskManager` (VMODL `vim.scheduler.ScheduledTaskManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<ScheduledTaskManager>`\](crate::MoRef); call it through \[`ScheduledTaskManagerClient`\](crate::ScheduledTaskManagerClient), serve it with \[`ScheduledTaskManagerServer`\](crate::ScheduledTaskManagerServer).
+/// Managed object type `ScheduledTaskManager` (VMODL `vim.scheduler.ScheduledTaskManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<ScheduledTaskManager>`\](crate::MoRef); call it through \[`ScheduledTaskManagerClient`\](crate::ScheduledTaskManagerClient), serve it with `ScheduledTaskManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ScheduledTaskManager {}
 impl crate::ManagedObject for ScheduledTaskManager {
@@ -18,7 +18,9 @@ pub trait ScheduledTaskManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> ScheduledTaskManagerClient for I {}
 /** Serves the methods of [`ScheduledTaskManager`](crate::ScheduledTaskManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait ScheduledTaskManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl ScheduledTaskManager {
     /** Answers `call`, a call of one of [`ScheduledTaskManager`](crate::ScheduledTaskManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

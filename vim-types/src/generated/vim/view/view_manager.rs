@@ -2,7 +2,7 @@
 
 /// Creates views: objects that present a chosen part of the inventory, as a list or as a container traversal, for use with the property collector. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ViewManager` (VMODL `vim.view.ViewManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<ViewManager>`\](crate::MoRef); call it through \[`ViewManagerClient`\](crate::ViewManagerClient), serve it with \[`ViewManagerServer`\](crate::ViewManagerServer).
+/// Managed object type `ViewManager` (VMODL `vim.view.ViewManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<ViewManager>`\](crate::MoRef); call it through \[`ViewManagerClient`\](crate::ViewManagerClient), serve it with `ViewManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ViewManager {}
 impl crate::ManagedObject for ViewManager {
@@ -18,7 +18,9 @@ pub trait ViewManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> ViewManagerClient for I {}
 /** Serves the methods of [`ViewManager`](crate::ViewManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait ViewManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl ViewManager {
     /** Answers `call`, a call of one of [`ViewManager`](crate::ViewManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -29,27 +29,51 @@ impl crate::xml::Decode for InvalidArgument {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "faultCause" => v.fault_cause = Some(r.read(&c)?),
-                    "faultMessage" => v.fault_message.push(r.read(&c)?),
-                    "invalidProperty" => v.invalid_property = Some(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for InvalidArgument {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.opt("faultCause", &self.fault_cause);
-        w.list("faultMessage", &self.fault_message);
-        w.opt("invalidProperty", &self.invalid_property);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for InvalidArgument {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::opt("faultCause"),
+            crate::xml::Field::opt("faultMessage"),
+            crate::xml::Field::opt("invalidProperty"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.fault_cause,
+                3 => &mut self.fault_message,
+                4 => &mut self.invalid_property,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.fault_cause,
+                3 => &self.fault_message,
+                4 => &self.invalid_property,
+                _ => return None,
+            },
+        )
     }
 }

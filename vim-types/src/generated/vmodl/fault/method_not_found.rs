@@ -30,37 +30,54 @@ impl crate::xml::Decode for MethodNotFound {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "faultCause" => v.fault_cause = Some(r.read(&c)?),
-                    "faultMessage" => v.fault_message.push(r.read(&c)?),
-                    "receiver" => {
-                        v.receiver = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "method" => {
-                        v.method = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["receiver", "method"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for MethodNotFound {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.opt("faultCause", &self.fault_cause);
-        w.list("faultMessage", &self.fault_message);
-        w.field("receiver", &self.receiver);
-        w.field("method", &self.method);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for MethodNotFound {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::opt("faultCause"),
+            crate::xml::Field::opt("faultMessage"),
+            crate::xml::Field::req("receiver"),
+            crate::xml::Field::req("method"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.fault_cause,
+                3 => &mut self.fault_message,
+                4 => &mut self.receiver,
+                5 => &mut self.method,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.fault_cause,
+                3 => &self.fault_message,
+                4 => &self.receiver,
+                5 => &self.method,
+                _ => return None,
+            },
+        )
     }
 }

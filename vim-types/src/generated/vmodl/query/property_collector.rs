@@ -30,30 +30,52 @@ impl crate::xml::Decode for PropertyFilterSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "propSet" => v.prop_set.push(r.read(&c)?),
-                    "objectSet" => v.object_set.push(r.read(&c)?),
-                    "reportMissingObjectsInResults" => {
-                        v.report_missing_objects_in_results = Some(r.read(&c)?);
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for PropertyFilterSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.list("propSet", &self.prop_set);
-        w.list("objectSet", &self.object_set);
-        w.opt("reportMissingObjectsInResults", &self.report_missing_objects_in_results);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for PropertyFilterSpec {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::opt("propSet"),
+            crate::xml::Field::opt("objectSet"),
+            crate::xml::Field::opt("reportMissingObjectsInResults"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.prop_set,
+                3 => &mut self.object_set,
+                4 => &mut self.report_missing_objects_in_results,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.prop_set,
+                3 => &self.object_set,
+                4 => &self.report_missing_objects_in_results,
+                _ => return None,
+            },
+        )
     }
 }
 /// A property that was asked for but could not be read.
@@ -84,34 +106,49 @@ impl crate::xml::Decode for MissingProperty {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "path" => {
-                        v.path = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "fault" => {
-                        v.fault = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["path", "fault"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for MissingProperty {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("path", &self.path);
-        w.field("fault", &self.fault);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for MissingProperty {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("path"),
+            crate::xml::Field::req("fault"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.path,
+                3 => &mut self.fault,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.path,
+                3 => &self.fault,
+                _ => return None,
+            },
+        )
     }
 }
 /// The collected properties of one object.
@@ -144,33 +181,52 @@ impl crate::xml::Decode for ObjectContent {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "obj" => {
-                        v.obj = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "propSet" => v.prop_set.push(r.read(&c)?),
-                    "missingSet" => v.missing_set.push(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["obj"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for ObjectContent {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("obj", &self.obj);
-        w.list("propSet", &self.prop_set);
-        w.list("missingSet", &self.missing_set);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for ObjectContent {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("obj"),
+            crate::xml::Field::opt("propSet"),
+            crate::xml::Field::opt("missingSet"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.obj,
+                3 => &mut self.prop_set,
+                4 => &mut self.missing_set,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.obj,
+                3 => &self.prop_set,
+                4 => &self.missing_set,
+                _ => return None,
+            },
+        )
     }
 }
 /// A starting object for collection, with the traversals to follow from it.
@@ -203,33 +259,52 @@ impl crate::xml::Decode for ObjectSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "obj" => {
-                        v.obj = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "skip" => v.skip = Some(r.read(&c)?),
-                    "selectSet" => v.select_set.push(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["obj"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for ObjectSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("obj", &self.obj);
-        w.opt("skip", &self.skip);
-        w.list("selectSet", &self.select_set);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for ObjectSpec {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("obj"),
+            crate::xml::Field::opt("skip"),
+            crate::xml::Field::opt("selectSet"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.obj,
+                3 => &mut self.skip,
+                4 => &mut self.select_set,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.obj,
+                3 => &self.skip,
+                4 => &self.select_set,
+                _ => return None,
+            },
+        )
     }
 }
 /// The properties to collect from every object of one managed object type.
@@ -262,33 +337,52 @@ impl crate::xml::Decode for PropertySpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "type" => {
-                        v.r#type = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "all" => v.all = Some(r.read(&c)?),
-                    "pathSet" => v.path_set.push(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["type"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for PropertySpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.field("type", &self.r#type);
-        w.opt("all", &self.all);
-        w.list("pathSet", &self.path_set);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for PropertySpec {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::req("type"),
+            crate::xml::Field::opt("all"),
+            crate::xml::Field::opt("pathSet"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.r#type,
+                3 => &mut self.all,
+                4 => &mut self.path_set,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.r#type,
+                3 => &self.all,
+                4 => &self.path_set,
+                _ => return None,
+            },
+        )
     }
 }
 /// Settings that shape how [RetrievePropertiesEx](crate::PropertyCollector) hands back its results.
@@ -317,24 +411,46 @@ impl crate::xml::Decode for RetrieveOptions {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "maxObjects" => v.max_objects = Some(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for RetrieveOptions {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.opt("maxObjects", &self.max_objects);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for RetrieveOptions {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::opt("maxObjects"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.max_objects,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.max_objects,
+                _ => return None,
+            },
+        )
     }
 }
 /// One batch of objects from [RetrievePropertiesEx](crate::PropertyCollector).
@@ -365,26 +481,49 @@ impl crate::xml::Decode for RetrieveResult {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "token" => v.token = Some(r.read(&c)?),
-                    "objects" => v.objects.push(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for RetrieveResult {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.opt("token", &self.token);
-        w.list("objects", &self.objects);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for RetrieveResult {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::opt("token"),
+            crate::xml::Field::opt("objects"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.token,
+                3 => &mut self.objects,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.token,
+                3 => &self.objects,
+                _ => return None,
+            },
+        )
     }
 }
 /// Refers to a named traversal by name. A plain SelectionSpec inside a [TraversalSpec](crate::TraversalSpec) lets traversals refer to each other, and so walk recursive structures such as nested folders.
@@ -413,24 +552,46 @@ impl crate::xml::Decode for SelectionSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "name" => v.name = Some(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for SelectionSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.opt("name", &self.name);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for SelectionSpec {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::opt("name"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.name,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.name,
+                _ => return None,
+            },
+        )
     }
 }
 /** A [`SelectionSpec`](crate::SelectionSpec) or any of its subclasses: `match` on the concrete type. Values of classes
@@ -538,45 +699,63 @@ impl crate::xml::Decode for TraversalSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         let mut v = Self::default();
-        let mut seen = 0u128;
-        if !e.empty {
-            while let Some(c) = r.child()? {
-                match c.name {
-                    "dynamicType" => v.dynamic_type = Some(r.read(&c)?),
-                    "dynamicProperty" => v.dynamic_property.push(r.read(&c)?),
-                    "name" => v.name = Some(r.read(&c)?),
-                    "type" => {
-                        v.r#type = r.read(&c)?;
-                        seen |= 1u128 << 0u32;
-                    }
-                    "path" => {
-                        v.path = r.read(&c)?;
-                        seen |= 1u128 << 1u32;
-                    }
-                    "skip" => v.skip = Some(r.read(&c)?),
-                    "selectSet" => v.select_set.push(r.read(&c)?),
-                    _ => r.skip_unknown(&c)?,
-                }
-            }
-        }
-        r.check_required(Self::WSDL_NAME, seen, &["type", "path"])?;
+        r.fill(&mut v, e)?;
         Ok(v)
     }
 }
 impl crate::xml::Encode for TraversalSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
-        w.opt("dynamicType", &self.dynamic_type);
-        w.list("dynamicProperty", &self.dynamic_property);
-        w.opt("name", &self.name);
-        w.field("type", &self.r#type);
-        w.field("path", &self.path);
-        w.opt("skip", &self.skip);
-        w.list("selectSet", &self.select_set);
+        w.fields(self);
+    }
+}
+impl crate::xml::Fields for TraversalSpec {
+    fn type_name(&self) -> &'static str {
+        Self::WSDL_NAME
+    }
+    fn fields(&self) -> &'static [crate::xml::Field] {
+        const FIELDS: &[crate::xml::Field] = &[
+            crate::xml::Field::opt("dynamicType"),
+            crate::xml::Field::opt("dynamicProperty"),
+            crate::xml::Field::opt("name"),
+            crate::xml::Field::req("type"),
+            crate::xml::Field::req("path"),
+            crate::xml::Field::opt("skip"),
+            crate::xml::Field::opt("selectSet"),
+        ];
+        FIELDS
+    }
+    fn slot_mut(&mut self, i: usize) -> Option<&mut dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &mut self.dynamic_type,
+                1 => &mut self.dynamic_property,
+                2 => &mut self.name,
+                3 => &mut self.r#type,
+                4 => &mut self.path,
+                5 => &mut self.skip,
+                6 => &mut self.select_set,
+                _ => return None,
+            },
+        )
+    }
+    fn slot(&self, i: usize) -> Option<&dyn crate::xml::Slot> {
+        Some(
+            match i {
+                0 => &self.dynamic_type,
+                1 => &self.dynamic_property,
+                2 => &self.name,
+                3 => &self.r#type,
+                4 => &self.path,
+                5 => &self.skip,
+                6 => &self.select_set,
+                _ => return None,
+            },
+        )
     }
 }
 /// Reads the properties of managed objects, and can also report changes to them. A client says which objects to start from, how to get from them to more objects and which properties to read; the collector returns the values of all of them in one call. This spec describes the one-time retrieval methods [RetrieveProperties](crate::PropertyCollector), [RetrievePropertiesEx](crate::PropertyCollector), [ContinueRetrievePropertiesEx](crate::PropertyCollector) and [CancelRetrievePropertiesEx](crate::PropertyCollector); the filter and update methods are left out.
 ///
-/// Managed object type `PropertyCollector` (VMODL `vmodl.query.PropertyCollector`), since `vmodl.query.version.version1`. Refer to one with \[`MoRef<PropertyCollector>`\](crate::MoRef); call it through \[`PropertyCollectorClient`\](crate::PropertyCollectorClient), serve it with \[`PropertyCollectorServer`\](crate::PropertyCollectorServer).
+/// Managed object type `PropertyCollector` (VMODL `vmodl.query.PropertyCollector`), since `vmodl.query.version.version1`. Refer to one with \[`MoRef<PropertyCollector>`\](crate::MoRef); call it through \[`PropertyCollectorClient`\](crate::PropertyCollectorClient), serve it with `PropertyCollectorServer` (feature `server`).
 #[derive(Debug)]
 pub enum PropertyCollector {}
 impl crate::ManagedObject for PropertyCollector {
@@ -843,6 +1022,7 @@ pub trait PropertyCollectorClient: crate::Invoke {
 impl<I: crate::Invoke> PropertyCollectorClient for I {}
 /** Serves the methods of [`PropertyCollector`](crate::PropertyCollector): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait PropertyCollectorServer: Send + Sync {
     /// `PropertyCollector.CancelRetrievePropertiesEx` (SOAP operation `CancelRetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
     ///
@@ -944,6 +1124,7 @@ pub trait PropertyCollectorServer: Send + Sync {
         }
     }
 }
+#[cfg(feature = "server")]
 impl PropertyCollector {
     /** Answers `call`, a call of one of [`PropertyCollector`](crate::PropertyCollector)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -993,7 +1174,7 @@ impl PropertyCollector {
 }
 /// A filter created on a property collector, which determines the objects and properties that the collector reports changes for. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `PropertyFilter` (VMODL `vmodl.query.PropertyCollector.Filter`), since `vmodl.query.version.version1`. Refer to one with \[`MoRef<PropertyFilter>`\](crate::MoRef); call it through \[`PropertyFilterClient`\](crate::PropertyFilterClient), serve it with \[`PropertyFilterServer`\](crate::PropertyFilterServer).
+/// Managed object type `PropertyFilter` (VMODL `vmodl.query.PropertyCollector.Filter`), since `vmodl.query.version.version1`. Refer to one with \[`MoRef<PropertyFilter>`\](crate::MoRef); call it through \[`PropertyFilterClient`\](crate::PropertyFilterClient), serve it with `PropertyFilterServer` (feature `server`).
 #[derive(Debug)]
 pub enum PropertyFilter {}
 impl crate::ManagedObject for PropertyFilter {
@@ -1009,7 +1190,9 @@ pub trait PropertyFilterClient: crate::Invoke {}
 impl<I: crate::Invoke> PropertyFilterClient for I {}
 /** Serves the methods of [`PropertyFilter`](crate::PropertyFilter): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait PropertyFilterServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl PropertyFilter {
     /** Answers `call`, a call of one of [`PropertyFilter`](crate::PropertyFilter)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -1042,6 +1225,7 @@ pub mod methods {
         type Request<'a> = CancelRetrievePropertiesExRequest<'a>;
         type Response = ();
         type Fault = crate::CancelRetrievePropertiesExFault;
+        #[cfg(feature = "server")]
         type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "CancelRetrievePropertiesEx",
@@ -1060,6 +1244,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -1081,6 +1266,7 @@ pub mod methods {
             )?;
             Ok((token,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `PropertyCollector.ContinueRetrievePropertiesEx` (SOAP operation `ContinueRetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
@@ -1099,6 +1285,7 @@ pub mod methods {
         type Request<'a> = ContinueRetrievePropertiesExRequest<'a>;
         type Response = crate::RetrieveResult;
         type Fault = crate::ContinueRetrievePropertiesExFault;
+        #[cfg(feature = "server")]
         type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "ContinueRetrievePropertiesEx",
@@ -1117,6 +1304,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -1138,6 +1326,7 @@ pub mod methods {
             )?;
             Ok((token,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -1162,6 +1351,7 @@ pub mod methods {
         type Request<'a> = RetrievePropertiesRequest<'a>;
         type Response = Vec<crate::ObjectContent>;
         type Fault = crate::RetrievePropertiesFault;
+        #[cfg(feature = "server")]
         type Args = (Vec<crate::PropertyFilterSpec>,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "RetrieveProperties",
@@ -1180,6 +1370,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval_vec(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -1195,6 +1386,7 @@ pub mod methods {
             }
             Ok((spec_set,))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.list("returnval", response);
         }
@@ -1218,6 +1410,7 @@ pub mod methods {
         type Request<'a> = RetrievePropertiesExRequest<'a>;
         type Response = Option<crate::RetrieveResult>;
         type Fault = crate::RetrievePropertiesExFault;
+        #[cfg(feature = "server")]
         type Args = (Vec<crate::PropertyFilterSpec>, crate::RetrieveOptions);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "RetrievePropertiesEx",
@@ -1237,6 +1430,7 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval_opt(r, e)
         }
+        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -1260,6 +1454,7 @@ pub mod methods {
             )?;
             Ok((spec_set, options))
         }
+        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.opt("returnval", response);
         }

@@ -2,7 +2,7 @@
 
 /// Creates and manages cluster profiles. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ClusterProfileManager` (VMODL `vim.profile.cluster.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Extends \[`ProfileManager`\](crate::ProfileManager). Refer to one with \[`MoRef<ClusterProfileManager>`\](crate::MoRef); call it through \[`ClusterProfileManagerClient`\](crate::ClusterProfileManagerClient), serve it with \[`ClusterProfileManagerServer`\](crate::ClusterProfileManagerServer).
+/// Managed object type `ClusterProfileManager` (VMODL `vim.profile.cluster.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Extends \[`ProfileManager`\](crate::ProfileManager). Refer to one with \[`MoRef<ClusterProfileManager>`\](crate::MoRef); call it through \[`ClusterProfileManagerClient`\](crate::ClusterProfileManagerClient), serve it with `ClusterProfileManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ClusterProfileManager {}
 impl crate::ManagedObject for ClusterProfileManager {
@@ -19,7 +19,9 @@ pub trait ClusterProfileManagerClient: crate::ProfileManagerClient {}
 impl<I: crate::Invoke> ClusterProfileManagerClient for I {}
 /** Serves the methods of [`ClusterProfileManager`](crate::ClusterProfileManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait ClusterProfileManagerServer: crate::ProfileManagerServer {}
+#[cfg(feature = "server")]
 impl ClusterProfileManager {
     /** Answers `call`, a call of one of [`ClusterProfileManager`](crate::ClusterProfileManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Creates and manages host profiles. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `HostProfileManager` (VMODL `vim.profile.host.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Extends \[`ProfileManager`\](crate::ProfileManager). Refer to one with \[`MoRef<HostProfileManager>`\](crate::MoRef); call it through \[`HostProfileManagerClient`\](crate::HostProfileManagerClient), serve it with \[`HostProfileManagerServer`\](crate::HostProfileManagerServer).
+/// Managed object type `HostProfileManager` (VMODL `vim.profile.host.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Extends \[`ProfileManager`\](crate::ProfileManager). Refer to one with \[`MoRef<HostProfileManager>`\](crate::MoRef); call it through \[`HostProfileManagerClient`\](crate::HostProfileManagerClient), serve it with `HostProfileManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum HostProfileManager {}
 impl crate::ManagedObject for HostProfileManager {
@@ -19,7 +19,9 @@ pub trait HostProfileManagerClient: crate::ProfileManagerClient {}
 impl<I: crate::Invoke> HostProfileManagerClient for I {}
 /** Serves the methods of [`HostProfileManager`](crate::HostProfileManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait HostProfileManagerServer: crate::ProfileManagerServer {}
+#[cfg(feature = "server")]
 impl HostProfileManager {
     /** Answers `call`, a call of one of [`HostProfileManager`](crate::HostProfileManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

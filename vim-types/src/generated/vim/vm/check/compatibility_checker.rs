@@ -2,7 +2,7 @@
 
 /// Checks whether a virtual machine is compatible with a given host or resource pool. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `VirtualMachineCompatibilityChecker` (VMODL `vim.vm.check.CompatibilityChecker`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<VirtualMachineCompatibilityChecker>`\](crate::MoRef); call it through \[`VirtualMachineCompatibilityCheckerClient`\](crate::VirtualMachineCompatibilityCheckerClient), serve it with \[`VirtualMachineCompatibilityCheckerServer`\](crate::VirtualMachineCompatibilityCheckerServer).
+/// Managed object type `VirtualMachineCompatibilityChecker` (VMODL `vim.vm.check.CompatibilityChecker`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<VirtualMachineCompatibilityChecker>`\](crate::MoRef); call it through \[`VirtualMachineCompatibilityCheckerClient`\](crate::VirtualMachineCompatibilityCheckerClient), serve it with `VirtualMachineCompatibilityCheckerServer` (feature `server`).
 #[derive(Debug)]
 pub enum VirtualMachineCompatibilityChecker {}
 impl crate::ManagedObject for VirtualMachineCompatibilityChecker {
@@ -19,7 +19,9 @@ pub trait VirtualMachineCompatibilityCheckerClient: crate::Invoke {}
 impl<I: crate::Invoke> VirtualMachineCompatibilityCheckerClient for I {}
 /** Serves the methods of [`VirtualMachineCompatibilityChecker`](crate::VirtualMachineCompatibilityChecker): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait VirtualMachineCompatibilityCheckerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl VirtualMachineCompatibilityChecker {
     /** Answers `call`, a call of one of [`VirtualMachineCompatibilityChecker`](crate::VirtualMachineCompatibilityChecker)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -2,7 +2,7 @@
 
 /// Checks whether virtual machines can be migrated or relocated to a given destination. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `VirtualMachineProvisioningChecker` (VMODL `vim.vm.check.ProvisioningChecker`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<VirtualMachineProvisioningChecker>`\](crate::MoRef); call it through \[`VirtualMachineProvisioningCheckerClient`\](crate::VirtualMachineProvisioningCheckerClient), serve it with \[`VirtualMachineProvisioningCheckerServer`\](crate::VirtualMachineProvisioningCheckerServer).
+/// Managed object type `VirtualMachineProvisioningChecker` (VMODL `vim.vm.check.ProvisioningChecker`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<VirtualMachineProvisioningChecker>`\](crate::MoRef); call it through \[`VirtualMachineProvisioningCheckerClient`\](crate::VirtualMachineProvisioningCheckerClient), serve it with `VirtualMachineProvisioningCheckerServer` (feature `server`).
 #[derive(Debug)]
 pub enum VirtualMachineProvisioningChecker {}
 impl crate::ManagedObject for VirtualMachineProvisioningChecker {
@@ -19,7 +19,9 @@ pub trait VirtualMachineProvisioningCheckerClient: crate::Invoke {}
 impl<I: crate::Invoke> VirtualMachineProvisioningCheckerClient for I {}
 /** Serves the methods of [`VirtualMachineProvisioningChecker`](crate::VirtualMachineProvisioningChecker): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait VirtualMachineProvisioningCheckerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl VirtualMachineProvisioningChecker {
     /** Answers `call`, a call of one of [`VirtualMachineProvisioningChecker`](crate::VirtualMachineProvisioningChecker)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

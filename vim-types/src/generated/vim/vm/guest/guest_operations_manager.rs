@@ -2,7 +2,7 @@
 
 /// Gives access to the managers that run processes and handle files and authentication inside guest operating systems. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `GuestOperationsManager` (VMODL `vim.vm.guest.GuestOperationsManager`), since vSphere API 5.0 (`vim.version.version7`). Refer to one with \[`MoRef<GuestOperationsManager>`\](crate::MoRef); call it through \[`GuestOperationsManagerClient`\](crate::GuestOperationsManagerClient), serve it with \[`GuestOperationsManagerServer`\](crate::GuestOperationsManagerServer).
+/// Managed object type `GuestOperationsManager` (VMODL `vim.vm.guest.GuestOperationsManager`), since vSphere API 5.0 (`vim.version.version7`). Refer to one with \[`MoRef<GuestOperationsManager>`\](crate::MoRef); call it through \[`GuestOperationsManagerClient`\](crate::GuestOperationsManagerClient), serve it with `GuestOperationsManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum GuestOperationsManager {}
 impl crate::ManagedObject for GuestOperationsManager {
@@ -18,7 +18,9 @@ pub trait GuestOperationsManagerClient: crate::Invoke {}
 impl<I: crate::Invoke> GuestOperationsManagerClient for I {}
 /** Serves the methods of [`GuestOperationsManager`](crate::GuestOperationsManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
+#[cfg(feature = "server")]
 pub trait GuestOperationsManagerServer: Send + Sync {}
+#[cfg(feature = "server")]
 impl GuestOperationsManager {
     /** Answers `call`, a call of one of [`GuestOperationsManager`](crate::GuestOperationsManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
