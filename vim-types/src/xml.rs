@@ -385,14 +385,14 @@ impl Seen {
 
     fn set(&mut self, i: usize) {
         match self {
-            Seen::Small(b) => *b |= 1 << i,
+            Seen::Small(b) => *b |= 1u128 << i,
             Seen::Large(v) => v[i] = true,
         }
     }
 
     fn get(&self, i: usize) -> bool {
         match self {
-            Seen::Small(b) => *b & (1 << i) != 0,
+            Seen::Small(b) => *b & (1u128 << i) != 0,
             Seen::Large(v) => v[i],
         }
     }
@@ -913,6 +913,75 @@ mod tests {
         let root = r.root().unwrap();
         let err = r.skip(&root).unwrap_err();
         assert!(err.message.contains("nesting"), "{err}");
+    }
+
+    /// More fields than `Seen` keeps in bits: 130 strings `f0`..`f129`, every third one
+    /// required, then an array `n`.
+    #[derive(Default)]
+    struct Wide {
+        v: Vec<String>,
+        n: Vec<i32>,
+    }
+
+    impl Fields for Wide {
+        fn type_name(&self) -> &'static str {
+            "Wide"
+        }
+        fn fields(&self) -> &'static [Field] {
+            static TABLE: std::sync::OnceLock<Vec<Field>> = std::sync::OnceLock::new();
+            TABLE.get_or_init(|| {
+                let mut t: Vec<Field> = (0..130)
+                    .map(|i| {
+                        let name: &'static str = Box::leak(format!("f{i}").into_boxed_str());
+                        if i % 3 == 0 { Field::req(name) } else { Field::opt(name) }
+                    })
+                    .collect();
+                t.push(Field::opt("n"));
+                t
+            })
+        }
+        fn slot_mut(&mut self, i: usize) -> Option<&mut dyn Slot> {
+            if i == 130 { Some(&mut self.n) } else { self.v.get_mut(i).map(|s| s as &mut dyn Slot) }
+        }
+        fn slot(&self, i: usize) -> Option<&dyn Slot> {
+            if i == 130 { Some(&self.n) } else { self.v.get(i).map(|s| s as &dyn Slot) }
+        }
+    }
+
+    fn wide(doc: &[u8], strict: bool) -> (Result<Wide, DecodeError>, DecodeReport) {
+        let mut r = Reader::new(doc).unwrap();
+        r.strict = strict;
+        let root = r.root().unwrap();
+        let mut w = Wide { v: vec![String::new(); 130], n: Vec::new() };
+        let res = r.fill(&mut w, &root).map(|()| w);
+        (res, r.report)
+    }
+
+    #[test]
+    fn fill_finds_fields_in_any_order_and_reports_the_missing() {
+        let doc = b"<w><f129>z</f129><f0>a</f0><n>1</n><n>2</n><bogus><x/></bogus><f3>c</f3><f1/></w>";
+        let (w, report) = wide(doc, false);
+        let w = w.unwrap();
+        assert_eq!((w.v[0].as_str(), w.v[3].as_str(), w.v[129].as_str()), ("a", "c", "z"));
+        assert_eq!(w.n, [1, 2]);
+        assert_eq!(report.unknown_elements, 1);
+        // Required: 0, 3, ..., 129 (44 of them); 0, 3 and 129 came.
+        assert_eq!(report.missing.len(), 41, "{:?}", report.missing);
+        assert_eq!(report.missing.first().map(String::as_str), Some("Wide.f6"));
+        assert!(!report.missing.iter().any(|m| m == "Wide.f129" || m == "Wide.f1"));
+
+        let (err, _) = wide(doc, true);
+        assert!(err.is_err_and(|e| e.message.contains("Wide.f6")));
+    }
+
+    #[test]
+    fn fields_are_written_in_table_order() {
+        let (w, _) = wide(b"<w><n>1</n><f0>a</f0><n>2</n></w>", false);
+        let mut out = Writer::new();
+        out.fields(&w.unwrap());
+        let text = String::from_utf8(out.buf).unwrap();
+        assert!(text.starts_with("<f0>a</f0><f1></f1>"), "{text}");
+        assert!(text.ends_with("<f129></f129><n>1</n><n>2</n>"), "{text}");
     }
 
     #[test]
