@@ -73,7 +73,21 @@ fn at_scale() {
         let spec = common::view_filter(&s.view, &[("VirtualMachine", &["config", "summary"]), ("HostSystem", &["config"])]);
         let t = Instant::now();
         let pages = common::retrieve_paged(&s, &spec, page_size as i32).await.unwrap_or_else(|e| panic!("{e}"));
-        (pages, t.elapsed())
+        let fetched = t.elapsed();
+
+        // A retrieval cancelled after its first page: its token is no longer accepted.
+        let one = RetrieveOptions { max_objects: Some(1), ..Default::default() };
+        let first = s.client.retrieve_properties_ex(&s.collector, std::slice::from_ref(&spec), &one).await.expect("RetrievePropertiesEx");
+        let first = first.expect("a result");
+        assert_eq!(first.objects.len(), 1, "maxObjects 1");
+        let token = first.token.expect("a token: more objects are left");
+        s.client.cancel_retrieve_properties_ex(&s.collector, &token).await.expect("CancelRetrievePropertiesEx");
+        let after = s.client.continue_retrieve_properties_ex(&s.collector, &token).await;
+        assert!(
+            matches!(after, Err(Error::Fault(ContinueRetrievePropertiesExFault::Other(AnyMethodFault::InvalidArgument(_))))),
+            "ContinueRetrievePropertiesEx with a cancelled token: {after:?}"
+        );
+        (pages, fetched)
     });
 
     // Paging: every page but the last is full, and the count of pages is what it should be.

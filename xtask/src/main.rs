@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's command line. See README.md.
 
 mod bench;
+mod bench_decode;
 mod bench_build;
 mod bench_server;
 mod gen;
@@ -79,6 +80,27 @@ enum Cmd {
     /// Generate the full 5.5 API as a standalone crate and time cargo build (debug and
     /// release, clean target dirs): wall time, peak RSS, --timings report. Asserts nothing.
     BenchBuild,
+    /// Decode one large vcsim payload (every VM's config and summary) side by side: a bare
+    /// quick-xml scan (floor), our decoder and encoder (release), govmomi's and pyVmomi's
+    /// decoders; MB/s, objects/s, peak memory and ratios. Asserts nothing.
+    BenchDecode {
+        /// Folder of saved response bodies (default: target/full-api/bench-decode/payload,
+        /// fetched from vcsim when empty).
+        #[arg(long, value_name = "DIR")]
+        payload: Option<PathBuf>,
+        /// Fetch the payload from vcsim again.
+        #[arg(long)]
+        refetch: bool,
+        /// vcsim's -vm for the fetch: VMs per resource pool (two pools hold VMs).
+        #[arg(long, default_value_t = 2000)]
+        vm: u32,
+        /// Passes (median reported) for the floor, our decoder and our encoder.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+        /// Passes for govmomi (pyVmomi gets one).
+        #[arg(long, default_value_t = 3)]
+        slow_runs: usize,
+    },
     /// Load vcsim and vimsim side by side on loopback (the loadgen example, release build):
     /// req/s and p50/p99 latency per mode, and the ratio vimsim/vcsim. Asserts nothing.
     BenchServer {
@@ -211,6 +233,13 @@ fn run() -> Result<ExitCode> {
         }
         Cmd::BenchBuild => {
             bench_build::run(&corpus_args()?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::BenchDecode { payload, refetch, vm, runs, slow_runs } => {
+            if vm == 0 || runs == 0 || slow_runs == 0 {
+                bail!("--vm, --runs and --slow-runs must be at least 1");
+            }
+            bench_decode::run(&bench_decode::Options { payload, refetch, vm, runs, slow_runs })?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::BenchServer { vimsim, clients, duration, warmup, threads, modes } => {

@@ -66,6 +66,12 @@ pub fn govmomi_session(root: &Path) -> Result<PathBuf> {
     go_peer(root, "govmomi-session", "tests/peers/govmomi-session")
 }
 
+/// Ensures `target/peers/govmomi-decode` is built from `tests/bench-decode/*.go` (govmomi's
+/// decoder for `cargo xtask bench-decode`); returns its path. See [`go_peer`].
+pub fn govmomi_decode(root: &Path) -> Result<PathBuf> {
+    go_peer(root, "govmomi-decode", "tests/bench-decode")
+}
+
 /// Ensures `target/peers/NAME` (under CARGO_TARGET_DIR when set) is built from the Go
 /// program in `root/src` (one `main` package against Debian's govmomi); returns its path.
 /// Does nothing, silently, when the binary exists and was built from the current sources (a
