@@ -111,9 +111,7 @@ impl<'a> Reader<'a> {
 
     fn elem(&mut self, e: &BytesStart<'a>, empty: bool) -> Result<Elem<'a>, DecodeError> {
         let start = self.offset();
-        let raw: &'a str = self.sub_str(e);
-        let name_end = raw.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(raw.len());
-        let qname = &raw[..name_end];
+        let qname: &'a str = self.sub_str(e.name().0);
         let name = match qname.find(':') {
             Some(i) => &qname[i + 1..],
             None => qname,
@@ -122,7 +120,9 @@ impl<'a> Reader<'a> {
         let mut type_attr = None;
         let mut typed_prefix: Option<&'a str> = None;
         let mut typed_value: Option<&'a str> = None;
-        for a in e.attributes().with_checks(false) {
+        // Most elements have no attributes (the start tag is the name alone): no iterator then.
+        let has_attributes = e.len() > qname.len();
+        for a in e.attributes().with_checks(false).take(if has_attributes { usize::MAX } else { 0 }) {
             let a = a.map_err(|x| self.error(format!("bad attribute: {x}")))?;
             let key: &'a str = self.sub_str(a.key.0);
             let value: &'a str = match a.value {
