@@ -1,6 +1,8 @@
 //! SOAP 1.1 envelopes for method calls: the request a client POSTs to `/sdk`, and the
 //! decoding of the response (the result, or the fault typed by the method's faults).
 
+use std::borrow::Cow;
+
 use crate::xml::{DecodeError, DecodeReport, Elem, Reader, Writer};
 use crate::{AnyMethodFault, Error, ManagedObjectReference, Method};
 
@@ -119,6 +121,6 @@ fn detail_fault<'a>(r: &mut Reader<'a>, d: &Elem<'a>) -> Result<AnyMethodFault, 
         return r.read(d);
     }
     let class = d.name.strip_suffix("Fault").unwrap_or(d.name);
-    let typed = Elem { xsi_type: Some(class), ..d.clone() };
+    let typed = Elem { xsi_type: Some(Cow::Borrowed(class)), ..d.clone() };
     r.read(&typed)
 }

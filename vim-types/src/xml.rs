@@ -47,8 +47,9 @@ pub struct DecodeReport {
 pub struct Elem<'a> {
     /// Local name (`returnval`, `propSet`).
     pub name: &'a str,
-    /// `xsi:type`, local part (`VirtualMachineConfigInfo`, `string`).
-    pub xsi_type: Option<&'a str>,
+    /// `xsi:type`, local part (`VirtualMachineConfigInfo`, `string`); borrowed unless the
+    /// attribute held a character or entity reference.
+    pub xsi_type: Option<Cow<'a, str>>,
     /// The plain `type` attribute (a managed-object reference's type).
     pub type_attr: Option<Cow<'a, str>>,
     /// `<x/>`: no content and no end tag.
@@ -148,7 +149,16 @@ impl<'a> Reader<'a> {
             && self.xsi_prefixes.iter().rev().any(|(x, _)| *x == p)
         {
             // The value is a QName (`xsd:string`, `vim25:HostSystem`): keep the local part.
-            xsi_type = Some(v.rsplit(':').next().unwrap_or(v));
+            let local = match unescape(v).map_err(|m| self.error(m))? {
+                Cow::Borrowed(v) => Cow::Borrowed(v.rsplit(':').next().unwrap_or(v)),
+                Cow::Owned(v) => Cow::Owned(v.rsplit(':').next().unwrap_or(&v).to_string()),
+            };
+            // It names a class, and may be written back as one (an unknown class's
+            // `xsi:type`, an array's item elements): it must be an XML name.
+            if !is_xml_name(&local) {
+                return Err(self.error(format!("xsi:type {v:?} is not a type name")));
+            }
+            xsi_type = Some(local);
         }
         if empty {
             // An empty element's own bindings end with it.
@@ -372,6 +382,44 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What lies between an element's start tag and its end tag (empty for `<x/>`). The start
+/// tag ends at the first `>` outside a quoted attribute value; the end tag is the last `</`.
+fn element_content(element: &str) -> &str {
+    let mut quote = None;
+    let mut start_end = None;
+    for (i, b) in element.bytes().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => {
+                start_end = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let Some(gt) = start_end else { return "" };
+    if element[..gt].ends_with('/') {
+        return "";
+    }
+    let content = &element[gt + 1..];
+    content.rfind("</").map_or(content, |end| &content[..end])
+}
+
+/// `ArrayOfX` where `X` is a name (its items are written as `<X>` elements).
+pub fn is_array_type(type_name: &str) -> bool {
+    type_name.strip_prefix("ArrayOf").is_some_and(is_xml_name)
+}
+
+/// An XML name without a prefix (an NCName), as every class name is: a letter or `_`,
+/// then letters, digits, `_`, `-` and `.`.
+fn is_xml_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// Which fields of a struct being read have been seen: a bit each, on the stack up to 128.
 enum Seen {
     Small(u128),
@@ -574,6 +622,12 @@ impl Writer {
         self.buf.extend_from_slice(b"</");
         self.buf.extend_from_slice(name.as_bytes());
         self.buf.push(b'>');
+    }
+
+    /// The content of an element kept as received (an unknown class's `xml`): what lies
+    /// between its start tag and its end tag, written as it came.
+    pub fn content_of(&mut self, element: &str) {
+        self.buf.extend_from_slice(element_content(element).as_bytes());
     }
 
     /// Text, escaped.
@@ -886,13 +940,22 @@ mod tests {
     }
 
     #[test]
+    fn element_content_is_between_the_tags() {
+        assert_eq!(element_content(r#"<val xsi:type="X"><a>1</a><b/></val>"#), "<a>1</a><b/>");
+        assert_eq!(element_content(r#"<val a="x>y" b='/>'>t</val>"#), "t");
+        assert_eq!(element_content(r#"<val xsi:type="X"/>"#), "");
+        assert_eq!(element_content("<val></val>"), "");
+        assert_eq!(element_content("<val"), "");
+    }
+
+    #[test]
     fn text_and_prefixes() {
         let doc = br#"<a xmlns:X="http://www.w3.org/2001/XMLSchema-instance"><v X:type="xsd:string">a &amp; b&#33;</v><w Y:type="Foo" type="HostSystem">host-1</w><e/></a>"#;
         let mut r = Reader::new(doc).unwrap();
         let root = r.root().unwrap();
         assert_eq!(root.name, "a");
         let v = r.child().unwrap().unwrap();
-        assert_eq!(v.xsi_type, Some("string"));
+        assert_eq!(v.xsi_type.as_deref(), Some("string"));
         assert_eq!(r.text(&v).unwrap(), "a & b!");
         let w = r.child().unwrap().unwrap();
         assert_eq!(w.xsi_type, None, "Y is not bound to the XSI namespace");

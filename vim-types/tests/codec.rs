@@ -130,3 +130,49 @@ fn polymorphic_fields_keep_the_concrete_class() {
         assert_eq!(AnySessionManagerServiceRequestSpec::decode(&mut r, &e).unwrap(), v);
     }
 }
+
+/// `xsi:type` is read unescaped (a character reference is legal XML, if odd) and must then
+/// be a type name: an unknown class keeps its real name and is written back as it came, and
+/// an array's item type, which becomes the name of its elements, is an XML name (both found
+/// by the `client_response` fuzz target).
+#[test]
+fn xsi_type_is_unescaped_and_must_be_a_name() {
+    let props = |val: &str| {
+        envelope(&format!(
+            r#"<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="SessionManager">SessionManager</obj>
+            <propSet><name>p</name>{val}</propSet></objects></returnval></RetrievePropertiesExResponse>"#
+        ))
+    };
+    let decode = |body: &[u8]| decode_response::<methods::RetrievePropertiesEx>(body, &DecodeOptions::default());
+    let value = |body: &[u8]| decode(body).unwrap().unwrap().objects.remove(0).prop_set.remove(0);
+
+    assert_eq!(value(&props(r#"<val xsi:type="xsd:&#115;tring">hi</val>"#)).val, AnyValue::String("hi".into()));
+    let odd = value(&props(r#"<val xsi:type="Odd&#46;Cl&#97;ss"><a>1</a></val>"#));
+    assert!(matches!(&odd.val, AnyValue::Unknown { type_name, .. } if type_name == "Odd.Class"), "{:?}", odd.val);
+    // Written back with its name and its content as received; once more, the same bytes.
+    let write = |p: &DynamicProperty| {
+        let mut w = Writer::new();
+        w.buf.extend_from_slice(br#"<r xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#);
+        p.encode(&mut w, "propSet");
+        w.buf.extend_from_slice(b"</r>");
+        String::from_utf8(w.buf).unwrap()
+    };
+    let text = write(&odd);
+    assert!(text.contains(r#"<val xsi:type="Odd.Class"><a>1</a></val>"#), "{text}");
+    let mut r = Reader::new(text.as_bytes()).unwrap();
+    r.root().unwrap();
+    let e = r.child().unwrap().unwrap();
+    assert_eq!(write(&DynamicProperty::decode(&mut r, &e).unwrap()), text);
+
+    // Not an array of something with a name: an unknown class, kept and written back as such.
+    for odd in ["ArrayOf", "ArrayOf-x", "ArrayOf1"] {
+        let p = value(&props(&format!(r#"<val xsi:type="{odd}"><a>1</a></val>"#)));
+        assert!(matches!(&p.val, AnyValue::Unknown { type_name, .. } if type_name == odd), "{odd}: {:?}", p.val);
+        assert!(write(&p).contains(&format!(r#"<val xsi:type="{odd}"><a>1</a></val>"#)));
+    }
+
+    for bad in [r#"A&lt;B"#, "ArrayOfUser Session", "xsd:", "1st", "a&#0;b"] {
+        let r = decode(&props(&format!(r#"<val xsi:type="{bad}"></val>"#)));
+        assert!(matches!(&r, Err(Error::Decode(e)) if e.message.contains("not a type name") || e.message.contains("entity")), "{bad}: {r:?}");
+    }
+}

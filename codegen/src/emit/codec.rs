@@ -118,7 +118,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
     quote! {
         impl crate::xml::Decode for #any {
             fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
-                match e.xsi_type {
+                match e.xsi_type.as_deref() {
                     None | Some(#base_wire) => Ok(Self::#base(Box::new(r.read(e)?))),
                     #(#arms)*
                     Some(other) => {
@@ -250,7 +250,7 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
                     "base64Binary" => Self::Binary(r.read(e)?),
                     "anyURI" => Self::Uri(r.read(e)?),
                     "ManagedObjectReference" => Self::Reference(r.read(e)?),
-                    t if t.starts_with("ArrayOf") => {
+                    t if crate::xml::is_array_type(t) => {
                         let item_type = t["ArrayOf".len()..].to_string();
                         let item = match item_type.as_str() {
                             "String" | "Boolean" | "Byte" | "Short" | "Int" | "Long" | "Float" | "Double" | "AnyURI" => {
@@ -264,7 +264,7 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
                         let mut items = Vec::new();
                         if !e.empty {
                             while let Some(c) = r.child()? {
-                                let t = c.xsi_type.unwrap_or(item.as_str()).to_string();
+                                let t = c.xsi_type.as_deref().unwrap_or(item.as_str()).to_string();
                                 items.push(AnyValue::decode_as(r, &c, &t)?);
                             }
                         }
@@ -311,7 +311,7 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
 
         impl crate::xml::Decode for AnyValue {
             fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
-                match e.xsi_type {
+                match e.xsi_type.as_deref() {
                     Some(t) => AnyValue::decode_as(r, e, t),
                     // No type: the text, as a string.
                     None => Ok(Self::String(r.read(e)?)),
@@ -346,7 +346,7 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
                             i.encode(w, item_type);
                         }
                     }
-                    Self::Unknown { .. } => {}
+                    Self::Unknown { xml, .. } => w.content_of(xml),
                 }
             }
         }

@@ -368,7 +368,7 @@ impl AnyValue {
                 "base64Binary" => Self::Binary(r.read(e)?),
                 "anyURI" => Self::Uri(r.read(e)?),
                 "ManagedObjectReference" => Self::Reference(r.read(e)?),
-                t if t.starts_with("ArrayOf") => {
+                t if crate::xml::is_array_type(t) => {
                     let item_type = t["ArrayOf".len()..].to_string();
                     let item = match item_type.as_str() {
                         "String" | "Boolean" | "Byte" | "Short" | "Int" | "Long"
@@ -385,7 +385,11 @@ impl AnyValue {
                     let mut items = Vec::new();
                     if !e.empty {
                         while let Some(c) = r.child()? {
-                            let t = c.xsi_type.unwrap_or(item.as_str()).to_string();
+                            let t = c
+                                .xsi_type
+                                .as_deref()
+                                .unwrap_or(item.as_str())
+                                .to_string();
                             items.push(AnyValue::decode_as(r, &c, &t)?);
                         }
                     }
@@ -452,7 +456,7 @@ impl crate::xml::Decode for AnyValue {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        match e.xsi_type {
+        match e.xsi_type.as_deref() {
             Some(t) => AnyValue::decode_as(r, e, t),
             None => Ok(Self::String(r.read(e)?)),
         }
@@ -485,7 +489,7 @@ impl crate::xml::Encode for AnyValue {
                     i.encode(w, item_type);
                 }
             }
-            Self::Unknown { .. } => {}
+            Self::Unknown { xml, .. } => w.content_of(xml),
         }
     }
 }

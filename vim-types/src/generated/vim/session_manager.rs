@@ -337,7 +337,7 @@ impl crate::xml::Decode for AnySessionManagerServiceRequestSpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        match e.xsi_type {
+        match e.xsi_type.as_deref() {
             None | Some("SessionManagerServiceRequestSpec") => {
                 Ok(Self::SessionManagerServiceRequestSpec(Box::new(r.read(e)?)))
             }

@@ -164,7 +164,7 @@ impl crate::xml::Decode for AnyMethodFault {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        match e.xsi_type {
+        match e.xsi_type.as_deref() {
             None | Some("MethodFault") => Ok(Self::MethodFault(Box::new(r.read(e)?))),
             Some("InvalidClientCertificate") => {
                 Ok(Self::InvalidClientCertificate(Box::new(r.read(e)?)))

@@ -109,7 +109,7 @@ impl crate::xml::Decode for AnyInvalidLogin {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        match e.xsi_type {
+        match e.xsi_type.as_deref() {
             None | Some("InvalidLogin") => Ok(Self::InvalidLogin(Box::new(r.read(e)?))),
             Some("InvalidClientCertificate") => {
                 Ok(Self::InvalidClientCertificate(Box::new(r.read(e)?)))

@@ -630,7 +630,7 @@ impl crate::xml::Decode for AnySelectionSpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        match e.xsi_type {
+        match e.xsi_type.as_deref() {
             None | Some("SelectionSpec") => Ok(Self::SelectionSpec(Box::new(r.read(e)?))),
             Some("TraversalSpec") => Ok(Self::TraversalSpec(Box::new(r.read(e)?))),
             Some(other) => {
