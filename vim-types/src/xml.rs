@@ -92,7 +92,9 @@ impl<'a> Reader<'a> {
         let mut xml = quick_xml::Reader::from_str(input);
         let cfg = xml.config_mut();
         cfg.trim_text(false);
-        cfg.check_end_names = false;
+        // A mismatched end tag is an error: skipped and kept elements must be balanced,
+        // since an unknown class's content is written back as it came.
+        cfg.check_end_names = true;
         cfg.expand_empty_elements = false;
         Ok(Reader { input, xml, depth: 0, limits: Limits::default(), xsi_prefixes: Vec::new(), strict: false, report: DecodeReport::default() })
     }

@@ -176,3 +176,20 @@ fn xsi_type_is_unescaped_and_must_be_a_name() {
         assert!(matches!(&r, Err(Error::Decode(e)) if e.message.contains("not a type name") || e.message.contains("entity")), "{bad}: {r:?}");
     }
 }
+
+/// A mismatched end tag is an error, also inside content that is skipped or kept unread.
+#[test]
+fn mismatched_end_tags_are_errors() {
+    let body = |val: &str| {
+        envelope(&format!(
+            r#"<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="SessionManager">SessionManager</obj>
+            <propSet><name>p</name>{val}</propSet></objects></returnval></RetrievePropertiesExResponse>"#
+        ))
+    };
+    let decode = |val: &str| decode_response::<methods::RetrievePropertiesEx>(&body(val), &DecodeOptions::default());
+    assert!(decode(r#"<val xsi:type="SomethingNew"><a>1</a></val>"#).is_ok());
+    for bad in [r#"<val xsi:type="SomethingNew"><a>1</b></val>"#, r#"<val xsi:type="xsd:string">x</lav>"#] {
+        let r = decode(bad);
+        assert!(matches!(&r, Err(Error::Decode(_))), "{bad}: {r:?}");
+    }
+}
