@@ -165,6 +165,12 @@ fn xsi_type_is_unescaped_and_must_be_a_name() {
     assert_eq!(write(&DynamicProperty::decode(&mut r, &e).unwrap()), text);
 
     // Not an array of something with a name: an unknown class, kept and written back as such.
+    // An array of a class with a lower-case name keeps that name (not capitalised as
+    // `ArrayOfString` is).
+    let lower = value(&props(r#"<val xsi:type="ArrayOfnewThing"><newThing><a>1</a></newThing></val>"#));
+    assert!(matches!(&lower.val, AnyValue::Array { item_type, items } if item_type == "newThing" && items.len() == 1), "{:?}", lower.val);
+    assert!(write(&lower).contains(r#"<val xsi:type="ArrayOfnewThing"><newThing xsi:type="newThing"><a>1</a></newThing></val>"#), "{}", write(&lower));
+
     for odd in ["ArrayOf", "ArrayOf-x", "ArrayOf1"] {
         let p = value(&props(&format!(r#"<val xsi:type="{odd}"><a>1</a></val>"#)));
         assert!(matches!(&p.val, AnyValue::Unknown { type_name, .. } if type_name == odd), "{odd}: {:?}", p.val);

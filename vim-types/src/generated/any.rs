@@ -441,12 +441,21 @@ impl AnyValue {
             }
             Self::Data(d) => Cow::Borrowed(d.type_name()),
             Self::Array { item_type, .. } => {
-                let mut c = item_type.chars();
-                let cap: String = c
-                    .next()
-                    .map(|f| f.to_uppercase().chain(c).collect())
-                    .unwrap_or_default();
-                Cow::Owned(format!("ArrayOf{cap}"))
+                let item = match item_type.as_str() {
+                    "string" => "String",
+                    "boolean" => "Boolean",
+                    "byte" => "Byte",
+                    "short" => "Short",
+                    "int" => "Int",
+                    "long" => "Long",
+                    "float" => "Float",
+                    "double" => "Double",
+                    "dateTime" => "DateTime",
+                    "base64Binary" => "Base64Binary",
+                    "anyURI" => "AnyURI",
+                    other => other,
+                };
+                Cow::Owned(format!("ArrayOf{item}"))
             }
         }
     }
