@@ -54,7 +54,7 @@ pub struct Elem<'a> {
     pub type_attr: Option<Cow<'a, str>>,
     /// `<x/>`: no content and no end tag.
     pub empty: bool,
-    /// Offset of the start tag.
+    /// Offset of the start tag's `<`.
     pub start: u64,
 }
 
@@ -113,7 +113,10 @@ impl<'a> Reader<'a> {
     }
 
     fn elem(&mut self, e: &BytesStart<'a>, empty: bool) -> Result<Elem<'a>, DecodeError> {
-        let start = self.offset();
+        // The reader stands just after the tag: `<`, the tag's content (which quick-xml keeps
+        // without an empty element's `/`), `/` and `>`. Counted, not searched for: an
+        // attribute value may hold a `<`.
+        let start = self.offset().saturating_sub(e.len() as u64 + 2 + u64::from(empty));
         let qname: &'a str = self.sub_str(e.name().0);
         let name = match qname.find(':') {
             Some(i) => &qname[i + 1..],
@@ -325,15 +328,12 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// The raw XML of an element being read, from its start tag to the reader's position
-    /// (for `Unknown` values).
+    /// The raw XML of an element being read, from its start tag (`Elem::start`) to the
+    /// reader's position (for `Unknown` values).
     pub fn raw_since(&self, start: u64) -> String {
         let end = (self.offset() as usize).min(self.input.len());
         let start = (start as usize).min(end);
-        // The recorded start is just after the start tag: find the `<` before it.
-        let bytes = self.input.as_bytes();
-        let begin = bytes[..start].iter().rposition(|&b| b == b'<').unwrap_or(start);
-        String::from_utf8_lossy(&bytes[begin..end]).into_owned()
+        String::from_utf8_lossy(&self.input.as_bytes()[start..end]).into_owned()
     }
 
     /// Reads a value of a type that implements [`Decode`].
@@ -939,6 +939,19 @@ mod tests {
             assert_eq!(base64_decode(std::str::from_utf8(&enc).unwrap()).unwrap(), data);
         }
         assert_eq!(base64_decode("Zm9v\nYmFy").unwrap(), b"foobar");
+    }
+
+    #[test]
+    fn raw_xml_starts_at_the_start_tag() {
+        let doc = br#"<r><a x="1" y='<'>t</a><b z="<"/><c>u</c></r>"#;
+        let mut r = Reader::new(doc).unwrap();
+        r.root().unwrap();
+        for want in [r#"<a x="1" y='<'>t</a>"#, r#"<b z="<"/>"#, "<c>u</c>"] {
+            let e = r.child().unwrap().unwrap();
+            r.skip(&e).unwrap();
+            assert_eq!(r.raw_since(e.start), want);
+        }
+        assert_eq!(element_content(r#"<a x="1" y='<'>t</a>"#), "t");
     }
 
     #[test]
