@@ -89,6 +89,9 @@ impl<'a> Reader<'a> {
     pub fn new(input: &'a [u8]) -> Result<Reader<'a>, DecodeError> {
         let input = std::str::from_utf8(input)
             .map_err(|e| DecodeError { offset: e.valid_up_to() as u64, message: "the body is not UTF-8".into() })?;
+        // quick-xml skips a byte-order mark but does not count it in its positions: without
+        // it here, positions and `input` agree (offsets count from after the mark).
+        let input = input.strip_prefix('\u{feff}').unwrap_or(input);
         let mut xml = quick_xml::Reader::from_str(input);
         let cfg = xml.config_mut();
         cfg.trim_text(false);
@@ -952,6 +955,16 @@ mod tests {
             assert_eq!(r.raw_since(e.start), want);
         }
         assert_eq!(element_content(r#"<a x="1" y='<'>t</a>"#), "t");
+    }
+
+    #[test]
+    fn raw_xml_after_a_byte_order_mark() {
+        let doc = "\u{feff}<r><a x=\"1\">t</a></r>";
+        let mut r = Reader::new(doc.as_bytes()).unwrap();
+        r.root().unwrap();
+        let e = r.child().unwrap().unwrap();
+        r.skip(&e).unwrap();
+        assert_eq!(r.raw_since(e.start), r#"<a x="1">t</a>"#);
     }
 
     #[test]
