@@ -51,7 +51,7 @@ fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
     let mut v = input.to_vec();
     for _ in 0..1 + rng.below(4) {
         let at = rng.below(v.len());
-        match rng.below(6) {
+        match rng.below(7) {
             0 => v.truncate(at),
             1 => {
                 let end = (at + rng.below(64)).min(v.len());
@@ -66,6 +66,10 @@ fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
             4 => {
                 let i = at.min(v.len().saturating_sub(1));
                 v[i] = rng.next() as u8;
+            }
+            5 => {
+                // A byte-order mark where a body may start.
+                v.splice(0..0, "\u{feff}".bytes());
             }
             _ => {
                 // Deep nesting.
