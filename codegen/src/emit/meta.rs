@@ -86,9 +86,12 @@ pub fn privilege_enum(ctx: &Ctx) -> TokenStream {
     }
 }
 
+/// A row of the version table: number, id, name, namespace, version string.
+type VersionRow = (u32, String, String, String, String);
+
 pub fn api_version_enum(ctx: &Ctx) -> TokenStream {
     // Version ids of the table, plus version1 (which the pages use without listing it).
-    let mut rows: Vec<(u32, String, String, String, String)> = ctx
+    let mut rows: Vec<VersionRow> = ctx
         .model
         .versions
         .iter()
@@ -106,7 +109,7 @@ pub fn api_version_enum(ctx: &Ctx) -> TokenStream {
         let doc = format!(" {name}: `{id}`, namespace `{ns}`.");
         quote! { #[doc = #doc] #v, }
     });
-    let arms = |f: &dyn Fn(&(u32, String, String, String, String)) -> String| {
+    let arms = |f: &dyn Fn(&VersionRow) -> String| {
         rows.iter()
             .map(|r| {
                 let v = ident(&format!("Version{}", r.0));
