@@ -130,27 +130,28 @@ impl<'a> Reader<'a> {
         let mut typed_prefix: Option<&'a str> = None;
         let mut typed_value: Option<&'a str> = None;
         // Most elements have no attributes (the start tag is the name alone): no iterator then.
-        let has_attributes = e.len() > qname.len();
-        for a in e.attributes().with_checks(false).take(if has_attributes { usize::MAX } else { 0 }) {
-            let a = a.map_err(|x| self.error(format!("bad attribute: {x}")))?;
-            let key: &'a str = self.sub_str(a.key.0);
-            let value: &'a str = match a.value {
-                Cow::Borrowed(v) => self.sub_str(v),
-                Cow::Owned(_) => continue,
-            };
-            if let Some(p) = key.strip_prefix("xmlns:") {
-                if value == XSI {
-                    self.xsi_prefixes.push((p, self.depth + 1));
+        if e.len() > qname.len() {
+            for a in e.attributes().with_checks(false) {
+                let a = a.map_err(|x| self.error(format!("bad attribute: {x}")))?;
+                let key: &'a str = self.sub_str(a.key.0);
+                let value: &'a str = match a.value {
+                    Cow::Borrowed(v) => self.sub_str(v),
+                    Cow::Owned(_) => continue,
+                };
+                if let Some(p) = key.strip_prefix("xmlns:") {
+                    if value == XSI {
+                        self.xsi_prefixes.push((p, self.depth + 1));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            match key.find(':') {
-                Some(i) if &key[i + 1..] == "type" => {
-                    typed_prefix = Some(&key[..i]);
-                    typed_value = Some(value);
+                match key.find(':') {
+                    Some(i) if &key[i + 1..] == "type" => {
+                        typed_prefix = Some(&key[..i]);
+                        typed_value = Some(value);
+                    }
+                    None if key == "type" => type_attr = Some(unescape(value).map_err(|m| self.error(m))?),
+                    _ => {}
                 }
-                None if key == "type" => type_attr = Some(unescape(value).map_err(|m| self.error(m))?),
-                _ => {}
             }
         }
         if let (Some(p), Some(v)) = (typed_prefix, typed_value)

@@ -131,23 +131,25 @@ fn polymorphic_fields_keep_the_concrete_class() {
     }
 }
 
+/// A RetrievePropertiesEx response with one property, `val` its value element.
+fn one_property(val: &str) -> Vec<u8> {
+    envelope(&format!(
+        r#"<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="SessionManager">SessionManager</obj>
+        <propSet><name>p</name>{val}</propSet></objects></returnval></RetrievePropertiesExResponse>"#
+    ))
+}
+
 /// `xsi:type` is read unescaped (a character reference is legal XML, if odd) and must then
 /// be a type name: an unknown class keeps its real name and is written back as it came, and
 /// an array's item type, which becomes the name of its elements, is an XML name (both found
 /// by the `client_response` fuzz target).
 #[test]
 fn xsi_type_is_unescaped_and_must_be_a_name() {
-    let props = |val: &str| {
-        envelope(&format!(
-            r#"<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="SessionManager">SessionManager</obj>
-            <propSet><name>p</name>{val}</propSet></objects></returnval></RetrievePropertiesExResponse>"#
-        ))
-    };
     let decode = |body: &[u8]| decode_response::<methods::RetrievePropertiesEx>(body, &DecodeOptions::default());
     let value = |body: &[u8]| decode(body).unwrap().unwrap().objects.remove(0).prop_set.remove(0);
 
-    assert_eq!(value(&props(r#"<val xsi:type="xsd:&#115;tring">hi</val>"#)).val, AnyValue::String("hi".into()));
-    let odd = value(&props(r#"<val xsi:type="Odd&#46;Cl&#97;ss"><a>1</a></val>"#));
+    assert_eq!(value(&one_property(r#"<val xsi:type="xsd:&#115;tring">hi</val>"#)).val, AnyValue::String("hi".into()));
+    let odd = value(&one_property(r#"<val xsi:type="Odd&#46;Cl&#97;ss"><a>1</a></val>"#));
     assert!(matches!(&odd.val, AnyValue::Unknown { type_name, .. } if type_name == "Odd.Class"), "{:?}", odd.val);
     // Written back with its name and its content as received; once more, the same bytes.
     let write = |p: &DynamicProperty| {
@@ -167,18 +169,18 @@ fn xsi_type_is_unescaped_and_must_be_a_name() {
     // Not an array of something with a name: an unknown class, kept and written back as such.
     // An array of a class with a lower-case name keeps that name (not capitalised as
     // `ArrayOfString` is).
-    let lower = value(&props(r#"<val xsi:type="ArrayOfnewThing"><newThing><a>1</a></newThing></val>"#));
+    let lower = value(&one_property(r#"<val xsi:type="ArrayOfnewThing"><newThing><a>1</a></newThing></val>"#));
     assert!(matches!(&lower.val, AnyValue::Array { item_type, items } if item_type == "newThing" && items.len() == 1), "{:?}", lower.val);
     assert!(write(&lower).contains(r#"<val xsi:type="ArrayOfnewThing"><newThing xsi:type="newThing"><a>1</a></newThing></val>"#), "{}", write(&lower));
 
     for odd in ["ArrayOf", "ArrayOf-x", "ArrayOf1"] {
-        let p = value(&props(&format!(r#"<val xsi:type="{odd}"><a>1</a></val>"#)));
+        let p = value(&one_property(&format!(r#"<val xsi:type="{odd}"><a>1</a></val>"#)));
         assert!(matches!(&p.val, AnyValue::Unknown { type_name, .. } if type_name == odd), "{odd}: {:?}", p.val);
         assert!(write(&p).contains(&format!(r#"<val xsi:type="{odd}"><a>1</a></val>"#)));
     }
 
     for bad in [r#"A&lt;B"#, "ArrayOfUser Session", "xsd:", "1st", "a&#0;b"] {
-        let r = decode(&props(&format!(r#"<val xsi:type="{bad}"></val>"#)));
+        let r = decode(&one_property(&format!(r#"<val xsi:type="{bad}"></val>"#)));
         assert!(matches!(&r, Err(Error::Decode(e)) if e.message.contains("not a type name") || e.message.contains("entity")), "{bad}: {r:?}");
     }
 }
@@ -186,13 +188,7 @@ fn xsi_type_is_unescaped_and_must_be_a_name() {
 /// A mismatched end tag is an error, also inside content that is skipped or kept unread.
 #[test]
 fn mismatched_end_tags_are_errors() {
-    let body = |val: &str| {
-        envelope(&format!(
-            r#"<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="SessionManager">SessionManager</obj>
-            <propSet><name>p</name>{val}</propSet></objects></returnval></RetrievePropertiesExResponse>"#
-        ))
-    };
-    let decode = |val: &str| decode_response::<methods::RetrievePropertiesEx>(&body(val), &DecodeOptions::default());
+    let decode = |val: &str| decode_response::<methods::RetrievePropertiesEx>(&one_property(val), &DecodeOptions::default());
     assert!(decode(r#"<val xsi:type="SomethingNew"><a>1</a></val>"#).is_ok());
     for bad in [r#"<val xsi:type="SomethingNew"><a>1</b></val>"#, r#"<val xsi:type="xsd:string">x</lav>"#] {
         let r = decode(bad);

@@ -341,6 +341,21 @@ impl crate::xml::Encode for AnyData {
         w.fields(self.as_fields());
     }
 }
+/// XML Schema types as array items, with the suffix of their `ArrayOf` type:
+/// capitalised (`ArrayOfString`), where the API's own classes keep their name.
+const XSD_ARRAY_ITEMS: [(&str, &str); 11] = [
+    ("string", "String"),
+    ("boolean", "Boolean"),
+    ("byte", "Byte"),
+    ("short", "Short"),
+    ("int", "Int"),
+    ("long", "Long"),
+    ("float", "Float"),
+    ("double", "Double"),
+    ("dateTime", "DateTime"),
+    ("base64Binary", "Base64Binary"),
+    ("anyURI", "AnyURI"),
+];
 /// Whether `type_name` is an enumeration of the API.
 fn is_enum(type_name: &str) -> bool {
     const ENUMS: &[&str] = &["SessionManagerHttpServiceRequestSpecMethod"];
@@ -369,28 +384,17 @@ impl AnyValue {
                 "anyURI" => Self::Uri(r.read(e)?),
                 "ManagedObjectReference" => Self::Reference(r.read(e)?),
                 t if crate::xml::is_array_type(t) => {
-                    let item_type = t["ArrayOf".len()..].to_string();
-                    let item = match item_type.as_str() {
-                        "String" | "Boolean" | "Byte" | "Short" | "Int" | "Long"
-                        | "Float" | "Double" | "AnyURI" => {
-                            let mut c = item_type.chars();
-                            c.next()
-                                .map(|f| f.to_lowercase().chain(c).collect())
-                                .unwrap_or_default()
-                        }
-                        "DateTime" => "dateTime".to_string(),
-                        "Base64Binary" => "base64Binary".to_string(),
-                        _ => item_type.clone(),
-                    };
+                    let suffix = &t["ArrayOf".len()..];
+                    let item = XSD_ARRAY_ITEMS
+                        .iter()
+                        .find(|(_, a)| *a == suffix)
+                        .map_or(suffix, |(x, _)| x)
+                        .to_string();
                     let mut items = Vec::new();
                     if !e.empty {
                         while let Some(c) = r.child()? {
-                            let t = c
-                                .xsi_type
-                                .as_deref()
-                                .unwrap_or(item.as_str())
-                                .to_string();
-                            items.push(AnyValue::decode_as(r, &c, &t)?);
+                            let t = c.xsi_type.as_deref().unwrap_or(&item);
+                            items.push(AnyValue::decode_as(r, &c, t)?);
                         }
                     }
                     Self::Array {
@@ -441,20 +445,10 @@ impl AnyValue {
             }
             Self::Data(d) => Cow::Borrowed(d.type_name()),
             Self::Array { item_type, .. } => {
-                let item = match item_type.as_str() {
-                    "string" => "String",
-                    "boolean" => "Boolean",
-                    "byte" => "Byte",
-                    "short" => "Short",
-                    "int" => "Int",
-                    "long" => "Long",
-                    "float" => "Float",
-                    "double" => "Double",
-                    "dateTime" => "DateTime",
-                    "base64Binary" => "Base64Binary",
-                    "anyURI" => "AnyURI",
-                    other => other,
-                };
+                let item = XSD_ARRAY_ITEMS
+                    .iter()
+                    .find(|(x, _)| *x == item_type)
+                    .map_or(item_type.as_str(), |(_, a)| a);
                 Cow::Owned(format!("ArrayOf{item}"))
             }
         }
