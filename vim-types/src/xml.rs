@@ -1,6 +1,6 @@
 //! The XML codec the generated `Decode`/`Encode` impls are written against: a streaming
-//! reader over a byte slice (quick-xml, no DOM, element names and `xsi:type` borrowed from
-//! the input), and a writer into one buffer.
+//! reader over a byte slice (our own tokenizer, [`scan`]; no DOM, element names and
+//! `xsi:type` borrowed from the input), and a writer into one buffer.
 //!
 //! Policy for what a server sends that the bindings do not expect (a newer API version):
 //! unknown elements are skipped and counted, unknown classes are kept (`Unknown` variants),
@@ -10,7 +10,9 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, Event};
+mod scan;
+
+use scan::{Scanner, Tag, Token};
 
 /// The XML Schema instance namespace (`xsi:type`).
 pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
@@ -74,10 +76,9 @@ impl Default for Limits {
 /// A streaming reader over a whole body.
 pub struct Reader<'a> {
     input: &'a str,
-    xml: quick_xml::Reader<&'a [u8]>,
-    depth: usize,
+    scan: Scanner<'a>,
     limits: Limits,
-    /// Prefixes bound to the XSI namespace, with the depth that bound them.
+    /// Prefixes bound to the XSI namespace, with the depth of the element that bound them.
     xsi_prefixes: Vec<(&'a str, usize)>,
     /// Missing required fields are errors, not defaults.
     pub strict: bool,
@@ -89,17 +90,9 @@ impl<'a> Reader<'a> {
     pub fn new(input: &'a [u8]) -> Result<Reader<'a>, DecodeError> {
         let input = std::str::from_utf8(input)
             .map_err(|e| DecodeError { offset: e.valid_up_to() as u64, message: "the body is not UTF-8".into() })?;
-        // quick-xml skips a byte-order mark but does not count it in its positions: without
-        // it here, positions and `input` agree (offsets count from after the mark).
+        // A byte-order mark is no content; offsets count from after it.
         let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-        let mut xml = quick_xml::Reader::from_str(input);
-        let cfg = xml.config_mut();
-        cfg.trim_text(false);
-        // A mismatched end tag is an error: skipped and kept elements must be balanced,
-        // since an unknown class's content is written back as it came.
-        cfg.check_end_names = true;
-        cfg.expand_empty_elements = false;
-        Ok(Reader { input, xml, depth: 0, limits: Limits::default(), xsi_prefixes: Vec::new(), strict: false, report: DecodeReport::default() })
+        Ok(Reader { input, scan: Scanner::new(input), limits: Limits::default(), xsi_prefixes: Vec::new(), strict: false, report: DecodeReport::default() })
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -108,102 +101,66 @@ impl<'a> Reader<'a> {
     }
 
     pub fn offset(&self) -> u64 {
-        self.xml.buffer_position()
+        self.scan.offset() as u64
     }
 
     pub fn error(&self, message: impl Into<String>) -> DecodeError {
         DecodeError { offset: self.offset(), message: message.into() }
     }
 
-    fn elem(&mut self, e: &BytesStart<'a>, empty: bool) -> Result<Elem<'a>, DecodeError> {
-        // The reader stands just after the tag: `<`, the tag's content (which quick-xml keeps
-        // without an empty element's `/`), `/` and `>`. Counted, not searched for: an
-        // attribute value may hold a `<`.
-        let start = self.offset().saturating_sub(e.len() as u64 + 2 + u64::from(empty));
-        let qname: &'a str = self.sub_str(e.name().0);
-        let name = match qname.find(':') {
-            Some(i) => &qname[i + 1..],
-            None => qname,
-        };
+    /// The element of a start tag the scanner has just passed (and, unless it is empty,
+    /// entered).
+    fn elem(&mut self, tag: Tag<'a>) -> Result<Elem<'a>, DecodeError> {
+        let depth = self.scan.depth();
+        if depth > self.limits.max_depth {
+            return Err(self.error(format!("nesting deeper than {}", self.limits.max_depth)));
+        }
         let mut xsi_type = None;
         let mut type_attr = None;
-        let mut typed_prefix: Option<&'a str> = None;
-        let mut typed_value: Option<&'a str> = None;
-        // Most elements have no attributes (the start tag is the name alone): no iterator then.
-        if e.len() > qname.len() {
-            for a in e.attributes().with_checks(false) {
-                let a = a.map_err(|x| self.error(format!("bad attribute: {x}")))?;
-                let key: &'a str = self.sub_str(a.key.0);
-                let value: &'a str = match a.value {
-                    Cow::Borrowed(v) => self.sub_str(v),
-                    Cow::Owned(_) => continue,
-                };
+        if !tag.attributes.is_empty() {
+            // The element's own depth: an empty one was not entered.
+            let own_depth = depth + usize::from(tag.empty);
+            let mut typed: Option<(&'a str, &'a str)> = None;
+            for (key, value) in scan::attributes(tag.attributes) {
                 if let Some(p) = key.strip_prefix("xmlns:") {
                     if value == XSI {
-                        self.xsi_prefixes.push((p, self.depth + 1));
+                        self.xsi_prefixes.push((p, own_depth));
                     }
                     continue;
                 }
-                match key.find(':') {
-                    Some(i) if &key[i + 1..] == "type" => {
-                        typed_prefix = Some(&key[..i]);
-                        typed_value = Some(value);
-                    }
+                match key.split_once(':') {
+                    Some((prefix, "type")) => typed = Some((prefix, value)),
                     None if key == "type" => type_attr = Some(unescape(value).map_err(|m| self.error(m))?),
                     _ => {}
                 }
             }
-        }
-        if let (Some(p), Some(v)) = (typed_prefix, typed_value)
-            && self.xsi_prefixes.iter().rev().any(|(x, _)| *x == p)
-        {
-            // The value is a QName (`xsd:string`, `vim25:HostSystem`): keep the local part.
-            let local = match unescape(v).map_err(|m| self.error(m))? {
-                Cow::Borrowed(v) => Cow::Borrowed(v.rsplit(':').next().unwrap_or(v)),
-                Cow::Owned(v) => Cow::Owned(v.rsplit(':').next().unwrap_or(&v).to_string()),
-            };
-            // It names a class, and may be written back as one (an unknown class's
-            // `xsi:type`, an array's item elements): it must be an XML name.
-            if !is_xml_name(&local) {
-                return Err(self.error(format!("xsi:type {v:?} is not a type name")));
+            if let Some((p, v)) = typed
+                && self.xsi_prefixes.iter().rev().any(|(x, _)| *x == p)
+            {
+                // The value is a QName (`xsd:string`, `vim25:HostSystem`): keep the local part.
+                let local = match unescape(v).map_err(|m| self.error(m))? {
+                    Cow::Borrowed(v) => Cow::Borrowed(local_name(v)),
+                    Cow::Owned(v) => Cow::Owned(local_name(&v).to_string()),
+                };
+                // It names a class, and may be written back as one (an unknown class's
+                // `xsi:type`, an array's item elements): it must be an XML name.
+                if !is_xml_name(&local) {
+                    return Err(self.error(format!("xsi:type {v:?} is not a type name")));
+                }
+                xsi_type = Some(local);
             }
-            xsi_type = Some(local);
+            if tag.empty {
+                // An empty element's own bindings end with it.
+                self.drop_bindings();
+            }
         }
-        if empty {
-            // An empty element's own bindings end with it.
-            self.drop_bindings();
-        }
-        Ok(Elem { name, xsi_type, type_attr, empty, start })
+        Ok(Elem { name: local_name(tag.name), xsi_type, type_attr, empty: tag.empty, start: tag.start as u64 })
     }
 
-    /// `part` (which points into the input) with the input's lifetime: quick-xml's events
-    /// borrow the input, but their accessors do not say so.
-    fn sub_str(&self, part: &str) -> &'a str {
-        let base = self.input.as_ptr() as usize;
-        let p = part.as_ptr() as usize;
-        if p >= base && p + part.len() <= base + self.input.len() {
-            self.input.get(p - base..p - base + part.len()).unwrap_or("")
-        } else {
-            ""
-        }
-    }
-
-    fn enter(&mut self) -> Result<(), DecodeError> {
-        self.depth += 1;
-        if self.depth > self.limits.max_depth {
-            return Err(self.error(format!("nesting deeper than {}", self.limits.max_depth)));
-        }
-        Ok(())
-    }
-
-    fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
-        self.drop_bindings();
-    }
-
-    /// Forgets the XSI bindings of elements deeper than the current depth.
+    /// Forgets the XSI bindings of elements no longer open.
     fn drop_bindings(&mut self) {
-        while self.xsi_prefixes.last().is_some_and(|(_, d)| *d > self.depth) {
+        let depth = self.scan.depth();
+        while self.xsi_prefixes.last().is_some_and(|(_, d)| *d > depth) {
             self.xsi_prefixes.pop();
         }
     }
@@ -211,15 +168,12 @@ impl<'a> Reader<'a> {
     /// The first element of the document (the envelope).
     pub fn root(&mut self) -> Result<Elem<'a>, DecodeError> {
         loop {
-            match self.xml.read_event().map_err(|e| self.error(e.to_string()))? {
-                Event::Start(e) => {
-                    let el = self.elem(&e, false)?;
-                    self.enter()?;
-                    return Ok(el);
-                }
-                Event::Empty(e) => return self.elem(&e, true),
-                Event::Eof => return Err(self.error("empty document")),
-                _ => {}
+            match self.scan.next()? {
+                Token::Start(tag) => return self.elem(tag),
+                Token::Text { text, .. } if text.bytes().all(|b| b.is_ascii_whitespace()) => {}
+                Token::Text { .. } | Token::CData(_) => return Err(self.error("text before the first element")),
+                Token::End => return Err(self.error("an end tag before the first element")),
+                Token::Eof => return Err(self.error("empty document")),
             }
         }
     }
@@ -228,19 +182,14 @@ impl<'a> Reader<'a> {
     /// Text between children is ignored.
     pub fn child(&mut self) -> Result<Option<Elem<'a>>, DecodeError> {
         loop {
-            match self.xml.read_event().map_err(|e| self.error(e.to_string()))? {
-                Event::Start(e) => {
-                    let el = self.elem(&e, false)?;
-                    self.enter()?;
-                    return Ok(Some(el));
-                }
-                Event::Empty(e) => return Ok(Some(self.elem(&e, true)?)),
-                Event::End(_) => {
-                    self.leave();
+            match self.scan.next()? {
+                Token::Start(tag) => return self.elem(tag).map(Some),
+                Token::End => {
+                    self.drop_bindings();
                     return Ok(None);
                 }
-                Event::Eof => return Err(self.error("unexpected end of document")),
-                _ => {}
+                Token::Text { .. } | Token::CData(_) => {}
+                Token::Eof => return Err(self.error("unexpected end of document")),
             }
         }
     }
@@ -250,23 +199,18 @@ impl<'a> Reader<'a> {
         if e.empty {
             return Ok(());
         }
-        let mut depth = 1usize;
+        // The element is open: done when the depth drops below its own.
+        let depth = self.scan.depth();
         loop {
-            match self.xml.read_event().map_err(|x| self.error(x.to_string()))? {
-                Event::Start(_) => {
-                    depth += 1;
-                    if self.depth + depth > self.limits.max_depth {
-                        return Err(self.error(format!("nesting deeper than {}", self.limits.max_depth)));
-                    }
+            match self.scan.next()? {
+                Token::Start(_) if self.scan.depth() > self.limits.max_depth => {
+                    return Err(self.error(format!("nesting deeper than {}", self.limits.max_depth)));
                 }
-                Event::End(_) => {
-                    depth -= 1;
-                    if depth == 0 {
-                        self.leave();
-                        return Ok(());
-                    }
+                Token::End if self.scan.depth() < depth => {
+                    self.drop_bindings();
+                    return Ok(());
                 }
-                Event::Eof => return Err(self.error("unexpected end of document")),
+                Token::Eof => return Err(self.error("unexpected end of document")),
                 _ => {}
             }
         }
@@ -284,60 +228,33 @@ impl<'a> Reader<'a> {
         if e.empty {
             return Ok(Cow::Borrowed(""));
         }
-        let mut out: Option<String> = None;
-        let mut first: Option<&'a str> = None;
+        let mut out = Cow::Borrowed("");
         loop {
-            match self.xml.read_event().map_err(|x| self.error(x.to_string()))? {
-                Event::Text(t) => {
-                    let s = self.sub_str(&t);
-                    push_text(&mut first, &mut out, s);
+            let part = match self.scan.next()? {
+                Token::Text { text, refs: false } | Token::CData(text) => Cow::Borrowed(text),
+                Token::Text { text, refs: true } => unescape(text).map_err(|m| self.error(m))?,
+                Token::End => {
+                    self.drop_bindings();
+                    return Ok(out);
                 }
-                Event::CData(t) => {
-                    let s = self.sub_str(&t);
-                    push_text(&mut first, &mut out, s);
-                }
-                Event::GeneralRef(r) => {
-                    let c = match r.resolve_char_ref() {
-                        Ok(Some(c)) => c,
-                        _ => match &*r {
-                            "lt" => '<',
-                            "gt" => '>',
-                            "amp" => '&',
-                            "quot" => '"',
-                            "apos" => '\'',
-                            other => return Err(self.error(format!("unknown entity &{other};"))),
-                        },
-                    };
-                    let mut buf = [0u8; 4];
-                    let s: &str = c.encode_utf8(&mut buf);
-                    let o = out.get_or_insert_with(|| first.take().unwrap_or("").to_string());
-                    o.push_str(s);
-                }
-                Event::End(_) => {
-                    self.leave();
-                    break;
-                }
-                Event::Start(_) | Event::Empty(_) => return Err(self.error("element where text was expected")),
-                Event::Eof => return Err(self.error("unexpected end of document")),
-                _ => {}
+                Token::Start(_) => return Err(self.error("element where text was expected")),
+                Token::Eof => return Err(self.error("unexpected end of document")),
+            };
+            if out.is_empty() {
+                out = part;
+            } else {
+                out.to_mut().push_str(&part);
             }
-            let len = out.as_ref().map_or(first.map_or(0, str::len), String::len);
-            if len > self.limits.max_text {
+            if out.len() > self.limits.max_text {
                 return Err(self.error(format!("text longer than {} bytes", self.limits.max_text)));
             }
         }
-        Ok(match out {
-            Some(s) => Cow::Owned(s),
-            None => Cow::Borrowed(first.unwrap_or("")),
-        })
     }
 
     /// The raw XML of an element being read, from its start tag (`Elem::start`) to the
     /// reader's position (for `Unknown` values).
     pub fn raw_since(&self, start: u64) -> String {
-        let end = (self.offset() as usize).min(self.input.len());
-        let start = (start as usize).min(end);
-        String::from_utf8_lossy(&self.input.as_bytes()[start..end]).into_owned()
+        self.input.get(start as usize..self.scan.offset()).unwrap_or_default().to_string()
     }
 
     /// Reads a value of a type that implements [`Decode`].
@@ -421,6 +338,12 @@ pub fn is_array_type(type_name: &str) -> bool {
 /// An XML name without a prefix (an NCName), as every class name is: a letter or `_`,
 /// then letters, digits, `_`, `-` and `.`.
 fn is_xml_name(s: &str) -> bool {
+    // Class names are ASCII: checked a byte at a time, other characters as characters.
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        return b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            && b[1..].iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'));
+    }
     let mut chars = s.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
@@ -532,30 +455,18 @@ impl<T: Decode + Encode> Slot for Vec<T> {
     }
 }
 
-fn push_text<'a>(first: &mut Option<&'a str>, out: &mut Option<String>, s: &'a str) {
-    match (out.as_mut(), first.as_ref()) {
-        (Some(o), _) => o.push_str(s),
-        (None, None) => *first = Some(s),
-        (None, Some(f)) => {
-            let mut o = String::with_capacity(f.len() + s.len());
-            o.push_str(f);
-            o.push_str(s);
-            *out = Some(o);
-            *first = None;
-        }
-    }
-}
-
-/// Resolves the five predefined entities and character references in an attribute value.
+/// Resolves the five predefined entities and character references (in text or an
+/// attribute value). A reference to a character XML does not allow (`&#0;`) is an error.
 fn unescape(s: &str) -> Result<Cow<'_, str>, String> {
-    if !s.contains('&') {
+    let Some(first) = s.find('&') else {
         return Ok(Cow::Borrowed(s));
-    }
+    };
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find('&') {
+    let mut i = first;
+    loop {
         out.push_str(&rest[..i]);
-        let end = rest[i..].find(';').ok_or("unterminated entity")? + i;
+        let end = rest[i..].find(';').ok_or("an entity reference without `;`")? + i;
         let ent = &rest[i + 1..end];
         let c = match ent {
             "lt" => '<',
@@ -563,15 +474,41 @@ fn unescape(s: &str) -> Result<Cow<'_, str>, String> {
             "amp" => '&',
             "quot" => '"',
             "apos" => '\'',
-            _ if ent.starts_with("#x") => u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32).ok_or("bad character reference")?,
-            _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32).ok_or("bad character reference")?,
-            _ => return Err(format!("unknown entity &{ent};")),
+            _ => {
+                let code = match ent.strip_prefix("#x") {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => ent.strip_prefix('#').and_then(|d| d.parse().ok()),
+                };
+                match code {
+                    Some(code) => char::from_u32(code)
+                        .filter(|&c| is_xml_char(c))
+                        .ok_or_else(|| format!("&{ent}; is no character XML allows"))?,
+                    None => return Err(format!("unknown entity &{ent};")),
+                }
+            }
         };
         out.push(c);
         rest = &rest[end + 1..];
+        match rest.find('&') {
+            Some(next) => i = next,
+            None => break,
+        }
     }
     out.push_str(rest);
     Ok(Cow::Owned(out))
+}
+
+/// A character XML 1.0 allows in a document.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+/// A qualified name's local part (`xsd:string` -> `string`).
+fn local_name(qname: &str) -> &str {
+    match qname.bytes().position(|b| b == b':') {
+        Some(i) => &qname[i + 1..],
+        None => qname,
+    }
 }
 
 /// A type the decoder can read from an element.

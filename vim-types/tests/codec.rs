@@ -181,7 +181,7 @@ fn xsi_type_is_unescaped_and_must_be_a_name() {
 
     for bad in [r#"A&lt;B"#, "ArrayOfUser Session", "xsd:", "1st", "a&#0;b"] {
         let r = decode(&one_property(&format!(r#"<val xsi:type="{bad}"></val>"#)));
-        assert!(matches!(&r, Err(Error::Decode(e)) if e.message.contains("not a type name") || e.message.contains("entity")), "{bad}: {r:?}");
+        assert!(matches!(&r, Err(Error::Decode(e)) if e.message.contains("not a type name") || e.message.contains("entity") || e.message.contains("no character")), "{bad}: {r:?}");
     }
 }
 
