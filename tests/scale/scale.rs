@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use common::{Model, Vcsim};
-use vim_types::xml::{Encode, Reader, Writer, XSI};
+use vim_types::xml::{Encode, MissingField, Reader, Writer, XSI};
 use vim_types::*;
 
 fn env_u32(name: &str, default: u32) -> u32 {
@@ -132,9 +132,9 @@ fn at_scale() {
     let bytes: usize = pages.iter().map(|p| p.body.len()).sum();
     let unknown_elements: u64 = pages.iter().map(|p| p.report.unknown_elements).sum();
     let unknown_types: u64 = pages.iter().map(|p| p.report.unknown_types).sum();
-    let mut missing: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut missing: BTreeMap<MissingField, u64> = BTreeMap::new();
     for m in pages.iter().flat_map(|p| &p.report.missing) {
-        *missing.entry(m.as_str()).or_default() += 1;
+        *missing.entry(*m).or_default() += 1;
     }
 
     // Encode every decoded result and decode it again: equal values.
