@@ -7,7 +7,7 @@
 //! vim-bench fetch DIR [VM_PER_POOL]     vcsim (VCSIM_BIN, -paging): every VM's config and summary,
 //!                                       pages of 500, each response body saved as
 //!                                       DIR/NNN-RetrievePropertiesEx.xml (or ...-Continue...)
-//! vim-bench speed floor|ours|encode RUNS FILE...
+//! vim-bench speed floor|tokenizer|ours|ours-kept|encode RUNS FILE...
 //! vim-bench memory floor|ours FILE...
 //! ```
 //!
@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use vim_types::xml::Writer;
+use vim_types::xml::{Reader, Writer};
 use vim_types::{methods, soap, RetrieveResult};
 
 /// The system allocator, counting (in `memory` mode only) the bytes and blocks live and the
@@ -85,7 +85,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: vim-bench fetch DIR [VM_PER_POOL] | speed floor|ours|ours-kept|encode RUNS FILE... | memory floor|ours FILE...";
+const USAGE: &str = "usage: vim-bench fetch DIR [VM_PER_POOL] | speed floor|tokenizer|ours|ours-kept|encode RUNS FILE... | memory floor|ours FILE...";
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -161,6 +161,14 @@ fn scan(body: &[u8]) -> Result<usize, String> {
     }
 }
 
+/// Our tokenizer alone: the reader skips each body's root element (every tag checked,
+/// nothing decoded).
+fn skim(body: &[u8]) -> Result<(), String> {
+    let mut r = Reader::new(body).map_err(|e| e.to_string())?;
+    let root = r.root().map_err(|e| e.to_string())?;
+    r.skip(&root).map_err(|e| e.to_string())
+}
+
 /// What `encode` writes per page: the result as the `returnval` of a response.
 fn encode(result: &RetrieveResult) -> usize {
     let mut w = Writer::new();
@@ -187,6 +195,12 @@ fn speed(what: &str, runs: usize, files: &[String]) -> Result<(), String> {
             "floor" => {
                 for (p, b) in &bodies {
                     objects += scan(b).map_err(|e| format!("{}: {e}", p.display()))?;
+                }
+            }
+            "tokenizer" => {
+                for (p, b) in &bodies {
+                    skim(b).map_err(|e| format!("{}: {e}", p.display()))?;
+                    objects += 1;
                 }
             }
             "ours" => {
@@ -218,7 +232,7 @@ fn speed(what: &str, runs: usize, files: &[String]) -> Result<(), String> {
                     objects += r.objects.len();
                 }
             }
-            other => return Err(format!("unknown decoder {other:?}: floor, ours, ours-kept or encode")),
+            other => return Err(format!("unknown decoder {other:?}: floor, tokenizer, ours, ours-kept or encode")),
         }
         times.push(started.elapsed().as_secs_f64());
     }

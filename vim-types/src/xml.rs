@@ -1,5 +1,5 @@
 //! The XML codec the generated `Decode`/`Encode` impls are written against: a streaming
-//! reader over a byte slice (our own tokenizer, [`scan`]; no DOM, element names and
+//! reader over a byte slice (our own tokenizer, `xml/scan.rs`; no DOM, element names and
 //! `xsi:type` borrowed from the input), and a writer into one buffer.
 //!
 //! Policy for what a server sends that the bindings do not expect (a newer API version):
