@@ -242,6 +242,13 @@ impl<'a> Reader<'a> {
         if e.empty {
             return Ok(Cow::Borrowed(""));
         }
+        if let Some(text) = self.scan.plain_text_then_end() {
+            self.drop_bindings();
+            if text.len() > self.limits.max_text {
+                return Err(self.error(format!("text longer than {} bytes", self.limits.max_text)));
+            }
+            return Ok(Cow::Borrowed(text));
+        }
         let mut out = Cow::Borrowed("");
         loop {
             let part = match self.scan.next()? {

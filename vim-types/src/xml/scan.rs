@@ -106,6 +106,23 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The common case of an open element's content: text without references (or none)
+    /// and straight after it the element's own end tag, `</name>`. Taken whole, as one step;
+    /// `None` (nothing taken) for anything else, which [`next`](Self::next) then reads.
+    pub fn plain_text_then_end(&mut self) -> Option<&'a str> {
+        let bytes = self.input.as_bytes();
+        let at = self.pos;
+        let name = *self.open.last()?;
+        let lt = at + memchr2(b'<', b'&', &bytes[at..])?;
+        let close = bytes[lt..].strip_prefix(b"</")?.strip_prefix(name.as_bytes())?;
+        if close.first() != Some(&b'>') {
+            return None;
+        }
+        self.open.pop();
+        self.pos = lt + "</>".len() + name.len();
+        Some(&self.input[at..lt])
+    }
+
     /// Text up to the next `<` (or the end).
     fn text(&mut self) -> Token<'a> {
         let bytes = self.input.as_bytes();
@@ -307,6 +324,28 @@ mod tests {
             let err = tokens(doc).unwrap_err();
             assert!(err.message.contains(message) && err.offset == offset, "{doc}: {err}");
         }
+    }
+
+    #[test]
+    fn plain_text_then_end_takes_only_the_common_case() {
+        let leaf = |doc: &'static str| {
+            let mut s = Scanner::new(doc);
+            assert!(matches!(s.next(), Ok(Token::Start(_))));
+            let at = s.offset();
+            let text = s.plain_text_then_end();
+            if text.is_none() {
+                assert_eq!(s.offset(), at, "{doc}: nothing taken");
+            }
+            (text, s.depth(), s.next())
+        };
+        assert_eq!(leaf("<a>t é</a><b/>"), (Some("t é"), 0, Ok(start("b", "", true, 11))));
+        assert_eq!(leaf("<p:a></p:a>"), (Some(""), 0, Ok(Token::Eof)));
+        assert_eq!(leaf("<a>t&amp;</a>"), (None, 1, Ok(Token::Text { text: "t&amp;", refs: true })));
+        assert_eq!(leaf("<a>t</a >"), (None, 1, Ok(Token::Text { text: "t", refs: false })));
+        assert_eq!(leaf("<a><b/></a>"), (None, 1, Ok(start("b", "", true, 3))));
+        let (text, depth, _) = leaf("<a>t</ab>");
+        assert_eq!((text, depth), (None, 1));
+        assert_eq!(leaf("<a>t"), (None, 1, Ok(Token::Text { text: "t", refs: false })));
     }
 
     #[test]
