@@ -58,7 +58,7 @@ fn cases(default: usize) -> usize {
 }
 
 fn base_seed() -> u64 {
-    std::env::var("FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5EED_0F_F00D)
+    std::env::var("FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x005E_ED0F_F00D)
 }
 
 /// Pieces that mean something to one of the frontends.
@@ -149,9 +149,9 @@ fn fragments(rng: &mut Rng, lines: &[&str]) -> String {
     let mut s = String::new();
     for _ in 0..rng.below(60) {
         match rng.below(4) {
-            0 => s.push_str(*rng.pick(TOKENS)),
+            0 => s.push_str(rng.pick::<&str>(TOKENS)),
             _ => {
-                s.push_str(*rng.pick(lines));
+                s.push_str(rng.pick::<&str>(lines));
                 s.push('\n');
             }
         }
