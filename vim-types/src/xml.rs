@@ -106,11 +106,13 @@ impl<'a> Reader<'a> {
             .map_err(|e| DecodeError { offset: e.valid_up_to() as u64, message: "the body is not UTF-8".into() })?;
         // A byte-order mark is no content; offsets count from after it.
         let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-        Ok(Reader { input, scan: Scanner::new(input), limits: Limits::default(), xsi_prefixes: Vec::new(), strict: false, report: DecodeReport::default() })
+        Ok(Reader { input, scan: Scanner::new(input), limits: Limits::default(), xsi_prefixes: Vec::new(), strict: false, report: DecodeReport::default() }
+            .with_limits(Limits::default()))
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self.scan.max_depth = limits.max_depth;
         self
     }
 
@@ -126,9 +128,6 @@ impl<'a> Reader<'a> {
     /// entered).
     fn elem(&mut self, tag: Tag<'a>) -> Result<Elem<'a>, DecodeError> {
         let depth = self.scan.depth();
-        if depth > self.limits.max_depth {
-            return Err(self.error(format!("nesting deeper than {}", self.limits.max_depth)));
-        }
         let mut xsi_type = None;
         let mut type_attr = None;
         if !tag.attributes.is_empty() {
@@ -217,9 +216,6 @@ impl<'a> Reader<'a> {
         let depth = self.scan.depth();
         loop {
             match self.scan.next()? {
-                Token::Start(_) if self.scan.depth() > self.limits.max_depth => {
-                    return Err(self.error(format!("nesting deeper than {}", self.limits.max_depth)));
-                }
                 Token::End if self.scan.depth() < depth => {
                     self.drop_bindings();
                     return Ok(());
@@ -242,22 +238,26 @@ impl<'a> Reader<'a> {
         if e.empty {
             return Ok(Cow::Borrowed(""));
         }
-        if let Some(text) = self.scan.plain_text_then_end() {
-            self.drop_bindings();
-            if text.len() > self.limits.max_text {
-                return Err(self.error(format!("text longer than {} bytes", self.limits.max_text)));
-            }
-            return Ok(Cow::Borrowed(text));
+        let text = match self.scan.plain_text_then_end() {
+            Some(text) => Cow::Borrowed(text),
+            None => self.text_tokens()?,
+        };
+        self.drop_bindings();
+        // Resolving references only shortens text: bounded by the input, checked once.
+        if text.len() > self.limits.max_text {
+            return Err(self.error(format!("text longer than {} bytes", self.limits.max_text)));
         }
+        Ok(text)
+    }
+
+    /// Text, references and CDATA up to the open element's end tag, token by token.
+    fn text_tokens(&mut self) -> Result<Cow<'a, str>, DecodeError> {
         let mut out = Cow::Borrowed("");
         loop {
             let part = match self.scan.next()? {
                 Token::Text { text, refs: false } | Token::CData(text) => Cow::Borrowed(text),
                 Token::Text { text, refs: true } => unescape(text).map_err(|m| self.error(m))?,
-                Token::End => {
-                    self.drop_bindings();
-                    return Ok(out);
-                }
+                Token::End => return Ok(out),
                 Token::Start(_) => return Err(self.error("element where text was expected")),
                 Token::Eof => return Err(self.error("unexpected end of document")),
             };
@@ -265,9 +265,6 @@ impl<'a> Reader<'a> {
                 out = part;
             } else {
                 out.to_mut().push_str(&part);
-            }
-            if out.len() > self.limits.max_text {
-                return Err(self.error(format!("text longer than {} bytes", self.limits.max_text)));
             }
         }
     }

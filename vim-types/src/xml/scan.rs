@@ -11,6 +11,8 @@
 //! refused, as SOAP requires (it is also where entity-expansion attacks live). References
 //! are not resolved here: a text token says whether it holds any.
 
+use std::ops::Range;
+
 use memchr::{memchr, memchr2, memmem};
 
 use super::DecodeError;
@@ -49,11 +51,13 @@ pub(super) struct Scanner<'a> {
     pos: usize,
     /// Names of the open elements, to match end tags against.
     open: Vec<&'a str>,
+    /// How many elements may be open at once (hostile input nests without end).
+    pub max_depth: usize,
 }
 
 impl<'a> Scanner<'a> {
     pub fn new(input: &'a str) -> Scanner<'a> {
-        Scanner { input, pos: 0, open: Vec::new() }
+        Scanner { input, pos: 0, open: Vec::new(), max_depth: usize::MAX }
     }
 
     /// Offset of the next token.
@@ -166,10 +170,13 @@ impl<'a> Scanner<'a> {
                 }
             }
         };
-        self.pos = end;
         if !empty {
+            if self.open.len() >= self.max_depth {
+                return Err(self.error(at, format!("nesting deeper than {}", self.max_depth)));
+            }
             self.open.push(name);
         }
+        self.pos = end;
         Ok(Token::Start(Tag { name, attributes: &self.input[name_end..attributes_end], empty, start: at }))
     }
 
@@ -212,16 +219,17 @@ fn skip_space(bytes: &[u8], from: usize) -> usize {
     i
 }
 
-enum Attribute<'a> {
-    /// `name="value"` (the value as written); `end` is just past its closing quote.
-    Next { name: &'a [u8], value: &'a [u8], end: usize },
+enum Attribute {
+    /// `name="value"`: where the name and the value (as written) are; `end` is just past
+    /// the closing quote.
+    Next { name: Range<usize>, value: Range<usize>, end: usize },
     /// `>` or `/>` (after optional white space); `end` is just past it.
     TagEnd { empty: bool, end: usize },
 }
 
 /// Reads what follows offset `i` in a start tag: an attribute or the tag's end. The one
 /// parser of attributes: the scanner checks every tag with it, [`attributes`] lists them.
-fn next_attribute(bytes: &[u8], i: usize) -> Result<Attribute<'_>, (usize, &'static str)> {
+fn next_attribute(bytes: &[u8], i: usize) -> Result<Attribute, (usize, &'static str)> {
     let name_start = skip_space(bytes, i);
     match bytes.get(name_start) {
         None => return Err((i, "the tag never ends")),
@@ -247,7 +255,7 @@ fn next_attribute(bytes: &[u8], i: usize) -> Result<Attribute<'_>, (usize, &'sta
         return Err((open, "an attribute value that never ends"));
     };
     let close = open + 1 + len;
-    Ok(Attribute::Next { name: &bytes[name_start..name_end], value: &bytes[open + 1..close], end: close + 1 })
+    Ok(Attribute::Next { name: name_start..name_end, value: open + 1..close, end: close + 1 })
 }
 
 /// The attributes of a tag ([`Tag::attributes`], already checked by the scanner): name and
@@ -257,12 +265,7 @@ pub(super) fn attributes(tag_attributes: &str) -> impl Iterator<Item = (&str, &s
     std::iter::from_fn(move || match next_attribute(tag_attributes.as_bytes(), i) {
         Ok(Attribute::Next { name, value, end }) => {
             i = end;
-            // Cut at ASCII bytes of a `&str`: both are `&str` too.
-            let text = |part: &[u8]| {
-                let from = part.as_ptr() as usize - tag_attributes.as_ptr() as usize;
-                &tag_attributes[from..from + part.len()]
-            };
-            Some((text(name), text(value)))
+            Some((&tag_attributes[name], &tag_attributes[value]))
         }
         _ => None,
     })
