@@ -35,11 +35,14 @@ enum Cmd {
         /// stale files), print a diff and fail if they differ.
         #[arg(long)]
         check: bool,
-        /// Write a standalone crate at DIR (Cargo.toml, src/lib.rs, src/runtime.rs,
-        /// src/generated/) instead of vim-types/src/generated/. Required for a spec other
-        /// than spec/.
+        /// Write a standalone crate at DIR (Cargo.toml, src/lib.rs, src/generated/) instead
+        /// of vim-types/src/. Required for a spec other than spec/.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// With --out: how the crate depends on vim-runtime: path=DIR, git=URL[#REV] or
+        /// version=REQ (default: this checkout's vim-runtime/, by a relative path).
+        #[arg(long, value_name = "SPEC", requires = "out")]
+        runtime: Option<gen::RuntimeDep>,
     },
     /// Write the merged IR as JSON (format vimgen-ir/1).
     Ir {
@@ -192,8 +195,8 @@ fn main() -> ExitCode {
 
 fn run() -> Result<ExitCode> {
     match Cli::parse().cmd {
-        Cmd::Gen { spec, check, out } => {
-            let ok = gen_cmd(&spec, check, out.as_deref())?;
+        Cmd::Gen { spec, check, out, runtime } => {
+            let ok = gen_cmd(&spec, check, out.as_deref(), &runtime.unwrap_or(gen::RuntimeDep::Local))?;
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Cmd::Ir { spec, out, propose } => {
@@ -271,7 +274,7 @@ fn corpus_args() -> Result<SpecArgs> {
 
 /// `cargo xtask gen [--check] [--out DIR]`. Returns false when the spec has errors or
 /// `--check` found a difference.
-fn gen_cmd(spec: &SpecArgs, check: bool, out: Option<&Path>) -> Result<bool> {
+fn gen_cmd(spec: &SpecArgs, check: bool, out: Option<&Path>, runtime: &gen::RuntimeDep) -> Result<bool> {
     let started = Instant::now();
     if out.is_none() && !spec.is_default() {
         bail!(
@@ -289,13 +292,13 @@ fn gen_cmd(spec: &SpecArgs, check: bool, out: Option<&Path>) -> Result<bool> {
             &loaded,
             |files| Ok(gen::Tree::in_tree(&root(), files)),
             check,
-            "vim-types/src/generated",
+            "vim-types/src",
             "cargo xtask gen",
             started,
         ),
         Some(dir) => {
             let fix = "the same command without --check";
-            gen::write_or_check(&loaded, |files| gen::Tree::standalone(dir, files), check, &dir.display().to_string(), fix, started)
+            gen::write_or_check(&loaded, |files| gen::Tree::standalone(dir, files, runtime), check, &dir.display().to_string(), fix, started)
         }
     }
 }
@@ -331,7 +334,7 @@ fn test() -> Result<()> {
     let root = root();
     // Fail fast: the committed generated code is what spec/ generates.
     eprintln!("--- cargo xtask gen --check");
-    if !gen_cmd(&SpecArgs::default(), true, None)? {
+    if !gen_cmd(&SpecArgs::default(), true, None, &gen::RuntimeDep::Local)? {
         bail!("vim-types/src/generated/ is out of date: run `cargo xtask gen` and commit the result");
     }
 
@@ -389,7 +392,7 @@ fn test() -> Result<()> {
 fn full_api(lint: bool) -> Result<scale::Layout> {
     let layout = scale::Layout::new(&target_dir());
     eprintln!("--- cargo xtask gen --out {} (the full 5.5 API)", layout.vim_types.display());
-    if !gen_cmd(&corpus_args()?, false, Some(&layout.vim_types))? {
+    if !gen_cmd(&corpus_args()?, false, Some(&layout.vim_types), &gen::RuntimeDep::Local)? {
         bail!("generating the full 5.5 API failed");
     }
     scale::assemble(&root(), &layout)?;

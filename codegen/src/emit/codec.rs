@@ -360,9 +360,10 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// A method's codec (inside its `Method` impl): the client's `encode_request` and
-/// `decode_response`, the server's `decode_args` and `encode_response`.
-pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
+/// A method's codec: the client's `encode_request` and `decode_response` (inside its
+/// `Method` impl), and the server's `decode_args` and `encode_response` (inside its
+/// `ServeMethod` impl).
+pub fn method_codec(ctx: &Ctx, me: &Method) -> (TokenStream, TokenStream) {
     let params = me.params.iter().map(|p| {
         let f = snake_ident(&p.name);
         let wire = &p.name;
@@ -384,7 +385,7 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
     };
     let (resp_param, w_resp) = if me.returns.is_none() { (quote!(_response), quote!(_w)) } else { (quote!(response), quote!(w)) };
     let decode_args = args_decoder(ctx, me);
-    quote! {
+    let client = quote! {
         fn encode_request(#req_param: &Self::Request<'_>, #w_param: &mut crate::xml::Writer) {
             #(#params)*
         }
@@ -395,14 +396,15 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             #decode
         }
-
+    };
+    let server = quote! {
         #decode_args
 
-        #[cfg(feature = "server")]
         fn encode_response(#resp_param: &Self::Response, #w_resp: &mut crate::xml::Writer) {
             #encode
         }
-    }
+    };
+    (client, server)
 }
 
 /// `decode_args`: the parameters of a request, after `_this`, in a tuple. Servers are
@@ -410,7 +412,6 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
 fn args_decoder(ctx: &Ctx, me: &Method) -> TokenStream {
     if me.params.is_empty() {
         return quote! {
-            #[cfg(feature = "server")]
             fn decode_args<'a>(
                 r: &mut crate::xml::Reader<'a>,
                 e: &crate::xml::Elem<'a>,
@@ -445,7 +446,6 @@ fn args_decoder(ctx: &Ctx, me: &Method) -> TokenStream {
     });
     let names = me.params.iter().map(|p| snake_ident(&p.name));
     quote! {
-        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
