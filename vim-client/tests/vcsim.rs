@@ -11,6 +11,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use vim_client::{Client, ClientOptions};
+use vimgen_test_support::Session;
 use vim_types::*;
 
 /// A running vcsim, stopped when dropped.
@@ -80,21 +81,21 @@ fn session_manager_against_vcsim() {
     let sim = Vcsim::start();
     let (url, user) = sim.endpoint();
     runtime().block_on(async {
-        let client = Client::connect(&url, ClientOptions::default()).await.expect("connect");
-        let content = client.service_content().await.expect("service content");
+        let client = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("connect");
+        let content = client.content().await.expect("service content");
         assert_eq!(content.about.api_type, "VirtualCenter");
         let sm = content.session_manager.clone().expect("a session manager");
 
-        let session = client.login(&user, "any-password").await.expect("login");
+        let session = client.login_as(&user, "any-password").await.expect("login");
         // vcsim accepts any password, then refuses a second Login on the same session: the
         // refusal arrives as the typed InvalidLogin.
-        let again = client.login(&user, "wrong-password").await;
+        let again = client.login_as(&user, "wrong-password").await;
         assert!(matches!(again, Err(Error::Fault(LoginFault::InvalidLogin(_)))), "{again:?}");
         assert_eq!(session.user_name, user);
 
         // The six properties through the PropertyCollector (typed reads of `anyType` values).
         let props = client
-            .retrieve_properties(&sm.untyped(), &["sessionList", "currentSession", "message", "messageLocaleList", "supportedLocaleList"])
+            .read_properties(&sm.untyped(), &["sessionList", "currentSession", "message", "messageLocaleList", "supportedLocaleList"])
             .await
             .expect("properties");
         let current = props.iter().find(|p| p.name == "currentSession").expect("currentSession");
@@ -106,16 +107,16 @@ fn session_manager_against_vcsim() {
         }
         // defaultLocale: vcsim leaves it out (older builds dropped the connection); either way
         // an answer or an error, never a panic.
-        let dl = client.retrieve_properties(&sm.untyped(), &["defaultLocale"]).await;
+        let dl = client.read_properties(&sm.untyped(), &["defaultLocale"]).await;
         assert!(dl.is_err() || dl.as_ref().is_ok_and(|p| p.iter().all(|p| p.name == "defaultLocale")), "{dl:?}");
 
-        let client = Client::connect(&url, ClientOptions::default()).await.expect("reconnect");
-        let session = client.login(&user, "x").await.expect("login again");
+        let client = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("reconnect");
+        let session = client.login_as(&user, "x").await.expect("login again");
         assert!(client.session_is_active(&sm, &session.key, &user).await.expect("SessionIsActive"));
 
         // Clone the session from a second connection.
         let ticket = client.acquire_clone_ticket(&sm).await.expect("AcquireCloneTicket");
-        let second = Client::connect(&url, ClientOptions::default()).await.expect("connect");
+        let second = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("connect");
         let cloned = second.clone_session(&sm, &ticket).await.expect("CloneSession");
         assert_eq!(cloned.user_name, user);
 
@@ -126,7 +127,7 @@ fn session_manager_against_vcsim() {
         assert!(!generic.id.is_empty());
 
         // LoginByToken and LoginExtensionByCertificate without a token or certificate: typed faults.
-        let other = Client::connect(&url, ClientOptions::default()).await.expect("connect");
+        let other = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("connect");
         let by_token = other.login_by_token(&sm, None).await;
         assert!(matches!(by_token, Err(Error::Fault(LoginByTokenFault::InvalidLogin(_)))), "{by_token:?}");
         let by_cert = other.login_extension_by_certificate(&sm, "com.example.ext", None).await;
@@ -148,7 +149,7 @@ fn session_manager_against_vcsim() {
             other => panic!("UpdateServiceMessage on vcsim: {other:?}"),
         }
 
-        client.logout().await.expect("logout");
+        client.log_out().await.expect("logout");
         // After logout the session is gone: a typed NotAuthenticated.
         match client.acquire_clone_ticket(&sm).await {
             Err(Error::Fault(_)) => {}
