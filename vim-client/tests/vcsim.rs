@@ -7,66 +7,10 @@
 //! session), answers `MethodNotFound` for the SessionManager methods it lacks, and leaves
 //! `defaultLocale` out (older builds dropped the connection when it was read).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 
 use vim_client::{Client, ClientOptions};
 use vimgen_test_support::Session;
 use vim_types::*;
-
-/// A running vcsim, stopped when dropped.
-struct Vcsim {
-    child: Child,
-    url: String,
-}
-
-impl Vcsim {
-    fn start() -> Vcsim {
-        let bin = std::env::var("VCSIM_BIN").expect("VCSIM_BIN is not set: run `cargo xtask test`, which builds vcsim and sets it");
-        let mut child = Command::new(&bin)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
-        let out = child.stdout.take().expect("piped stdout");
-        let mut url = String::new();
-        for line in BufReader::new(out).lines().take(50) {
-            let line = line.expect("vcsim's output");
-            if let Some(at) = line.find("http") {
-                url = line[at..].trim().to_string();
-                break;
-            }
-        }
-        assert!(!url.is_empty(), "vcsim printed no URL");
-        Vcsim { child, url }
-    }
-
-    /// The URL without the credentials, and the user name vcsim expects.
-    fn endpoint(&self) -> (String, String) {
-        let (scheme, rest) = self.url.split_once("://").expect("a URL");
-        match rest.split_once('@') {
-            Some((cred, host)) => (format!("{scheme}://{host}"), cred.split(':').next().unwrap_or("user").to_string()),
-            None => (self.url.clone(), "user".to_string()),
-        }
-    }
-}
-
-impl Drop for Vcsim {
-    /// Closing stdin stops vcsim cleanly (it then removes its datastore folders under /tmp);
-    /// it is killed only if it does not stop within five seconds.
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        for _ in 0..50 {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
@@ -78,8 +22,8 @@ fn method_not_found(f: &AnyMethodFault) -> bool {
 
 #[test]
 fn session_manager_against_vcsim() {
-    let sim = Vcsim::start();
-    let (url, user) = sim.endpoint();
+    let Some(sim) = vimgen_test_support::vcsim("session_manager_against_vcsim", &[]) else { return };
+    let (url, user) = (sim.url.clone(), sim.user.clone());
     runtime().block_on(async {
         let client = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("connect");
         let content = client.content().await.expect("service content");

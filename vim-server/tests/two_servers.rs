@@ -136,7 +136,7 @@ fn one_scenario_two_servers() {
     let vimsim = common::vimsim(&[]);
     let on_vimsim = rt.block_on(scenario(&vimsim.url, "admin", "secret", ClientOptions::default()));
     // Given a user, vcsim checks the password (by default it accepts any).
-    let vcsim = common::vcsim(&["-username", "admin", "-password", "secret"]);
+    let Some(vcsim) = common::vcsim("one_scenario_two_servers", &["-username", "admin", "-password", "secret"]) else { return };
     let on_vcsim = rt.block_on(scenario(&vcsim.url, &vcsim.user, "secret", ClientOptions::default()));
     for (step, (a, b)) in on_vimsim.iter().zip(&on_vcsim).enumerate() {
         eprintln!("{step:2} {:32} vimsim: {:24} vcsim: {}", a.0, a.1, b.1);

@@ -351,6 +351,8 @@ fn test() -> Result<()> {
             ("PYVMOMI_PYTHON", python.as_os_str()),
             ("VCSIM_BIN", vcsim.as_os_str()),
             ("GOVMOMI_SESSION_BIN", govmomi_session.as_os_str()),
+            // Nothing is skipped here: a test that finds no peer or corpus fails.
+            ("VIMGEN_REQUIRE_PEERS", std::ffi::OsStr::new("1")),
         ],
         "cargo tests",
     )?;
