@@ -368,12 +368,16 @@ fn test() -> Result<()> {
     let deny = std::ffi::OsStr::new("-Dwarnings");
     // The bindings and the crates built on them (clippy's -D warnings denies rustc's warnings
     // too, so no separate RUSTFLAGS build: that would rebuild the workspace with other flags).
-    let bindings = ["clippy", "-p", "vim-types", "-p", "vim-client", "-p", "vim-server", "--all-targets", "--", "-D", "warnings"];
-    cargo(&root, &bindings, &[], "clippy on vim-types, vim-client, vim-server")?;
+    let bindings = [
+        "clippy", "-p", "vim-runtime", "-p", "vim-types", "-p", "vim-client", "-p", "vim-server", "-p", "vimgen-test-support",
+        "--all-targets", "--", "-D", "warnings",
+    ];
+    cargo(&root, &bindings, &[], "clippy on vim-runtime, vim-types, vim-client, vim-server, test-support")?;
     // vim-server turns on vim-types' `server` feature above; a client's build has it off.
     let client_only = ["clippy", "-p", "vim-types", "--all-targets", "--", "-D", "warnings"];
     cargo(&root, &client_only, &[], "clippy on vim-types without the server feature")?;
     // Both feature sets: without `server` no doc may link to what only it defines.
+    cargo(&root, &["doc", "-p", "vim-runtime", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-runtime")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types (all features)")?;
 
