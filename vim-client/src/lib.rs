@@ -7,10 +7,11 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use vim_client::{Client, ClientOptions, TlsMode};
-//! use vim_types::{MoRef, ServiceInstanceClient, SessionManagerClient};
+//! use vim_types::{MoRef, ServiceInstance, ServiceInstanceClient, SessionManagerClient};
 //! let options = ClientOptions { tls: TlsMode::AcceptInvalid, ..ClientOptions::default() };
 //! let client = Client::connect(&vim_types::API, "https://vcenter.example.com/sdk", options).await?;
-//! let content = client.retrieve_service_content(&MoRef::new("ServiceInstance")).await?;
+//! let root: MoRef<ServiceInstance> = MoRef::new("ServiceInstance");
+//! let content = client.retrieve_service_content(&root).await?;
 //! let sessions = content.session_manager.ok_or("no session manager")?;
 //! let session = client.login(&sessions, "administrator@vsphere.local", "secret", None).await?;
 //! println!("logged in as {} (API {})", session.user_name, client.api_version().version());
