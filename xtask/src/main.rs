@@ -384,6 +384,7 @@ fn test() -> Result<()> {
     // The full 5.5 API, with vim-client and the scale test built on it, in a target dir of its
     // own that later runs reuse; then the scale test against vcsim.
     let layout = full_api(true)?;
+    user_guide(&layout, &vcsim)?;
     scale::run_test(&layout, &vcsim, &scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })?;
     eprintln!("--- all tests passed");
     Ok(())
@@ -414,6 +415,39 @@ fn full_api(lint: bool) -> Result<scale::Layout> {
         cargo(&layout.workspace, &members, &envs, "full 5.5 API: clippy on vim-scale, vim-bench")?;
     }
     Ok(layout)
+}
+
+/// The user guide's program (`examples/user-guide/`, a project of its own on the full API
+/// generated into `target/full-api/vim-types/`): built with warnings denied and clippy'd, in
+/// the full API's target folder (so the full API is not compiled again), then run against
+/// vcsim; it must succeed and print every step.
+fn user_guide(layout: &scale::Layout, vcsim: &Path) -> Result<()> {
+    let dir = root().join("examples/user-guide");
+    let deny = std::ffi::OsStr::new("-Dwarnings");
+    let envs = [("CARGO_TARGET_DIR", layout.target.as_os_str()), ("RUSTFLAGS", deny)];
+    cargo(&dir, &["clippy", "--all-targets", "--", "-D", "warnings"], &envs, "user guide: build and clippy")?;
+    let logs = target_dir().join("user-guide");
+    std::fs::create_dir_all(&logs)?;
+    let server = bench_server::Server::start("vcsim", vcsim, &[], "VCSIM_URL=", &logs.join("vcsim.log"), ("user", "pass"))?;
+    let started = Instant::now();
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["run", "--quiet", "--", &server.url, &server.user, &server.password]).current_dir(&dir);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().context("running the user guide")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprint!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    if !out.status.success() {
+        bail!("the user guide failed against vcsim ({})", out.status);
+    }
+    for step in ["logged in as", "poweredOn", "powered off", "powered on", "event ", "logged out"] {
+        if !stdout.contains(step) {
+            bail!("the user guide's output lacks {step:?}");
+        }
+    }
+    eprintln!("--- user guide against vcsim: ok in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// Fails with a hint when `cargo clippy` is not installed.

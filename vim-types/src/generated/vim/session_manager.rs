@@ -339,13 +339,21 @@ impl crate::xml::Decode for AnySessionManagerServiceRequestSpec {
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
             None | Some("SessionManagerServiceRequestSpec") => {
-                Ok(Self::SessionManagerServiceRequestSpec(Box::new(r.read(e)?)))
+                Ok(Self::SessionManagerServiceRequestSpec(crate::xml::read_boxed(r, e)?))
             }
             Some("SessionManagerHttpServiceRequestSpec") => {
-                Ok(Self::SessionManagerHttpServiceRequestSpec(Box::new(r.read(e)?)))
+                Ok(
+                    Self::SessionManagerHttpServiceRequestSpec(
+                        crate::xml::read_boxed(r, e)?,
+                    ),
+                )
             }
             Some("SessionManagerVmomiServiceRequestSpec") => {
-                Ok(Self::SessionManagerVmomiServiceRequestSpec(Box::new(r.read(e)?)))
+                Ok(
+                    Self::SessionManagerVmomiServiceRequestSpec(
+                        crate::xml::read_boxed(r, e)?,
+                    ),
+                )
             }
             Some(other) => {
                 let type_name = other.to_string();
@@ -380,6 +388,7 @@ impl crate::xml::Encode for AnySessionManagerServiceRequestSpec {
             Self::SessionManagerVmomiServiceRequestSpec(v) => {
                 crate::xml::Encode::encode_content(&**v, w)
             }
+            Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
             Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
         }
     }

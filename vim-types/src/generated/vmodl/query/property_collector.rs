@@ -631,8 +631,12 @@ impl crate::xml::Decode for AnySelectionSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("SelectionSpec") => Ok(Self::SelectionSpec(Box::new(r.read(e)?))),
-            Some("TraversalSpec") => Ok(Self::TraversalSpec(Box::new(r.read(e)?))),
+            None | Some("SelectionSpec") => {
+                Ok(Self::SelectionSpec(crate::xml::read_boxed(r, e)?))
+            }
+            Some("TraversalSpec") => {
+                Ok(Self::TraversalSpec(crate::xml::read_boxed(r, e)?))
+            }
             Some(other) => {
                 let type_name = other.to_string();
                 r.report.unknown_types += 1;
@@ -659,6 +663,7 @@ impl crate::xml::Encode for AnySelectionSpec {
         match self {
             Self::SelectionSpec(v) => crate::xml::Encode::encode_content(&**v, w),
             Self::TraversalSpec(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
             Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
         }
     }
