@@ -15,6 +15,7 @@ pub mod ir;
 pub mod markdown;
 pub mod merge;
 pub mod overrides;
+pub mod pyvmomi;
 pub mod wsdl;
 
 use std::path::{Path, PathBuf};
