@@ -3,9 +3,11 @@
 //!
 //! ```text
 //! markdown/ ─┐
-//!            ├─> merge/ ──> ir/ ──> emit/
-//! wsdl/    ──┘      └──> diag (one type for every stage)
+//! wsdl/    ──┼─> merge/ ──> ir/ ──> emit/
+//! pyvmomi/ ──┘      └──> diag (one type for every stage)
 //! ```
+//!
+//! (`pyvmomi/`, pyVmomi's type registry, is read and checked; the merge does not use it yet.)
 //!
 //! No stage prints or exits: the CLI (`xtask`) decides what to do with diagnostics.
 
@@ -31,12 +33,15 @@ pub struct SpecPaths {
     pub wsdl: PathBuf,
     /// The reviewed overrides file, if any.
     pub overrides: Option<PathBuf>,
+    /// pyVmomi's package folder (its type registry), if any. Read and checked; the merge
+    /// does not use it yet.
+    pub pyvmomi: Option<PathBuf>,
 }
 
 impl SpecPaths {
     /// The project's default spec: `spec/` with `spec/wsdl/` and `spec/overrides.toml`.
     pub fn in_folder(spec: &Path) -> SpecPaths {
-        SpecPaths { markdown: spec.to_path_buf(), wsdl: spec.join("wsdl"), overrides: Some(spec.join("overrides.toml")) }
+        SpecPaths { markdown: spec.to_path_buf(), wsdl: spec.join("wsdl"), overrides: Some(spec.join("overrides.toml")), pyvmomi: None }
     }
 }
 
@@ -47,6 +52,8 @@ pub struct Loaded {
     pub model: ir::Model,
     /// Overrides entries a heuristic proposes (`cargo xtask ir --propose`).
     pub proposals: std::collections::BTreeMap<String, Vec<String>>,
+    /// pyVmomi's registry when [`SpecPaths::pyvmomi`] is given.
+    pub registry: Option<pyvmomi::Registry>,
 }
 
 /// Reads both frontends and the overrides, merges them. Never fails: problems are
@@ -69,7 +76,8 @@ pub fn load(paths: &SpecPaths) -> Loaded {
         },
         None => overrides::Overrides::default(),
     };
+    let registry = paths.pyvmomi.as_ref().map(|dir| pyvmomi::read_dir(dir, &mut sources, &mut diags));
     let out = merge::merge(&sources, &pages, &schema, &ov, &mut diags);
     diags.sort(&sources);
-    Loaded { sources, diags, model: out.model, proposals: out.proposals }
+    Loaded { sources, diags, model: out.model, proposals: out.proposals, registry }
 }

@@ -104,5 +104,34 @@ pub fn run(paths: &SpecPaths, iterations: usize) -> Result<()> {
         median(t_merge).as_secs_f64() * 1e3
     );
     println!("ratio: {:.2}x the floor (goal: within 3x, under 300 ms)", m.as_secs_f64() / f.as_secs_f64());
+    registry(iterations);
     Ok(())
+}
+
+/// Parse time of pyVmomi 9.1.1.0's registry (fetched into target/pyvmomi/ when missing),
+/// beside the bytes it reads. A figure, not a check: without pip or network it says why.
+fn registry(iterations: usize) {
+    let dir = match crate::pyvmomi_release::fetch(&crate::target_dir(), "9.1.1.0") {
+        Ok(dir) => dir,
+        Err(why) => {
+            println!("pyvmomi 9.1.1.0 registry: not measured ({why})");
+            return;
+        }
+    };
+    let first = codegen::pyvmomi::load(&dir);
+    let bytes: usize = first.sources.files().map(|(_, f)| f.text.len()).sum();
+    let mut times = Vec::new();
+    for _ in 0..iterations {
+        let t = Instant::now();
+        std::hint::black_box(codegen::pyvmomi::load(&dir));
+        times.push(t.elapsed());
+    }
+    println!(
+        "pyvmomi 9.1.1.0 registry ({} files, {:.1} MB; {}; {} diagnostics): {:.1} ms",
+        first.registry.files.len(),
+        bytes as f64 / 1e6,
+        first.registry.counts(),
+        first.diags.list.len(),
+        median(times).as_secs_f64() * 1e3
+    );
 }

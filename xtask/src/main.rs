@@ -6,6 +6,11 @@ mod bench_build;
 mod bench_server;
 mod gen;
 mod peers;
+// Fetches pyVmomi releases into target/pyvmomi/; shared with codegen's tests (its
+// `target_dir` is the tests' copy of ours).
+#[allow(dead_code)]
+#[path = "../../codegen/tests/support/pyvmomi_release.rs"]
+mod pyvmomi_release;
 mod scale;
 
 use std::path::{Path, PathBuf};
@@ -141,6 +146,10 @@ struct SpecArgs {
     /// Reviewed overrides file (default: spec/overrides.toml when reading spec/).
     #[arg(long)]
     overrides: Option<PathBuf>,
+    /// pyVmomi's package folder (`_typeinfo_*.py`, or `ServerObjects.py` + `CoreTypes.py` +
+    /// `QueryTypes.py`): its type registry is read, checked and counted (not merged yet).
+    #[arg(long, value_name = "DIR")]
+    pyvmomi: Option<PathBuf>,
     /// Render every warning, not only a count per kind.
     #[arg(long)]
     warnings: bool,
@@ -153,17 +162,18 @@ fn root() -> PathBuf {
 impl SpecArgs {
     /// Whether this is the project's own spec/ (no folder or overrides given).
     fn is_default(&self) -> bool {
-        self.markdown.is_none() && self.wsdl.is_none() && self.overrides.is_none()
+        self.markdown.is_none() && self.wsdl.is_none() && self.overrides.is_none() && self.pyvmomi.is_none()
     }
 
     fn paths(&self) -> SpecPaths {
         let default = SpecPaths::in_folder(&root().join("spec"));
         match (&self.markdown, &self.wsdl) {
-            (None, None) => SpecPaths { overrides: self.overrides.clone().or(default.overrides), ..default },
+            (None, None) => SpecPaths { overrides: self.overrides.clone().or(default.overrides), pyvmomi: self.pyvmomi.clone(), ..default },
             (md, wsdl) => SpecPaths {
                 markdown: md.clone().unwrap_or(default.markdown),
                 wsdl: wsdl.clone().unwrap_or(default.wsdl),
                 overrides: self.overrides.clone(),
+                pyvmomi: self.pyvmomi.clone(),
             },
         }
     }
@@ -177,6 +187,9 @@ fn load_and_report(spec: &SpecArgs) -> (Loaded, bool) {
         if d.severity == Severity::Error || spec.warnings {
             eprintln!("{}\n", d.render(&loaded.sources));
         }
+    }
+    if let Some(reg) = &loaded.registry {
+        eprintln!("pyvmomi registry ({} files): {}", reg.files.len(), reg.counts());
     }
     eprint!("{}", loaded.diags.summary());
     let failed = loaded.diags.has_errors();
@@ -268,6 +281,7 @@ fn corpus_args() -> Result<SpecArgs> {
         markdown: Some(corpus.join("pyvmomi-docs-5.5")),
         wsdl: Some(corpus.join("wsdl-5.5/vim25")),
         overrides: Some(root().join("corpus/vsphere-5.5.overrides.toml")),
+        pyvmomi: None,
         warnings: false,
     })
 }
@@ -361,6 +375,15 @@ fn test() -> Result<()> {
         let (_, failed) = load_and_report(&spec);
         if failed {
             bail!("the IR of {label} has errors");
+        }
+    }
+    // pyVmomi's type registry in both layouts: read with no error (`ir --pyvmomi`).
+    for version in ["9.1.1.0", "7.0.2"] {
+        eprintln!("--- cargo xtask ir --pyvmomi <pyvmomi {version}> on the corpus");
+        let dir = pyvmomi_release::fetch(&target_dir(), version).map_err(anyhow::Error::msg)?;
+        let (_, failed) = load_and_report(&SpecArgs { pyvmomi: Some(dir), ..corpus_args()? });
+        if failed {
+            bail!("the corpus IR with pyvmomi {version}'s registry has errors");
         }
     }
 
