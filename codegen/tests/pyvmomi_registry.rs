@@ -30,13 +30,17 @@ fn release(version: &str) -> Option<PathBuf> {
     }
 }
 
-/// Loads a release; no diagnostic at all is expected from a real registry.
-fn load(version: &str, layout: Layout) -> Option<Registry> {
+/// Loads a release: no error, and no warning other than `unknown_types` (types the release
+/// uses without defining them: real holes in that release's registry, printed).
+fn load(version: &str, layout: Layout, unknown_types: usize) -> Option<Registry> {
     let dir = release(version)?;
     let t = Instant::now();
     let loaded = pyvmomi::load(&dir);
     let took = t.elapsed();
-    assert!(loaded.diags.list.is_empty(), "{}", loaded.diags.render_all(&loaded.sources));
+    let holes: Vec<&str> = loaded.diags.of_kind("py-unknown-type").map(|d| d.message.as_str()).collect();
+    eprintln!("pyvmomi {version}: {} unknown types: {holes:#?}", holes.len());
+    let others = loaded.diags.list.iter().filter(|d| d.kind != "py-unknown-type").count();
+    assert!(others == 0 && holes.len() == unknown_types, "{}", loaded.diags.render_all(&loaded.sources));
     assert_eq!(loaded.registry.layout, layout);
     eprintln!("pyvmomi {version}: {} files, {} ({took:.1?} in this build)", loaded.registry.files.len(), loaded.registry.counts());
     Some(loaded.registry)
@@ -65,7 +69,7 @@ fn common_facts(reg: &Registry) {
 
 #[test]
 fn pyvmomi_9_1_1_0() {
-    let Some(reg) = load("9.1.1.0", Layout::TypeInfo) else { return };
+    let Some(reg) = load("9.1.1.0", Layout::TypeInfo, 0) else { return };
     common_facts(&reg);
     let v91 = reg.version_by_id("vim25", "9.1.0.0").expect("9.1.0.0");
     let a = reg.ancestors(&v91.name);
@@ -80,7 +84,7 @@ fn pyvmomi_9_1_1_0() {
 
 #[test]
 fn pyvmomi_7_0_2_legacy_layout() {
-    let Some(reg) = load("7.0.2", Layout::Legacy) else { return };
+    let Some(reg) = load("7.0.2", Layout::Legacy, 3) else { return };
     common_facts(&reg);
     assert!(reg.version_by_id("vim25", "7.0.2.0").is_some());
     assert!(reg.version_by_id("vim25", "9.0.0.0").is_none());
@@ -88,7 +92,7 @@ fn pyvmomi_7_0_2_legacy_layout() {
 
 #[test]
 fn pyvmomi_6_0_0_legacy_layout() {
-    let Some(reg) = load("6.0.0", Layout::Legacy) else { return };
+    let Some(reg) = load("6.0.0", Layout::Legacy, 0) else { return };
     common_facts(&reg);
     assert_eq!(reg.version_by_id("vim25", "6.0").map(|v| v.name.as_str()), Some("vim.version.version10"));
 }
@@ -98,7 +102,7 @@ fn pyvmomi_6_0_0_legacy_layout() {
 /// agreement figures; the owner must agree almost everywhere (both come from VMODL).
 #[test]
 fn agrees_with_the_5_5_markdown() {
-    let Some(reg) = load("9.1.1.0", Layout::TypeInfo) else { return };
+    let Some(reg) = load("9.1.1.0", Layout::TypeInfo, 0) else { return };
     if !Path::new(CORPUS_MD).is_dir() {
         eprintln!("skipped: no 5.5 corpus at {CORPUS_MD}");
         return;

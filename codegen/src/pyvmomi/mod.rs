@@ -14,6 +14,7 @@ pub mod syntax;
 use std::path::{Path, PathBuf};
 
 pub use model::*;
+pub use read::BUILTIN_TYPES;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap};
 
@@ -30,6 +31,7 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("py-unknown-version", "error", "a since-version, parent or version set naming no AddVersion"),
     ("py-duplicate-type", "warning", "a type defined twice (the first definition is kept, as pyVmomi does)"),
     ("py-duplicate-version", "warning", "a version declared again with another namespace or id (the first is kept)"),
+    ("py-unknown-type", "warning", "a type name that the registry neither defines nor has built in (BUILTIN_TYPES)"),
     ("py-unknown-call", "warning", "a call that is not a registry call (AddBreakingChangesInfo...); ignored"),
 ];
 

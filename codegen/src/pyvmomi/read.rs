@@ -267,6 +267,7 @@ impl Builder {
             }
         }
         check_versions(&self.reg, diags);
+        check_types(&self.reg, diags);
         self.reg
     }
 }
@@ -317,5 +318,41 @@ fn check_versions(reg: &Registry, diags: &mut Diagnostics) {
     }
     for t in reg.enums.values() {
         check(&t.since, t.span);
+    }
+}
+
+/// The types the registry uses without defining them: pyVmomi's built-ins (every release from
+/// 6.0.0 to 9.1.1.0 refers to exactly these and the types it defines).
+pub const BUILTIN_TYPES: [&str; 19] = [
+    "anyType", "boolean", "byte", "double", "float", "int", "long", "short", "string", "void",
+    "vmodl.Binary", "vmodl.DataObject", "vmodl.DateTime", "vmodl.ManagedObject", "vmodl.MethodFault",
+    "vmodl.MethodName", "vmodl.PropertyPath", "vmodl.RuntimeFault", "vmodl.TypeName",
+];
+
+/// Every type named (base, member, return, fault; arrays by their element) is defined or
+/// built in: a misspelt name would otherwise reach the merge as an unknown type.
+fn check_types(reg: &Registry, diags: &mut Diagnostics) {
+    let mut check = |ty: &str, span: Span| {
+        let (elem, _) = element_type(ty);
+        let known = reg.data.contains_key(elem) || reg.managed.contains_key(elem) || reg.enums.contains_key(elem) || BUILTIN_TYPES.contains(&elem);
+        if !known {
+            diags.push(Diagnostic::warning("py-unknown-type", format!("type `{elem}` is neither defined by the registry nor built in")).at(span));
+        }
+    };
+    for t in reg.managed.values() {
+        check(&t.base, t.span);
+        for p in &t.properties {
+            check(&p.ty, p.span);
+        }
+        for m in &t.methods {
+            m.params.iter().for_each(|p| check(&p.ty, p.span));
+            check(&m.returns.ty, m.returns.span);
+            check(&m.returns.result, m.returns.span);
+            m.faults.iter().for_each(|f| check(f, m.span));
+        }
+    }
+    for t in reg.data.values() {
+        check(&t.base, t.span);
+        t.properties.iter().for_each(|p| check(&p.ty, p.span));
     }
 }
