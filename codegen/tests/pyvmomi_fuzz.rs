@@ -55,7 +55,6 @@ fn read(text: &str) -> (Registry, Diagnostics) {
     }
     // The base is a partial registry (it uses `vim.HostSystem`, `vim.Task`... without
     // defining them): unknown-type warnings are positioned and rendered above, then dropped.
-    let mut diags = diags;
     diags.list.retain(|d| d.kind != "py-unknown-type");
     (reg, diags)
 }
