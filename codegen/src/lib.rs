@@ -77,6 +77,14 @@ pub fn load(paths: &SpecPaths) -> Loaded {
         None => overrides::Overrides::default(),
     };
     let registry = paths.pyvmomi.as_ref().map(|dir| pyvmomi::read_dir(dir, &mut sources, &mut diags));
+    // The registry will be filtered to the WSDL's version: say now when it has no such version.
+    if let (Some(reg), Some(api)) = (&registry, schema.api_version()) {
+        if reg.version_by_id("vim25", api).is_none() {
+            let d = Diagnostic::warning("py-no-wsdl-version", format!("pyVmomi's registry has no version `vim25/{api}`, the WSDL's version"))
+                .help("use a pyVmomi release at least as new as the WSDL");
+            diags.push(d);
+        }
+    }
     let out = merge::merge(&sources, &pages, &schema, &ov, &mut diags);
     diags.sort(&sources);
     Loaded { sources, diags, model: out.model, proposals: out.proposals, registry }

@@ -190,6 +190,9 @@ fn load_and_report(spec: &SpecArgs) -> (Loaded, bool) {
     }
     if let Some(reg) = &loaded.registry {
         eprintln!("pyvmomi registry ({} files): {}", reg.files.len(), reg.counts());
+        if let Some(v) = loaded.model.api_version.as_deref().and_then(|api| reg.version_by_id("vim25", api)) {
+            eprintln!("  at the WSDL's version {} ({}): {}", v.version_id, v.name, reg.filter(&v.name).counts());
+        }
     }
     eprint!("{}", loaded.diags.summary());
     let failed = loaded.diags.has_errors();
