@@ -150,3 +150,22 @@ fn agrees_with_the_5_5_markdown() {
     assert!(methods > 500 && same_owner * 100 >= methods * 95, "owner agreement below 95%");
     assert!(same_privilege * 100 >= privileged * 90, "privilege agreement below 90%");
 }
+
+/// `codegen::load` with `--pyvmomi`: the registry is read beside the other inputs, and a
+/// registry older than the WSDL (6.0.0 against the 9.1 WSDL) is reported.
+#[test]
+fn load_finds_the_wsdl_version_in_the_registry() {
+    let wsdl = Path::new(CORPUS_MD).join("../wsdl-9.1/vim25");
+    let (Some(new), Some(old)) = (release("9.1.1.0"), release("6.0.0")) else { return };
+    if !wsdl.is_dir() {
+        eprintln!("skipped: no 9.1 WSDL at {}", wsdl.display());
+        return;
+    }
+    let paths = |dir: PathBuf| codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(dir) };
+    let loaded = codegen::load(&paths(new));
+    assert_eq!(loaded.diags.of_kind("py-no-wsdl-version").count(), 0);
+    assert_eq!(loaded.registry.as_ref().map(|r| r.counts().managed), Some(197));
+    let loaded = codegen::load(&paths(old));
+    let found: Vec<_> = loaded.diags.of_kind("py-no-wsdl-version").map(|d| d.message.clone()).collect();
+    assert_eq!(found, ["pyVmomi's registry has no version `vim25/9.1.0.0`, the WSDL's version"]);
+}
