@@ -12,6 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use codegen::diag::{Diagnostics, SourceMap};
 use codegen::pyvmomi::{self, Layout, Registry};
+use vimgen_test_support::Rng;
 
 const BASE: &str = r#"from .VmomiSupport import CreateDataType, CreateManagedType, F_LINK, F_OPTIONAL, F_SECRET
 AddVersion("vim.version.version1", "vim2", "2.0", 1, "vim25")
@@ -23,20 +24,6 @@ CreateManagedType("vim.SessionManager", "SessionManager", "vmodl.ManagedObject",
 CreateDataType("vim.UserSession", "UserSession", "vmodl.DynamicData", "vim.version.version1", [("key", "string", "vim.version.version1", 0), ("host", "vim.HostSystem", "vim.version.version9", F_LINK | F_OPTIONAL)])
 CreateEnumType("vim.Kind", "Kind", "vim.version.version9", ["a", 'b'])  # comment
 "#;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 fn env_usize(name: &str) -> Option<usize> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
@@ -107,7 +94,7 @@ fn mutations_never_panic_and_always_point_at_the_file() {
     let cases = env_usize("FUZZ_CASES").unwrap_or(3000);
     let seed = env_usize("FUZZ_SEED").unwrap_or(0x5EED) as u64;
     let (clean, _) = read(BASE);
-    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut rng = Rng::new(seed);
     let (mut silent_changes, mut with_diags) = (Vec::new(), 0usize);
     for case in 0..cases {
         let mut text = BASE.to_string();

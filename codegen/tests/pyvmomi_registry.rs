@@ -3,8 +3,8 @@
 //! Prints counts; checks facts read by eye in the files; compares the 5.5 view of the 9.1.1.0
 //! registry with the 5.5 markdown pages (owner and privilege of every method).
 //!
-//! Without pip or network a test prints why and passes, unless `VIMGEN_REQUIRE_PYVMOMI` is
-//! set (`cargo xtask test` sets it, so there the tests always run).
+//! Without pip or network (or the corpus) a test prints why and passes, unless
+//! `VIMGEN_REQUIRE_PEERS=1` (`cargo xtask test`), under which it fails instead.
 
 #[path = "support/pyvmomi_release.rs"]
 mod pyvmomi_release;
@@ -22,11 +22,11 @@ fn release(version: &str) -> Option<PathBuf> {
     let target = pyvmomi_release::target_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     match pyvmomi_release::fetch(&target, version) {
         Ok(p) => Some(p),
-        Err(why) if std::env::var_os("VIMGEN_REQUIRE_PYVMOMI").is_none() => {
-            eprintln!("skipped: pyvmomi {version} is not available: {why}");
+        Err(why) if std::env::var_os(vimgen_test_support::REQUIRE_PEERS).is_none_or(|v| v != "1") => {
+            eprintln!("skipped: pyvmomi {version} is not available: {why} (`cargo xtask test` runs it)");
             None
         }
-        Err(why) => panic!("pyvmomi {version} is required (VIMGEN_REQUIRE_PYVMOMI) and not available: {why}"),
+        Err(why) => panic!("pyvmomi {version} is required under `cargo xtask test` and not available: {why}"),
     }
 }
 
@@ -103,8 +103,7 @@ fn pyvmomi_6_0_0_legacy_layout() {
 #[test]
 fn agrees_with_the_5_5_markdown() {
     let Some(reg) = load("9.1.1.0", Layout::TypeInfo, 0) else { return };
-    if !Path::new(CORPUS_MD).is_dir() {
-        eprintln!("skipped: no 5.5 corpus at {CORPUS_MD}");
+    if vimgen_test_support::corpus("agrees_with_the_5_5_markdown").is_none() {
         return;
     }
     let reg = reg.filter("vim.version.version9");
@@ -157,8 +156,7 @@ fn agrees_with_the_5_5_markdown() {
 fn load_finds_the_wsdl_version_in_the_registry() {
     let wsdl = Path::new(CORPUS_MD).join("../wsdl-9.1/vim25");
     let (Some(new), Some(old)) = (release("9.1.1.0"), release("6.0.0")) else { return };
-    if !wsdl.is_dir() {
-        eprintln!("skipped: no 9.1 WSDL at {}", wsdl.display());
+    if vimgen_test_support::corpus("load_finds_the_wsdl_version_in_the_registry").is_none() {
         return;
     }
     let paths = |dir: PathBuf| codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(dir) };
