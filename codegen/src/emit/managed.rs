@@ -614,3 +614,18 @@ fn server_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An alias only where the names differ: rustdoc rejects one equal to the item's name.
+    #[test]
+    fn wire_aliases() {
+        let alias = |rust: &str, wire: &str| wire_alias(&ident(rust), wire).map(|t| t.to_string());
+        assert_eq!(alias("power_off_vm", "PowerOffVM_Task").as_deref(), Some("# [doc (alias = \"PowerOffVM_Task\")]"));
+        assert_eq!(alias("PowerOffVM", "PowerOffVM_Task").as_deref(), Some("# [doc (alias = \"PowerOffVM_Task\")]"));
+        assert_eq!(alias("CloneSession", "CloneSession"), None);
+        assert_eq!(alias("type", "type"), None);
+    }
+}
