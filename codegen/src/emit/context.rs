@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::docs::LinkResolver;
 use super::names::*;
-use crate::ir::{DataObject, Enum, ManagedObject, Model};
+use crate::ir::{DataObject, Enum, ManagedObject, Method, Model};
 
 pub struct Ctx<'m> {
     pub model: &'m Model,
@@ -222,7 +222,7 @@ impl<'m> Ctx<'m> {
 }
 
 impl LinkResolver for Ctx<'_> {
-    fn resolve(&self, target: &str) -> Option<String> {
+    fn resolve(&self, target: &str, text: &str) -> Option<String> {
         let (ty, member) = match target.split_once('#') {
             Some((t, m)) => (t, Some(m)),
             None => (target, None),
@@ -237,6 +237,92 @@ impl LinkResolver for Ctx<'_> {
                 }
             }
         }
+        if let (Some(m), Some(_)) = (member, self.mos.get(ty)) {
+            if let Some(path) = self.method_link(ty, m, text) {
+                return Some(path);
+            }
+        }
         Some(format!("crate::{ident}"))
+    }
+}
+
+impl Ctx<'_> {
+    /// A method of managed object `mo` (or of an ancestor) named by a page's anchor
+    /// (`cloneSession`, lowerCamel of the method's name) or, failing that, by the link's
+    /// text (the pages write the wire name there: `#reconfigureEx` is
+    /// `ReconfigureComputeResource_Task`), as its client trait method:
+    /// `crate::SessionManagerClient::clone_session`. The client traits exist with and without
+    /// the `server` feature, and their methods carry the docs users read.
+    fn method_link(&self, mo: &str, anchor: &str, text: &str) -> Option<String> {
+        let chain: Vec<&ManagedObject> = std::iter::once(*self.mos.get(mo)?).chain(self.mo_ancestors(mo)).collect();
+        let find = |pred: &dyn Fn(&Method) -> bool| chain.iter().find_map(|m| m.methods.iter().find(|me| pred(me)).map(|me| (*m, me)));
+        let (owner, me) = find(&|me| method_type_name(&me.name) == method_type_name(anchor) || me.wsdl_name == anchor)
+            .or_else(|| find(&|me| me.wsdl_name == text || me.name == text))?;
+        let f = snake_ident(&me.name).to_string();
+        (!f.starts_with("r#")).then(|| format!("crate::{}Client::{f}", type_ident(&owner.wsdl_name)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mo(name: &str, wsdl: &str, base: Option<&str>, methods: &[(&str, &str)]) -> ManagedObject {
+        ManagedObject {
+            name: name.into(),
+            wsdl_name: wsdl.into(),
+            base: base.map(Into::into),
+            since: String::new(),
+            deprecated: false,
+            description: String::new(),
+            properties: Vec::new(),
+            methods: methods
+                .iter()
+                .map(|(n, w)| Method {
+                    name: (*n).into(),
+                    wsdl_name: (*w).into(),
+                    since: String::new(),
+                    privilege: None,
+                    params: Vec::new(),
+                    returns: None,
+                    faults: Vec::new(),
+                    documented_faults: Vec::new(),
+                    deprecated: None,
+                    description: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Method references link to the client trait's method (the one that declares it, for an
+    /// inherited method); an unknown method falls back to the managed object.
+    #[test]
+    fn method_references_link_to_client_methods() {
+        let model = Model {
+            format: "test",
+            api_version: None,
+            versions: Vec::new(),
+            managed_objects: vec![
+                mo("vim.ComputeResource", "ComputeResource", Some("vim.ManagedEntity"), &[("ReconfigureComputeResource", "ReconfigureComputeResource_Task")]),
+                mo("vim.ManagedEntity", "ManagedEntity", None, &[("Destroy", "Destroy_Task")]),
+                mo("vim.SessionManager", "SessionManager", None, &[("CloneSession", "CloneSession"), ("setLocale", "SetLocale")]),
+            ],
+            data_objects: Vec::new(),
+            enums: Vec::new(),
+        };
+        let ctx = Ctx::new(&model);
+        let r = |target: &str, text: &str| ctx.resolve(target, text).unwrap_or_default();
+        assert_eq!(r("vim.SessionManager#cloneSession", "CloneSession"), "crate::SessionManagerClient::clone_session");
+        assert_eq!(r("vim.SessionManager#setLocale", "SetLocale"), "crate::SessionManagerClient::set_locale");
+        // Inherited: the supertrait declares it.
+        assert_eq!(r("vim.ComputeResource#destroy", "Destroy_Task"), "crate::ManagedEntityClient::destroy");
+        // VMODL's internal name as the anchor, the wire name as the text.
+        assert_eq!(
+            r("vim.ComputeResource#reconfigureEx", "ReconfigureComputeResource_Task"),
+            "crate::ComputeResourceClient::reconfigure_compute_resource"
+        );
+        assert_eq!(r("vim.SessionManager#noSuchMethod", "NoSuchMethod"), "crate::SessionManager");
+        assert_eq!(r("vim.SessionManager", "SessionManager"), "crate::SessionManager");
+        assert_eq!(ctx.resolve("vim.Nope#x", "x"), None);
     }
 }

@@ -4,10 +4,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Resolves a reference target (`vim.Folder`, `vim.UserSession#key`) to a Rust path for an
-/// intra-doc link (`crate::Folder`, `crate::UserSession::key`), if it names something emitted.
+/// Resolves a reference target (`vim.Folder`, `vim.UserSession#key`,
+/// `vim.SessionManager#cloneSession`) to a Rust path for an intra-doc link (`crate::Folder`,
+/// `crate::UserSession::key`, `crate::SessionManagerClient::clone_session`), if it names
+/// something emitted. `text` is the link's text: the pages name a method by its wire name
+/// there when the anchor is VMODL's internal name (`#reconfigureEx` for
+/// `ReconfigureComputeResource_Task`).
 pub trait LinkResolver {
-    fn resolve(&self, target: &str) -> Option<String>;
+    fn resolve(&self, target: &str, text: &str) -> Option<String>;
 }
 
 /// `#[doc = "..."]` attributes for `text` (nothing for empty text).
@@ -74,8 +78,13 @@ fn inline(line: &str, links: &dyn LinkResolver) -> String {
             },
             '[' => {
                 if let Some((text, target, len)) = reference(rest) {
-                    let shown = escape_text(text);
-                    match links.resolve(target) {
+                    let shown = escape_outside_code(text);
+                    // `crate::` targets are the emitter's own links, already Rust paths.
+                    let path = match target.starts_with("crate::") {
+                        true => Some(target.to_string()),
+                        false => links.resolve(target, text),
+                    };
+                    match path {
                         Some(path) => out.push_str(&format!("[{shown}]({path})")),
                         None => out.push_str(&shown),
                     }
@@ -102,7 +111,8 @@ fn inline(line: &str, links: &dyn LinkResolver) -> String {
     out
 }
 
-/// `[text](vim.Type#member)` at the start of `s`: (text, target, length).
+/// `[text](vim.Type#member)` (from the pages) or `[text](crate::Path)` (written by the
+/// emitter) at the start of `s`: (text, target, length).
 fn reference(s: &str) -> Option<(&str, &str, usize)> {
     let close = s.find("](")?;
     let text = &s[1..close];
@@ -112,10 +122,19 @@ fn reference(s: &str) -> Option<(&str, &str, usize)> {
     let after = &s[close + 2..];
     let end = after.find(')')?;
     let target = &after[..end];
-    if !(target.starts_with("vim.") || target.starts_with("vmodl.")) || target.contains(char::is_whitespace) {
+    let known = ["vim.", "vmodl.", "crate::"].iter().any(|p| target.starts_with(p));
+    if !known || target.contains(char::is_whitespace) {
         return None;
     }
     Some((text, target, close + 2 + end + 1))
+}
+
+/// A link's text: code spans kept as they are (`` `MoRef<Folder>` ``), the rest escaped.
+fn escape_outside_code(s: &str) -> String {
+    if s.matches('`').count() % 2 == 1 {
+        return escape_text(s);
+    }
+    s.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { part.to_string() } else { escape_text(part) }).collect::<Vec<_>>().join("`")
 }
 
 /// Escapes what rustdoc would read as links or HTML. (Emphasis markers are left: the
@@ -140,10 +159,11 @@ mod tests {
 
     struct Links;
     impl LinkResolver for Links {
-        fn resolve(&self, target: &str) -> Option<String> {
-            match target {
-                "vim.Folder" => Some("crate::Folder".into()),
-                "vim.UserSession#key" => Some("crate::UserSession::key".into()),
+        fn resolve(&self, target: &str, text: &str) -> Option<String> {
+            match (target, text) {
+                ("vim.Folder", _) => Some("crate::Folder".into()),
+                ("vim.UserSession#key", _) => Some("crate::UserSession::key".into()),
+                (_, "ByText") => Some("crate::X::by_text".into()),
                 _ => None,
             }
         }
@@ -163,5 +183,20 @@ mod tests {
                 " A \\[classId.\\]id \\<b\\> see <http://x.org/a>. `a[0]`"
             ]
         );
+    }
+
+    /// The emitter's own links (`crate::` paths) stay links: they were escaped into literal
+    /// `\[...\](crate::...)` text before. Code in a link's text is not escaped.
+    #[test]
+    fn emitter_links_pass_through() {
+        let d = to_rustdoc("Extends [`DynamicData`](crate::DynamicData). Use [`MoRef<Folder>`](crate::MoRef) [a<b>](crate::A).", &Links);
+        assert_eq!(d, [" Extends [`DynamicData`](crate::DynamicData). Use [`MoRef<Folder>`](crate::MoRef) [a\\<b\\>](crate::A)."]);
+    }
+
+    /// The resolver sees the link text too (a method's wire name when the anchor is not it).
+    #[test]
+    fn resolver_gets_link_text() {
+        let d = to_rustdoc("See [ByText](vim.X#internalName).", &Links);
+        assert_eq!(d, [" See [ByText](crate::X::by_text)."]);
     }
 }

@@ -125,6 +125,14 @@ fn method_docs(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
     doc_paragraphs(&parts, ctx)
 }
 
+/// `#[doc(alias = "PowerOffVM_Task")]` when an item's Rust name is not the wire name, so that
+/// rustdoc's search finds the name the API's own docs and other bindings use. (rustdoc
+/// rejects an alias equal to the name.)
+fn wire_alias(rust: &Ident, wire: &str) -> Option<TokenStream> {
+    let rust = rust.to_string();
+    (rust.strip_prefix("r#").unwrap_or(&rust) != wire).then(|| quote!(#[doc(alias = #wire)]))
+}
+
 fn is_copy(ty: &str) -> bool {
     matches!(ty, "bool" | "byte" | "short" | "int" | "long" | "float" | "double")
 }
@@ -226,8 +234,10 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
     let faults = me.faults.iter().filter_map(|f| ctx.wsdl_of(f));
     let (client_codec, server_codec) = super::codec::method_codec(ctx, me);
     let args = me.params.iter().map(|p| owned_type(ctx, p));
+    let alias = wire_alias(&marker, wsdl_name);
     quote! {
         #docs
+        #alias
         #[derive(Debug)]
         pub enum #marker {}
 
@@ -474,8 +484,10 @@ fn client_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
             quote!(methods::#request { #(#names),* })
         };
         let allow = (me.params.len() + 2 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let alias = wire_alias(&f, &me.wsdl_name);
         quote! {
             #docs
+            #alias
             #allow
             fn #f<'a, T: crate::IsA<crate::#mo>>(
                 &'a self,
@@ -522,10 +534,12 @@ fn server_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
         });
         let names = me.params.iter().map(|p| snake_ident(&p.name));
         let allow = (me.params.len() + 3 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let alias = wire_alias(&f, &me.wsdl_name);
         quote! {
             #docs
             ///
             /// The default answers `NotImplemented`.
+            #alias
             #allow
             fn #f(
                 &self,
@@ -598,5 +612,20 @@ fn server_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
                 #body
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An alias only where the names differ: rustdoc rejects one equal to the item's name.
+    #[test]
+    fn wire_aliases() {
+        let alias = |rust: &str, wire: &str| wire_alias(&ident(rust), wire).map(|t| t.to_string());
+        assert_eq!(alias("power_off_vm", "PowerOffVM_Task").as_deref(), Some("# [doc (alias = \"PowerOffVM_Task\")]"));
+        assert_eq!(alias("PowerOffVM", "PowerOffVM_Task").as_deref(), Some("# [doc (alias = \"PowerOffVM_Task\")]"));
+        assert_eq!(alias("CloneSession", "CloneSession"), None);
+        assert_eq!(alias("type", "type"), None);
     }
 }

@@ -225,3 +225,40 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Model;
+
+    fn data(name: &str, wsdl: &str, base: Option<&str>) -> DataObject {
+        DataObject {
+            name: name.into(),
+            wsdl_name: wsdl.into(),
+            base: base.map(Into::into),
+            since: String::new(),
+            is_fault: false,
+            deprecated: false,
+            description: String::new(),
+            properties: Vec::new(),
+        }
+    }
+
+    /// The base-class line is an intra-doc link, not escaped brackets (rendered as
+    /// `Extends [DynamicData](crate::DynamicData)` text before).
+    #[test]
+    fn extends_line_is_a_link() {
+        let model = Model {
+            format: "test",
+            api_version: None,
+            versions: Vec::new(),
+            managed_objects: Vec::new(),
+            data_objects: vec![data("vim.UserSession", "UserSession", Some("vmodl.DynamicData")), data("vmodl.DynamicData", "DynamicData", None)],
+            enums: Vec::new(),
+        };
+        let ctx = Ctx::new(&model);
+        let code = data_object(&ctx, &model.data_objects[0]).to_string();
+        assert!(code.contains("Extends [`DynamicData`](crate::DynamicData)."), "{code}");
+        assert!(!code.contains("\\\\["), "{code}");
+    }
+}

@@ -2,7 +2,7 @@
 
 /// Identifies the product that serves the API: its name, vendor, version, build and the API it implements.
 ///
-/// Wire name `AboutInfo`; VMODL `vim.AboutInfo`; since VI API 2.0 (`vim.version.version1`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `AboutInfo`; VMODL `vim.AboutInfo`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AboutInfo {
     /// Kept for the protocol; clients leave it unset.

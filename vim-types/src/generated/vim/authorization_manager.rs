@@ -2,7 +2,7 @@
 
 /// Manages the roles, privileges and permissions that control access to objects. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `AuthorizationManager` (VMODL `vim.AuthorizationManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<AuthorizationManager>`\](crate::MoRef); call it through \[`AuthorizationManagerClient`\](crate::AuthorizationManagerClient), serve it with `AuthorizationManagerServer` (feature `server`).
+/// Managed object type `AuthorizationManager` (VMODL `vim.AuthorizationManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<AuthorizationManager>`](crate::MoRef); call it through [`AuthorizationManagerClient`](crate::AuthorizationManagerClient), serve it with `AuthorizationManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum AuthorizationManager {}
 impl crate::ManagedObject for AuthorizationManager {

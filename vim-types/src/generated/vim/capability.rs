@@ -2,7 +2,7 @@
 
 /// Says which optional features the server as a whole supports.
 ///
-/// Wire name `Capability`; VMODL `vim.Capability`; since VI API 2.0 (`vim.version.version1`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `Capability`; VMODL `vim.Capability`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Capability {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// Defines custom fields and sets their values on managed entities. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `CustomFieldsManager` (VMODL `vim.CustomFieldsManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<CustomFieldsManager>`\](crate::MoRef); call it through \[`CustomFieldsManagerClient`\](crate::CustomFieldsManagerClient), serve it with `CustomFieldsManagerServer` (feature `server`).
+/// Managed object type `CustomFieldsManager` (VMODL `vim.CustomFieldsManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<CustomFieldsManager>`](crate::MoRef); call it through [`CustomFieldsManagerClient`](crate::CustomFieldsManagerClient), serve it with `CustomFieldsManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum CustomFieldsManager {}
 impl crate::ManagedObject for CustomFieldsManager {

@@ -2,7 +2,7 @@
 
 /// Stores and retrieves the specifications used to customize guest operating systems. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `CustomizationSpecManager` (VMODL `vim.CustomizationSpecManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<CustomizationSpecManager>`\](crate::MoRef); call it through \[`CustomizationSpecManagerClient`\](crate::CustomizationSpecManagerClient), serve it with `CustomizationSpecManagerServer` (feature `server`).
+/// Managed object type `CustomizationSpecManager` (VMODL `vim.CustomizationSpecManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<CustomizationSpecManager>`](crate::MoRef); call it through [`CustomizationSpecManagerClient`](crate::CustomizationSpecManagerClient), serve it with `CustomizationSpecManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum CustomizationSpecManager {}
 impl crate::ManagedObject for CustomizationSpecManager {

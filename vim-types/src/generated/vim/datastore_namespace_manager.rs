@@ -2,7 +2,7 @@
 
 /// Creates and deletes top-level directories on datastores, such as virtual SAN datastores, that lack a conventional file system namespace. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `DatastoreNamespaceManager` (VMODL `vim.DatastoreNamespaceManager`), since vSphere API 5.5 (`vim.version.version9`). Refer to one with \[`MoRef<DatastoreNamespaceManager>`\](crate::MoRef); call it through \[`DatastoreNamespaceManagerClient`\](crate::DatastoreNamespaceManagerClient), serve it with `DatastoreNamespaceManagerServer` (feature `server`).
+/// Managed object type `DatastoreNamespaceManager` (VMODL `vim.DatastoreNamespaceManager`), since vSphere API 5.5 (`vim.version.version9`). Refer to one with [`MoRef<DatastoreNamespaceManager>`](crate::MoRef); call it through [`DatastoreNamespaceManagerClient`](crate::DatastoreNamespaceManagerClient), serve it with `DatastoreNamespaceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum DatastoreNamespaceManager {}
 impl crate::ManagedObject for DatastoreNamespaceManager {

@@ -2,7 +2,7 @@
 
 /// A label and a short summary for showing something to a user.
 ///
-/// Wire name `Description`; VMODL `vim.Description`; since VI API 2.0 (`vim.version.version1`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `Description`; VMODL `vim.Description`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Description {
     /// Kept for the protocol; clients leave it unset.

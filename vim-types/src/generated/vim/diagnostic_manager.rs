@@ -2,7 +2,7 @@
 
 /// Lists and reads the server's log files and generates diagnostic bundles. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `DiagnosticManager` (VMODL `vim.DiagnosticManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<DiagnosticManager>`\](crate::MoRef); call it through \[`DiagnosticManagerClient`\](crate::DiagnosticManagerClient), serve it with `DiagnosticManagerServer` (feature `server`).
+/// Managed object type `DiagnosticManager` (VMODL `vim.DiagnosticManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<DiagnosticManager>`](crate::MoRef); call it through [`DiagnosticManagerClient`](crate::DiagnosticManagerClient), serve it with `DiagnosticManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum DiagnosticManager {}
 impl crate::ManagedObject for DiagnosticManager {

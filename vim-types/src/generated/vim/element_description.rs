@@ -2,7 +2,7 @@
 
 /// A display label and summary attached to a key, typically one value of an enumeration or list.
 ///
-/// Wire name `ElementDescription`; VMODL `vim.ElementDescription`; since VI API 2.0 (`vim.version.version1`). Extends \[`Description`\](crate::Description).
+/// Wire name `ElementDescription`; VMODL `vim.ElementDescription`; since VI API 2.0 (`vim.version.version1`). Extends [`Description`](crate::Description).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ElementDescription {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// One Enhanced vMotion Compatibility (EVC) mode: the CPU feature baseline that hosts in a cluster are held to so that virtual machines can move between them.
 ///
-/// Wire name `EVCMode`; VMODL `vim.EVCMode`; since vSphere API 4.0 (`vim.version.version5`). Extends \[`ElementDescription`\](crate::ElementDescription).
+/// Wire name `EVCMode`; VMODL `vim.EVCMode`; since vSphere API 4.0 (`vim.version.version5`). Extends [`ElementDescription`](crate::ElementDescription).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EVCMode {
     /// Kept for the protocol; clients leave it unset.

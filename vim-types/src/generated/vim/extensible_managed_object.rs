@@ -2,7 +2,7 @@
 
 /// Base type of managed objects that can carry custom field values and be extended with additional data. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ExtensibleManagedObject` (VMODL `vim.ExtensibleManagedObject`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<ExtensibleManagedObject>`\](crate::MoRef); call it through \[`ExtensibleManagedObjectClient`\](crate::ExtensibleManagedObjectClient), serve it with `ExtensibleManagedObjectServer` (feature `server`).
+/// Managed object type `ExtensibleManagedObject` (VMODL `vim.ExtensibleManagedObject`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<ExtensibleManagedObject>`](crate::MoRef); call it through [`ExtensibleManagedObjectClient`](crate::ExtensibleManagedObjectClient), serve it with `ExtensibleManagedObjectServer` (feature `server`).
 #[derive(Debug)]
 pub enum ExtensibleManagedObject {}
 impl crate::ManagedObject for ExtensibleManagedObject {

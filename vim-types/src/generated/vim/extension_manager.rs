@@ -2,7 +2,7 @@
 
 /// Registers, updates and lists extensions that plug into the server. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ExtensionManager` (VMODL `vim.ExtensionManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<ExtensionManager>`\](crate::MoRef); call it through \[`ExtensionManagerClient`\](crate::ExtensionManagerClient), serve it with `ExtensionManagerServer` (feature `server`).
+/// Managed object type `ExtensionManager` (VMODL `vim.ExtensionManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with [`MoRef<ExtensionManager>`](crate::MoRef); call it through [`ExtensionManagerClient`](crate::ExtensionManagerClient), serve it with `ExtensionManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ExtensionManager {}
 impl crate::ManagedObject for ExtensionManager {

@@ -2,7 +2,7 @@
 
 /// Copies, moves and deletes files and directories on datastores. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `FileManager` (VMODL `vim.FileManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<FileManager>`\](crate::MoRef); call it through \[`FileManagerClient`\](crate::FileManagerClient), serve it with `FileManagerServer` (feature `server`).
+/// Managed object type `FileManager` (VMODL `vim.FileManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with [`MoRef<FileManager>`](crate::MoRef); call it through [`FileManagerClient`](crate::FileManagerClient), serve it with `FileManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum FileManager {}
 impl crate::ManagedObject for FileManager {

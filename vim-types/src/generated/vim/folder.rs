@@ -2,7 +2,7 @@
 
 /// A container in the inventory that groups entities of one kind, or other folders, into a hierarchy. The root folder is reachable from the service content. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `Folder` (VMODL `vim.Folder`), since VI API 2.0 (`vim.version.version1`). Extends \[`ManagedEntity`\](crate::ManagedEntity). Refer to one with \[`MoRef<Folder>`\](crate::MoRef); call it through \[`FolderClient`\](crate::FolderClient), serve it with `FolderServer` (feature `server`).
+/// Managed object type `Folder` (VMODL `vim.Folder`), since VI API 2.0 (`vim.version.version1`). Extends [`ManagedEntity`](crate::ManagedEntity). Refer to one with [`MoRef<Folder>`](crate::MoRef); call it through [`FolderClient`](crate::FolderClient), serve it with `FolderServer` (feature `server`).
 #[derive(Debug)]
 pub enum Folder {}
 impl crate::ManagedObject for Folder {

@@ -2,7 +2,7 @@
 
 /// Manages pools of IP addresses used by virtual appliances. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `IpPoolManager` (VMODL `vim.IpPoolManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<IpPoolManager>`\](crate::MoRef); call it through \[`IpPoolManagerClient`\](crate::IpPoolManagerClient), serve it with `IpPoolManagerServer` (feature `server`).
+/// Managed object type `IpPoolManager` (VMODL `vim.IpPoolManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with [`MoRef<IpPoolManager>`](crate::MoRef); call it through [`IpPoolManagerClient`](crate::IpPoolManagerClient), serve it with `IpPoolManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum IpPoolManager {}
 impl crate::ManagedObject for IpPoolManager {

@@ -2,7 +2,7 @@
 
 /// Manages license keys and their assignment. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `LicenseManager` (VMODL `vim.LicenseManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<LicenseManager>`\](crate::MoRef); call it through \[`LicenseManagerClient`\](crate::LicenseManagerClient), serve it with `LicenseManagerServer` (feature `server`).
+/// Managed object type `LicenseManager` (VMODL `vim.LicenseManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<LicenseManager>`](crate::MoRef); call it through [`LicenseManagerClient`](crate::LicenseManagerClient), serve it with `LicenseManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum LicenseManager {}
 impl crate::ManagedObject for LicenseManager {

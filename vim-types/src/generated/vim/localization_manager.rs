@@ -2,7 +2,7 @@
 
 /// Lists the message catalogs the server provides for client-side localization. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `LocalizationManager` (VMODL `vim.LocalizationManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<LocalizationManager>`\](crate::MoRef); call it through \[`LocalizationManagerClient`\](crate::LocalizationManagerClient), serve it with `LocalizationManagerServer` (feature `server`).
+/// Managed object type `LocalizationManager` (VMODL `vim.LocalizationManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with [`MoRef<LocalizationManager>`](crate::MoRef); call it through [`LocalizationManagerClient`](crate::LocalizationManagerClient), serve it with `LocalizationManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum LocalizationManager {}
 impl crate::ManagedObject for LocalizationManager {

@@ -2,7 +2,7 @@
 
 /// Base type of the objects that make up the inventory tree, such as folders, datacenters, hosts and virtual machines. Every entity has a name, a parent and a set of permissions. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ManagedEntity` (VMODL `vim.ManagedEntity`), since VI API 2.0 (`vim.version.version1`). Extends \[`ExtensibleManagedObject`\](crate::ExtensibleManagedObject). Refer to one with \[`MoRef<ManagedEntity>`\](crate::MoRef); call it through \[`ManagedEntityClient`\](crate::ManagedEntityClient), serve it with `ManagedEntityServer` (feature `server`).
+/// Managed object type `ManagedEntity` (VMODL `vim.ManagedEntity`), since VI API 2.0 (`vim.version.version1`). Extends [`ExtensibleManagedObject`](crate::ExtensibleManagedObject). Refer to one with [`MoRef<ManagedEntity>`](crate::MoRef); call it through [`ManagedEntityClient`](crate::ManagedEntityClient), serve it with `ManagedEntityServer` (feature `server`).
 #[derive(Debug)]
 pub enum ManagedEntity {}
 impl crate::ManagedObject for ManagedEntity {

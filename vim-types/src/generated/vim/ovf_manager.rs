@@ -2,7 +2,7 @@
 
 /// Parses, validates and produces OVF descriptors for importing and exporting virtual machines and appliances. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `OvfManager` (VMODL `vim.OvfManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<OvfManager>`\](crate::MoRef); call it through \[`OvfManagerClient`\](crate::OvfManagerClient), serve it with `OvfManagerServer` (feature `server`).
+/// Managed object type `OvfManager` (VMODL `vim.OvfManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with [`MoRef<OvfManager>`](crate::MoRef); call it through [`OvfManagerClient`](crate::OvfManagerClient), serve it with `OvfManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum OvfManager {}
 impl crate::ManagedObject for OvfManager {

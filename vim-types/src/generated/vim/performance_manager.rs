@@ -2,7 +2,7 @@
 
 /// Describes the available performance counters and returns statistics collected for entities. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `PerformanceManager` (VMODL `vim.PerformanceManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<PerformanceManager>`\](crate::MoRef); call it through \[`PerformanceManagerClient`\](crate::PerformanceManagerClient), serve it with `PerformanceManagerServer` (feature `server`).
+/// Managed object type `PerformanceManager` (VMODL `vim.PerformanceManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<PerformanceManager>`](crate::MoRef); call it through [`PerformanceManagerClient`](crate::PerformanceManagerClient), serve it with `PerformanceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum PerformanceManager {}
 impl crate::ManagedObject for PerformanceManager {

@@ -2,7 +2,7 @@
 
 /// Finds inventory objects by inventory path, DNS name, IP address or UUID. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `SearchIndex` (VMODL `vim.SearchIndex`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<SearchIndex>`\](crate::MoRef); call it through \[`SearchIndexClient`\](crate::SearchIndexClient), serve it with `SearchIndexServer` (feature `server`).
+/// Managed object type `SearchIndex` (VMODL `vim.SearchIndex`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<SearchIndex>`](crate::MoRef); call it through [`SearchIndexClient`](crate::SearchIndexClient), serve it with `SearchIndexServer` (feature `server`).
 #[derive(Debug)]
 pub enum SearchIndex {}
 impl crate::ManagedObject for SearchIndex {

@@ -2,7 +2,7 @@
 
 /// Finds services published on the server, identified by service name and location. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ServiceManager` (VMODL `vim.ServiceManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<ServiceManager>`\](crate::MoRef); call it through \[`ServiceManagerClient`\](crate::ServiceManagerClient), serve it with `ServiceManagerServer` (feature `server`).
+/// Managed object type `ServiceManager` (VMODL `vim.ServiceManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with [`MoRef<ServiceManager>`](crate::MoRef); call it through [`ServiceManagerClient`](crate::ServiceManagerClient), serve it with `ServiceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ServiceManager {}
 impl crate::ManagedObject for ServiceManager {

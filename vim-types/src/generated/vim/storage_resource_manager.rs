@@ -2,7 +2,7 @@
 
 /// Configures storage I/O resource management and storage DRS. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `StorageResourceManager` (VMODL `vim.StorageResourceManager`), since vSphere API 4.1 (`vim.version.version6`). Refer to one with \[`MoRef<StorageResourceManager>`\](crate::MoRef); call it through \[`StorageResourceManagerClient`\](crate::StorageResourceManagerClient), serve it with `StorageResourceManagerServer` (feature `server`).
+/// Managed object type `StorageResourceManager` (VMODL `vim.StorageResourceManager`), since vSphere API 4.1 (`vim.version.version6`). Refer to one with [`MoRef<StorageResourceManager>`](crate::MoRef); call it through [`StorageResourceManagerClient`](crate::StorageResourceManagerClient), serve it with `StorageResourceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum StorageResourceManager {}
 impl crate::ManagedObject for StorageResourceManager {

@@ -2,7 +2,7 @@
 
 /// Lists recent tasks and gives access to task history. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `TaskManager` (VMODL `vim.TaskManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<TaskManager>`\](crate::MoRef); call it through \[`TaskManagerClient`\](crate::TaskManagerClient), serve it with `TaskManagerServer` (feature `server`).
+/// Managed object type `TaskManager` (VMODL `vim.TaskManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<TaskManager>`](crate::MoRef); call it through [`TaskManagerClient`](crate::TaskManagerClient), serve it with `TaskManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum TaskManager {}
 impl crate::ManagedObject for TaskManager {

@@ -2,7 +2,7 @@
 
 /// Looks up users and groups known to the server, for example to grant them permissions. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `UserDirectory` (VMODL `vim.UserDirectory`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<UserDirectory>`\](crate::MoRef); call it through \[`UserDirectoryClient`\](crate::UserDirectoryClient), serve it with `UserDirectoryServer` (feature `server`).
+/// Managed object type `UserDirectory` (VMODL `vim.UserDirectory`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<UserDirectory>`](crate::MoRef); call it through [`UserDirectoryClient`](crate::UserDirectoryClient), serve it with `UserDirectoryServer` (feature `server`).
 #[derive(Debug)]
 pub enum UserDirectory {}
 impl crate::ManagedObject for UserDirectory {

@@ -2,7 +2,7 @@
 
 /// Describes one session open on the server: who owns it, when it started and when it was last used, and the locales in effect.
 ///
-/// Wire name `UserSession`; VMODL `vim.UserSession`; since VI API 2.0 (`vim.version.version1`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `UserSession`; VMODL `vim.UserSession`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserSession {
     /// Kept for the protocol; clients leave it unset.
@@ -13,7 +13,7 @@ pub struct UserSession {
     ///
     /// (From `DynamicData`.)
     pub dynamic_property: Vec<crate::DynamicProperty>,
-    /// Identifier of the session, unique on this server; the session ID used by [TerminateSession](crate::SessionManager) and [SessionIsActive](crate::SessionManager).
+    /// Identifier of the session, unique on this server; the session ID used by [TerminateSession](crate::SessionManagerClient::terminate_session) and [SessionIsActive](crate::SessionManagerClient::session_is_active).
     pub key: String,
     /// Name of the user the session belongs to.
     pub user_name: String,

@@ -2,7 +2,7 @@
 
 /// Creates, copies, extends and otherwise manages virtual disk files. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `VirtualDiskManager` (VMODL `vim.VirtualDiskManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<VirtualDiskManager>`\](crate::MoRef); call it through \[`VirtualDiskManagerClient`\](crate::VirtualDiskManagerClient), serve it with `VirtualDiskManagerServer` (feature `server`).
+/// Managed object type `VirtualDiskManager` (VMODL `vim.VirtualDiskManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with [`MoRef<VirtualDiskManager>`](crate::MoRef); call it through [`VirtualDiskManagerClient`](crate::VirtualDiskManagerClient), serve it with `VirtualDiskManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum VirtualDiskManager {}
 impl crate::ManagedObject for VirtualDiskManager {

@@ -2,7 +2,7 @@
 
 /// An old interface for discovering physical systems and services to consolidate into virtual machines. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `VirtualizationManager` (VMODL `vim.VirtualizationManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<VirtualizationManager>`\](crate::MoRef); call it through \[`VirtualizationManagerClient`\](crate::VirtualizationManagerClient), serve it with `VirtualizationManagerServer` (feature `server`).
+/// Managed object type `VirtualizationManager` (VMODL `vim.VirtualizationManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with [`MoRef<VirtualizationManager>`](crate::MoRef); call it through [`VirtualizationManagerClient`](crate::VirtualizationManagerClient), serve it with `VirtualizationManagerServer` (feature `server`).
 ///
 /// Deprecated.
 #[derive(Debug)]

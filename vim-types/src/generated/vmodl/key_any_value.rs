@@ -2,7 +2,7 @@
 
 /// A key paired with a value of any type, without any localization applied.
 ///
-/// Wire name `KeyAnyValue`; VMODL `vmodl.KeyAnyValue`; since vSphere API 4.0 (`vim.version.version5`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `KeyAnyValue`; VMODL `vmodl.KeyAnyValue`; since vSphere API 4.0 (`vim.version.version5`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyAnyValue {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// A message that a client can show in its own language. It holds the catalog key and the arguments needed to build the text from a message catalog, and usually also the text already rendered in the locale of the session.
 ///
-/// Wire name `LocalizableMessage`; VMODL `vmodl.LocalizableMessage`; since vSphere API 4.0 (`vim.version.version5`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `LocalizableMessage`; VMODL `vmodl.LocalizableMessage`; since vSphere API 4.0 (`vim.version.version5`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocalizableMessage {
     /// Kept for the protocol; clients leave it unset.
@@ -17,7 +17,7 @@ pub struct LocalizableMessage {
     pub key: String,
     /// Values to substitute into the placeholders of the catalog message.
     pub arg: Vec<crate::KeyAnyValue>,
-    /// The text rendered in the session's locale, when the server supplies it. [SetLocale](crate::SessionManager) changes that locale.
+    /// The text rendered in the session's locale, when the server supplies it. [SetLocale](crate::SessionManagerClient::set_locale) changes that locale.
     pub message: Option<String>,
 }
 impl LocalizableMessage {

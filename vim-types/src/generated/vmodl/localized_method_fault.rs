@@ -2,7 +2,7 @@
 
 /// Carries a [MethodFault](crate::MethodFault) inside another data object (for example as the cause of a fault or as the reason a property could not be read), together with the text a SOAP fault would put in its faultstring.
 ///
-/// Wire name `LocalizedMethodFault`; VMODL `vmodl.LocalizedMethodFault`; since `vmodl.version.version0`. Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `LocalizedMethodFault`; VMODL `vmodl.LocalizedMethodFault`; since `vmodl.version.version0`. Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocalizedMethodFault {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// Root of every fault a method can report. Each fault can name an earlier fault that caused it and can carry extra messages for the user.
 ///
-/// Wire name `MethodFault`; VMODL `vmodl.MethodFault`; since `vmodl.version.version0`. Extends \[`DynamicData`\](crate::DynamicData). Where the API allows subclasses, it is held as \[`AnyMethodFault`\](crate::AnyMethodFault).
+/// Wire name `MethodFault`; VMODL `vmodl.MethodFault`; since `vmodl.version.version0`. Extends [`DynamicData`](crate::DynamicData). Where the API allows subclasses, it is held as [`AnyMethodFault`](crate::AnyMethodFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MethodFault {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// Base of the faults that any method may report whether or not it declares them, such as an invalid argument, a missing object or a failed permission check.
 ///
-/// Wire name `RuntimeFault`; VMODL `vmodl.RuntimeFault`; since `vmodl.version.version0`. Extends \[`MethodFault`\](crate::MethodFault).
+/// Wire name `RuntimeFault`; VMODL `vmodl.RuntimeFault`; since `vmodl.version.version0`. Extends [`MethodFault`](crate::MethodFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RuntimeFault {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// Defines alarms on entities and reports their states. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `AlarmManager` (VMODL `vim.alarm.AlarmManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<AlarmManager>`\](crate::MoRef); call it through \[`AlarmManagerClient`\](crate::AlarmManagerClient), serve it with `AlarmManagerServer` (feature `server`).
+/// Managed object type `AlarmManager` (VMODL `vim.alarm.AlarmManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<AlarmManager>`](crate::MoRef); call it through [`AlarmManagerClient`](crate::AlarmManagerClient), serve it with `AlarmManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum AlarmManager {}
 impl crate::ManagedObject for AlarmManager {

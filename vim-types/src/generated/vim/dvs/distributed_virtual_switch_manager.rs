@@ -2,7 +2,7 @@
 
 /// Answers queries about distributed virtual switches and their compatibility with hosts. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `DistributedVirtualSwitchManager` (VMODL `vim.dvs.DistributedVirtualSwitchManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<DistributedVirtualSwitchManager>`\](crate::MoRef); call it through \[`DistributedVirtualSwitchManagerClient`\](crate::DistributedVirtualSwitchManagerClient), serve it with `DistributedVirtualSwitchManagerServer` (feature `server`).
+/// Managed object type `DistributedVirtualSwitchManager` (VMODL `vim.dvs.DistributedVirtualSwitchManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with [`MoRef<DistributedVirtualSwitchManager>`](crate::MoRef); call it through [`DistributedVirtualSwitchManagerClient`](crate::DistributedVirtualSwitchManagerClient), serve it with `DistributedVirtualSwitchManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum DistributedVirtualSwitchManager {}
 impl crate::ManagedObject for DistributedVirtualSwitchManager {

@@ -2,7 +2,7 @@
 
 /// Gives access to the events the server records and lets clients post their own. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `EventManager` (VMODL `vim.event.EventManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<EventManager>`\](crate::MoRef); call it through \[`EventManagerClient`\](crate::EventManagerClient), serve it with `EventManagerServer` (feature `server`).
+/// Managed object type `EventManager` (VMODL `vim.event.EventManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<EventManager>`](crate::MoRef); call it through [`EventManagerClient`](crate::EventManagerClient), serve it with `EventManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum EventManager {}
 impl crate::ManagedObject for EventManager {

@@ -2,7 +2,7 @@
 
 /// A logon with a client certificate failed because the server could not verify that certificate.
 ///
-/// Wire name `InvalidClientCertificate`; VMODL `vim.fault.InvalidClientCertificate`; since VI API 2.5u2 (`vim.version.version3`). Extends \[`InvalidLogin`\](crate::InvalidLogin).
+/// Wire name `InvalidClientCertificate`; VMODL `vim.fault.InvalidClientCertificate`; since VI API 2.5u2 (`vim.version.version3`). Extends [`InvalidLogin`](crate::InvalidLogin).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidClientCertificate {
     /// Kept for the protocol; clients leave it unset.

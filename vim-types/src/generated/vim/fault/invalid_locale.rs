@@ -2,7 +2,7 @@
 
 /// The locale given in the request is malformed or not one the server knows.
 ///
-/// Wire name `InvalidLocale`; VMODL `vim.fault.InvalidLocale`; since VI API 2.0 (`vim.version.version1`). Extends \[`VimFault`\](crate::VimFault).
+/// Wire name `InvalidLocale`; VMODL `vim.fault.InvalidLocale`; since VI API 2.0 (`vim.version.version1`). Extends [`VimFault`](crate::VimFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidLocale {
     /// Kept for the protocol; clients leave it unset.

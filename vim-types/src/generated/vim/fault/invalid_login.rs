@@ -2,7 +2,7 @@
 
 /// A logon attempt failed: the credentials, token, ticket or certificate presented were not accepted.
 ///
-/// Wire name `InvalidLogin`; VMODL `vim.fault.InvalidLogin`; since VI API 2.0 (`vim.version.version1`). Extends \[`VimFault`\](crate::VimFault). Where the API allows subclasses, it is held as \[`AnyInvalidLogin`\](crate::AnyInvalidLogin).
+/// Wire name `InvalidLogin`; VMODL `vim.fault.InvalidLogin`; since VI API 2.0 (`vim.version.version1`). Extends [`VimFault`](crate::VimFault). Where the API allows subclasses, it is held as [`AnyInvalidLogin`](crate::AnyInvalidLogin).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidLogin {
     /// Kept for the protocol; clients leave it unset.

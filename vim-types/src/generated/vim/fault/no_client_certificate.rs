@@ -2,7 +2,7 @@
 
 /// The operation needs a client certificate on the connection, and none was presented.
 ///
-/// Wire name `NoClientCertificate`; VMODL `vim.fault.NoClientCertificate`; since VI API 2.5 (`vim.version.version2`). Extends \[`VimFault`\](crate::VimFault).
+/// Wire name `NoClientCertificate`; VMODL `vim.fault.NoClientCertificate`; since VI API 2.5 (`vim.version.version2`). Extends [`VimFault`](crate::VimFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoClientCertificate {
     /// Kept for the protocol; clients leave it unset.

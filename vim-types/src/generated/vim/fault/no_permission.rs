@@ -2,7 +2,7 @@
 
 /// The session lacks a privilege the operation needs on some object.
 ///
-/// Wire name `NoPermission`; VMODL `vim.fault.NoPermission`; since VI API 2.0 (`vim.version.version1`). Extends \[`SecurityError`\](crate::SecurityError).
+/// Wire name `NoPermission`; VMODL `vim.fault.NoPermission`; since VI API 2.0 (`vim.version.version1`). Extends [`SecurityError`](crate::SecurityError).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoPermission {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// The extension has no certificate subject name on record, so a logon by subject name is impossible for it.
 ///
-/// Wire name `NoSubjectName`; VMODL `vim.fault.NoSubjectName`; since VI API 2.5 (`vim.version.version2`). Extends \[`VimFault`\](crate::VimFault).
+/// Wire name `NoSubjectName`; VMODL `vim.fault.NoSubjectName`; since VI API 2.5 (`vim.version.version2`). Extends [`VimFault`](crate::VimFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoSubjectName {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// The operation needs a logged-in session, and the session it was made on is not authenticated.
 ///
-/// Wire name `NotAuthenticated`; VMODL `vim.fault.NotAuthenticated`; since VI API 2.5 (`vim.version.version2`). Extends \[`NoPermission`\](crate::NoPermission).
+/// Wire name `NotAuthenticated`; VMODL `vim.fault.NotAuthenticated`; since VI API 2.5 (`vim.version.version2`). Extends [`NoPermission`](crate::NoPermission).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotAuthenticated {
     /// Kept for the protocol; clients leave it unset.

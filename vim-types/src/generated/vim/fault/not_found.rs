@@ -2,7 +2,7 @@
 
 /// Something the request refers to by key or name does not exist.
 ///
-/// Wire name `NotFound`; VMODL `vim.fault.NotFound`; since VI API 2.0 (`vim.version.version1`). Extends \[`VimFault`\](crate::VimFault).
+/// Wire name `NotFound`; VMODL `vim.fault.NotFound`; since VI API 2.0 (`vim.version.version1`). Extends [`VimFault`](crate::VimFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotFound {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// The SSPI logon needs another round: the server returns a token that the client passes to its SSPI provider before calling again.
 ///
-/// Wire name `SSPIChallenge`; VMODL `vim.fault.SSPIChallenge`; since VI API 2.5 (`vim.version.version2`). Extends \[`VimFault`\](crate::VimFault).
+/// Wire name `SSPIChallenge`; VMODL `vim.fault.SSPIChallenge`; since VI API 2.5 (`vim.version.version2`). Extends [`VimFault`](crate::VimFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SSPIChallenge {
     /// Kept for the protocol; clients leave it unset.

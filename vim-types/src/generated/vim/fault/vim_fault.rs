@@ -2,7 +2,7 @@
 
 /// Base of the faults that methods of the vim API declare explicitly.
 ///
-/// Wire name `VimFault`; VMODL `vim.fault.VimFault`; since VI API 2.0 (`vim.version.version1`). Extends \[`MethodFault`\](crate::MethodFault).
+/// Wire name `VimFault`; VMODL `vim.fault.VimFault`; since VI API 2.0 (`vim.version.version1`). Extends [`MethodFault`](crate::MethodFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VimFault {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// The values of the four registers returned by one CPUID level. Each register is written as 32 characters, from bit 31 to bit 0; depending on use a character is a bit value or a mask symbol.
 ///
-/// Wire name `HostCpuIdInfo`; VMODL `vim.host.CpuIdInfo`; since VI API 2.0 (`vim.version.version1`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `HostCpuIdInfo`; VMODL `vim.host.CpuIdInfo`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostCpuIdInfo {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// One CPU feature a host offers, with its value.
 ///
-/// Wire name `HostFeatureCapability`; VMODL `vim.host.FeatureCapability`; since vSphere API 5.1 (`vim.version.version8`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `HostFeatureCapability`; VMODL `vim.host.FeatureCapability`; since vSphere API 5.1 (`vim.version.version8`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostFeatureCapability {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// A change applied to one of a host's feature capabilities, used to lower what the host presents.
 ///
-/// Wire name `HostFeatureMask`; VMODL `vim.host.FeatureMask`; since vSphere API 5.1 (`vim.version.version8`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `HostFeatureMask`; VMODL `vim.host.FeatureMask`; since vSphere API 5.1 (`vim.version.version8`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostFeatureMask {
     /// Kept for the protocol; clients leave it unset.

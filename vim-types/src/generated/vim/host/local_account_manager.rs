@@ -2,7 +2,7 @@
 
 /// Creates, updates and removes user and group accounts held locally on a host. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `HostLocalAccountManager` (VMODL `vim.host.LocalAccountManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<HostLocalAccountManager>`\](crate::MoRef); call it through \[`HostLocalAccountManagerClient`\](crate::HostLocalAccountManagerClient), serve it with `HostLocalAccountManagerServer` (feature `server`).
+/// Managed object type `HostLocalAccountManager` (VMODL `vim.host.LocalAccountManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<HostLocalAccountManager>`](crate::MoRef); call it through [`HostLocalAccountManagerClient`](crate::HostLocalAccountManagerClient), serve it with `HostLocalAccountManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum HostLocalAccountManager {}
 impl crate::ManagedObject for HostLocalAccountManager {

@@ -2,7 +2,7 @@
 
 /// Configures the SNMP agent of a host. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `HostSnmpSystem` (VMODL `vim.host.SnmpSystem`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<HostSnmpSystem>`\](crate::MoRef); call it through \[`HostSnmpSystemClient`\](crate::HostSnmpSystemClient), serve it with `HostSnmpSystemServer` (feature `server`).
+/// Managed object type `HostSnmpSystem` (VMODL `vim.host.SnmpSystem`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<HostSnmpSystem>`](crate::MoRef); call it through [`HostSnmpSystemClient`](crate::HostSnmpSystemClient), serve it with `HostSnmpSystemServer` (feature `server`).
 #[derive(Debug)]
 pub enum HostSnmpSystem {}
 impl crate::ManagedObject for HostSnmpSystem {

@@ -2,7 +2,7 @@
 
 /// Reads and updates configuration options given as key/value settings. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `OptionManager` (VMODL `vim.option.OptionManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<OptionManager>`\](crate::MoRef); call it through \[`OptionManagerClient`\](crate::OptionManagerClient), serve it with `OptionManagerServer` (feature `server`).
+/// Managed object type `OptionManager` (VMODL `vim.option.OptionManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<OptionManager>`](crate::MoRef); call it through [`OptionManagerClient`](crate::OptionManagerClient), serve it with `OptionManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum OptionManager {}
 impl crate::ManagedObject for OptionManager {

@@ -2,7 +2,7 @@
 
 /// Checks entities against their profiles and reports the results. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ProfileComplianceManager` (VMODL `vim.profile.ComplianceManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<ProfileComplianceManager>`\](crate::MoRef); call it through \[`ProfileComplianceManagerClient`\](crate::ProfileComplianceManagerClient), serve it with `ProfileComplianceManagerServer` (feature `server`).
+/// Managed object type `ProfileComplianceManager` (VMODL `vim.profile.ComplianceManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with [`MoRef<ProfileComplianceManager>`](crate::MoRef); call it through [`ProfileComplianceManagerClient`](crate::ProfileComplianceManagerClient), serve it with `ProfileComplianceManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ProfileComplianceManager {}
 impl crate::ManagedObject for ProfileComplianceManager {

@@ -2,7 +2,7 @@
 
 /// Base type of the managers that create and look up configuration profiles. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ProfileManager` (VMODL `vim.profile.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<ProfileManager>`\](crate::MoRef); call it through \[`ProfileManagerClient`\](crate::ProfileManagerClient), serve it with `ProfileManagerServer` (feature `server`).
+/// Managed object type `ProfileManager` (VMODL `vim.profile.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with [`MoRef<ProfileManager>`](crate::MoRef); call it through [`ProfileManagerClient`](crate::ProfileManagerClient), serve it with `ProfileManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ProfileManager {}
 impl crate::ManagedObject for ProfileManager {

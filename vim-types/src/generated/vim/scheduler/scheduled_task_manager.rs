@@ -2,7 +2,7 @@
 
 /// Creates and lists tasks that run at set times or intervals. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ScheduledTaskManager` (VMODL `vim.scheduler.ScheduledTaskManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with \[`MoRef<ScheduledTaskManager>`\](crate::MoRef); call it through \[`ScheduledTaskManagerClient`\](crate::ScheduledTaskManagerClient), serve it with `ScheduledTaskManagerServer` (feature `server`).
+/// Managed object type `ScheduledTaskManager` (VMODL `vim.scheduler.ScheduledTaskManager`), since VI API 2.0 (`vim.version.version1`). Refer to one with [`MoRef<ScheduledTaskManager>`](crate::MoRef); call it through [`ScheduledTaskManagerClient`](crate::ScheduledTaskManagerClient), serve it with `ScheduledTaskManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ScheduledTaskManager {}
 impl crate::ManagedObject for ScheduledTaskManager {

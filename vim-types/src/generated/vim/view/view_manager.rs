@@ -2,7 +2,7 @@
 
 /// Creates views: objects that present a chosen part of the inventory, as a list or as a container traversal, for use with the property collector. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ViewManager` (VMODL `vim.view.ViewManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with \[`MoRef<ViewManager>`\](crate::MoRef); call it through \[`ViewManagerClient`\](crate::ViewManagerClient), serve it with `ViewManagerServer` (feature `server`).
+/// Managed object type `ViewManager` (VMODL `vim.view.ViewManager`), since VI API 2.5 (`vim.version.version2`). Refer to one with [`MoRef<ViewManager>`](crate::MoRef); call it through [`ViewManagerClient`](crate::ViewManagerClient), serve it with `ViewManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ViewManager {}
 impl crate::ManagedObject for ViewManager {

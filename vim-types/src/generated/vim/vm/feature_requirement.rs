@@ -2,7 +2,7 @@
 
 /// A condition on one host feature that must hold for a virtual machine (or a mode) to run on the host.
 ///
-/// Wire name `VirtualMachineFeatureRequirement`; VMODL `vim.vm.FeatureRequirement`; since vSphere API 5.1 (`vim.version.version8`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `VirtualMachineFeatureRequirement`; VMODL `vim.vm.FeatureRequirement`; since vSphere API 5.1 (`vim.version.version8`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineFeatureRequirement {
     /// Kept for the protocol; clients leave it unset.

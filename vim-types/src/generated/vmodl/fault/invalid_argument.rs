@@ -2,7 +2,7 @@
 
 /// A parameter of the call has a value the server does not accept.
 ///
-/// Wire name `InvalidArgument`; VMODL `vmodl.fault.InvalidArgument`; since `vmodl.version.version0`. Extends \[`RuntimeFault`\](crate::RuntimeFault).
+/// Wire name `InvalidArgument`; VMODL `vmodl.fault.InvalidArgument`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidArgument {
     /// Kept for the protocol; clients leave it unset.

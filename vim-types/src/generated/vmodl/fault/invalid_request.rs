@@ -2,7 +2,7 @@
 
 /// Base of the runtime faults that report a request the server could not understand as sent, such as an unknown type.
 ///
-/// Wire name `InvalidRequest`; VMODL `vmodl.fault.InvalidRequest`; since `vmodl.version.version0`. Extends \[`RuntimeFault`\](crate::RuntimeFault).
+/// Wire name `InvalidRequest`; VMODL `vmodl.fault.InvalidRequest`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidRequest {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// The request names a type, or carries a value of a type, that is not valid in that place.
 ///
-/// Wire name `InvalidType`; VMODL `vmodl.fault.InvalidType`; since `vmodl.version.version0`. Extends \[`InvalidRequest`\](crate::InvalidRequest).
+/// Wire name `InvalidType`; VMODL `vmodl.fault.InvalidType`; since `vmodl.version.version0`. Extends [`InvalidRequest`](crate::InvalidRequest).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidType {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// A managed object reference in the request points at an object that does not exist, or no longer exists, on the server.
 ///
-/// Wire name `ManagedObjectNotFound`; VMODL `vmodl.fault.ManagedObjectNotFound`; since `vmodl.version.version0`. Extends \[`RuntimeFault`\](crate::RuntimeFault).
+/// Wire name `ManagedObjectNotFound`; VMODL `vmodl.fault.ManagedObjectNotFound`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedObjectNotFound {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// The request named a method that the target object does not have.
 ///
-/// Wire name `MethodNotFound`; VMODL `vmodl.fault.MethodNotFound`; since `vmodl.version.version0`. Extends \[`InvalidRequest`\](crate::InvalidRequest).
+/// Wire name `MethodNotFound`; VMODL `vmodl.fault.MethodNotFound`; since `vmodl.version.version0`. Extends [`InvalidRequest`](crate::InvalidRequest).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MethodNotFound {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// The server knows the method but has no implementation of it.
 ///
-/// Wire name `NotImplemented`; VMODL `vmodl.fault.NotImplemented`; since `vmodl.version.version0`. Extends \[`RuntimeFault`\](crate::RuntimeFault).
+/// Wire name `NotImplemented`; VMODL `vmodl.fault.NotImplemented`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotImplemented {
     /// Kept for the protocol; clients leave it unset.

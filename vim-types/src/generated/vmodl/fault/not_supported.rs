@@ -2,7 +2,7 @@
 
 /// The server, or the object the call was made on, does not support this operation.
 ///
-/// Wire name `NotSupported`; VMODL `vmodl.fault.NotSupported`; since `vmodl.version.version0`. Extends \[`RuntimeFault`\](crate::RuntimeFault).
+/// Wire name `NotSupported`; VMODL `vmodl.fault.NotSupported`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotSupported {
     /// Kept for the protocol; clients leave it unset.

@@ -2,7 +2,7 @@
 
 /// Base of the runtime faults that report a refused operation because of authentication or authorization.
 ///
-/// Wire name `SecurityError`; VMODL `vmodl.fault.SecurityError`; since `vmodl.version.version0`. Extends \[`RuntimeFault`\](crate::RuntimeFault).
+/// Wire name `SecurityError`; VMODL `vmodl.fault.SecurityError`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecurityError {
     /// Kept for the protocol; clients leave it unset.

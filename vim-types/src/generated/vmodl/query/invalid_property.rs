@@ -2,7 +2,7 @@
 
 /// A property path in a [PropertyCollector](crate::PropertyCollector) request does not name a property of the given type.
 ///
-/// Wire name `InvalidProperty`; VMODL `vmodl.query.InvalidProperty`; since `vmodl.query.version.version1`. Extends \[`MethodFault`\](crate::MethodFault).
+/// Wire name `InvalidProperty`; VMODL `vmodl.query.InvalidProperty`; since `vmodl.query.version.version1`. Extends [`MethodFault`](crate::MethodFault).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidProperty {
     /// Kept for the protocol; clients leave it unset.

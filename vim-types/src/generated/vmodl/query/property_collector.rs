@@ -2,7 +2,7 @@
 
 /// Says what to collect: which objects to start from and how to reach more of them (objectSet), and which properties to read on each type reached (propSet).
 ///
-/// Wire name `PropertyFilterSpec`; VMODL `vmodl.query.PropertyCollector.FilterSpec`; since `vmodl.query.version.version1`. Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `PropertyFilterSpec`; VMODL `vmodl.query.PropertyCollector.FilterSpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PropertyFilterSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -80,7 +80,7 @@ impl crate::xml::Fields for PropertyFilterSpec {
 }
 /// A property that was asked for but could not be read.
 ///
-/// Wire name `MissingProperty`; VMODL `vmodl.query.PropertyCollector.MissingProperty`; since `vmodl.query.version.version1`. Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `MissingProperty`; VMODL `vmodl.query.PropertyCollector.MissingProperty`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MissingProperty {
     /// Kept for the protocol; clients leave it unset.
@@ -153,7 +153,7 @@ impl crate::xml::Fields for MissingProperty {
 }
 /// The collected properties of one object.
 ///
-/// Wire name `ObjectContent`; VMODL `vmodl.query.PropertyCollector.ObjectContent`; since `vmodl.query.version.version1`. Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `ObjectContent`; VMODL `vmodl.query.PropertyCollector.ObjectContent`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectContent {
     /// Kept for the protocol; clients leave it unset.
@@ -231,7 +231,7 @@ impl crate::xml::Fields for ObjectContent {
 }
 /// A starting object for collection, with the traversals to follow from it.
 ///
-/// Wire name `ObjectSpec`; VMODL `vmodl.query.PropertyCollector.ObjectSpec`; since `vmodl.query.version.version1`. Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `ObjectSpec`; VMODL `vmodl.query.PropertyCollector.ObjectSpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -309,7 +309,7 @@ impl crate::xml::Fields for ObjectSpec {
 }
 /// The properties to collect from every object of one managed object type.
 ///
-/// Wire name `PropertySpec`; VMODL `vmodl.query.PropertyCollector.PropertySpec`; since `vmodl.query.version.version1`. Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `PropertySpec`; VMODL `vmodl.query.PropertyCollector.PropertySpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PropertySpec {
     /// Kept for the protocol; clients leave it unset.
@@ -385,9 +385,9 @@ impl crate::xml::Fields for PropertySpec {
         )
     }
 }
-/// Settings that shape how [RetrievePropertiesEx](crate::PropertyCollector) hands back its results.
+/// Settings that shape how [RetrievePropertiesEx](crate::PropertyCollectorClient::retrieve_properties_ex) hands back its results.
 ///
-/// Wire name `RetrieveOptions`; VMODL `vmodl.query.PropertyCollector.RetrieveOptions`; since vSphere API 4.1 (`vim.version.version6`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `RetrieveOptions`; VMODL `vmodl.query.PropertyCollector.RetrieveOptions`; since vSphere API 4.1 (`vim.version.version6`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveOptions {
     /// Kept for the protocol; clients leave it unset.
@@ -398,7 +398,7 @@ pub struct RetrieveOptions {
     ///
     /// (From `DynamicData`.)
     pub dynamic_property: Vec<crate::DynamicProperty>,
-    /// Largest number of objects to return in one result; the rest is fetched with [ContinueRetrievePropertiesEx](crate::PropertyCollector). Unset or non-positive lets the server choose. The server may return fewer.
+    /// Largest number of objects to return in one result; the rest is fetched with [ContinueRetrievePropertiesEx](crate::PropertyCollectorClient::continue_retrieve_properties_ex). Unset or non-positive lets the server choose. The server may return fewer.
     pub max_objects: Option<i32>,
 }
 impl RetrieveOptions {
@@ -453,9 +453,9 @@ impl crate::xml::Fields for RetrieveOptions {
         )
     }
 }
-/// One batch of objects from [RetrievePropertiesEx](crate::PropertyCollector).
+/// One batch of objects from [RetrievePropertiesEx](crate::PropertyCollectorClient::retrieve_properties_ex).
 ///
-/// Wire name `RetrieveResult`; VMODL `vmodl.query.PropertyCollector.RetrieveResult`; since vSphere API 4.1 (`vim.version.version6`). Extends \[`DynamicData`\](crate::DynamicData).
+/// Wire name `RetrieveResult`; VMODL `vmodl.query.PropertyCollector.RetrieveResult`; since vSphere API 4.1 (`vim.version.version6`). Extends [`DynamicData`](crate::DynamicData).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveResult {
     /// Kept for the protocol; clients leave it unset.
@@ -466,7 +466,7 @@ pub struct RetrieveResult {
     ///
     /// (From `DynamicData`.)
     pub dynamic_property: Vec<crate::DynamicProperty>,
-    /// Set when more objects remain; pass it to [ContinueRetrievePropertiesEx](crate::PropertyCollector) for the next batch, or to [CancelRetrievePropertiesEx](crate::PropertyCollector) to drop the rest. Unset on the last batch.
+    /// Set when more objects remain; pass it to [ContinueRetrievePropertiesEx](crate::PropertyCollectorClient::continue_retrieve_properties_ex) for the next batch, or to [CancelRetrievePropertiesEx](crate::PropertyCollectorClient::cancel_retrieve_properties_ex) to drop the rest. Unset on the last batch.
     pub token: Option<String>,
     /// The objects in this batch with their properties.
     pub objects: Vec<crate::ObjectContent>,
@@ -528,7 +528,7 @@ impl crate::xml::Fields for RetrieveResult {
 }
 /// Refers to a named traversal by name. A plain SelectionSpec inside a [TraversalSpec](crate::TraversalSpec) lets traversals refer to each other, and so walk recursive structures such as nested folders.
 ///
-/// Wire name `SelectionSpec`; VMODL `vmodl.query.PropertyCollector.SelectionSpec`; since `vmodl.query.version.version1`. Extends \[`DynamicData`\](crate::DynamicData). Where the API allows subclasses, it is held as \[`AnySelectionSpec`\](crate::AnySelectionSpec).
+/// Wire name `SelectionSpec`; VMODL `vmodl.query.PropertyCollector.SelectionSpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData). Where the API allows subclasses, it is held as [`AnySelectionSpec`](crate::AnySelectionSpec).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectionSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -670,7 +670,7 @@ impl crate::xml::Encode for AnySelectionSpec {
 }
 /// Tells the collector how to get from an object of one type to more objects: follow a property that holds references.
 ///
-/// Wire name `TraversalSpec`; VMODL `vmodl.query.PropertyCollector.TraversalSpec`; since `vmodl.query.version.version1`. Extends \[`SelectionSpec`\](crate::SelectionSpec).
+/// Wire name `TraversalSpec`; VMODL `vmodl.query.PropertyCollector.TraversalSpec`; since `vmodl.query.version.version1`. Extends [`SelectionSpec`](crate::SelectionSpec).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TraversalSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -758,9 +758,9 @@ impl crate::xml::Fields for TraversalSpec {
         )
     }
 }
-/// Reads the properties of managed objects, and can also report changes to them. A client says which objects to start from, how to get from them to more objects and which properties to read; the collector returns the values of all of them in one call. This spec describes the one-time retrieval methods [RetrieveProperties](crate::PropertyCollector), [RetrievePropertiesEx](crate::PropertyCollector), [ContinueRetrievePropertiesEx](crate::PropertyCollector) and [CancelRetrievePropertiesEx](crate::PropertyCollector); the filter and update methods are left out.
+/// Reads the properties of managed objects, and can also report changes to them. A client says which objects to start from, how to get from them to more objects and which properties to read; the collector returns the values of all of them in one call. This spec describes the one-time retrieval methods [RetrieveProperties](crate::PropertyCollectorClient::retrieve_properties), [RetrievePropertiesEx](crate::PropertyCollectorClient::retrieve_properties_ex), [ContinueRetrievePropertiesEx](crate::PropertyCollectorClient::continue_retrieve_properties_ex) and [CancelRetrievePropertiesEx](crate::PropertyCollectorClient::cancel_retrieve_properties_ex); the filter and update methods are left out.
 ///
-/// Managed object type `PropertyCollector` (VMODL `vmodl.query.PropertyCollector`), since `vmodl.query.version.version1`. Refer to one with \[`MoRef<PropertyCollector>`\](crate::MoRef); call it through \[`PropertyCollectorClient`\](crate::PropertyCollectorClient), serve it with `PropertyCollectorServer` (feature `server`).
+/// Managed object type `PropertyCollector` (VMODL `vmodl.query.PropertyCollector`), since `vmodl.query.version.version1`. Refer to one with [`MoRef<PropertyCollector>`](crate::MoRef); call it through [`PropertyCollectorClient`](crate::PropertyCollectorClient), serve it with `PropertyCollectorServer` (feature `server`).
 #[derive(Debug)]
 pub enum PropertyCollector {}
 impl crate::ManagedObject for PropertyCollector {
@@ -969,6 +969,7 @@ pub trait PropertyCollectorClient: crate::Invoke {
     /// Faults:
     /// - [`InvalidArgument`](crate::InvalidArgument): if the token is not one this collector issued, or the results it stood for are already finished or cancelled.
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property requested by the original call is not valid.
+    #[doc(alias = "CancelRetrievePropertiesEx")]
     fn cancel_retrieve_properties_ex<'a, T: crate::IsA<crate::PropertyCollector>>(
         &'a self,
         this: &'a crate::MoRef<T>,
@@ -990,6 +991,7 @@ pub trait PropertyCollectorClient: crate::Invoke {
     /// Faults:
     /// - [`InvalidArgument`](crate::InvalidArgument): if the token is not one this collector issued, or the results it stood for are already finished or cancelled.
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property requested by the original call is not valid.
+    #[doc(alias = "ContinueRetrievePropertiesEx")]
     fn continue_retrieve_properties_ex<'a, T: crate::IsA<crate::PropertyCollector>>(
         &'a self,
         this: &'a crate::MoRef<T>,
@@ -1011,13 +1013,14 @@ pub trait PropertyCollectorClient: crate::Invoke {
     }
     /// `PropertyCollector.RetrieveProperties` (SOAP operation `RetrieveProperties`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
     ///
-    /// **Deprecated.** Deprecated since vSphere API 4.1. Call [RetrievePropertiesEx](crate::PropertyCollector) instead; it can return a large result in batches.
+    /// **Deprecated.** Deprecated since vSphere API 4.1. Call [RetrievePropertiesEx](crate::PropertyCollectorClient::retrieve_properties_ex) instead; it can return a large result in batches.
     ///
     /// Faults:
     /// - [`InvalidType`](crate::InvalidType): if a type named in a PropertySpec or TraversalSpec does not exist.
     /// - [`InvalidArgument`](crate::InvalidArgument): if the spec is malformed, for example an empty objectSet, a TraversalSpec name that is used twice, or a SelectionSpec that names no traversal.
     /// - [`ManagedObjectNotFound`](crate::ManagedObjectNotFound): if a starting object in an ObjectSpec does not exist and missing objects are not being reported in the result.
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property path in a PropertySpec or TraversalSpec is not a property of the type it is given for.
+    #[doc(alias = "RetrieveProperties")]
     fn retrieve_properties<'a, T: crate::IsA<crate::PropertyCollector>>(
         &'a self,
         this: &'a crate::MoRef<T>,
@@ -1044,6 +1047,7 @@ pub trait PropertyCollectorClient: crate::Invoke {
     /// - [`InvalidArgument`](crate::InvalidArgument): if the spec is malformed, for example an empty objectSet, a TraversalSpec name that is used twice, or a SelectionSpec that names no traversal.
     /// - [`ManagedObjectNotFound`](crate::ManagedObjectNotFound): if a starting object in an ObjectSpec does not exist and missing objects are not being reported in the result.
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property path in a PropertySpec or TraversalSpec is not a property of the type it is given for.
+    #[doc(alias = "RetrievePropertiesEx")]
     fn retrieve_properties_ex<'a, T: crate::IsA<crate::PropertyCollector>>(
         &'a self,
         this: &'a crate::MoRef<T>,
@@ -1078,6 +1082,7 @@ pub trait PropertyCollectorServer: Send + Sync {
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property requested by the original call is not valid.
     ///
     /// The default answers `NotImplemented`.
+    #[doc(alias = "CancelRetrievePropertiesEx")]
     fn cancel_retrieve_properties_ex(
         &self,
         ctx: &crate::CallContext,
@@ -1101,6 +1106,7 @@ pub trait PropertyCollectorServer: Send + Sync {
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property requested by the original call is not valid.
     ///
     /// The default answers `NotImplemented`.
+    #[doc(alias = "ContinueRetrievePropertiesEx")]
     fn continue_retrieve_properties_ex(
         &self,
         ctx: &crate::CallContext,
@@ -1119,7 +1125,7 @@ pub trait PropertyCollectorServer: Send + Sync {
     }
     /// `PropertyCollector.RetrieveProperties` (SOAP operation `RetrieveProperties`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
     ///
-    /// **Deprecated.** Deprecated since vSphere API 4.1. Call [RetrievePropertiesEx](crate::PropertyCollector) instead; it can return a large result in batches.
+    /// **Deprecated.** Deprecated since vSphere API 4.1. Call [RetrievePropertiesEx](crate::PropertyCollectorClient::retrieve_properties_ex) instead; it can return a large result in batches.
     ///
     /// Faults:
     /// - [`InvalidType`](crate::InvalidType): if a type named in a PropertySpec or TraversalSpec does not exist.
@@ -1128,6 +1134,7 @@ pub trait PropertyCollectorServer: Send + Sync {
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property path in a PropertySpec or TraversalSpec is not a property of the type it is given for.
     ///
     /// The default answers `NotImplemented`.
+    #[doc(alias = "RetrieveProperties")]
     fn retrieve_properties(
         &self,
         ctx: &crate::CallContext,
@@ -1153,6 +1160,7 @@ pub trait PropertyCollectorServer: Send + Sync {
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property path in a PropertySpec or TraversalSpec is not a property of the type it is given for.
     ///
     /// The default answers `NotImplemented`.
+    #[doc(alias = "RetrievePropertiesEx")]
     fn retrieve_properties_ex(
         &self,
         ctx: &crate::CallContext,
@@ -1221,7 +1229,7 @@ impl PropertyCollector {
 }
 /// A filter created on a property collector, which determines the objects and properties that the collector reports changes for. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `PropertyFilter` (VMODL `vmodl.query.PropertyCollector.Filter`), since `vmodl.query.version.version1`. Refer to one with \[`MoRef<PropertyFilter>`\](crate::MoRef); call it through \[`PropertyFilterClient`\](crate::PropertyFilterClient), serve it with `PropertyFilterServer` (feature `server`).
+/// Managed object type `PropertyFilter` (VMODL `vmodl.query.PropertyCollector.Filter`), since `vmodl.query.version.version1`. Refer to one with [`MoRef<PropertyFilter>`](crate::MoRef); call it through [`PropertyFilterClient`](crate::PropertyFilterClient), serve it with `PropertyFilterServer` (feature `server`).
 #[derive(Debug)]
 pub enum PropertyFilter {}
 impl crate::ManagedObject for PropertyFilter {
@@ -1386,7 +1394,7 @@ pub mod methods {
     }
     /// `PropertyCollector.RetrieveProperties` (SOAP operation `RetrieveProperties`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
     ///
-    /// **Deprecated.** Deprecated since vSphere API 4.1. Call [RetrievePropertiesEx](crate::PropertyCollector) instead; it can return a large result in batches.
+    /// **Deprecated.** Deprecated since vSphere API 4.1. Call [RetrievePropertiesEx](crate::PropertyCollectorClient::retrieve_properties_ex) instead; it can return a large result in batches.
     ///
     /// Faults:
     /// - [`InvalidType`](crate::InvalidType): if a type named in a PropertySpec or TraversalSpec does not exist.

@@ -2,7 +2,7 @@
 
 /// Creates and manages cluster profiles. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `ClusterProfileManager` (VMODL `vim.profile.cluster.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Extends \[`ProfileManager`\](crate::ProfileManager). Refer to one with \[`MoRef<ClusterProfileManager>`\](crate::MoRef); call it through \[`ClusterProfileManagerClient`\](crate::ClusterProfileManagerClient), serve it with `ClusterProfileManagerServer` (feature `server`).
+/// Managed object type `ClusterProfileManager` (VMODL `vim.profile.cluster.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Extends [`ProfileManager`](crate::ProfileManager). Refer to one with [`MoRef<ClusterProfileManager>`](crate::MoRef); call it through [`ClusterProfileManagerClient`](crate::ClusterProfileManagerClient), serve it with `ClusterProfileManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum ClusterProfileManager {}
 impl crate::ManagedObject for ClusterProfileManager {

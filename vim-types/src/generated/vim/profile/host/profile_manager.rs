@@ -2,7 +2,7 @@
 
 /// Creates and manages host profiles. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `HostProfileManager` (VMODL `vim.profile.host.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Extends \[`ProfileManager`\](crate::ProfileManager). Refer to one with \[`MoRef<HostProfileManager>`\](crate::MoRef); call it through \[`HostProfileManagerClient`\](crate::HostProfileManagerClient), serve it with `HostProfileManagerServer` (feature `server`).
+/// Managed object type `HostProfileManager` (VMODL `vim.profile.host.ProfileManager`), since vSphere API 4.0 (`vim.version.version5`). Extends [`ProfileManager`](crate::ProfileManager). Refer to one with [`MoRef<HostProfileManager>`](crate::MoRef); call it through [`HostProfileManagerClient`](crate::HostProfileManagerClient), serve it with `HostProfileManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum HostProfileManager {}
 impl crate::ManagedObject for HostProfileManager {

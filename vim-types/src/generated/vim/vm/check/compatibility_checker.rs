@@ -2,7 +2,7 @@
 
 /// Checks whether a virtual machine is compatible with a given host or resource pool. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `VirtualMachineCompatibilityChecker` (VMODL `vim.vm.check.CompatibilityChecker`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<VirtualMachineCompatibilityChecker>`\](crate::MoRef); call it through \[`VirtualMachineCompatibilityCheckerClient`\](crate::VirtualMachineCompatibilityCheckerClient), serve it with `VirtualMachineCompatibilityCheckerServer` (feature `server`).
+/// Managed object type `VirtualMachineCompatibilityChecker` (VMODL `vim.vm.check.CompatibilityChecker`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with [`MoRef<VirtualMachineCompatibilityChecker>`](crate::MoRef); call it through [`VirtualMachineCompatibilityCheckerClient`](crate::VirtualMachineCompatibilityCheckerClient), serve it with `VirtualMachineCompatibilityCheckerServer` (feature `server`).
 #[derive(Debug)]
 pub enum VirtualMachineCompatibilityChecker {}
 impl crate::ManagedObject for VirtualMachineCompatibilityChecker {

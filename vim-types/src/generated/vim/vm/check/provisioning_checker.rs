@@ -2,7 +2,7 @@
 
 /// Checks whether virtual machines can be migrated or relocated to a given destination. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `VirtualMachineProvisioningChecker` (VMODL `vim.vm.check.ProvisioningChecker`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with \[`MoRef<VirtualMachineProvisioningChecker>`\](crate::MoRef); call it through \[`VirtualMachineProvisioningCheckerClient`\](crate::VirtualMachineProvisioningCheckerClient), serve it with `VirtualMachineProvisioningCheckerServer` (feature `server`).
+/// Managed object type `VirtualMachineProvisioningChecker` (VMODL `vim.vm.check.ProvisioningChecker`), since vSphere API 4.0 (`vim.version.version5`). Refer to one with [`MoRef<VirtualMachineProvisioningChecker>`](crate::MoRef); call it through [`VirtualMachineProvisioningCheckerClient`](crate::VirtualMachineProvisioningCheckerClient), serve it with `VirtualMachineProvisioningCheckerServer` (feature `server`).
 #[derive(Debug)]
 pub enum VirtualMachineProvisioningChecker {}
 impl crate::ManagedObject for VirtualMachineProvisioningChecker {

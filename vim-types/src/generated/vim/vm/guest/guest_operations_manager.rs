@@ -2,7 +2,7 @@
 
 /// Gives access to the managers that run processes and handle files and authentication inside guest operating systems. This spec covers the object only as a reference target: its properties and methods are not described here.
 ///
-/// Managed object type `GuestOperationsManager` (VMODL `vim.vm.guest.GuestOperationsManager`), since vSphere API 5.0 (`vim.version.version7`). Refer to one with \[`MoRef<GuestOperationsManager>`\](crate::MoRef); call it through \[`GuestOperationsManagerClient`\](crate::GuestOperationsManagerClient), serve it with `GuestOperationsManagerServer` (feature `server`).
+/// Managed object type `GuestOperationsManager` (VMODL `vim.vm.guest.GuestOperationsManager`), since vSphere API 5.0 (`vim.version.version7`). Refer to one with [`MoRef<GuestOperationsManager>`](crate::MoRef); call it through [`GuestOperationsManagerClient`](crate::GuestOperationsManagerClient), serve it with `GuestOperationsManagerServer` (feature `server`).
 #[derive(Debug)]
 pub enum GuestOperationsManager {}
 impl crate::ManagedObject for GuestOperationsManager {
