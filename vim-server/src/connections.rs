@@ -44,6 +44,8 @@ struct Inner {
     order: BTreeSet<(Phase, Instant, u64)>,
     /// Connections told to close that are not gone yet.
     evicting: usize,
+    /// When the last one was told.
+    last_eviction: Option<Instant>,
 }
 
 /// Every connection the server holds.
@@ -85,15 +87,18 @@ impl Registry {
                 if inner.conns.len() < self.budget {
                     return;
                 }
-                // Evicted connections still hold their descriptor until their task ends;
-                // ask for one more only when none is already on its way out.
-                if inner.evicting == 0 {
+                // Evicted connections still hold their descriptor until their task ends
+                // (at once, or after at most [`IDLE_CLOSE`] for an idle one still writing):
+                // ask for one more only when none is on its way out, or those are slow.
+                let slow = inner.last_eviction.is_none_or(|t| t.elapsed() >= Duration::from_millis(20));
+                if inner.evicting == 0 || slow {
                     if let Some(&victim) = inner.order.iter().next() {
                         inner.order.remove(&victim);
                         if let Some(e) = inner.conns.get_mut(&victim.2) {
                             e.evicted = true;
                             e.close.notify_one();
                             inner.evicting += 1;
+                            inner.last_eviction = Some(Instant::now());
                         }
                     }
                 }
@@ -118,6 +123,11 @@ impl Registry {
 }
 
 impl Slot {
+    /// What the connection was last recorded doing.
+    pub fn phase(&self) -> Phase {
+        self.registry.lock().conns.get(&self.id).map_or(Phase::Busy, |e| e.phase)
+    }
+
     /// Records what the connection is doing now.
     pub fn set(&self, phase: Phase) {
         let now = Instant::now();
@@ -160,6 +170,11 @@ const RESERVED_FDS: u64 = 64;
 /// even when the descriptor limit is huge.
 const MAX_BUDGET: u64 = 16_384;
 
+/// How long an idle connection told to close may take to finish writing its last answer
+/// (on loopback or a LAN the socket buffer takes it at once; a peer that does not read is
+/// not waited for).
+pub(crate) const IDLE_CLOSE: Duration = Duration::from_millis(100);
+
 /// hyper's read buffer ceiling per connection (its default is ~400 KiB).
 pub(crate) const MAX_BUF: usize = 64 << 10;
 
@@ -181,6 +196,26 @@ pub fn raise_fd_limit() -> Option<u64> {
     // SAFETY: setrlimit reads a valid, initialised rlimit struct we own.
     let ok = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) } == 0;
     Some(if ok { hard } else { soft })
+}
+
+/// A listener on `addr` whose accept queue is as long as the system allows
+/// (`net.core.somaxconn`, as Go's net package uses), not the 1,024 `TcpListener::bind`
+/// asks for: a burst of connections (a flood, or many clients starting at once) then waits
+/// in the queue instead of having its SYNs dropped, which would cost every client caught
+/// in it, the well-behaved ones included, a one-second retransmission.
+pub async fn listen(addr: &str) -> std::io::Result<tokio::net::TcpListener> {
+    let backlog = std::fs::read_to_string("/proc/sys/net/core/somaxconn").ok().and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(4096);
+    let mut last = None;
+    for a in tokio::net::lookup_host(addr).await? {
+        let socket = if a.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+        // As std and mio do: a restarted server may bind while old connections linger.
+        socket.set_reuseaddr(true)?;
+        match socket.bind(a).and_then(|()| socket.listen(backlog.max(1024))) {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{addr} names no address"))))
 }
 
 /// The (soft, hard) open-file limits.

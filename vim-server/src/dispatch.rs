@@ -481,14 +481,18 @@ where
         .max_buf_size(crate::connections::MAX_BUF)
         .serve_connection(io, service);
     tokio::pin!(conn);
-    // Closing (to make room, or at shutdown) is graceful: an answer being written is
-    // finished, an idle connection closes at once.
+    // Closing at shutdown is graceful: a request that has begun is answered, an idle
+    // connection closes at once. Closing to make room is at once for a connection still
+    // sending its request, and graceful (briefly) for an idle one, whose last answer may
+    // still be on its way out.
     let result = tokio::select! {
         r = conn.as_mut() => r,
         () = slot.close.notified() => {
+            if slot.phase() != Phase::Idle {
+                return;
+            }
             conn.as_mut().graceful_shutdown();
-            // Making room cannot wait for a slow peer: a second at most.
-            tokio::time::timeout(Duration::from_secs(1), conn.as_mut()).await.unwrap_or(Ok(()))
+            tokio::time::timeout(crate::connections::IDLE_CLOSE, conn.as_mut()).await.unwrap_or(Ok(()))
         }
         () = async {
             // (The guard wait_for returns is not Send: drop it here.)

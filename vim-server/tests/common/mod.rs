@@ -67,6 +67,23 @@ pub fn vcsim(extra: &[&str]) -> Server {
 }
 
 impl Server {
+    /// The server's process id (for its memory figures and signals).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits up to `within` for the process to exit on its own.
+    pub fn wait_exit(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     /// `host:port` of the URL.
     pub fn authority(&self) -> String {
         let rest = self.url.split_once("://").map_or(self.url.as_str(), |x| x.1);
@@ -90,4 +107,11 @@ impl Drop for Server {
 
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime")
+}
+
+/// A field of `/proc/PID/status` in KiB (`VmRSS`: resident now, `VmHWM`: the peak).
+pub fn proc_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
