@@ -2,6 +2,8 @@
 //! binary) and vcsim (VMware's simulator, built by `cargo xtask test` into `VCSIM_BIN`).
 #![allow(dead_code)] // each test file uses a part
 
+pub mod raw;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
