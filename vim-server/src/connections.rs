@@ -90,7 +90,7 @@ impl Registry {
                 // Evicted connections still hold their descriptor until their task ends
                 // (at once, or after at most [`IDLE_CLOSE`] for an idle one still writing):
                 // ask for one more only when none is on its way out, or those are slow.
-                let slow = inner.last_eviction.is_none_or(|t| t.elapsed() >= Duration::from_millis(20));
+                let slow = inner.last_eviction.map_or(true, |t| t.elapsed() >= Duration::from_millis(20));
                 if inner.evicting == 0 || slow {
                     if let Some(&victim) = inner.order.iter().next() {
                         inner.order.remove(&victim);
@@ -223,7 +223,10 @@ fn nofile() -> Option<(u64, u64)> {
     let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit writes into the rlimit struct we pass, nothing else.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0;
-    ok.then_some((lim.rlim_cur as u64, lim.rlim_max as u64))
+    // rlim_t is u64 on 64-bit Linux but not everywhere.
+    #[allow(clippy::unnecessary_cast)]
+    let (soft, hard) = (lim.rlim_cur as u64, lim.rlim_max as u64);
+    ok.then_some((soft, hard))
 }
 
 #[cfg(test)]
