@@ -11,6 +11,7 @@
 //! The crashing inputs found by `fuzz/` (cargo-fuzz) or by this test are kept in
 //! [`regressions`].
 
+use vimgen_test_support::Rng;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
@@ -23,31 +24,6 @@ use codegen::wsdl;
 const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
 const CORPUS_MD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/spec-corpus/pyvmomi-docs-5.5");
 
-/// A small deterministic PRNG (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-    /// A length, mostly short, sometimes long.
-    fn len(&mut self, max: usize) -> usize {
-        let cap = [8, 64, 512, 8192][self.below(4)].min(max);
-        self.below(cap + 1)
-    }
-}
 
 fn env_usize(name: &str) -> Option<usize> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
@@ -99,13 +75,13 @@ fn mutate(rng: &mut Rng, input: &[u8], donors: &[&[u8]]) -> String {
             5 => {
                 let at = rng.below(len + 1);
                 let n = 1 + rng.below(8);
-                let junk: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+                let junk: Vec<u8> = (0..n).map(|_| rng.next_u64() as u8).collect();
                 b.splice(at..at, junk);
             }
             6 => {
                 if len > 0 {
                     let at = rng.below(len);
-                    b[at] = rng.next() as u8;
+                    b[at] = rng.next_u64() as u8;
                 }
             }
             7 => {
@@ -277,6 +253,7 @@ fn run_case(campaign: &str, seed: u64, input: &str, case: impl FnOnce()) {
 
 #[test]
 fn markdown_from_fragments() {
+    let Some(_) = vimgen_test_support::corpus("markdown_from_fragments") else { return };
     let spec = read_spec();
     let corpus = corpus_sample(50);
     let lines: Vec<&str> = spec.pages.iter().chain(&corpus).flat_map(|(_, t)| t.lines()).collect();
@@ -304,7 +281,7 @@ fn arbitrary_bytes() {
         let n = rng.len(2000);
         // Bytes from a small alphabet of markup characters half of the time.
         let bytes: Vec<u8> = if i % 2 == 0 {
-            (0..n).map(|_| rng.next() as u8).collect()
+            (0..n).map(|_| rng.next_u64() as u8).collect()
         } else {
             (0..n).map(|_| *rng.pick(b"<>/|-=#()[]`\\\"'&;: \n\rax1")).collect()
         };
@@ -318,6 +295,7 @@ fn arbitrary_bytes() {
 
 #[test]
 fn mutated_pages_through_both_frontends() {
+    let Some(_) = vimgen_test_support::corpus("mutated_pages_through_both_frontends") else { return };
     let spec = read_spec();
     let mut inputs = corpus_sample(25);
     inputs.extend(spec.pages.iter().cloned());
@@ -353,6 +331,7 @@ fn mutated_wsdl_through_both_frontends() {
 
 #[test]
 fn mutated_spec_through_the_merge() {
+    let Some(_) = vimgen_test_support::corpus("mutated_spec_through_the_merge") else { return };
     let spec = read_spec();
     let clean = whole(&spec);
     assert!(!clean.has_errors(), "spec/ itself has errors: {:?}", clean.list.iter().map(|d| (d.kind, &d.message)).collect::<Vec<_>>());

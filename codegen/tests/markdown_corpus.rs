@@ -18,6 +18,7 @@ fn read() -> (Pages, Diagnostics, SourceMap) {
 
 #[test]
 fn corpus_pages_parse_without_errors() {
+    let Some(_) = vimgen_test_support::corpus("corpus_pages_parse_without_errors") else { return };
     let (pages, diags, sources) = read();
     if diags.has_errors() || std::env::var_os("SHOW_DIAGS").is_some() {
         eprintln!("{}", diags.render_all(&sources));
@@ -39,6 +40,7 @@ fn corpus_pages_parse_without_errors() {
 
 #[test]
 fn session_manager_page() {
+    let Some(_) = vimgen_test_support::corpus("session_manager_page") else { return };
     let (pages, _, _) = read();
     let sm = pages.types.iter().find(|t| t.name == "vim.SessionManager").unwrap();
     assert_eq!(sm.base, None);
@@ -74,6 +76,7 @@ fn session_manager_page() {
 
 #[test]
 fn other_page_forms() {
+    let Some(_) = vimgen_test_support::corpus("other_page_forms") else { return };
     let (pages, _, _) = read();
     let get = |n: &str| pages.types.iter().find(|t| t.name == n).unwrap_or_else(|| panic!("{n}"));
     let folder = get("vim.Folder");

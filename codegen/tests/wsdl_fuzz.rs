@@ -2,6 +2,7 @@
 //! mutations of real corpus files. Never a panic; every span inside its file; an error
 //! wherever the XML certainly became invalid, located at or after the damage.
 
+use vimgen_test_support::Rng;
 use codegen::diag::{Diagnostics, Severity, SourceMap};
 use codegen::wsdl::{self, Schema};
 
@@ -41,22 +42,10 @@ fn read(name: &str, text: &str) -> Outcome {
     Outcome { schema, diags, syntax_errors }
 }
 
-/// A small deterministic PRNG (xorshift64*), so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 #[test]
 fn truncation_at_many_positions() {
+    let Some(_) = vimgen_test_support::corpus("truncation_at_many_positions") else { return };
     let text = corpus_file("core-types.xsd");
     let full = read("core-types.xsd", &text);
     assert!(full.diags.list.is_empty());
@@ -87,6 +76,7 @@ fn truncation_at_many_positions() {
 
 #[test]
 fn two_thousand_mutations() {
+    let Some(_) = vimgen_test_support::corpus("two_thousand_mutations") else { return };
     let text = corpus_file("core-types.xsd");
     let bytes = text.as_bytes();
     let gts: Vec<usize> = bytes.iter().enumerate().filter(|&(_, &b)| b == b'>').map(|(i, _)| i).collect();
@@ -101,7 +91,7 @@ fn two_thousand_mutations() {
     assert!(end_tags.len() > 50);
 
     let alphabet = b"<>/\"'=&!?-:x \n;";
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
     let (mut certain, mut random_with_errors, mut random) = (0, 0, 0);
     for i in 0..2000 {
         let mut m = bytes.to_vec();
@@ -161,6 +151,7 @@ fn two_thousand_mutations() {
 /// Damage to the WSDL side (messages, portType, binding) must not break the join either.
 #[test]
 fn truncated_wsdl_with_includes() {
+    let Some(_) = vimgen_test_support::corpus("truncated_wsdl_with_includes") else { return };
     let wsdl = corpus_file("vim.wsdl");
     // A small but complete WSDL: the real header, the PropertyCollector's query schemas
     // included, two real operations.

@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
         session_key: None,
         user_name: None,
         locale: "en".into(),
-        version: ApiVersion::LATEST,
+        version: vim_types::API.latest(),
         client_ip: None,
         user_agent: None,
     };

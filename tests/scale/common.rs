@@ -104,9 +104,10 @@ pub struct Session {
 pub async fn session(sim: &Vcsim, types: &[&str]) -> Result<Session, String> {
     // 33 MB pages take a while on a loaded machine.
     let options = ClientOptions { timeout: std::time::Duration::from_secs(300), ..ClientOptions::default() };
-    let client = Client::connect(&sim.url, options).await.map_err(|e| format!("connect: {e}"))?;
-    let content = client.service_content().await.map_err(|e| format!("RetrieveServiceContent: {e:?}"))?;
-    client.login(&sim.user, "any").await.map_err(|e| format!("Login: {e:?}"))?;
+    let client = Client::connect(&vim_types::API, &sim.url, options).await.map_err(|e| format!("connect: {e}"))?;
+    let content = client.retrieve_service_content(&MoRef::<ServiceInstance>::new("ServiceInstance")).await.map_err(|e| format!("RetrieveServiceContent: {e:?}"))?;
+    let sessions = content.session_manager.clone().ok_or("the service content has no session manager")?;
+    client.login(&sessions, &sim.user, "any", None).await.map_err(|e| format!("Login: {e:?}"))?;
     let views = content.view_manager.clone().ok_or("no ViewManager in ServiceContent")?;
     let types: Vec<String> = types.iter().map(|t| t.to_string()).collect();
     let view = client

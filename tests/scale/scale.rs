@@ -90,6 +90,21 @@ fn at_scale() {
         (pages, fetched)
     });
 
+    // A program decodes on whatever thread it has: a tokio worker or a test thread has 2 MiB
+    // of stack, and a debug build's frames are large. Every page (VMs' config and summary,
+    // hosts' config: the largest objects of the API) decodes on a 2 MiB thread.
+    let bodies: Vec<Vec<u8>> = pages.iter().map(|p| p.body.clone()).collect();
+    let small = std::thread::Builder::new().stack_size(2 << 20).spawn(move || {
+        bodies
+            .iter()
+            .map(|b| soap::decode_response::<methods::ContinueRetrievePropertiesEx>(b, &soap::DecodeOptions::default()).map(|r| r.objects.len()))
+            .collect::<Vec<_>>()
+    });
+    let decoded = small.expect("a thread").join().expect("decoding every page on a 2 MiB stack");
+    for (i, (d, p)) in decoded.iter().zip(&pages).enumerate() {
+        assert_eq!(d.as_ref().ok(), Some(&p.result.objects.len()), "page {} on a 2 MiB stack: {d:?}", i + 1);
+    }
+
     // Paging: every page but the last is full, and the count of pages is what it should be.
     let total: usize = pages.iter().map(|p| p.result.objects.len()).sum();
     let expected = (sim.vms + sim.hosts) as usize;

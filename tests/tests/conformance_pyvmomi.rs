@@ -354,6 +354,10 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
 
 #[test]
 fn corpus_ir_conforms_to_pyvmomi() {
+    let Some(_) = vimgen_test_support::corpus("corpus_ir_conforms_to_pyvmomi") else { return };
+    if vimgen_test_support::peer("PYVMOMI_DIR", "corpus_ir_conforms_to_pyvmomi").is_none() {
+        return;
+    }
     let dir = match pyvmomi::locate() {
         Ok(d) => d,
         Err(e) => panic!("{e}"),

@@ -35,6 +35,7 @@ fn field_names(d: &DataObject) -> Vec<&str> {
 
 #[test]
 fn loads_without_errors_and_counts() {
+    let Some(_) = vimgen_test_support::corpus("loads_without_errors_and_counts") else { return };
     let m = model();
     assert_eq!(m.api_version.as_deref(), Some("5.5"));
     assert_eq!(m.managed_objects.len(), 111);
@@ -62,6 +63,7 @@ fn loads_without_errors_and_counts() {
 
 #[test]
 fn session_manager_login() {
+    let Some(_) = vimgen_test_support::corpus("session_manager_login") else { return };
     let login = method("vim.SessionManager", "Login");
     assert_eq!(login.wsdl_name, "Login");
     assert_eq!(login.since, "vim.version.version1");
@@ -90,6 +92,7 @@ fn session_manager_login() {
 
 #[test]
 fn session_manager_properties() {
+    let Some(_) = vimgen_test_support::corpus("session_manager_properties") else { return };
     let sm = mo("vim.SessionManager");
     assert_eq!(sm.wsdl_name, "SessionManager");
     assert_eq!(sm.base.as_deref(), Some("vmodl.ManagedObject"));
@@ -111,6 +114,7 @@ fn session_manager_properties() {
 
 #[test]
 fn virtual_machine_methods() {
+    let Some(_) = vimgen_test_support::corpus("virtual_machine_methods") else { return };
     let p = method("vim.VirtualMachine", "PowerOnVM");
     assert_eq!(p.wsdl_name, "PowerOnVM_Task");
     assert_eq!(params(p), [("host", "vim.HostSystem", false, true)]);
@@ -153,6 +157,7 @@ fn virtual_machine_methods() {
 
 #[test]
 fn returns_and_arrays() {
+    let Some(_) = vimgen_test_support::corpus("returns_and_arrays") else { return };
     // An array of references.
     let f = method("vim.SearchIndex", "FindAllByDnsName");
     let r = f.returns.as_ref().unwrap();
@@ -180,6 +185,7 @@ fn returns_and_arrays() {
 
 #[test]
 fn managed_object_inheritance_and_wire_names() {
+    let Some(_) = vimgen_test_support::corpus("managed_object_inheritance_and_wire_names") else { return };
     assert_eq!(mo("vim.Folder").base.as_deref(), Some("vim.ManagedEntity"));
     assert_eq!(mo("vim.ManagedEntity").base.as_deref(), Some("vim.ExtensibleManagedObject"));
     assert_eq!(mo("vim.ExtensibleManagedObject").base.as_deref(), Some("vmodl.ManagedObject"));
@@ -212,6 +218,7 @@ fn managed_object_inheritance_and_wire_names() {
 
 #[test]
 fn data_object_wire_names_and_fields() {
+    let Some(_) = vimgen_test_support::corpus("data_object_wire_names_and_fields") else { return };
     let sc = dobj("vim.ServiceInstanceContent");
     assert_eq!(sc.wsdl_name, "ServiceContent");
     assert_eq!(field_names(sc)[..4], ["rootFolder", "propertyCollector", "viewManager", "about"]);
@@ -256,6 +263,7 @@ fn data_object_wire_names_and_fields() {
 
 #[test]
 fn property_path_and_type_name_fields() {
+    let Some(_) = vimgen_test_support::corpus("property_path_and_type_name_fields") else { return };
     let ps = dobj("vmodl.query.PropertyCollector.PropertySpec");
     assert_eq!(ps.property("type").map(|p| p.ty.as_str()), Some("vmodl.TypeName"));
     assert_eq!(ps.property("pathSet").map(|p| (p.ty.as_str(), p.array)), Some(("vmodl.PropertyPath", true)));
@@ -266,6 +274,7 @@ fn property_path_and_type_name_fields() {
 
 #[test]
 fn faults() {
+    let Some(_) = vimgen_test_support::corpus("faults") else { return };
     let il = dobj("vim.fault.InvalidLogin");
     assert!(il.is_fault);
     assert_eq!(il.wsdl_name, "InvalidLogin");
@@ -317,6 +326,7 @@ fn faults() {
 
 #[test]
 fn method_fault_extends_dynamic_data() {
+    let Some(_) = vimgen_test_support::corpus("method_fault_extends_dynamic_data") else { return };
     let mf = dobj("vmodl.MethodFault");
     assert_eq!(mf.base.as_deref(), Some("vmodl.DynamicData"));
     assert_eq!(field_names(mf), ["faultCause", "faultMessage"]);
@@ -325,6 +335,7 @@ fn method_fault_extends_dynamic_data() {
 
 #[test]
 fn method_fault_fields() {
+    let Some(_) = vimgen_test_support::corpus("method_fault_fields") else { return };
     let mf = dobj("vmodl.MethodFault");
     assert_eq!(mf.wsdl_name, "MethodFault");
     assert_eq!(mf.since, "vmodl.version.version0");
@@ -337,6 +348,7 @@ fn method_fault_fields() {
 
 #[test]
 fn enums() {
+    let Some(_) = vimgen_test_support::corpus("enums") else { return };
     let ps = model().enum_type("vim.VirtualMachine.PowerState").unwrap();
     assert_eq!(ps.wsdl_name, "VirtualMachinePowerState");
     assert_eq!(ps.values, ["poweredOff", "poweredOn", "suspended"]);
@@ -349,6 +361,7 @@ fn enums() {
 
 #[test]
 fn versions() {
+    let Some(_) = vimgen_test_support::corpus("versions") else { return };
     let m = model();
     let ids: Vec<&str> = m.versions.iter().map(|v| v.id.as_str()).collect();
     assert_eq!(ids.last(), Some(&"vim.version.version9"));
@@ -377,12 +390,14 @@ fn versions() {
 
 #[test]
 fn since_text_newer_than_anchor() {
+    let Some(_) = vimgen_test_support::corpus("since_text_newer_than_anchor") else { return };
     assert_eq!(method("vim.DistributedVirtualSwitch", "DVSRollback").since, "vim.version.version8");
     assert_eq!(method("vim.DistributedVirtualSwitch", "CreateDVPortgroup").since, "vim.version.version8");
 }
 
 #[test]
 fn deprecated_methods() {
+    let Some(_) = vimgen_test_support::corpus("deprecated_methods") else { return };
     let q = method("vim.ServiceInstance", "QueryVMotionCompatibility");
     assert!(q.deprecated.as_deref().is_some_and(|d| d.starts_with("As of vSphere API 4.0")));
     assert!(method("vim.Datastore", "DestroyDatastore").deprecated.is_some());
@@ -392,6 +407,7 @@ fn deprecated_methods() {
 
 #[test]
 fn property_collector() {
+    let Some(_) = vimgen_test_support::corpus("property_collector") else { return };
     let pc = mo("vmodl.query.PropertyCollector");
     assert_eq!(pc.since, "vmodl.query.version.version1");
     let r = method("vmodl.query.PropertyCollector", "RetrievePropertiesEx");

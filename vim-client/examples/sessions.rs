@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use vim_client::{Client, ClientOptions, TlsMode};
+use vimgen_test_support::Session;
 use vim_types::{AnyData, AnyValue, Error, LoginFault, SessionManagerClient, TerminateSessionFault, UserSession};
 
 const USAGE: &str = "usage: sessions --url URL --user USER --password PASSWORD [--insecure | --pin SHA256] [--timeout SECS] \
@@ -98,26 +99,26 @@ fn main() -> ExitCode {
 
 async fn run(args: Args) -> Result<(), String> {
     let options = ClientOptions { tls: args.tls, timeout: args.timeout, ..ClientOptions::default() };
-    let client = Client::connect(&args.url, options).await.map_err(|e| e.to_string())?;
-    match client.login(&args.user, &args.password).await {
+    let client = Client::connect(&vim_types::API, &args.url, options).await.map_err(|e| e.to_string())?;
+    match client.login_as(&args.user, &args.password).await {
         Ok(_) => {}
         Err(Error::Fault(LoginFault::InvalidLogin(_))) => return Err("login failed: wrong user name or password".into()),
         Err(e) => return Err(format!("login failed: {e}")),
     }
     let result = command(&client, &args.command).await;
     // Log out whatever happened, so the session does not linger on the server.
-    if let Err(e) = client.logout().await {
+    if let Err(e) = client.log_out().await {
         eprintln!("warning: logout failed: {e}");
     }
     result
 }
 
 async fn command(client: &Client, command: &Command) -> Result<(), String> {
-    let content = client.service_content().await.map_err(|e| e.to_string())?;
+    let content = client.content().await.map_err(|e| e.to_string())?;
     let sm = content.session_manager.ok_or("the server has no SessionManager")?;
     match command {
         Command::WhoAmI => {
-            let props = client.retrieve_properties(&sm.untyped(), &["currentSession"]).await.map_err(|e| e.to_string())?;
+            let props = client.read_properties(&sm.untyped(), &["currentSession"]).await.map_err(|e| e.to_string())?;
             let session = props.iter().find(|p| p.name == "currentSession").and_then(|p| user_session(&p.val));
             match session {
                 Some(s) => {
@@ -132,7 +133,7 @@ async fn command(client: &Client, command: &Command) -> Result<(), String> {
             }
         }
         Command::List => {
-            let props = client.retrieve_properties(&sm.untyped(), &["sessionList"]).await.map_err(|e| e.to_string())?;
+            let props = client.read_properties(&sm.untyped(), &["sessionList"]).await.map_err(|e| e.to_string())?;
             let sessions: Vec<&UserSession> = match props.iter().find(|p| p.name == "sessionList").map(|p| &p.val) {
                 Some(AnyValue::Array { items, .. }) => items.iter().filter_map(user_session).collect(),
                 Some(other) => user_session(other).into_iter().collect(),

@@ -35,7 +35,7 @@ pub enum ConnectError {
     /// The server answers HTTP but `vimServiceVersions.xml` is not what a vSphere endpoint serves.
     NotVsphere { url: String, detail: String },
     /// The server offers no API version these bindings know.
-    NoCommonVersion { host: String, offered: Vec<String> },
+    NoCommonVersion { host: String, offered: Vec<String>, known: (String, String) },
     /// The TLS configuration could not be built.
     TlsSetup(String),
     /// A [`ClientOptions`](crate::ClientOptions) value cannot be used.
@@ -82,12 +82,10 @@ impl fmt::Display for ConnectError {
             ConnectError::NotVsphere { url, detail } => {
                 write!(f, "no vSphere API at this address: GET {url}: {detail}")
             }
-            ConnectError::NoCommonVersion { host, offered } => write!(
+            ConnectError::NoCommonVersion { host, offered, known: (oldest, newest) } => write!(
                 f,
-                "{host} offers API versions {} but these bindings know {} to {}",
+                "{host} offers API versions {} but these bindings know {oldest} to {newest}",
                 offered.join(", "),
-                vim_types::ApiVersion::Version1.version(),
-                vim_types::ApiVersion::LATEST.version()
             ),
             ConnectError::TlsSetup(reason) => write!(f, "cannot set up TLS: {reason}"),
             ConnectError::InvalidOptions(reason) => write!(f, "invalid client options: {reason}"),
@@ -97,7 +95,7 @@ impl fmt::Display for ConnectError {
 
 impl StdError for ConnectError {}
 
-/// Why a call did not get an answer (inside [`vim_types::Error::Transport`]; downcast the box
+/// Why a call did not get an answer (inside [`vim_runtime::Error::Transport`]; downcast the box
 /// to this type to tell the cases apart).
 #[derive(Debug)]
 #[non_exhaustive]

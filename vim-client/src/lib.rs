@@ -1,22 +1,28 @@
 //! The async SOAP transport for the vSphere API: a [`Client`] that implements
-//! [`vim_types::Invoke`], so every generated client trait (`SessionManagerClient`,
-//! `PropertyCollectorClient`, ...) works on it.
+//! [`vim_runtime::Invoke`], so every generated client trait (`SessionManagerClient`,
+//! `PropertyCollectorClient`, ...) of any generated crate works on it. It depends on the
+//! runtime only: the workspace's `vim-types`, or a crate you generate from another spec or
+//! API version with `cargo xtask gen --out`, plugs in through its `API` table.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use vim_client::{Client, ClientOptions, TlsMode};
+//! use vim_types::{MoRef, ServiceInstance, ServiceInstanceClient, SessionManagerClient};
 //! let options = ClientOptions { tls: TlsMode::AcceptInvalid, ..ClientOptions::default() };
-//! let client = Client::connect("https://vcenter.example.com/sdk", options).await?;
-//! let session = client.login("administrator@vsphere.local", "secret").await?;
+//! let client = Client::connect(&vim_types::API, "https://vcenter.example.com/sdk", options).await?;
+//! let root: MoRef<ServiceInstance> = MoRef::new("ServiceInstance");
+//! let content = client.retrieve_service_content(&root).await?;
+//! let sessions = content.session_manager.ok_or("no session manager")?;
+//! let session = client.login(&sessions, "administrator@vsphere.local", "secret", None).await?;
 //! println!("logged in as {} (API {})", session.user_name, client.api_version().version());
-//! client.logout().await?;
+//! client.logout(&sessions).await?;
 //! # Ok(()) }
 //! ```
 //!
 //! What [`Client::connect`] does: it reads `/sdk/vimServiceVersions.xml`, picks the newest API
-//! version both sides know, and sends every call with `SOAPAction: urn:vim25/<that version>`.
-//! A method newer than that version is refused before anything is sent
-//! ([`vim_types::Error::VersionTooOld`]). The `vmware_soap_session` cookie the server sets is
+//! version both the server and the bindings' [`ApiInfo`] know, and sends every call with
+//! `SOAPAction: urn:vim25/<that version>`. A method newer than that version is refused before
+//! anything is sent ([`vim_runtime::Error::VersionTooOld`]). The `vmware_soap_session` cookie the server sets is
 //! kept and sent back, so the client is one session; clones share it.
 
 use std::fmt;
@@ -30,16 +36,15 @@ use hyper::{Request, Uri};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use vim_types::{ApiVersion, Error, Invoke, ManagedObjectReference, Method};
+use vim_runtime::{ApiInfo, ApiVersion, Error, Invoke, ManagedObjectReference, Method};
 
 mod errors;
-pub mod session;
 mod tls;
 mod versions;
 
 pub use errors::{ConnectError, TransportError};
 
-use vim_types::soap;
+use vim_runtime::soap;
 
 /// The name of the cookie that carries the vSphere session.
 pub const SESSION_COOKIE: &str = "vmware_soap_session";
@@ -52,7 +57,7 @@ pub struct ClientOptions {
     /// How to judge the server's certificate.
     pub tls: TlsMode,
     /// Fail a response that lacks a field the schema requires, instead of giving the field its
-    /// default value and reporting it (see `vim_types::xml`). Off by default: real servers
+    /// default value and reporting it (see `vim_runtime::xml`). Off by default: real servers
     /// (vcsim, for one) leave out required fields.
     pub strict_decode: bool,
     /// The `User-Agent` header (vCenter shows it in the session list).
@@ -122,8 +127,8 @@ struct Inner {
     options: ClientOptions,
     /// `vmware_soap_session=<value>` as the server set it.
     cookie: Mutex<Option<String>>,
-    /// Filled by [`Client::service_content`].
-    service_content: Mutex<Option<vim_types::ServiceContent>>,
+    /// The bindings' API (versions, managed objects).
+    api: &'static ApiInfo,
 }
 
 impl fmt::Debug for Client {
@@ -205,7 +210,8 @@ impl Client {
     /// Connects to `url` (`https://host[:port]/sdk`; `/sdk` is added when missing, a bare
     /// `host` means HTTPS) and negotiates the API version through `vimServiceVersions.xml`.
     /// Does not log in.
-    pub async fn connect(url: &str, options: ClientOptions) -> Result<Client, ConnectError> {
+    /// `api` is the generated crate's `API` (`&vim_types::API`): the versions the bindings know.
+    pub async fn connect(api: &'static ApiInfo, url: &str, options: ClientOptions) -> Result<Client, ConnectError> {
         let endpoint = parse_url(url)?;
         let host = endpoint.authority.clone();
         let tls = tls::client_config(&options.tls)?;
@@ -252,10 +258,11 @@ impl Client {
                 detail: format!("it names no urn:vim25 namespace: {}", errors::excerpt(&body)),
             });
         };
-        let Some(version) = versions::negotiate(vim25) else {
+        let Some(version) = versions::negotiate(api, vim25) else {
             let mut offered = vec![vim25.version.clone()];
             offered.extend(vim25.prior.iter().cloned());
-            return Err(ConnectError::NoCommonVersion { host, offered });
+            let known = (api.versions[0].version().to_string(), api.latest().version().to_string());
+            return Err(ConnectError::NoCommonVersion { host, offered, known });
         };
         let soap_action = HeaderValue::from_str(&format!("urn:{}", version.namespace())).expect("ASCII");
         Ok(Client {
@@ -269,9 +276,14 @@ impl Client {
                 user_agent,
                 options,
                 cookie: Mutex::new(None),
-                service_content: Mutex::new(None),
+                api,
             }),
         })
+    }
+
+    /// The bindings' API the client was connected with.
+    pub fn api(&self) -> &'static ApiInfo {
+        self.inner.api
     }
 
     /// The API version negotiated with the server: calls are sent in its namespace, and

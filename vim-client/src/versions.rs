@@ -12,7 +12,7 @@
 
 use std::cmp::Ordering;
 
-use vim_types::ApiVersion;
+use vim_runtime::{ApiInfo, ApiVersion};
 
 /// One `<namespace>`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -95,25 +95,26 @@ fn numeric(v: &str) -> Vec<u32> {
     out
 }
 
-fn known(version: &str) -> Option<ApiVersion> {
-    ApiVersion::from_namespace(&format!("vim25/{version}"))
+fn known(api: &ApiInfo, version: &str) -> Option<ApiVersion> {
+    api.version_of_namespace(&format!("vim25/{version}"))
 }
 
-/// The newest version both sides know: the newest known one the server lists, or
-/// [`ApiVersion::LATEST`] when the server's newest is newer than anything the bindings know
+/// The newest version both sides know: the newest known one the server lists, or the
+/// bindings' latest when the server's newest is newer than anything the bindings know
 /// (vim25 servers keep answering older clients).
-pub(crate) fn negotiate(ns: &Namespace) -> Option<ApiVersion> {
-    if known(&ns.version).is_none()
-        && numeric(&ns.version).cmp(&numeric(ApiVersion::LATEST.version())) == Ordering::Greater
+pub(crate) fn negotiate(api: &ApiInfo, ns: &Namespace) -> Option<ApiVersion> {
+    if known(api, &ns.version).is_none()
+        && numeric(&ns.version).cmp(&numeric(api.latest().version())) == Ordering::Greater
     {
-        return Some(ApiVersion::LATEST);
+        return Some(api.latest());
     }
-    std::iter::once(&ns.version).chain(&ns.prior).filter_map(|v| known(v)).max()
+    std::iter::once(&ns.version).chain(&ns.prior).filter_map(|v| known(api, v)).max()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vim_types::{versions, API};
 
     const VCSIM: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
 <namespaces version="1.0">
@@ -151,15 +152,15 @@ mod tests {
 
     #[test]
     fn negotiates() {
-        assert_eq!(negotiate(&ns("6.5", &["6.0", "5.5"])), Some(ApiVersion::LATEST));
+        assert_eq!(negotiate(&API, &ns("6.5", &["6.0", "5.5"])), Some(API.latest()));
         // Newer than us even without listing our version.
-        assert_eq!(negotiate(&ns("8.0.1.0", &["8.0.0.0"])), Some(ApiVersion::LATEST));
-        assert_eq!(negotiate(&ns("5.5", &["5.1", "5.0"])), Some(ApiVersion::Version9));
-        assert_eq!(negotiate(&ns("5.1", &["5.0", "4.1", "4.0"])), Some(ApiVersion::Version8));
-        assert_eq!(negotiate(&ns("4.0", &["2.5u2server", "2.5"])), Some(ApiVersion::Version5));
+        assert_eq!(negotiate(&API, &ns("8.0.1.0", &["8.0.0.0"])), Some(API.latest()));
+        assert_eq!(negotiate(&API, &ns("5.5", &["5.1", "5.0"])), Some(versions::VERSION9));
+        assert_eq!(negotiate(&API, &ns("5.1", &["5.0", "4.1", "4.0"])), Some(versions::VERSION8));
+        assert_eq!(negotiate(&API, &ns("4.0", &["2.5u2server", "2.5"])), Some(versions::VERSION5));
         // An unknown label that is not newer: the newest known one.
-        assert_eq!(negotiate(&ns("5.1u9", &["5.0"])), Some(ApiVersion::Version7));
-        assert_eq!(negotiate(&ns("1.0", &[])), None);
-        assert_eq!(negotiate(&ns("", &[])), None);
+        assert_eq!(negotiate(&API, &ns("5.1u9", &["5.0"])), Some(versions::VERSION7));
+        assert_eq!(negotiate(&API, &ns("1.0", &[])), None);
+        assert_eq!(negotiate(&API, &ns("", &[])), None);
     }
 }

@@ -14,8 +14,9 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use vim_client::{Client, ClientOptions, ConnectError, TlsMode, TransportError};
+use vimgen_test_support::Session;
 use vim_types::{
-    AnyData, AnyValue, ApiVersion, Error, LoginFault, MoRef, PropertyCollector, PropertyCollectorClient,
+    AnyData, AnyValue, Error, LoginFault, MoRef, PropertyCollector, PropertyCollectorClient,
     RetrieveOptions, SessionManager, SessionManagerClient,
 };
 
@@ -199,8 +200,8 @@ fn user_session_xml(key: &str) -> String {
 #[tokio::test]
 async fn negotiates_the_newest_common_version() {
     let server = serve(Some(versions_xml("5.1", &["5.0", "4.1", "4.0"])), None, no_posts).await;
-    let client = Client::connect(&server.url("http"), options()).await.unwrap();
-    assert_eq!(client.api_version(), ApiVersion::Version8);
+    let client = Client::connect(&vim_types::API, &server.url("http"), options()).await.unwrap();
+    assert_eq!(client.api_version(), vim_types::versions::VERSION8);
     assert_eq!(client.server_api_version(), "5.1");
     assert_eq!(client.endpoint().to_string(), server.url("http"));
     let seen = server.seen();
@@ -213,15 +214,15 @@ async fn a_newer_server_gets_the_latest_version() {
     // vcsim's answer: API 6.5, newer than the 5.5 spec.
     let server = serve(Some(versions_xml("6.5", &["6.0", "5.5"])), None, no_posts).await;
     // No `/sdk` in the URL: it is added.
-    let client = Client::connect(&format!("http://{}", server.addr), options()).await.unwrap();
-    assert_eq!(client.api_version(), ApiVersion::LATEST);
+    let client = Client::connect(&vim_types::API, &format!("http://{}", server.addr), options()).await.unwrap();
+    assert_eq!(client.api_version(), vim_types::API.latest());
     assert_eq!(client.server_api_version(), "6.5");
 }
 
 #[tokio::test]
 async fn no_common_version_is_a_connect_error() {
     let server = serve(Some(versions_xml("1.0", &[])), None, no_posts).await;
-    let err = Client::connect(&server.url("http"), options()).await.unwrap_err();
+    let err = Client::connect(&vim_types::API, &server.url("http"), options()).await.unwrap_err();
     assert!(matches!(err, ConnectError::NoCommonVersion { .. }), "{err:?}");
     assert!(err.to_string().contains("offers API versions 1.0"), "{err}");
 }
@@ -229,7 +230,7 @@ async fn no_common_version_is_a_connect_error() {
 #[tokio::test]
 async fn a_server_without_version_file_is_not_vsphere() {
     let server = serve(None, None, no_posts).await;
-    let err = Client::connect(&server.url("http"), options()).await.unwrap_err();
+    let err = Client::connect(&vim_types::API, &server.url("http"), options()).await.unwrap_err();
     assert!(matches!(err, ConnectError::NotVsphere { .. }), "{err:?}");
     assert!(err.to_string().contains("HTTP 404"), "{err}");
 }
@@ -238,15 +239,15 @@ async fn a_server_without_version_file_is_not_vsphere() {
 async fn a_too_new_method_is_refused_before_sending() {
     // A vSphere 4.0 server; RetrievePropertiesEx came with 4.1.
     let server = serve(Some(versions_xml("4.0", &["2.5u2server", "2.5"])), None, no_posts).await;
-    let client = Client::connect(&server.url("http"), options()).await.unwrap();
-    assert_eq!(client.api_version(), ApiVersion::Version5);
+    let client = Client::connect(&vim_types::API, &server.url("http"), options()).await.unwrap();
+    assert_eq!(client.api_version(), vim_types::versions::VERSION5);
     let pc = MoRef::<PropertyCollector>::new("propertyCollector");
     let err = client.retrieve_properties_ex(&pc, &[], &RetrieveOptions::default()).await.unwrap_err();
     match err {
         Error::VersionTooOld { method, since, negotiated } => {
             assert_eq!(method, "RetrievePropertiesEx");
-            assert_eq!(since, ApiVersion::Version6);
-            assert_eq!(negotiated, ApiVersion::Version5);
+            assert_eq!(since, vim_types::versions::VERSION6);
+            assert_eq!(negotiated, vim_types::versions::VERSION5);
         }
         other => panic!("expected VersionTooOld, got {other:?}"),
     }
@@ -269,7 +270,7 @@ async fn the_session_cookie_round_trips() {
     })
     .await;
     let options = ClientOptions { user_agent: "vim-client-test".into(), ..options() };
-    let client = Client::connect(&server.url("http"), options).await.unwrap();
+    let client = Client::connect(&vim_types::API, &server.url("http"), options).await.unwrap();
     assert_eq!(client.session_cookie(), None);
     let (status, _) = client.send_raw(b"<first/>".to_vec()).await.unwrap();
     assert_eq!(status, 200);
@@ -301,7 +302,7 @@ async fn the_session_cookie_round_trips() {
 async fn a_slow_server_times_out() {
     let server = serve(Some(versions_xml("5.5", &[])), None, |_, _| Reply::Hang).await;
     let options = ClientOptions { timeout: Duration::from_millis(300), ..options() };
-    let client = Client::connect(&server.url("http"), options).await.unwrap();
+    let client = Client::connect(&vim_types::API, &server.url("http"), options).await.unwrap();
     let started = std::time::Instant::now();
     let err = client.send_raw(b"<x/>".to_vec()).await.unwrap_err();
     assert!(matches!(err, TransportError::Timeout { .. }), "{err:?}");
@@ -313,7 +314,7 @@ async fn a_slow_server_times_out() {
 async fn a_timeout_is_a_transport_error() {
     let server = serve(Some(versions_xml("5.5", &[])), None, |_, _| Reply::Hang).await;
     let options = ClientOptions { timeout: Duration::from_millis(300), ..options() };
-    let client = Client::connect(&server.url("http"), options).await.unwrap();
+    let client = Client::connect(&vim_types::API, &server.url("http"), options).await.unwrap();
     let err = SessionManagerClient::logout(&client, &MoRef::<SessionManager>::new("SessionManager")).await.unwrap_err();
     assert!(matches!(transport(&err), TransportError::Timeout { .. }), "{err:?}");
 }
@@ -326,7 +327,7 @@ async fn another_status_is_a_transport_error() {
         body: "<html><body>Service   Unavailable\n</body></html>".into(),
     })
     .await;
-    let client = Client::connect(&server.url("http"), options()).await.unwrap();
+    let client = Client::connect(&vim_types::API, &server.url("http"), options()).await.unwrap();
     let err = SessionManagerClient::logout(&client, &MoRef::<SessionManager>::new("SessionManager")).await.unwrap_err();
     match transport(&err) {
         TransportError::Status { status, excerpt, .. } => {
@@ -348,7 +349,7 @@ async fn a_soap_fault_in_a_500_is_typed() {
         body: envelope(INVALID_LOGIN),
     })
     .await;
-    let client = Client::connect(&server.url("http"), options()).await.unwrap();
+    let client = Client::connect(&vim_types::API, &server.url("http"), options()).await.unwrap();
     let sm = MoRef::<SessionManager>::new("SessionManager");
     let err = SessionManagerClient::login(&client, &sm, "root", "wrong", None).await.unwrap_err();
     assert!(matches!(err, Error::Fault(LoginFault::InvalidLogin(_))), "{err:?}");
@@ -386,19 +387,19 @@ async fn login_properties_and_logout() {
         }
     })
     .await;
-    let client = Client::connect(&server.url("http"), options()).await.unwrap();
-    let session = client.login("root", "secret").await.unwrap();
+    let client = Client::connect(&vim_types::API, &server.url("http"), options()).await.unwrap();
+    let session = client.login_as("root", "secret").await.unwrap();
     assert_eq!(session.key, "s1");
-    let content = client.service_content().await.unwrap();
+    let content = client.content().await.unwrap();
     let sm = content.session_manager.unwrap();
-    let props = client.retrieve_properties(&sm.untyped(), &["currentSession", "message"]).await.unwrap();
+    let props = client.read_properties(&sm.untyped(), &["currentSession", "message"]).await.unwrap();
     let names: Vec<&str> = props.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["currentSession", "message"]);
     match &props[0].val {
         AnyValue::Data(AnyData::UserSession(s)) => assert_eq!(s.user_name, "root"),
         other => panic!("{other:?}"),
     }
-    client.logout().await.unwrap();
+    client.log_out().await.unwrap();
     assert_eq!(client.session_cookie(), None);
 
     let posts = server.posts();
@@ -411,9 +412,13 @@ async fn login_properties_and_logout() {
                 .unwrap_or("?")
         })
         .collect();
-    // The service content is asked once.
-    assert_eq!(ops, ["RetrieveServiceContent", "Login", "RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "Logout"]);
-    assert!(posts[3].body.contains("page2"));
+    // The test helpers ask for the service content before each step (the client keeps no
+    // copy of it).
+    assert_eq!(
+        ops,
+        ["RetrieveServiceContent", "Login", "RetrieveServiceContent", "RetrieveServiceContent", "RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "RetrieveServiceContent", "Logout"]
+    );
+    assert!(posts[5].body.contains("page2"));
     // Every call after Login carries the session.
     for p in &posts[2..] {
         assert_eq!(p.headers.get("cookie").unwrap(), r#"vmware_soap_session="s1""#);
@@ -428,7 +433,7 @@ async fn an_unreachable_port_is_a_clear_error() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let err = Client::connect(&format!("https://{addr}/sdk"), options()).await.unwrap_err();
+    let err = Client::connect(&vim_types::API, &format!("https://{addr}/sdk"), options()).await.unwrap_err();
     assert!(matches!(err, ConnectError::Unreachable { .. }), "{err:?}");
     let message = err.to_string();
     assert!(message.starts_with(&format!("cannot reach {addr}: ")), "{message}");
@@ -437,7 +442,7 @@ async fn an_unreachable_port_is_a_clear_error() {
 
 #[tokio::test]
 async fn a_wrong_scheme_is_a_clear_error() {
-    let err = Client::connect("ftp://vc.example.com/sdk", options()).await.unwrap_err();
+    let err = Client::connect(&vim_types::API, "ftp://vc.example.com/sdk", options()).await.unwrap_err();
     assert!(matches!(err, ConnectError::UnsupportedScheme { .. }), "{err:?}");
     assert!(err.to_string().contains("use https://HOST/sdk"), "{err}");
 }
@@ -445,7 +450,7 @@ async fn a_wrong_scheme_is_a_clear_error() {
 #[tokio::test]
 async fn https_to_a_plain_http_port_says_so() {
     let server = serve(Some(versions_xml("5.5", &[])), None, no_posts).await;
-    let err = Client::connect(&server.url("https"), options()).await.unwrap_err();
+    let err = Client::connect(&vim_types::API, &server.url("https"), options()).await.unwrap_err();
     assert!(matches!(err, ConnectError::Tls { .. }), "{err:?}");
     assert!(err.to_string().contains("use an http:// URL"), "{err}");
 }
@@ -476,7 +481,7 @@ fn tls_server_config() -> Arc<rustls::ServerConfig> {
 #[tokio::test]
 async fn an_untrusted_certificate_is_a_clear_error() {
     let server = serve(Some(versions_xml("5.5", &[])), Some(tls_server_config()), no_posts).await;
-    let err = Client::connect(&server.url("https"), options()).await.unwrap_err();
+    let err = Client::connect(&vim_types::API, &server.url("https"), options()).await.unwrap_err();
     match &err {
         ConnectError::Certificate { host, sha256, .. } => {
             assert_eq!(host, &server.addr.to_string());
@@ -497,14 +502,14 @@ async fn an_untrusted_certificate_is_a_clear_error() {
 async fn accept_invalid_and_pinning_connect() {
     let server = serve(Some(versions_xml("5.5", &[])), Some(tls_server_config()), no_posts).await;
     let insecure = ClientOptions { tls: TlsMode::AcceptInvalid, ..options() };
-    let client = Client::connect(&server.url("https"), insecure).await.unwrap();
-    assert_eq!(client.api_version(), ApiVersion::Version9);
+    let client = Client::connect(&vim_types::API, &server.url("https"), insecure).await.unwrap();
+    assert_eq!(client.api_version(), vim_types::versions::VERSION9);
 
     let pinned = ClientOptions { tls: TlsMode::pin_from_hex(CERT_SHA256).unwrap(), ..options() };
-    Client::connect(&server.url("https"), pinned).await.unwrap();
+    Client::connect(&vim_types::API, &server.url("https"), pinned).await.unwrap();
 
     let wrong = ClientOptions { tls: TlsMode::PinSha256([7; 32]), ..options() };
-    let err = Client::connect(&server.url("https"), wrong).await.unwrap_err();
+    let err = Client::connect(&vim_types::API, &server.url("https"), wrong).await.unwrap_err();
     assert!(matches!(err, ConnectError::Certificate { .. }), "{err:?}");
     assert!(err.to_string().contains("not the pinned certificate"), "{err}");
 }

@@ -7,65 +7,10 @@
 //! session), answers `MethodNotFound` for the SessionManager methods it lacks, and leaves
 //! `defaultLocale` out (older builds dropped the connection when it was read).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 
 use vim_client::{Client, ClientOptions};
+use vimgen_test_support::Session;
 use vim_types::*;
-
-/// A running vcsim, stopped when dropped.
-struct Vcsim {
-    child: Child,
-    url: String,
-}
-
-impl Vcsim {
-    fn start() -> Vcsim {
-        let bin = std::env::var("VCSIM_BIN").expect("VCSIM_BIN is not set: run `cargo xtask test`, which builds vcsim and sets it");
-        let mut child = Command::new(&bin)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
-        let out = child.stdout.take().expect("piped stdout");
-        let mut url = String::new();
-        for line in BufReader::new(out).lines().take(50) {
-            let line = line.expect("vcsim's output");
-            if let Some(at) = line.find("http") {
-                url = line[at..].trim().to_string();
-                break;
-            }
-        }
-        assert!(!url.is_empty(), "vcsim printed no URL");
-        Vcsim { child, url }
-    }
-
-    /// The URL without the credentials, and the user name vcsim expects.
-    fn endpoint(&self) -> (String, String) {
-        let (scheme, rest) = self.url.split_once("://").expect("a URL");
-        match rest.split_once('@') {
-            Some((cred, host)) => (format!("{scheme}://{host}"), cred.split(':').next().unwrap_or("user").to_string()),
-            None => (self.url.clone(), "user".to_string()),
-        }
-    }
-}
-
-impl Drop for Vcsim {
-    /// Closing stdin stops vcsim cleanly (it then removes its datastore folders under /tmp);
-    /// it is killed only if it does not stop within five seconds.
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        for _ in 0..50 {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
@@ -77,24 +22,24 @@ fn method_not_found(f: &AnyMethodFault) -> bool {
 
 #[test]
 fn session_manager_against_vcsim() {
-    let sim = Vcsim::start();
-    let (url, user) = sim.endpoint();
+    let Some(sim) = vimgen_test_support::vcsim("session_manager_against_vcsim", &[]) else { return };
+    let (url, user) = (sim.url.clone(), sim.user.clone());
     runtime().block_on(async {
-        let client = Client::connect(&url, ClientOptions::default()).await.expect("connect");
-        let content = client.service_content().await.expect("service content");
+        let client = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("connect");
+        let content = client.content().await.expect("service content");
         assert_eq!(content.about.api_type, "VirtualCenter");
         let sm = content.session_manager.clone().expect("a session manager");
 
-        let session = client.login(&user, "any-password").await.expect("login");
+        let session = client.login_as(&user, "any-password").await.expect("login");
         // vcsim accepts any password, then refuses a second Login on the same session: the
         // refusal arrives as the typed InvalidLogin.
-        let again = client.login(&user, "wrong-password").await;
+        let again = client.login_as(&user, "wrong-password").await;
         assert!(matches!(again, Err(Error::Fault(LoginFault::InvalidLogin(_)))), "{again:?}");
         assert_eq!(session.user_name, user);
 
         // The six properties through the PropertyCollector (typed reads of `anyType` values).
         let props = client
-            .retrieve_properties(&sm.untyped(), &["sessionList", "currentSession", "message", "messageLocaleList", "supportedLocaleList"])
+            .read_properties(&sm.untyped(), &["sessionList", "currentSession", "message", "messageLocaleList", "supportedLocaleList"])
             .await
             .expect("properties");
         let current = props.iter().find(|p| p.name == "currentSession").expect("currentSession");
@@ -106,16 +51,16 @@ fn session_manager_against_vcsim() {
         }
         // defaultLocale: vcsim leaves it out (older builds dropped the connection); either way
         // an answer or an error, never a panic.
-        let dl = client.retrieve_properties(&sm.untyped(), &["defaultLocale"]).await;
+        let dl = client.read_properties(&sm.untyped(), &["defaultLocale"]).await;
         assert!(dl.is_err() || dl.as_ref().is_ok_and(|p| p.iter().all(|p| p.name == "defaultLocale")), "{dl:?}");
 
-        let client = Client::connect(&url, ClientOptions::default()).await.expect("reconnect");
-        let session = client.login(&user, "x").await.expect("login again");
+        let client = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("reconnect");
+        let session = client.login_as(&user, "x").await.expect("login again");
         assert!(client.session_is_active(&sm, &session.key, &user).await.expect("SessionIsActive"));
 
         // Clone the session from a second connection.
         let ticket = client.acquire_clone_ticket(&sm).await.expect("AcquireCloneTicket");
-        let second = Client::connect(&url, ClientOptions::default()).await.expect("connect");
+        let second = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("connect");
         let cloned = second.clone_session(&sm, &ticket).await.expect("CloneSession");
         assert_eq!(cloned.user_name, user);
 
@@ -126,7 +71,7 @@ fn session_manager_against_vcsim() {
         assert!(!generic.id.is_empty());
 
         // LoginByToken and LoginExtensionByCertificate without a token or certificate: typed faults.
-        let other = Client::connect(&url, ClientOptions::default()).await.expect("connect");
+        let other = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("connect");
         let by_token = other.login_by_token(&sm, None).await;
         assert!(matches!(by_token, Err(Error::Fault(LoginByTokenFault::InvalidLogin(_)))), "{by_token:?}");
         let by_cert = other.login_extension_by_certificate(&sm, "com.example.ext", None).await;
@@ -148,7 +93,7 @@ fn session_manager_against_vcsim() {
             other => panic!("UpdateServiceMessage on vcsim: {other:?}"),
         }
 
-        client.logout().await.expect("logout");
+        client.log_out().await.expect("logout");
         // After logout the session is gone: a typed NotAuthenticated.
         match client.acquire_clone_ticket(&sm).await {
             Err(Error::Fault(_)) => {}

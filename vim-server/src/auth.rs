@@ -1,5 +1,5 @@
 //! Users and roles. vCenter's three system roles, as privilege sets over the API's
-//! privilege ids (the generated [`Privilege`] enum): `Admin` holds every privilege,
+//! privilege ids (the generated `vim_types::privileges`): `Admin` holds every privilege,
 //! `ReadOnly` may look (`System.Anonymous`, `System.View`, `System.Read`), `NoAccess` holds
 //! nothing and cannot log in.
 
@@ -31,7 +31,7 @@ impl Role {
 
     /// Every privilege of the role that the API knows.
     pub fn privileges(self) -> Vec<Privilege> {
-        Privilege::ALL.iter().copied().filter(|p| self.has(*p)).collect()
+        vim_types::privileges::ALL.iter().copied().filter(|p| self.has(*p)).collect()
     }
 }
 
@@ -137,8 +137,8 @@ mod tests {
 
     #[test]
     fn roles() {
-        let view = Privilege::from_id("System.View").unwrap();
-        let terminate = Privilege::from_id("Sessions.TerminateSession").unwrap();
+        let view = vim_types::privileges::SYSTEM_VIEW;
+        let terminate = vim_types::privileges::SESSIONS_TERMINATE_SESSION;
         assert!(Role::ReadOnly.has(view) && !Role::ReadOnly.has(terminate));
         assert!(Role::Admin.has(terminate));
         assert!(!Role::NoAccess.has(view));

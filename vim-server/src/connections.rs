@@ -90,7 +90,7 @@ impl Registry {
                 // Evicted connections still hold their descriptor until their task ends
                 // (at once, or after at most [`IDLE_CLOSE`] for an idle one still writing):
                 // ask for one more only when none is on its way out, or those are slow.
-                let slow = inner.last_eviction.map_or(true, |t| t.elapsed() >= Duration::from_millis(20));
+                let slow = !matches!(inner.last_eviction, Some(t) if t.elapsed() < Duration::from_millis(20));
                 if inner.evicting == 0 || slow {
                     if let Some(&victim) = inner.order.iter().next() {
                         inner.order.remove(&victim);

@@ -138,14 +138,14 @@ impl HttpResponse {
 /// as clients read it to negotiate.
 pub fn service_versions() -> String {
     let mut prior: Vec<&str> = Vec::new();
-    for v in ApiVersion::ALL.iter().rev().skip(1) {
+    for v in API.versions.iter().rev().skip(1) {
         if let Some(n) = v.namespace().strip_prefix("vim25/") {
             if !prior.contains(&n) {
                 prior.push(n);
             }
         }
     }
-    let latest = ApiVersion::LATEST.namespace().strip_prefix("vim25/").unwrap_or(ApiVersion::LATEST.version());
+    let latest = API.latest().version();
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<namespaces version=\"1.0\">\n <namespace>\n  <name>urn:vim25</name>\n");
     s.push_str(&format!("  <version>{latest}</version>\n  <priorVersions>\n"));
     for p in prior {
@@ -172,8 +172,8 @@ fn requested_version(soap_action: Option<&str>) -> ApiVersion {
     soap_action
         .map(|a| a.trim().trim_matches('"'))
         .and_then(|a| a.strip_prefix("urn:"))
-        .and_then(ApiVersion::from_namespace)
-        .unwrap_or(ApiVersion::LATEST)
+        .and_then(|ns| API.version_of_namespace(ns))
+        .unwrap_or(API.latest())
 }
 
 fn invalid_request() -> AnyMethodFault {
@@ -301,7 +301,7 @@ async fn route<E: Endpoint>(
         let m = fault_message(f.type_name());
         Err((f, m))
     };
-    let Some(mo) = ManagedObjectInfo::find(&this.type_name) else {
+    let Some(mo) = API.managed_object(&this.type_name) else {
         return fail(object_not_found(&this));
     };
     if op == "Fetch" {
@@ -570,8 +570,8 @@ mod tests {
     #[test]
     fn versions_document_lists_the_latest_first() {
         let v = service_versions();
-        assert!(v.contains(&format!("<version>{}</version>\n  <priorVersions>", ApiVersion::LATEST.namespace().trim_start_matches("vim25/"))), "{v}");
-        assert_eq!(requested_version(Some("\"urn:vim25/5.5\"")), ApiVersion::from_namespace("vim25/5.5").unwrap_or(ApiVersion::LATEST));
-        assert_eq!(requested_version(Some("urn:vim25/99.0")), ApiVersion::LATEST);
+        assert!(v.contains(&format!("<version>{}</version>\n  <priorVersions>", API.latest().version())), "{v}");
+        assert_eq!(requested_version(Some("\"urn:vim25/5.5\"")), API.version_of_namespace("vim25/5.5").unwrap_or(API.latest()));
+        assert_eq!(requested_version(Some("urn:vim25/99.0")), API.latest());
     }
 }

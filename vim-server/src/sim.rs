@@ -102,7 +102,7 @@ fn string_array(items: impl IntoIterator<Item = String>) -> AnyValue {
 impl Vimsim {
     pub fn new(config: Config) -> Vimsim {
         let instance_uuid = crate::sessions::fresh_key();
-        let version = ApiVersion::LATEST.namespace().trim_start_matches("vim25/").to_string();
+        let version = API.latest().version().to_string();
         let about = AboutInfo {
             name: "VMware vCenter Server".into(),
             full_name: format!("VMware vCenter Server {version}.0 build-vimsim (vimgen vimsim)"),
@@ -241,7 +241,7 @@ impl Vimsim {
                 if os.skip == Some(true) {
                     continue;
                 }
-                let Some(info) = ManagedObjectInfo::find(&obj.type_name) else { continue };
+                let Some(info) = API.managed_object(&obj.type_name) else { continue };
                 let mut content = ObjectContent { obj: obj.clone(), ..Default::default() };
                 for ps in spec.prop_set.iter().filter(|ps| info.lineage().any(|m| m.wsdl_name == ps.r#type)) {
                     let paths: Vec<String> = if ps.all == Some(true) {

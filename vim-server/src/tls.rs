@@ -23,6 +23,10 @@ pub fn self_signed() -> Result<Tls, String> {
 fn build(cert: CertificateDer<'static>, key: PrivateKeyDer<'static>) -> Result<Tls, String> {
     let digest = ring::digest::digest(&ring::digest::SHA256, cert.as_ref());
     let fingerprint = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":");
+    // ring, not aws-lc-rs (which needs cmake and clang to build). Newer rustls releases
+    // deprecate ring's provider for lacking post-quantum key exchange; vCenter and ESXi do not
+    // offer it either, and a user's fresh resolution must still build with warnings denied.
+    #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

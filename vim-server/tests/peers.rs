@@ -87,7 +87,8 @@ fn scenario_args(url: &str) -> Vec<&str> {
 
 #[test]
 fn pyvmomi_over_http_and_https() {
-    let python = std::env::var("PYVMOMI_PYTHON").expect("PYVMOMI_PYTHON is not set: run `cargo xtask test`, which installs pyVmomi");
+    let Some(python) = vimgen_test_support::peer("PYVMOMI_PYTHON", "pyvmomi_over_http_and_https") else { return };
+    let python = python.to_string_lossy().into_owned();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/peers/pyvmomi_session.py");
     for tls in [false, true] {
         let sim = common::vimsim(if tls { &["--tls"] } else { &[] });
@@ -99,7 +100,8 @@ fn pyvmomi_over_http_and_https() {
 
 #[test]
 fn govmomi_over_http_and_https() {
-    let bin = std::env::var("GOVMOMI_SESSION_BIN").expect("GOVMOMI_SESSION_BIN is not set: run `cargo xtask test`, which builds it");
+    let Some(bin) = vimgen_test_support::peer("GOVMOMI_SESSION_BIN", "govmomi_over_http_and_https") else { return };
+    let bin = bin.to_string_lossy().into_owned();
     for tls in [false, true] {
         let sim = common::vimsim(if tls { &["--tls"] } else { &[] });
         check(&format!("govmomi ({})", if tls { "https" } else { "http" }), &run(&bin, &scenario_args(&sim.url)));

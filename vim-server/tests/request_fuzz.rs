@@ -3,6 +3,7 @@
 //! xorshift seed); `FUZZ_CASES` runs longer. The requests are the calls real clients make:
 //! Login, Fetch, RetrieveProperties, TerminateSession, CloneSession, ...
 
+use vimgen_test_support::Rng;
 use vim_server::auth::{Role, User, Users};
 use vim_server::dispatch::{handle, session_cookie, HttpRequest, Limits};
 use vim_server::sim::{Config, Vimsim};
@@ -44,22 +45,10 @@ fn seeds() -> Vec<Vec<u8>> {
     ]
 }
 
-struct XorShift(u64);
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const JUNK: [&[u8]; 8] = [b"<", b">", b"&", b"\"", b"</a>", b"<x xsi:type=\"Nope\">", b"\xff\xfe", b"<![CDATA["];
 
-fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
+fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     let mut v = input.to_vec();
     for _ in 0..1 + rng.below(3) {
         let at = rng.below(v.len());
@@ -80,7 +69,7 @@ fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
             }
             _ => {
                 if let Some(b) = v.get_mut(at) {
-                    *b = rng.next() as u8;
+                    *b = rng.next_u64() as u8;
                 }
             }
         }
@@ -114,7 +103,7 @@ fn damaged_requests_get_results_or_faults() {
         assert!(r.status == 200 || r.status == 500, "{}", String::from_utf8_lossy(&r.body));
     }
     let cases: usize = std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
-    let mut rng = XorShift(0x5eed_cafe_f00d_1234);
+    let mut rng = Rng::new(0x5eed_cafe_f00d_1234);
     let (mut ok, mut faults) = (0usize, 0usize);
     for i in 0..cases {
         let seed = &seeds[rng.below(seeds.len())];

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use vim_client::{Client, ClientOptions};
+use vimgen_test_support::Session;
 use vim_types::*;
 
 /// Sends one raw HTTP/1.1 request and returns the status code and body.
@@ -141,17 +142,17 @@ fn concurrent_login_logout_loses_and_leaks_nothing() {
             let url = sim.url.clone();
             let (failures, calls) = (Arc::clone(&failures), Arc::clone(&calls));
             tasks.push(tokio::spawn(async move {
-                let client = Client::connect(&url, ClientOptions::default()).await.expect("connect");
-                let sm = client.service_content().await.expect("content").session_manager.expect("session manager");
+                let client = Client::connect(&vim_types::API, &url, ClientOptions::default()).await.expect("connect");
+                let sm = client.content().await.expect("content").session_manager.expect("session manager");
                 let (user, password) = if i % 3 == 0 { ("viewer", "pw") } else { ("admin", "secret") };
                 for _ in 0..ROUNDS {
                     let mut ok = true;
-                    let session = client.login(user, password).await;
+                    let session = client.login_as(user, password).await;
                     ok &= session.is_ok();
-                    let props = client.retrieve_properties(&sm.untyped(), &["currentSession"]).await;
+                    let props = client.read_properties(&sm.untyped(), &["currentSession"]).await;
                     ok &= matches!(props.as_deref(), Ok([p]) if matches!(&p.val,
                         AnyValue::Data(AnyData::UserSession(s)) if session.as_ref().is_ok_and(|x| x.key == s.key)));
-                    ok &= client.logout().await.is_ok();
+                    ok &= client.log_out().await.is_ok();
                     calls.fetch_add(3, Ordering::Relaxed);
                     if !ok {
                         failures.fetch_add(1, Ordering::Relaxed);
@@ -162,10 +163,10 @@ fn concurrent_login_logout_loses_and_leaks_nothing() {
         for t in tasks {
             t.await.expect("a client task");
         }
-        let observer = Client::connect(&sim.url, ClientOptions::default()).await.expect("connect");
-        let me = observer.login("admin", "secret").await.expect("login");
-        let sm = observer.service_content().await.expect("content").session_manager.expect("sm");
-        let list = observer.retrieve_properties(&sm.untyped(), &["sessionList"]).await.expect("sessionList");
+        let observer = Client::connect(&vim_types::API, &sim.url, ClientOptions::default()).await.expect("connect");
+        let me = observer.login_as("admin", "secret").await.expect("login");
+        let sm = observer.content().await.expect("content").session_manager.expect("sm");
+        let list = observer.read_properties(&sm.untyped(), &["sessionList"]).await.expect("sessionList");
         let keys: Vec<String> = match list.first().map(|p| &p.val) {
             Some(AnyValue::Array { items, .. }) => items
                 .iter()

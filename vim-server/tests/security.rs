@@ -71,7 +71,7 @@ fn every_method() -> Vec<(ManagedObjectReference, &'static MethodInfo)> {
         _ => "obj-1",
     };
     let mut out = Vec::new();
-    for mo in MANAGED_OBJECTS {
+    for mo in vim_types::API.managed_objects {
         for m in mo.lineage().flat_map(|x| x.methods) {
             let this = ManagedObjectReference { type_name: mo.wsdl_name.into(), value: value(mo.wsdl_name).into() };
             out.push((this, m));

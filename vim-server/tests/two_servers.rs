@@ -6,6 +6,7 @@
 mod common;
 
 use vim_client::{Client, ClientOptions, TlsMode};
+use vimgen_test_support::Session;
 use vim_types::xml::Encode;
 use vim_types::*;
 
@@ -21,21 +22,21 @@ fn outcome<T, F: Encode + std::fmt::Debug>(r: &Result<T, Error<F>>) -> String {
 /// The scenario; returns each step's outcome, in order.
 async fn scenario(url: &str, user: &str, password: &str, options: ClientOptions) -> Vec<(&'static str, String)> {
     let mut steps: Vec<(&'static str, String)> = Vec::new();
-    let client = Client::connect(url, options.clone()).await.expect("connect");
-    let content = client.service_content().await.expect("service content");
+    let client = Client::connect(&vim_types::API, url, options.clone()).await.expect("connect");
+    let content = client.content().await.expect("service content");
     assert_eq!(content.about.api_type, "VirtualCenter");
     let sm = content.session_manager.clone().expect("a session manager");
 
-    let wrong = Client::connect(url, options.clone()).await.expect("connect");
-    steps.push(("wrong_password", outcome(&wrong.login(user, "not-the-password").await)));
+    let wrong = Client::connect(&vim_types::API, url, options.clone()).await.expect("connect");
+    steps.push(("wrong_password", outcome(&wrong.login_as(user, "not-the-password").await)));
 
-    let session = client.login(user, password).await;
+    let session = client.login_as(user, password).await;
     steps.push(("login", outcome(&session)));
     let session = session.expect("login");
     assert_eq!(session.user_name, user);
 
     let props = client
-        .retrieve_properties(&sm.untyped(), &["sessionList", "currentSession", "message", "messageLocaleList", "supportedLocaleList"])
+        .read_properties(&sm.untyped(), &["sessionList", "currentSession", "message", "messageLocaleList", "supportedLocaleList"])
         .await
         .expect("properties");
     let current = props.iter().find(|p| p.name == "currentSession").map(|p| &p.val);
@@ -52,7 +53,7 @@ async fn scenario(url: &str, user: &str, password: &str, options: ClientOptions)
     steps.push(("session_is_active", outcome(&client.session_is_active(&sm, &session.key, user).await)));
     let ticket = client.acquire_clone_ticket(&sm).await;
     steps.push(("acquire_clone_ticket", outcome(&ticket)));
-    let second = Client::connect(url, options.clone()).await.expect("connect");
+    let second = Client::connect(&vim_types::API, url, options.clone()).await.expect("connect");
     let cloned = second.clone_session(&sm, &ticket.expect("a ticket")).await;
     steps.push(("clone_session", outcome(&cloned)));
     let cloned = cloned.expect("a cloned session");
@@ -64,7 +65,7 @@ async fn scenario(url: &str, user: &str, password: &str, options: ClientOptions)
     }));
     steps.push(("acquire_generic_service_ticket", outcome(&client.acquire_generic_service_ticket(&sm, &spec).await)));
 
-    let other = Client::connect(url, options.clone()).await.expect("connect");
+    let other = Client::connect(&vim_types::API, url, options.clone()).await.expect("connect");
     steps.push(("login_by_token", outcome(&other.login_by_token(&sm, None).await)));
     steps.push(("login_extension_by_certificate", outcome(&other.login_extension_by_certificate(&sm, "com.example.ext", None).await)));
     steps.push(("login_extension_by_subject_name", outcome(&other.login_extension_by_subject_name(&sm, "com.example.ext", None).await)));
@@ -76,7 +77,7 @@ async fn scenario(url: &str, user: &str, password: &str, options: ClientOptions)
     steps.push(("update_service_message", outcome(&client.update_service_message(&sm, "maintenance at noon").await)));
     steps.push(("impersonate_user", outcome(&client.impersonate_user(&sm, user, None).await)));
 
-    steps.push(("logout", outcome(&client.logout().await)));
+    steps.push(("logout", outcome(&client.log_out().await)));
     steps.push(("after_logout", outcome(&client.acquire_clone_ticket(&sm).await)));
     steps
 }
@@ -135,7 +136,7 @@ fn one_scenario_two_servers() {
     let vimsim = common::vimsim(&[]);
     let on_vimsim = rt.block_on(scenario(&vimsim.url, "admin", "secret", ClientOptions::default()));
     // Given a user, vcsim checks the password (by default it accepts any).
-    let vcsim = common::vcsim(&["-username", "admin", "-password", "secret"]);
+    let Some(vcsim) = common::vcsim("one_scenario_two_servers", &["-username", "admin", "-password", "secret"]) else { return };
     let on_vcsim = rt.block_on(scenario(&vcsim.url, &vcsim.user, "secret", ClientOptions::default()));
     for (step, (a, b)) in on_vimsim.iter().zip(&on_vcsim).enumerate() {
         eprintln!("{step:2} {:32} vimsim: {:24} vcsim: {}", a.0, a.1, b.1);
@@ -153,7 +154,7 @@ fn https_with_a_self_signed_certificate() {
     assert!(vimsim.url.starts_with("https://"), "{}", vimsim.url);
     rt.block_on(async {
         // Verified against the system roots, the self-signed certificate is refused...
-        let refused = Client::connect(&vimsim.url, ClientOptions::default()).await;
+        let refused = Client::connect(&vim_types::API, &vimsim.url, ClientOptions::default()).await;
         assert!(refused.is_err(), "a self-signed certificate must not verify");
         // ...and accepted when asked to.
         let options = ClientOptions { tls: TlsMode::AcceptInvalid, ..Default::default() };

@@ -10,18 +10,18 @@ fn metadata_tables() {
     let login = <methods::Login as Method>::INFO;
     assert_eq!(login.wsdl_name, "Login");
     assert_eq!(login.owner, "SessionManager");
-    assert_eq!(login.privilege, Some(Privilege::SystemAnonymous));
+    assert_eq!(login.privilege, Some(vim_types::privileges::SYSTEM_ANONYMOUS));
     assert_eq!(login.faults, ["InvalidLocale", "InvalidLogin"]);
-    assert_eq!(login.since, ApiVersion::Version1);
-    assert!(<methods::LoginByToken as Method>::INFO.since > ApiVersion::Version7);
+    assert_eq!(login.since, vim_types::versions::VERSION1);
+    assert!(<methods::LoginByToken as Method>::INFO.since > vim_types::versions::VERSION7);
     assert_eq!(<SessionManager as ManagedObject>::METHODS.len(), 15);
     let session_list = SessionManager::PROPERTIES.iter().find(|p| p.name == "sessionList").unwrap();
     assert!(session_list.array && session_list.optional);
-    assert_eq!(session_list.privilege, Some(Privilege::SessionsTerminateSession));
-    assert_eq!(Privilege::from_id("Sessions.TerminateSession"), Some(Privilege::SessionsTerminateSession));
-    assert_eq!(Privilege::SessionsTerminateSession.id(), "Sessions.TerminateSession");
-    assert_eq!(ApiVersion::LATEST.namespace(), "vim25/5.5");
-    assert_eq!(ApiVersion::from_namespace("vim25/5.1"), Some(ApiVersion::Version8));
+    assert_eq!(session_list.privilege, Some(vim_types::privileges::SESSIONS_TERMINATE_SESSION));
+    assert_eq!(vim_types::API.privilege("Sessions.TerminateSession"), Some(vim_types::privileges::SESSIONS_TERMINATE_SESSION));
+    assert_eq!(vim_types::privileges::SESSIONS_TERMINATE_SESSION.id(), "Sessions.TerminateSession");
+    assert_eq!(vim_types::API.latest().namespace(), "vim25/5.5");
+    assert_eq!(vim_types::API.version_of_namespace("vim25/5.1"), Some(vim_types::versions::VERSION8));
     assert_eq!(UserSession::WSDL_NAME, "UserSession");
 }
 
@@ -65,7 +65,9 @@ impl Invoke for Recorder {
         _request: M::Request<'_>,
     ) -> impl std::future::Future<Output = Result<M::Response, Error<M::Fault>>> + Send {
         self.0.lock().unwrap().push((M::INFO.wsdl_name.to_string(), this.value));
-        std::future::ready(Err(Error::Fault(AnyMethodFault::InvalidLogin(Box::default()).into())))
+        // The canned answer goes through the SOAP decoder, as a server's would.
+        let fault = br#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>no</faultstring><detail><InvalidLoginFault xmlns="urn:vim25"/></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>"#;
+        std::future::ready(vim_types::soap::decode_response::<M>(fault, &Default::default()))
     }
 }
 
@@ -98,7 +100,7 @@ impl SessionManagerServer for Sessions {}
 #[cfg(feature = "server")]
 #[test]
 fn server_trait_defaults_answer_not_implemented() {
-    let ctx = CallContext { session_key: None, user_name: None, locale: "en".into(), version: ApiVersion::LATEST, client_ip: None, user_agent: None };
+    let ctx = CallContext { session_key: None, user_name: None, locale: "en".into(), version: vim_types::API.latest(), client_ip: None, user_agent: None };
     let r = block_on(Sessions.logout(&ctx, &MoRef::new("SessionManager")));
     assert!(matches!(r, Err(LogoutFault::Other(AnyMethodFault::NotImplemented(_)))), "{r:?}");
 }

@@ -131,6 +131,36 @@ fn polymorphic_fields_keep_the_concrete_class() {
     }
 }
 
+/// What a client reads from any server version it writes back unchanged: a reference inside
+/// an `anyType` keeps its `type` attribute, and a value of a subclass the bindings do not
+/// know (a newer server's) keeps the fields only it has.
+#[test]
+fn what_is_read_is_written_back() {
+    let body = one_property(r#"<val type="Folder" xsi:type="ManagedObjectReference">group-d1</val></propSet>
+        <propSet><name>q</name><val xsi:type="LocalizedMethodFault"><fault xsi:type="HostPcieHbaFault"><faultMessage><key>k</key><message>m</message></faultMessage><newField>7</newField></fault><localizedMessage>lm</localizedMessage></val>"#);
+    let (r, report) = decode_response_with_report::<methods::RetrievePropertiesEx>(&body, &DecodeOptions::default());
+    let props = r.unwrap().unwrap().objects.remove(0).prop_set;
+    assert_eq!(props[0].val, AnyValue::Reference(ManagedObjectReference { type_name: "Folder".into(), value: "group-d1".into() }));
+    let AnyValue::Data(AnyData::LocalizedMethodFault(f)) = &props[1].val else { panic!("{:?}", props[1].val) };
+    assert!(matches!(&*f.fault, AnyMethodFault::Unknown(u) if u.type_name == "HostPcieHbaFault"));
+    assert_eq!(report.unknown_types, 1);
+    for (p, want) in props.iter().zip([
+        r#"<val xsi:type="ManagedObjectReference" type="Folder">group-d1</val>"#,
+        r#"<fault xsi:type="HostPcieHbaFault"><faultMessage><key>k</key><message>m</message></faultMessage><newField>7</newField></fault>"#,
+    ]) {
+        let mut w = Writer::new();
+        w.buf.extend_from_slice(br#"<r xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#);
+        p.encode(&mut w, "propSet");
+        w.buf.extend_from_slice(b"</r>");
+        let written = String::from_utf8(w.buf.clone()).unwrap();
+        assert!(written.contains(want), "{written}");
+        let mut r = Reader::new(&w.buf).unwrap();
+        r.root().unwrap();
+        let e = r.child().unwrap().unwrap();
+        assert_eq!(&DynamicProperty::decode(&mut r, &e).unwrap(), p);
+    }
+}
+
 /// A RetrievePropertiesEx response with one property, `val` its value element.
 fn one_property(val: &str) -> Vec<u8> {
     envelope(&format!(

@@ -3,6 +3,7 @@
 //! answer or an error, every time). Deterministic: a fixed xorshift seed, `FUZZ_CASES` to
 //! run longer.
 
+use vimgen_test_support::Rng;
 use vim_types::soap::{decode_response, decode_response_with_report, DecodeOptions};
 use vim_types::xml::Writer;
 use vim_types::*;
@@ -34,20 +35,8 @@ fn real_vcsim_responses_decode() {
     decode_response::<methods::Logout>(&fixture("logout.xml"), &o).unwrap();
 }
 
-struct XorShift(u64);
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
-fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
+fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     let mut v = input.to_vec();
     for _ in 0..1 + rng.below(4) {
         let at = rng.below(v.len());
@@ -65,7 +54,7 @@ fn mutate(rng: &mut XorShift, input: &[u8]) -> Vec<u8> {
             3 => v.insert(at, b"<>/&\"=:x"[rng.below(8)]),
             4 => {
                 let i = at.min(v.len().saturating_sub(1));
-                v[i] = rng.next() as u8;
+                v[i] = rng.next_u64() as u8;
             }
             5 => {
                 // A byte-order mark where a body may start.
@@ -116,7 +105,7 @@ fn damaged_responses_never_panic() {
     .iter()
     .map(|f| fixture(f))
     .collect();
-    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
     let (mut ok, mut err) = (0, 0);
     for i in 0..cases {
         let input = &inputs[i % inputs.len()];

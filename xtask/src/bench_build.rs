@@ -36,10 +36,9 @@ pub fn run(corpus: &SpecArgs) -> Result<()> {
     let files = gen::generate(&loaded)?;
     let t_gen = t.elapsed();
     let st = gen::stats(&files);
-    let tree = gen::Tree::standalone(&krate, files)?;
+    let tree = gen::Tree::standalone(&krate, files, &gen::RuntimeDep::Local)?;
     let plan = tree.plan()?;
     tree.apply(&plan)?;
-    tree.seed_lock()?;
 
     let time_v = Path::new(GNU_TIME).is_file() && gnu_time_works();
     if !time_v {

@@ -65,7 +65,7 @@ pub fn run(options: &Options) -> Result<()> {
     // this 2-core machine: the full API's crate in release; later runs reuse target/full-api/target).
     let layout = scale::Layout::new(&crate::target_dir());
     eprintln!("--- cargo xtask gen --out {} (the full 5.5 API)", layout.vim_types.display());
-    if !crate::gen_cmd(&crate::corpus_args()?, false, Some(&layout.vim_types))? {
+    if !crate::gen_cmd(&crate::corpus_args()?, false, Some(&layout.vim_types), &crate::gen::RuntimeDep::Local)? {
         bail!("generating the full 5.5 API failed");
     }
     scale::assemble(&root, &layout)?;

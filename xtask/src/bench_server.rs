@@ -127,19 +127,19 @@ impl Drop for Flooding {
 }
 
 /// A server under test, stopped (stdin closed, then killed) when dropped.
-struct Server {
+pub(crate) struct Server {
     name: &'static str,
     child: Child,
     /// `http://127.0.0.1:PORT/sdk`, without credentials.
-    url: String,
-    user: String,
-    password: String,
+    pub(crate) url: String,
+    pub(crate) user: String,
+    pub(crate) password: String,
 }
 
 impl Server {
     /// Starts `bin ARGS`, waits (up to a minute) for its `PREFIX<url>` stdout line. Its stderr
     /// goes to `log`.
-    fn start(name: &'static str, bin: &Path, args: &[&str], prefix: &str, log: &Path, default_user: (&str, &str)) -> Result<Server> {
+    pub(crate) fn start(name: &'static str, bin: &Path, args: &[&str], prefix: &str, log: &Path, default_user: (&str, &str)) -> Result<Server> {
         let stderr = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
         let mut child = Command::new(bin)
             .args(args)

@@ -20,15 +20,6 @@ use codegen::diag::Severity;
 use codegen::emit::GeneratedFile;
 use codegen::Loaded;
 
-// The hand-written part of `vim-types` (`HAND_WRITTEN`: every file of vim-types/src/ but
-// generated/), embedded by build.rs so that `--out` needs no checkout.
-include!(concat!(env!("OUT_DIR"), "/hand_written.rs"));
-const VIM_TYPES_MANIFEST: &str = include_str!("../../vim-types/Cargo.toml");
-const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
-/// Seeds a standalone crate's Cargo.lock (cargo prunes what it does not use), so that it
-/// builds with the versions the workspace tested rather than the newest ones.
-const WORKSPACE_LOCK: &str = include_str!("../../Cargo.lock");
-
 /// Runs the emitter on a loaded spec. Its diagnostics, if it fails, are rendered against
 /// the spec's sources. Checks the paths it returns before anything touches the disk.
 pub fn generate(loaded: &Loaded) -> Result<Vec<GeneratedFile>> {
@@ -56,8 +47,10 @@ pub fn generate(loaded: &Loaded) -> Result<Vec<GeneratedFile>> {
             bail!("the emitter returned {:?} twice", f.path);
         }
     }
-    if !seen.contains("mod.rs") {
-        bail!("the emitter returned no mod.rs (vim-types/src/lib.rs declares `mod generated;`)");
+    for needed in ["lib.rs", "generated/mod.rs"] {
+        if !seen.contains(needed) {
+            bail!("the emitter returned no {needed}");
+        }
     }
     Ok(files)
 }
@@ -83,21 +76,19 @@ pub struct Tree {
 }
 
 impl Tree {
-    /// The project's `vim-types/src/generated/`.
+    /// The project's `vim-types/src/` (`lib.rs` and all of `generated/`).
     pub fn in_tree(root: &Path, generated: Vec<GeneratedFile>) -> Tree {
         Tree {
-            root: root.join("vim-types/src/generated"),
+            root: root.join("vim-types/src"),
             files: generated.into_iter().map(|f| (f.path, f.contents)).collect(),
-            owned: vec![String::new()],
+            owned: vec!["generated".to_string()],
         }
     }
 
-    /// A standalone `vim-types` crate at `dir`: builds on its own (`[workspace]`), with the
-    /// project's hand-written sources (`src/lib.rs`, `src/runtime.rs`, ...) and the generated
-    /// ones.
-    pub fn standalone(dir: &Path, generated: Vec<GeneratedFile>) -> Result<Tree> {
-        // The tree owns src/ whole (a hand-written module dropped from the project goes too), so
-        // refuse a folder that holds some other crate.
+    /// A standalone crate at `dir`: a manifest that depends on the runtime as `runtime`
+    /// says, and the generated sources. Builds on its own (`[workspace]`).
+    pub fn standalone(dir: &Path, generated: Vec<GeneratedFile>, runtime: &RuntimeDep) -> Result<Tree> {
+        // The tree owns src/ whole, so refuse a folder that holds some other crate.
         let manifest = dir.join("Cargo.toml");
         if let Ok(existing) = std::fs::read_to_string(&manifest) {
             if !existing.starts_with(MANIFEST_HEADER) {
@@ -105,24 +96,11 @@ impl Tree {
             }
         }
         let mut files = BTreeMap::new();
-        files.insert("Cargo.toml".to_string(), standalone_manifest()?);
-        for (path, contents) in HAND_WRITTEN {
-            files.insert(format!("src/{path}"), contents.to_string());
-        }
+        files.insert("Cargo.toml".to_string(), standalone_manifest(dir, runtime)?);
         for f in generated {
-            files.insert(format!("src/generated/{}", f.path), f.contents);
+            files.insert(format!("src/{}", f.path), f.contents);
         }
         Ok(Tree { root: dir.to_path_buf(), files, owned: vec!["src".to_string()] })
-    }
-
-    /// A standalone crate without a Cargo.lock gets the workspace's (not part of the tree:
-    /// cargo rewrites it, and `--check` does not look at it).
-    pub fn seed_lock(&self) -> Result<()> {
-        let lock = self.root.join("Cargo.lock");
-        if self.files.contains_key("Cargo.toml") && !lock.exists() {
-            std::fs::write(&lock, WORKSPACE_LOCK).with_context(|| format!("writing {}", lock.display()))?;
-        }
-        Ok(())
     }
 
     /// Compares the tree with the disk.
@@ -284,91 +262,131 @@ impl Plan {
 }
 
 /// The first line of a manifest `--out` wrote.
-const MANIFEST_HEADER: &str = "# Written by `cargo xtask gen --out`: the vim-types crate of vimgen, generated from a";
+const MANIFEST_HEADER: &str = "# Written by `cargo xtask gen --out`: a crate of vimgen's generated vSphere bindings.";
 
-/// `vim-types/Cargo.toml` made standalone: `x.workspace = true` entries resolved from the
-/// workspace manifest, its release profile, and an empty `[workspace]` so that cargo does not
-/// look for one above it (the crate may be written inside this workspace's `target/`).
-pub fn standalone_manifest() -> Result<String> {
-    let ws: toml::Table = WORKSPACE_MANIFEST.parse().context("parsing the workspace Cargo.toml")?;
-    let krate: toml::Table = VIM_TYPES_MANIFEST.parse().context("parsing vim-types/Cargo.toml")?;
-    let ws_table = ws.get("workspace").and_then(|v| v.as_table()).cloned().unwrap_or_default();
-    let ws_package = ws_table.get("package").and_then(|v| v.as_table()).cloned().unwrap_or_default();
-    let ws_deps = ws_table.get("dependencies").and_then(|v| v.as_table()).cloned().unwrap_or_default();
-    let inherits = |v: &toml::Value| v.as_table().and_then(|t| t.get("workspace")).and_then(|w| w.as_bool()) == Some(true);
+/// How a `--out` crate depends on `vim-runtime` (`--runtime`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuntimeDep {
+    /// This checkout's `vim-runtime/` (the default), written relative to the crate.
+    Local,
+    /// `path=DIR`: a copy of the runtime elsewhere, relative to the crate or absolute.
+    Path(String),
+    /// `git=URL` or `git=URL#REV`.
+    Git { url: String, rev: Option<String> },
+    /// `version=REQ`: from a registry.
+    Version(String),
+}
 
-    let mut out = String::from(MANIFEST_HEADER);
-    out.push_str("\n# vSphere API spec. Standalone: it is a workspace of its own.\n\n");
-    let mut sections: Vec<(String, toml::Value)> = Vec::new();
-    for (key, value) in krate {
-        let value = match key.as_str() {
-            "package" => {
-                let mut package = value.as_table().cloned().unwrap_or_default();
-                for (k, v) in package.iter_mut() {
-                    if inherits(v) {
-                        *v = ws_package.get(k).cloned().with_context(|| format!("package.{k} inherits from [workspace.package], which lacks it"))?;
-                    }
+impl std::str::FromStr for RuntimeDep {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("`{s}`: expected path=DIR, git=URL[#REV] or version=REQ");
+        let (kind, value) = s.split_once('=').ok_or_else(bad)?;
+        if value.is_empty() {
+            return Err(bad());
+        }
+        Ok(match kind {
+            "path" => RuntimeDep::Path(value.to_string()),
+            "git" => match value.split_once('#') {
+                Some((url, rev)) => RuntimeDep::Git { url: url.to_string(), rev: Some(rev.to_string()) },
+                None => RuntimeDep::Git { url: value.to_string(), rev: None },
+            },
+            "version" => RuntimeDep::Version(value.to_string()),
+            _ => return Err(bad()),
+        })
+    }
+}
+
+impl RuntimeDep {
+    /// The dependency's TOML value, for a crate written at `dir`.
+    fn toml(&self, dir: &Path) -> Result<String> {
+        let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
+        Ok(match self {
+            RuntimeDep::Local => {
+                let runtime = crate::root().join("vim-runtime");
+                format!("{{ path = {} }}", quoted(&relative_path(dir, &runtime)?))
+            }
+            RuntimeDep::Path(p) => format!("{{ path = {} }}", quoted(p)),
+            RuntimeDep::Git { url, rev: None } => format!("{{ git = {} }}", quoted(url)),
+            RuntimeDep::Git { url, rev: Some(rev) } => format!("{{ git = {}, rev = {} }}", quoted(url), quoted(rev)),
+            RuntimeDep::Version(v) => quoted(v),
+        })
+    }
+}
+
+/// `to` as seen from `from` (both made absolute): `../../vim-runtime`. Falls back to the
+/// absolute path when they share no prefix.
+fn relative_path(from: &Path, to: &Path) -> Result<String> {
+    let absolute = |p: &Path| -> Result<PathBuf> {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir()?.join(p) };
+        // Lexically: `from` may not exist yet.
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
                 }
-                toml::Value::Table(package)
+                std::path::Component::CurDir => {}
+                c => out.push(c),
             }
-            "dependencies" | "dev-dependencies" | "build-dependencies" => {
-                let mut deps = value.as_table().cloned().unwrap_or_default();
-                for (name, v) in deps.iter_mut() {
-                    if inherits(v) {
-                        let mut resolved = match ws_deps.get(name) {
-                            Some(toml::Value::String(version)) => {
-                                let mut t = toml::Table::new();
-                                t.insert("version".into(), toml::Value::String(version.clone()));
-                                t
-                            }
-                            Some(toml::Value::Table(t)) => t.clone(),
-                            _ => bail!("{key}.{name} inherits from [workspace.dependencies], which lacks it"),
-                        };
-                        for (k, extra) in v.as_table().into_iter().flatten() {
-                            if k == "workspace" {
-                                continue;
-                            }
-                            if k == "features" {
-                                let mut all = resolved.get("features").and_then(|f| f.as_array()).cloned().unwrap_or_default();
-                                all.extend(extra.as_array().cloned().unwrap_or_default());
-                                resolved.insert("features".into(), toml::Value::Array(all));
-                            } else {
-                                resolved.insert(k.clone(), extra.clone());
-                            }
-                        }
-                        *v = toml::Value::Table(resolved);
-                    }
-                    if v.as_table().is_some_and(|t| t.contains_key("path")) {
-                        bail!("{key}.{name} is a path dependency; the standalone crate cannot carry it");
-                    }
-                }
-                toml::Value::Table(deps)
-            }
-            "lints" if inherits(&value) => {
-                ws_table.get("lints").cloned().context("[lints] inherits from [workspace.lints], which is missing")?
-            }
-            "target" | "patch" => bail!("vim-types/Cargo.toml has a [{key}] table, which `gen --out` does not carry over yet"),
-            _ => value,
-        };
-        sections.push((key, value));
+        }
+        Ok(out)
+    };
+    let (from, to) = (absolute(from)?, absolute(to)?);
+    let common = from.components().zip(to.components()).take_while(|(a, b)| a == b).count();
+    if common <= 1 {
+        return Ok(to.display().to_string());
     }
-    // [package] first, then the crate's other tables as cargo reads them.
-    sections.sort_by_key(|(k, _)| (k != "package", k.clone()));
-    for (key, value) in sections {
-        let mut t = toml::Table::new();
-        t.insert(key, value);
-        out.push_str(&toml::to_string(&t).context("writing Cargo.toml")?);
-        out.push('\n');
+    let mut rel = PathBuf::new();
+    for _ in from.components().skip(common) {
+        rel.push("..");
     }
-    if let Some(profile) = ws.get("profile") {
-        out.push_str("# The workspace's profiles, so that builds match the in-tree crate's.\n");
-        let mut t = toml::Table::new();
-        t.insert("profile".into(), profile.clone());
-        out.push_str(&toml::to_string(&t).context("writing Cargo.toml")?);
-        out.push('\n');
+    for c in to.components().skip(common) {
+        rel.push(c);
     }
-    out.push_str("[workspace]\n");
-    Ok(out)
+    Ok(rel.display().to_string().replace('\\', "/"))
+}
+
+/// The manifest of a `--out` crate. The package is `vim-types`, like the workspace's: code
+/// written against one builds against the other. Its own `[workspace]` lets it build
+/// anywhere, `target/` of this repository included; to make it a member of your workspace,
+/// delete that table and copy the profile into your workspace's manifest.
+pub fn standalone_manifest(dir: &Path, runtime: &RuntimeDep) -> Result<String> {
+    let runtime = runtime.toml(dir)?;
+    Ok(format!(
+        r#"{MANIFEST_HEADER}
+# Regenerate it with `cargo xtask gen ... --out DIR` rather than editing it.
+
+[package]
+name = "vim-types"
+version = "0.1.0"
+description = "Typed VMware vSphere API bindings, generated by vimgen"
+edition = "2024"
+rust-version = "1.85"
+publish = false
+
+[dependencies]
+# The hand-written runtime the generated code is written against (XML codec, SOAP, metadata).
+vim-runtime = {runtime}
+
+[features]
+# The server side: the `<Mo>Server` traits, `<Mo>::serve` and each method's `ServeMethod`
+# impl. Off by default: a client does not compile them.
+server = []
+
+[package.metadata.docs.rs]
+all-features = true
+
+# A generated crate is large and never edited: incremental compilation costs a clean build a
+# third of its time and line tables are enough for backtraces (measured in docs/compile-time.md).
+# Profiles apply only at a workspace's root: copy this table into yours.
+[profile.dev.package.vim-types]
+incremental = false
+debug = "line-tables-only"
+
+[workspace]
+"#
+    ))
 }
 
 /// Figures of one generation, for the summary line and `bench-build`.
@@ -411,7 +429,6 @@ pub fn write_or_check(loaded: &Loaded, tree_of: impl FnOnce(Vec<GeneratedFile>) 
         return Ok(false);
     }
     tree.apply(&plan)?;
-    tree.seed_lock()?;
     eprintln!(
         "gen: wrote {} files ({} lines) for {} managed objects, {} data objects, {} enums into {shown} in {} ms ({})",
         tree.files.len(),

@@ -35,11 +35,14 @@ enum Cmd {
         /// stale files), print a diff and fail if they differ.
         #[arg(long)]
         check: bool,
-        /// Write a standalone crate at DIR (Cargo.toml, src/lib.rs, src/runtime.rs,
-        /// src/generated/) instead of vim-types/src/generated/. Required for a spec other
-        /// than spec/.
+        /// Write a standalone crate at DIR (Cargo.toml, src/lib.rs, src/generated/) instead
+        /// of vim-types/src/. Required for a spec other than spec/.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// With --out: how the crate depends on vim-runtime: path=DIR, git=URL[#REV] or
+        /// version=REQ (default: this checkout's vim-runtime/, by a relative path).
+        #[arg(long, value_name = "SPEC", requires = "out")]
+        runtime: Option<gen::RuntimeDep>,
     },
     /// Write the merged IR as JSON (format vimgen-ir/1).
     Ir {
@@ -216,8 +219,8 @@ fn main() -> ExitCode {
 
 fn run() -> Result<ExitCode> {
     match Cli::parse().cmd {
-        Cmd::Gen { spec, check, out } => {
-            let ok = gen_cmd(&spec, check, out.as_deref())?;
+        Cmd::Gen { spec, check, out, runtime } => {
+            let ok = gen_cmd(&spec, check, out.as_deref(), &runtime.unwrap_or(gen::RuntimeDep::Local))?;
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Cmd::Ir { spec, out, propose } => {
@@ -303,7 +306,7 @@ fn corpus_args() -> Result<SpecArgs> {
 
 /// `cargo xtask gen [--check] [--out DIR]`. Returns false when the spec has errors or
 /// `--check` found a difference.
-fn gen_cmd(spec: &SpecArgs, check: bool, out: Option<&Path>) -> Result<bool> {
+fn gen_cmd(spec: &SpecArgs, check: bool, out: Option<&Path>, runtime: &gen::RuntimeDep) -> Result<bool> {
     let started = Instant::now();
     if out.is_none() && !spec.is_default() {
         bail!(
@@ -321,13 +324,13 @@ fn gen_cmd(spec: &SpecArgs, check: bool, out: Option<&Path>) -> Result<bool> {
             &loaded,
             |files| Ok(gen::Tree::in_tree(&root(), files)),
             check,
-            "vim-types/src/generated",
+            "vim-types/src",
             "cargo xtask gen",
             started,
         ),
         Some(dir) => {
             let fix = "the same command without --check";
-            gen::write_or_check(&loaded, |files| gen::Tree::standalone(dir, files), check, &dir.display().to_string(), fix, started)
+            gen::write_or_check(&loaded, |files| gen::Tree::standalone(dir, files, runtime), check, &dir.display().to_string(), fix, started)
         }
     }
 }
@@ -363,7 +366,7 @@ fn test() -> Result<()> {
     let root = root();
     // Fail fast: the committed generated code is what spec/ generates.
     eprintln!("--- cargo xtask gen --check");
-    if !gen_cmd(&SpecArgs::default(), true, None)? {
+    if !gen_cmd(&SpecArgs::default(), true, None, &gen::RuntimeDep::Local)? {
         bail!("vim-types/src/generated/ is out of date: run `cargo xtask gen` and commit the result");
     }
 
@@ -380,6 +383,8 @@ fn test() -> Result<()> {
             ("PYVMOMI_PYTHON", python.as_os_str()),
             ("VCSIM_BIN", vcsim.as_os_str()),
             ("GOVMOMI_SESSION_BIN", govmomi_session.as_os_str()),
+            // Nothing is skipped here: a test that finds no peer or corpus fails.
+            ("VIMGEN_REQUIRE_PEERS", std::ffi::OsStr::new("1")),
         ],
         "cargo tests",
     )?;
@@ -395,18 +400,23 @@ fn test() -> Result<()> {
     let deny = std::ffi::OsStr::new("-Dwarnings");
     // The bindings and the crates built on them (clippy's -D warnings denies rustc's warnings
     // too, so no separate RUSTFLAGS build: that would rebuild the workspace with other flags).
-    let bindings = ["clippy", "-p", "vim-types", "-p", "vim-client", "-p", "vim-server", "--all-targets", "--", "-D", "warnings"];
-    cargo(&root, &bindings, &[], "clippy on vim-types, vim-client, vim-server")?;
+    let bindings = [
+        "clippy", "-p", "vim-runtime", "-p", "vim-types", "-p", "vim-client", "-p", "vim-server", "-p", "vimgen-test-support",
+        "--all-targets", "--", "-D", "warnings",
+    ];
+    cargo(&root, &bindings, &[], "clippy on vim-runtime, vim-types, vim-client, vim-server, test-support")?;
     // vim-server turns on vim-types' `server` feature above; a client's build has it off.
     let client_only = ["clippy", "-p", "vim-types", "--all-targets", "--", "-D", "warnings"];
     cargo(&root, &client_only, &[], "clippy on vim-types without the server feature")?;
     // Both feature sets: without `server` no doc may link to what only it defines.
+    cargo(&root, &["doc", "-p", "vim-runtime", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-runtime")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types (all features)")?;
 
     // The full 5.5 API, with vim-client and the scale test built on it, in a target dir of its
     // own that later runs reuse; then the scale test against vcsim.
     let layout = full_api(true)?;
+    user_guide(&layout, &vcsim)?;
     scale::run_test(&layout, &vcsim, &scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })?;
     // Last: a short soak of vimsim (the test is ignored in the workspace run above).
     soak(30.0, false)?;
@@ -434,7 +444,7 @@ fn soak(seconds: f64, release: bool) -> Result<()> {
 fn full_api(lint: bool) -> Result<scale::Layout> {
     let layout = scale::Layout::new(&target_dir());
     eprintln!("--- cargo xtask gen --out {} (the full 5.5 API)", layout.vim_types.display());
-    if !gen_cmd(&corpus_args()?, false, Some(&layout.vim_types))? {
+    if !gen_cmd(&corpus_args()?, false, Some(&layout.vim_types), &gen::RuntimeDep::Local)? {
         bail!("generating the full 5.5 API failed");
     }
     scale::assemble(&root(), &layout)?;
@@ -450,6 +460,39 @@ fn full_api(lint: bool) -> Result<scale::Layout> {
         cargo(&layout.workspace, &members, &envs, "full 5.5 API: clippy on vim-scale, vim-bench")?;
     }
     Ok(layout)
+}
+
+/// The user guide's program (`examples/user-guide/`, a project of its own on the full API
+/// generated into `target/full-api/vim-types/`): built with warnings denied and clippy'd, in
+/// the full API's target folder (so the full API is not compiled again), then run against
+/// vcsim; it must succeed and print every step.
+fn user_guide(layout: &scale::Layout, vcsim: &Path) -> Result<()> {
+    let dir = root().join("examples/user-guide");
+    let deny = std::ffi::OsStr::new("-Dwarnings");
+    let envs = [("CARGO_TARGET_DIR", layout.target.as_os_str()), ("RUSTFLAGS", deny)];
+    cargo(&dir, &["clippy", "--all-targets", "--", "-D", "warnings"], &envs, "user guide: build and clippy")?;
+    let logs = target_dir().join("user-guide");
+    std::fs::create_dir_all(&logs)?;
+    let server = bench_server::Server::start("vcsim", vcsim, &[], "VCSIM_URL=", &logs.join("vcsim.log"), ("user", "pass"))?;
+    let started = Instant::now();
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["run", "--quiet", "--", &server.url, &server.user, &server.password]).current_dir(&dir);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().context("running the user guide")?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprint!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    if !out.status.success() {
+        bail!("the user guide failed against vcsim ({})", out.status);
+    }
+    for step in ["logged in as", "poweredOn", "powered off", "powered on", "event ", "logged out"] {
+        if !stdout.contains(step) {
+            bail!("the user guide's output lacks {step:?}");
+        }
+    }
+    eprintln!("--- user guide against vcsim: ok in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// Fails with a hint when `cargo clippy` is not installed.

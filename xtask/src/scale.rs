@@ -1,25 +1,23 @@
-//! The full 5.5 API as a workspace of its own, `target/full-api/scale/`: the generated
-//! `vim-types` (written by `gen --out` into `target/full-api/vim-types/`), the project's
-//! `vim-client` compiled against it, the scale test `vim-scale` (`tests/scale/`) and the decode
-//! benchmark `vim-bench` (`tests/bench-decode/`). The manifests are written here; the sources
-//! stay in the project (each manifest names them by absolute path), so nothing is copied.
+//! The full 5.5 API used the way a user uses a generated crate, in a workspace of its own,
+//! `target/full-api/scale/`: the generated `vim-types` (written by `gen --out` into
+//! `target/full-api/vim-types/`, depending on this checkout's `vim-runtime`) and the project's
+//! `vim-client` are plain path dependencies of the scale test `vim-scale` (`tests/scale/`) and
+//! the decode benchmark `vim-bench` (`tests/bench-decode/`). The manifests are written here;
+//! the test's and benchmark's sources stay in the project (named by absolute path).
 //!
-//! Why a workspace of its own rather than members of the project's: `vim-client` and the tests
-//! must build against the full API, while the project's workspace builds them against `spec/`'s
-//! (a few types). The full-API `vim-types` stays outside the workspace as a path dependency
-//! (its manifest, written by `gen --out`, is a workspace of its own), and everything shares one
-//! target folder, `target/full-api/target/`, kept between runs.
+//! Why a workspace of its own: the tests must build against the full API, while the project's
+//! workspace has `spec/`'s `vim-types` (a few types). vim-client depends on `vim-runtime` only,
+//! so the same vim-client works with both. Everything shares one target folder,
+//! `target/full-api/target/`, kept between runs.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 /// The project's manifests, read when the scale workspace is written (the dependency lists
 /// are the project's, not copies that could drift).
-const VIM_CLIENT_MANIFEST: &str = include_str!("../../vim-client/Cargo.toml");
 const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
-const WORKSPACE_LOCK: &str = include_str!("../../Cargo.lock");
 
 /// First line of every manifest this module writes.
 const HEADER: &str = "# Written by `cargo xtask scale` (xtask/src/scale.rs); rewritten on every run.\n";
@@ -56,40 +54,13 @@ pub fn assemble(root: &Path, layout: &Layout) -> Result<()> {
     let project: toml::Table = WORKSPACE_MANIFEST.parse().context("parsing Cargo.toml")?;
     let mut root_manifest = String::from(HEADER);
     root_manifest.push_str("# The full 5.5 API's workspace: vim-client built on it, the scale test and the decode benchmark.\n\n");
-    root_manifest.push_str("[workspace]\nmembers = [\"vim-client\", \"vim-scale\", \"vim-bench\"]\nresolver = \"2\"\n\n");
+    root_manifest.push_str("[workspace]\nmembers = [\"vim-scale\", \"vim-bench\"]\nresolver = \"2\"\n\n");
     if let Some(profile) = project.get("profile") {
         let mut t = toml::Table::new();
         t.insert("profile".into(), profile.clone());
         root_manifest.push_str(&toml::to_string(&t).context("writing the profiles")?);
     }
     write_if_changed(&ws.join("Cargo.toml"), &root_manifest)?;
-
-    // vim-client: the project's manifest with its sources named by path, vim-types pointing at
-    // the full API, no examples or dev-dependencies (its tests run in the project's workspace).
-    let client: toml::Table = VIM_CLIENT_MANIFEST.parse().context("parsing vim-client/Cargo.toml")?;
-    let ws_package = project.get("workspace").and_then(|w| w.get("package")).and_then(|p| p.as_table()).cloned().unwrap_or_default();
-    let mut package = client.get("package").and_then(|p| p.as_table()).cloned().context("vim-client/Cargo.toml has no [package]")?;
-    for (k, v) in package.iter_mut() {
-        if v.as_table().and_then(|t| t.get("workspace")).and_then(|w| w.as_bool()) == Some(true) {
-            *v = ws_package.get(k).cloned().with_context(|| format!("vim-client's package.{k} inherits from the workspace, which lacks it"))?;
-        }
-    }
-    for auto in ["autobins", "autoexamples", "autotests", "autobenches"] {
-        package.insert(auto.into(), toml::Value::Boolean(false));
-    }
-    let mut deps = client.get("dependencies").and_then(|d| d.as_table()).cloned().context("vim-client/Cargo.toml has no [dependencies]")?;
-    let Some(toml::Value::Table(types_dep)) = deps.get_mut("vim-types") else {
-        bail!("vim-client/Cargo.toml does not depend on vim-types as a table");
-    };
-    types_dep.insert("path".into(), toml::Value::String(vim_types.into()));
-    let mut lib = toml::Table::new();
-    lib.insert("path".into(), toml::Value::String(abs("vim-client/src/lib.rs")?));
-    let mut t = toml::Table::new();
-    t.insert("package".into(), toml::Value::Table(package));
-    t.insert("lib".into(), toml::Value::Table(lib));
-    t.insert("dependencies".into(), toml::Value::Table(deps));
-    let client_manifest = format!("{HEADER}# The project's vim-client (sources in vim-client/src) against the full 5.5 API.\n\n{}", toml::to_string(&t)?);
-    write_if_changed(&ws.join("vim-client/Cargo.toml"), &client_manifest)?;
 
     // The scale test and the benchmark: their sources are in tests/.
     let scale = format!(
@@ -111,10 +82,11 @@ path = "{test}"
 
 [dependencies]
 vim-types = {{ path = "{vim_types}" }}
-vim-client = {{ path = "../vim-client" }}
+vim-client = {{ path = "{client}" }}
 tokio = {{ version = "1", default-features = false, features = ["rt", "net", "time"] }}
 "#,
         test = abs("tests/scale/scale.rs")?,
+        client = abs("vim-client")?,
     );
     write_if_changed(&ws.join("vim-scale/Cargo.toml"), &scale)?;
     let bench = format!(
@@ -136,20 +108,15 @@ path = "{main}"
 
 [dependencies]
 vim-types = {{ path = "{vim_types}" }}
-vim-client = {{ path = "../vim-client" }}
+vim-client = {{ path = "{client}" }}
 tokio = {{ version = "1", default-features = false, features = ["rt", "net", "time"] }}
 # The floor: a bare event scan with the quick-xml vim-types decodes with (same version).
 quick-xml = "0.42.0"
 "#,
         main = abs("tests/bench-decode/main.rs")?,
+        client = abs("vim-client")?,
     );
     write_if_changed(&ws.join("vim-bench/Cargo.toml"), &bench)?;
-
-    // Build with the versions the project tested; cargo prunes and extends it.
-    let lock = ws.join("Cargo.lock");
-    if !lock.exists() {
-        std::fs::write(&lock, WORKSPACE_LOCK).with_context(|| format!("writing {}", lock.display()))?;
-    }
     Ok(())
 }
 

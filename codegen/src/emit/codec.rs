@@ -107,7 +107,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
     let arms = subs.iter().map(|c| {
         let w = &ctx.dos[c].wsdl_name;
         let i = type_ident(w);
-        quote! { Some(#w) => Ok(Self::#i(Box::new(r.read(e)?))), }
+        quote! { Some(#w) => Ok(Self::#i(crate::xml::read_boxed(r, e)?)), }
     });
     let mut classes = vec![d.name.as_str()];
     classes.extend(subs.iter().copied());
@@ -119,7 +119,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
         impl crate::xml::Decode for #any {
             fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
                 match e.xsi_type.as_deref() {
-                    None | Some(#base_wire) => Ok(Self::#base(Box::new(r.read(e)?))),
+                    None | Some(#base_wire) => Ok(Self::#base(crate::xml::read_boxed(r, e)?)),
                     #(#arms)*
                     Some(other) => {
                         let type_name = other.to_string();
@@ -139,6 +139,9 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
             fn encode_content(&self, w: &mut crate::xml::Writer) {
                 match self {
                     #(#enc)*
+                    // As received, so that the fields the bindings do not know are kept;
+                    // the base's fields for a value that was built, not read.
+                    Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
                     Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
                 }
             }
@@ -329,7 +332,12 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
         impl crate::xml::Encode for AnyValue {
             fn encode(&self, w: &mut crate::xml::Writer, name: &str) {
                 let t = self.type_name();
-                w.open(name, Some(&t), None);
+                // A reference keeps its `type` attribute beside `xsi:type`.
+                let type_attr = match self {
+                    Self::Reference(r) => Some(r.type_name.as_str()),
+                    _ => None,
+                };
+                w.open(name, Some(&t), type_attr);
                 self.encode_content(w);
                 w.close(name);
             }
@@ -360,9 +368,10 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// A method's codec (inside its `Method` impl): the client's `encode_request` and
-/// `decode_response`, the server's `decode_args` and `encode_response`.
-pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
+/// A method's codec: the client's `encode_request` and `decode_response` (inside its
+/// `Method` impl), and the server's `decode_args` and `encode_response` (inside its
+/// `ServeMethod` impl).
+pub fn method_codec(ctx: &Ctx, me: &Method) -> (TokenStream, TokenStream) {
     let params = me.params.iter().map(|p| {
         let f = snake_ident(&p.name);
         let wire = &p.name;
@@ -384,7 +393,7 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
     };
     let (resp_param, w_resp) = if me.returns.is_none() { (quote!(_response), quote!(_w)) } else { (quote!(response), quote!(w)) };
     let decode_args = args_decoder(ctx, me);
-    quote! {
+    let client = quote! {
         fn encode_request(#req_param: &Self::Request<'_>, #w_param: &mut crate::xml::Writer) {
             #(#params)*
         }
@@ -395,14 +404,15 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             #decode
         }
-
+    };
+    let server = quote! {
         #decode_args
 
-        #[cfg(feature = "server")]
         fn encode_response(#resp_param: &Self::Response, #w_resp: &mut crate::xml::Writer) {
             #encode
         }
-    }
+    };
+    (client, server)
 }
 
 /// `decode_args`: the parameters of a request, after `_this`, in a tuple. Servers are
@@ -410,7 +420,6 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> TokenStream {
 fn args_decoder(ctx: &Ctx, me: &Method) -> TokenStream {
     if me.params.is_empty() {
         return quote! {
-            #[cfg(feature = "server")]
             fn decode_args<'a>(
                 r: &mut crate::xml::Reader<'a>,
                 e: &crate::xml::Elem<'a>,
@@ -445,7 +454,6 @@ fn args_decoder(ctx: &Ctx, me: &Method) -> TokenStream {
     });
     let names = me.params.iter().map(|p| snake_ident(&p.name));
     quote! {
-        #[cfg(feature = "server")]
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,

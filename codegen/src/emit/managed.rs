@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::context::Ctx;
 use super::docs::{doc_attrs, doc_paragraphs};
-use super::meta::{privilege_variant, version_variant};
+use super::meta::{privilege_const, version_const};
 use super::names::*;
 use crate::ir::{ManagedObject, Method, Param};
 
@@ -40,12 +40,13 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
         let pr = privilege(p.privilege.as_deref());
         quote! { crate::PropertyInfo { name: #n, type_name: #t, array: #a, optional: #o, privilege: #pr }, }
     });
-    let base_name = match base {
+    let (base_name, base_info) = match base {
         Some(b) => {
             let w = &b.wsdl_name;
-            quote!(Some(#w))
+            let t = type_ident(w);
+            (quote!(Some(#w)), quote!(Some(&<crate::#t as crate::ManagedObject>::INFO)))
         }
-        None => quote!(None),
+        None => (quote!(None), quote!(None)),
     };
     let ancestors: Vec<Ident> = ctx.mo_ancestors(&m.name).iter().map(|a| type_ident(&a.wsdl_name)).collect();
     let is_a = std::iter::once(name.clone()).chain(ancestors).map(|a| {
@@ -65,6 +66,12 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
             const METHODS: &'static [crate::MethodInfo] = &[#(#method_infos)*];
             const PROPERTIES: &'static [crate::PropertyInfo] = &[#(#props)*];
             const BASE: Option<&'static str> = #base_name;
+            const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+                wsdl_name: Self::WSDL_NAME,
+                methods: Self::METHODS,
+                properties: Self::PROPERTIES,
+                base: #base_info,
+            };
         }
 
         #(#is_a)*
@@ -79,8 +86,8 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
 fn privilege(p: Option<&str>) -> TokenStream {
     match p {
         Some(p) => {
-            let v = privilege_variant(p);
-            quote!(Some(crate::Privilege::#v))
+            let c = privilege_const(p);
+            quote!(Some(crate::privileges::#c))
         }
         None => quote!(None),
     }
@@ -215,9 +222,9 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
     let wsdl_name = &me.wsdl_name;
     let owner = &m.wsdl_name;
     let pr = privilege(me.privilege.as_deref());
-    let since = version_variant(&me.since);
+    let since = version_const(&me.since);
     let faults = me.faults.iter().filter_map(|f| ctx.wsdl_of(f));
-    let codec = super::codec::method_codec(ctx, me);
+    let (client_codec, server_codec) = super::codec::method_codec(ctx, me);
     let args = me.params.iter().map(|p| owned_type(ctx, p));
     quote! {
         #docs
@@ -230,17 +237,21 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
             type Request<'a> = #request_ty;
             type Response = #response;
             type Fault = crate::#fault;
-            #[cfg(feature = "server")]
-            type Args = (#(#args,)*);
             const INFO: crate::MethodInfo = crate::MethodInfo {
                 name: #name,
                 wsdl_name: #wsdl_name,
                 owner: #owner,
                 privilege: #pr,
-                since: crate::ApiVersion::#since,
+                since: crate::versions::#since,
                 faults: &[#(#faults),*],
             };
-            #codec
+            #client_codec
+        }
+
+        #[cfg(feature = "server")]
+        impl crate::ServeMethod for #marker {
+            type Args = (#(#args,)*);
+            #server_codec
         }
     }
 }
@@ -319,6 +330,16 @@ fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
             fn from(f: crate::AnyMethodFault) -> Self {
                 #(#routes)*
                 Self::Other(f)
+            }
+        }
+
+        /// Read as any fault class of the API, then routed to its variant.
+        impl crate::xml::Decode for #name {
+            fn decode<'a>(
+                r: &mut crate::xml::Reader<'a>,
+                e: &crate::xml::Elem<'a>,
+            ) -> Result<Self, crate::xml::DecodeError> {
+                <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
             }
         }
 

@@ -1,7 +1,7 @@
 //! Rust names for API names: one place decides every identifier, and keeps the wire name
 //! beside it where they differ.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
 
 /// Rust's strict and reserved keywords (2021 edition), which become raw identifiers.
@@ -52,6 +52,12 @@ pub fn camel(value: &str) -> String {
     } else {
         s
     }
+}
+
+/// `SHOUTY_SNAKE_CASE` for constants (`SessionsTerminateSession` ->
+/// `SESSIONS_TERMINATE_SESSION`).
+pub fn shouty(value: &str) -> String {
+    value.to_shouty_snake_case()
 }
 
 /// A type's Rust name is its wire name, which is unique in the API and what users of every

@@ -468,7 +468,11 @@ impl crate::xml::Decode for AnyValue {
 impl crate::xml::Encode for AnyValue {
     fn encode(&self, w: &mut crate::xml::Writer, name: &str) {
         let t = self.type_name();
-        w.open(name, Some(&t), None);
+        let type_attr = match self {
+            Self::Reference(r) => Some(r.type_name.as_str()),
+            _ => None,
+        };
+        w.open(name, Some(&t), type_attr);
         self.encode_content(w);
         w.close(name);
     }

@@ -5,7 +5,7 @@ mod meta;
 mod vim;
 mod vmodl;
 pub use self::any::{AnyData, AnyValue};
-pub use self::meta::{ApiVersion, MANAGED_OBJECTS, Privilege};
+pub use self::meta::{API, privileges, versions};
 pub use self::vim::about_info::AboutInfo;
 pub use self::vim::alarm::alarm_manager::{AlarmManager, AlarmManagerClient};
 #[cfg(feature = "server")]

@@ -10,6 +10,12 @@ impl crate::ManagedObject for ExtensibleManagedObject {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::ExtensibleManagedObject> for ExtensibleManagedObject {}
 /** Calls the methods of [`ExtensibleManagedObject`](crate::ExtensibleManagedObject) (and, through the supertrait, those it inherits).

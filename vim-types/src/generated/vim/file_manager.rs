@@ -10,6 +10,12 @@ impl crate::ManagedObject for FileManager {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::FileManager> for FileManager {}
 /** Calls the methods of [`FileManager`](crate::FileManager) (and, through the supertrait, those it inherits).

@@ -10,6 +10,12 @@ impl crate::ManagedObject for Folder {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = Some("ManagedEntity");
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: Some(&<crate::ManagedEntity as crate::ManagedObject>::INFO),
+    };
 }
 impl crate::IsA<crate::Folder> for Folder {}
 impl crate::IsA<crate::ManagedEntity> for Folder {}

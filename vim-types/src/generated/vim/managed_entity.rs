@@ -10,6 +10,12 @@ impl crate::ManagedObject for ManagedEntity {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = Some("ExtensibleManagedObject");
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: Some(&<crate::ExtensibleManagedObject as crate::ManagedObject>::INFO),
+    };
 }
 impl crate::IsA<crate::ManagedEntity> for ManagedEntity {}
 impl crate::IsA<crate::ExtensibleManagedObject> for ManagedEntity {}

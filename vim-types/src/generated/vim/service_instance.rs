@@ -17,24 +17,30 @@ impl crate::ManagedObject for ServiceInstance {
             type_name: "datetime",
             array: false,
             optional: false,
-            privilege: Some(crate::Privilege::SystemView),
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
         },
         crate::PropertyInfo {
             name: "capability",
             type_name: "vim.Capability",
             array: false,
             optional: false,
-            privilege: Some(crate::Privilege::SystemView),
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
         },
         crate::PropertyInfo {
             name: "content",
             type_name: "vim.ServiceInstanceContent",
             array: false,
             optional: false,
-            privilege: Some(crate::Privilege::SystemAnonymous),
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
         },
     ];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::ServiceInstance> for ServiceInstance {}
 /** The faults of [`CurrentTime`](crate::methods::CurrentTime): those it declares, and `Other` for the runtime faults
@@ -48,6 +54,15 @@ pub enum CurrentTimeFault {
 impl From<crate::AnyMethodFault> for CurrentTimeFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for CurrentTimeFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -74,6 +89,15 @@ pub enum RetrieveServiceContentFault {
 impl From<crate::AnyMethodFault> for RetrieveServiceContentFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for RetrieveServiceContentFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -192,14 +216,12 @@ pub mod methods {
         type Request<'a> = ();
         type Response = crate::DateTime;
         type Fault = crate::CurrentTimeFault;
-        #[cfg(feature = "server")]
-        type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "CurrentTime",
             wsdl_name: "CurrentTime",
             owner: "ServiceInstance",
-            privilege: Some(crate::Privilege::SystemView),
-            since: crate::ApiVersion::Version1,
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
             faults: &[],
         };
         fn encode_request(_request: &Self::Request<'_>, _w: &mut crate::xml::Writer) {}
@@ -209,14 +231,16 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for CurrentTime {
+        type Args = ();
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Args, crate::xml::DecodeError> {
             crate::xml::no_args(r, e)
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -228,14 +252,12 @@ pub mod methods {
         type Request<'a> = ();
         type Response = crate::ServiceContent;
         type Fault = crate::RetrieveServiceContentFault;
-        #[cfg(feature = "server")]
-        type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "RetrieveServiceContent",
             wsdl_name: "RetrieveServiceContent",
             owner: "ServiceInstance",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version1,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
             faults: &[],
         };
         fn encode_request(_request: &Self::Request<'_>, _w: &mut crate::xml::Writer) {}
@@ -245,14 +267,16 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for RetrieveServiceContent {
+        type Args = ();
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Args, crate::xml::DecodeError> {
             crate::xml::no_args(r, e)
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }

@@ -10,6 +10,12 @@ impl crate::ManagedObject for ServiceManager {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::ServiceManager> for ServiceManager {}
 /** Calls the methods of [`ServiceManager`](crate::ServiceManager) (and, through the supertrait, those it inherits).

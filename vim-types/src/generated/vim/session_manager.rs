@@ -339,13 +339,21 @@ impl crate::xml::Decode for AnySessionManagerServiceRequestSpec {
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
             None | Some("SessionManagerServiceRequestSpec") => {
-                Ok(Self::SessionManagerServiceRequestSpec(Box::new(r.read(e)?)))
+                Ok(Self::SessionManagerServiceRequestSpec(crate::xml::read_boxed(r, e)?))
             }
             Some("SessionManagerHttpServiceRequestSpec") => {
-                Ok(Self::SessionManagerHttpServiceRequestSpec(Box::new(r.read(e)?)))
+                Ok(
+                    Self::SessionManagerHttpServiceRequestSpec(
+                        crate::xml::read_boxed(r, e)?,
+                    ),
+                )
             }
             Some("SessionManagerVmomiServiceRequestSpec") => {
-                Ok(Self::SessionManagerVmomiServiceRequestSpec(Box::new(r.read(e)?)))
+                Ok(
+                    Self::SessionManagerVmomiServiceRequestSpec(
+                        crate::xml::read_boxed(r, e)?,
+                    ),
+                )
             }
             Some(other) => {
                 let type_name = other.to_string();
@@ -380,6 +388,7 @@ impl crate::xml::Encode for AnySessionManagerServiceRequestSpec {
             Self::SessionManagerVmomiServiceRequestSpec(v) => {
                 crate::xml::Encode::encode_content(&**v, w)
             }
+            Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
             Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
         }
     }
@@ -550,45 +559,51 @@ impl crate::ManagedObject for SessionManager {
             type_name: "vim.UserSession",
             array: true,
             optional: true,
-            privilege: Some(crate::Privilege::SessionsTerminateSession),
+            privilege: Some(crate::privileges::SESSIONS_TERMINATE_SESSION),
         },
         crate::PropertyInfo {
             name: "currentSession",
             type_name: "vim.UserSession",
             array: false,
             optional: true,
-            privilege: Some(crate::Privilege::SystemAnonymous),
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
         },
         crate::PropertyInfo {
             name: "message",
             type_name: "string",
             array: false,
             optional: true,
-            privilege: Some(crate::Privilege::SystemView),
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
         },
         crate::PropertyInfo {
             name: "messageLocaleList",
             type_name: "string",
             array: true,
             optional: true,
-            privilege: Some(crate::Privilege::SystemAnonymous),
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
         },
         crate::PropertyInfo {
             name: "supportedLocaleList",
             type_name: "string",
             array: true,
             optional: true,
-            privilege: Some(crate::Privilege::SystemAnonymous),
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
         },
         crate::PropertyInfo {
             name: "defaultLocale",
             type_name: "string",
             array: false,
             optional: false,
-            privilege: Some(crate::Privilege::SystemAnonymous),
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
         },
     ];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::SessionManager> for SessionManager {}
 /** The faults of [`AcquireCloneTicket`](crate::methods::AcquireCloneTicket): those it declares, and `Other` for the runtime faults
@@ -602,6 +617,15 @@ pub enum AcquireCloneTicketFault {
 impl From<crate::AnyMethodFault> for AcquireCloneTicketFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for AcquireCloneTicketFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -628,6 +652,15 @@ pub enum AcquireGenericServiceTicketFault {
 impl From<crate::AnyMethodFault> for AcquireGenericServiceTicketFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for AcquireGenericServiceTicketFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -662,6 +695,15 @@ impl From<crate::AnyMethodFault> for AcquireLocalTicketFault {
         Self::Other(f)
     }
 }
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for AcquireLocalTicketFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
+    }
+}
 /// Written as the fault's concrete class (the server's `<detail>`).
 impl crate::xml::Encode for AcquireLocalTicketFault {
     fn xsi_type(&self) -> Option<&str> {
@@ -694,6 +736,15 @@ impl From<crate::AnyMethodFault> for CloneSessionFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for CloneSessionFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -736,6 +787,15 @@ impl From<crate::AnyMethodFault> for ImpersonateUserFault {
         Self::Other(f)
     }
 }
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for ImpersonateUserFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
+    }
+}
 /// Written as the fault's concrete class (the server's `<detail>`).
 impl crate::xml::Encode for ImpersonateUserFault {
     fn xsi_type(&self) -> Option<&str> {
@@ -776,6 +836,15 @@ impl From<crate::AnyMethodFault> for LoginFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for LoginFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -826,6 +895,15 @@ impl From<crate::AnyMethodFault> for LoginBySSPIFault {
         Self::Other(f)
     }
 }
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for LoginBySSPIFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
+    }
+}
 /// Written as the fault's concrete class (the server's `<detail>`).
 impl crate::xml::Encode for LoginBySSPIFault {
     fn xsi_type(&self) -> Option<&str> {
@@ -868,6 +946,15 @@ impl From<crate::AnyMethodFault> for LoginByTokenFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for LoginByTokenFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -916,6 +1003,15 @@ impl From<crate::AnyMethodFault> for LoginExtensionByCertificateFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for LoginExtensionByCertificateFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -980,6 +1076,15 @@ impl From<crate::AnyMethodFault> for LoginExtensionBySubjectNameFault {
         Self::Other(f)
     }
 }
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for LoginExtensionBySubjectNameFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
+    }
+}
 /// Written as the fault's concrete class (the server's `<detail>`).
 impl crate::xml::Encode for LoginExtensionBySubjectNameFault {
     fn xsi_type(&self) -> Option<&str> {
@@ -1016,6 +1121,15 @@ impl From<crate::AnyMethodFault> for LogoutFault {
         Self::Other(f)
     }
 }
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for LogoutFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
+    }
+}
 /// Written as the fault's concrete class (the server's `<detail>`).
 impl crate::xml::Encode for LogoutFault {
     fn xsi_type(&self) -> Option<&str> {
@@ -1040,6 +1154,15 @@ pub enum SessionIsActiveFault {
 impl From<crate::AnyMethodFault> for SessionIsActiveFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for SessionIsActiveFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -1072,6 +1195,15 @@ impl From<crate::AnyMethodFault> for SetLocaleFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for SetLocaleFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -1108,6 +1240,15 @@ impl From<crate::AnyMethodFault> for TerminateSessionFault {
         Self::Other(f)
     }
 }
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for TerminateSessionFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
+    }
+}
 /// Written as the fault's concrete class (the server's `<detail>`).
 impl crate::xml::Encode for TerminateSessionFault {
     fn xsi_type(&self) -> Option<&str> {
@@ -1134,6 +1275,15 @@ pub enum UpdateServiceMessageFault {
 impl From<crate::AnyMethodFault> for UpdateServiceMessageFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for UpdateServiceMessageFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -1972,14 +2122,12 @@ pub mod methods {
         type Request<'a> = ();
         type Response = String;
         type Fault = crate::AcquireCloneTicketFault;
-        #[cfg(feature = "server")]
-        type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "AcquireCloneTicket",
             wsdl_name: "AcquireCloneTicket",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemView),
-            since: crate::ApiVersion::Version3,
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION3,
             faults: &[],
         };
         fn encode_request(_request: &Self::Request<'_>, _w: &mut crate::xml::Writer) {}
@@ -1989,14 +2137,16 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for AcquireCloneTicket {
+        type Args = ();
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Args, crate::xml::DecodeError> {
             crate::xml::no_args(r, e)
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2018,14 +2168,12 @@ pub mod methods {
         type Request<'a> = AcquireGenericServiceTicketRequest<'a>;
         type Response = crate::SessionManagerGenericServiceTicket;
         type Fault = crate::AcquireGenericServiceTicketFault;
-        #[cfg(feature = "server")]
-        type Args = (crate::AnySessionManagerServiceRequestSpec,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "AcquireGenericServiceTicket",
             wsdl_name: "AcquireGenericServiceTicket",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version7,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION7,
             faults: &[],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2037,7 +2185,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for AcquireGenericServiceTicket {
+        type Args = (crate::AnySessionManagerServiceRequestSpec,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2059,7 +2210,6 @@ pub mod methods {
             )?;
             Ok((spec,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2081,14 +2231,12 @@ pub mod methods {
         type Request<'a> = AcquireLocalTicketRequest<'a>;
         type Response = crate::SessionManagerLocalTicket;
         type Fault = crate::AcquireLocalTicketFault;
-        #[cfg(feature = "server")]
-        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "AcquireLocalTicket",
             wsdl_name: "AcquireLocalTicket",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version1,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
             faults: &["InvalidLogin"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2100,7 +2248,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for AcquireLocalTicket {
+        type Args = (String,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2122,7 +2273,6 @@ pub mod methods {
             )?;
             Ok((user_name,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2143,14 +2293,12 @@ pub mod methods {
         type Request<'a> = CloneSessionRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::CloneSessionFault;
-        #[cfg(feature = "server")]
-        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "CloneSession",
             wsdl_name: "CloneSession",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version3,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION3,
             faults: &["InvalidLogin"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2162,7 +2310,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for CloneSession {
+        type Args = (String,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2184,7 +2335,6 @@ pub mod methods {
             )?;
             Ok((clone_ticket,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2206,14 +2356,12 @@ pub mod methods {
         type Request<'a> = ImpersonateUserRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::ImpersonateUserFault;
-        #[cfg(feature = "server")]
-        type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "ImpersonateUser",
             wsdl_name: "ImpersonateUser",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SessionsImpersonateUser),
-            since: crate::ApiVersion::Version2,
+            privilege: Some(crate::privileges::SESSIONS_IMPERSONATE_USER),
+            since: crate::versions::VERSION2,
             faults: &["InvalidLocale", "InvalidLogin"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2226,7 +2374,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for ImpersonateUser {
+        type Args = (String, Option<String>);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2250,7 +2401,6 @@ pub mod methods {
             )?;
             Ok((user_name, locale))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2274,14 +2424,12 @@ pub mod methods {
         type Request<'a> = LoginRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginFault;
-        #[cfg(feature = "server")]
-        type Args = (String, String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "Login",
             wsdl_name: "Login",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version1,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
             faults: &["InvalidLocale", "InvalidLogin"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2295,7 +2443,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for Login {
+        type Args = (String, String, Option<String>);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2317,7 +2468,6 @@ pub mod methods {
             let password = crate::xml::required_arg(r, password, "Login", "password")?;
             Ok((user_name, password, locale))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2342,14 +2492,12 @@ pub mod methods {
         type Request<'a> = LoginBySSPIRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginBySSPIFault;
-        #[cfg(feature = "server")]
-        type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginBySSPI",
             wsdl_name: "LoginBySSPI",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version2,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION2,
             faults: &["InvalidLocale", "InvalidLogin", "SSPIChallenge"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2362,7 +2510,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for LoginBySSPI {
+        type Args = (String, Option<String>);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2386,7 +2537,6 @@ pub mod methods {
             )?;
             Ok((base64_token, locale))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2408,14 +2558,12 @@ pub mod methods {
         type Request<'a> = LoginByTokenRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginByTokenFault;
-        #[cfg(feature = "server")]
-        type Args = (Option<String>,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginByToken",
             wsdl_name: "LoginByToken",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version8,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION8,
             faults: &["InvalidLocale", "InvalidLogin"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2427,7 +2575,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for LoginByToken {
+        type Args = (Option<String>,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2443,7 +2594,6 @@ pub mod methods {
             }
             Ok((locale,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2466,14 +2616,12 @@ pub mod methods {
         type Request<'a> = LoginExtensionByCertificateRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginExtensionByCertificateFault;
-        #[cfg(feature = "server")]
-        type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginExtensionByCertificate",
             wsdl_name: "LoginExtensionByCertificate",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version5,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION5,
             faults: &["InvalidLocale", "InvalidLogin", "NoClientCertificate"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2486,7 +2634,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for LoginExtensionByCertificate {
+        type Args = (String, Option<String>);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2510,7 +2661,6 @@ pub mod methods {
             )?;
             Ok((extension_key, locale))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2536,14 +2686,12 @@ pub mod methods {
         type Request<'a> = LoginExtensionBySubjectNameRequest<'a>;
         type Response = crate::UserSession;
         type Fault = crate::LoginExtensionBySubjectNameFault;
-        #[cfg(feature = "server")]
-        type Args = (String, Option<String>);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "LoginExtensionBySubjectName",
             wsdl_name: "LoginExtensionBySubjectName",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version2,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION2,
             faults: &[
                 "InvalidLocale",
                 "InvalidLogin",
@@ -2562,7 +2710,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for LoginExtensionBySubjectName {
+        type Args = (String, Option<String>);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2586,7 +2737,6 @@ pub mod methods {
             )?;
             Ok((extension_key, locale))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2598,14 +2748,12 @@ pub mod methods {
         type Request<'a> = ();
         type Response = ();
         type Fault = crate::LogoutFault;
-        #[cfg(feature = "server")]
-        type Args = ();
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "Logout",
             wsdl_name: "Logout",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemView),
-            since: crate::ApiVersion::Version1,
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
             faults: &[],
         };
         fn encode_request(_request: &Self::Request<'_>, _w: &mut crate::xml::Writer) {}
@@ -2615,14 +2763,16 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for Logout {
+        type Args = ();
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
         ) -> Result<Self::Args, crate::xml::DecodeError> {
             crate::xml::no_args(r, e)
         }
-        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.SessionIsActive` (SOAP operation `SessionIsActive`), since VI API 2.5 (`vim.version.version2`); privilege `Sessions.ValidateSession`.
@@ -2638,14 +2788,12 @@ pub mod methods {
         type Request<'a> = SessionIsActiveRequest<'a>;
         type Response = bool;
         type Fault = crate::SessionIsActiveFault;
-        #[cfg(feature = "server")]
-        type Args = (String, String);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "SessionIsActive",
             wsdl_name: "SessionIsActive",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SessionsValidateSession),
-            since: crate::ApiVersion::Version2,
+            privilege: Some(crate::privileges::SESSIONS_VALIDATE_SESSION),
+            since: crate::versions::VERSION2,
             faults: &[],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2658,7 +2806,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for SessionIsActive {
+        type Args = (String, String);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2688,7 +2839,6 @@ pub mod methods {
             )?;
             Ok((session_id, user_name))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -2708,14 +2858,12 @@ pub mod methods {
         type Request<'a> = SetLocaleRequest<'a>;
         type Response = ();
         type Fault = crate::SetLocaleFault;
-        #[cfg(feature = "server")]
-        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "SetLocale",
             wsdl_name: "SetLocale",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SystemView),
-            since: crate::ApiVersion::Version1,
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
             faults: &["InvalidLocale"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2727,7 +2875,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for SetLocale {
+        type Args = (String,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2744,7 +2895,6 @@ pub mod methods {
             let locale = crate::xml::required_arg(r, locale, "SetLocale", "locale")?;
             Ok((locale,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.TerminateSession` (SOAP operation `TerminateSession`), since VI API 2.0 (`vim.version.version1`); privilege `Sessions.TerminateSession`.
@@ -2763,14 +2913,12 @@ pub mod methods {
         type Request<'a> = TerminateSessionRequest<'a>;
         type Response = ();
         type Fault = crate::TerminateSessionFault;
-        #[cfg(feature = "server")]
-        type Args = (Vec<String>,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "TerminateSession",
             wsdl_name: "TerminateSession",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SessionsTerminateSession),
-            since: crate::ApiVersion::Version1,
+            privilege: Some(crate::privileges::SESSIONS_TERMINATE_SESSION),
+            since: crate::versions::VERSION1,
             faults: &["NotFound"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2782,7 +2930,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for TerminateSession {
+        type Args = (Vec<String>,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2798,7 +2949,6 @@ pub mod methods {
             }
             Ok((session_id,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.UpdateServiceMessage` (SOAP operation `UpdateServiceMessage`), since VI API 2.0 (`vim.version.version1`); privilege `Sessions.GlobalMessage`.
@@ -2813,14 +2963,12 @@ pub mod methods {
         type Request<'a> = UpdateServiceMessageRequest<'a>;
         type Response = ();
         type Fault = crate::UpdateServiceMessageFault;
-        #[cfg(feature = "server")]
-        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "UpdateServiceMessage",
             wsdl_name: "UpdateServiceMessage",
             owner: "SessionManager",
-            privilege: Some(crate::Privilege::SessionsGlobalMessage),
-            since: crate::ApiVersion::Version1,
+            privilege: Some(crate::privileges::SESSIONS_GLOBAL_MESSAGE),
+            since: crate::versions::VERSION1,
             faults: &[],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -2832,7 +2980,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for UpdateServiceMessage {
+        type Args = (String,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -2854,7 +3005,6 @@ pub mod methods {
             )?;
             Ok((message,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
 }

@@ -10,6 +10,12 @@ impl crate::ManagedObject for TaskManager {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::TaskManager> for TaskManager {}
 /** Calls the methods of [`TaskManager`](crate::TaskManager) (and, through the supertrait, those it inherits).

@@ -12,6 +12,12 @@ impl crate::ManagedObject for VirtualizationManager {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::VirtualizationManager> for VirtualizationManager {}
 /** Calls the methods of [`VirtualizationManager`](crate::VirtualizationManager) (and, through the supertrait, those it inherits).

@@ -165,33 +165,55 @@ impl crate::xml::Decode for AnyMethodFault {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("MethodFault") => Ok(Self::MethodFault(Box::new(r.read(e)?))),
+            None | Some("MethodFault") => {
+                Ok(Self::MethodFault(crate::xml::read_boxed(r, e)?))
+            }
             Some("InvalidClientCertificate") => {
-                Ok(Self::InvalidClientCertificate(Box::new(r.read(e)?)))
+                Ok(Self::InvalidClientCertificate(crate::xml::read_boxed(r, e)?))
             }
-            Some("InvalidLocale") => Ok(Self::InvalidLocale(Box::new(r.read(e)?))),
-            Some("InvalidLogin") => Ok(Self::InvalidLogin(Box::new(r.read(e)?))),
+            Some("InvalidLocale") => {
+                Ok(Self::InvalidLocale(crate::xml::read_boxed(r, e)?))
+            }
+            Some("InvalidLogin") => Ok(Self::InvalidLogin(crate::xml::read_boxed(r, e)?)),
             Some("NoClientCertificate") => {
-                Ok(Self::NoClientCertificate(Box::new(r.read(e)?)))
+                Ok(Self::NoClientCertificate(crate::xml::read_boxed(r, e)?))
             }
-            Some("NoPermission") => Ok(Self::NoPermission(Box::new(r.read(e)?))),
-            Some("NoSubjectName") => Ok(Self::NoSubjectName(Box::new(r.read(e)?))),
-            Some("NotAuthenticated") => Ok(Self::NotAuthenticated(Box::new(r.read(e)?))),
-            Some("NotFound") => Ok(Self::NotFound(Box::new(r.read(e)?))),
-            Some("SSPIChallenge") => Ok(Self::SSPIChallenge(Box::new(r.read(e)?))),
-            Some("VimFault") => Ok(Self::VimFault(Box::new(r.read(e)?))),
-            Some("RuntimeFault") => Ok(Self::RuntimeFault(Box::new(r.read(e)?))),
-            Some("InvalidArgument") => Ok(Self::InvalidArgument(Box::new(r.read(e)?))),
-            Some("InvalidRequest") => Ok(Self::InvalidRequest(Box::new(r.read(e)?))),
-            Some("InvalidType") => Ok(Self::InvalidType(Box::new(r.read(e)?))),
+            Some("NoPermission") => Ok(Self::NoPermission(crate::xml::read_boxed(r, e)?)),
+            Some("NoSubjectName") => {
+                Ok(Self::NoSubjectName(crate::xml::read_boxed(r, e)?))
+            }
+            Some("NotAuthenticated") => {
+                Ok(Self::NotAuthenticated(crate::xml::read_boxed(r, e)?))
+            }
+            Some("NotFound") => Ok(Self::NotFound(crate::xml::read_boxed(r, e)?)),
+            Some("SSPIChallenge") => {
+                Ok(Self::SSPIChallenge(crate::xml::read_boxed(r, e)?))
+            }
+            Some("VimFault") => Ok(Self::VimFault(crate::xml::read_boxed(r, e)?)),
+            Some("RuntimeFault") => Ok(Self::RuntimeFault(crate::xml::read_boxed(r, e)?)),
+            Some("InvalidArgument") => {
+                Ok(Self::InvalidArgument(crate::xml::read_boxed(r, e)?))
+            }
+            Some("InvalidRequest") => {
+                Ok(Self::InvalidRequest(crate::xml::read_boxed(r, e)?))
+            }
+            Some("InvalidType") => Ok(Self::InvalidType(crate::xml::read_boxed(r, e)?)),
             Some("ManagedObjectNotFound") => {
-                Ok(Self::ManagedObjectNotFound(Box::new(r.read(e)?)))
+                Ok(Self::ManagedObjectNotFound(crate::xml::read_boxed(r, e)?))
             }
-            Some("MethodNotFound") => Ok(Self::MethodNotFound(Box::new(r.read(e)?))),
-            Some("NotImplemented") => Ok(Self::NotImplemented(Box::new(r.read(e)?))),
-            Some("NotSupported") => Ok(Self::NotSupported(Box::new(r.read(e)?))),
-            Some("SecurityError") => Ok(Self::SecurityError(Box::new(r.read(e)?))),
-            Some("InvalidProperty") => Ok(Self::InvalidProperty(Box::new(r.read(e)?))),
+            Some("MethodNotFound") => {
+                Ok(Self::MethodNotFound(crate::xml::read_boxed(r, e)?))
+            }
+            Some("NotImplemented") => {
+                Ok(Self::NotImplemented(crate::xml::read_boxed(r, e)?))
+            }
+            Some("NotSupported") => Ok(Self::NotSupported(crate::xml::read_boxed(r, e)?)),
+            Some("SecurityError") => {
+                Ok(Self::SecurityError(crate::xml::read_boxed(r, e)?))
+            }
+            Some("InvalidProperty") => {
+                Ok(Self::InvalidProperty(crate::xml::read_boxed(r, e)?))
+            }
             Some(other) => {
                 let type_name = other.to_string();
                 r.report.unknown_types += 1;
@@ -239,6 +261,7 @@ impl crate::xml::Encode for AnyMethodFault {
             Self::NotSupported(v) => crate::xml::Encode::encode_content(&**v, w),
             Self::SecurityError(v) => crate::xml::Encode::encode_content(&**v, w),
             Self::InvalidProperty(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
             Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
         }
     }

@@ -110,9 +110,11 @@ impl crate::xml::Decode for AnyInvalidLogin {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("InvalidLogin") => Ok(Self::InvalidLogin(Box::new(r.read(e)?))),
+            None | Some("InvalidLogin") => {
+                Ok(Self::InvalidLogin(crate::xml::read_boxed(r, e)?))
+            }
             Some("InvalidClientCertificate") => {
-                Ok(Self::InvalidClientCertificate(Box::new(r.read(e)?)))
+                Ok(Self::InvalidClientCertificate(crate::xml::read_boxed(r, e)?))
             }
             Some(other) => {
                 let type_name = other.to_string();
@@ -142,6 +144,7 @@ impl crate::xml::Encode for AnyInvalidLogin {
             Self::InvalidClientCertificate(v) => {
                 crate::xml::Encode::encode_content(&**v, w)
             }
+            Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
             Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
         }
     }

@@ -10,6 +10,12 @@ impl crate::ManagedObject for OptionManager {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::OptionManager> for OptionManager {}
 /** Calls the methods of [`OptionManager`](crate::OptionManager) (and, through the supertrait, those it inherits).

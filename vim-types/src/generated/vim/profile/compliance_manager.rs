@@ -10,6 +10,12 @@ impl crate::ManagedObject for ProfileComplianceManager {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::ProfileComplianceManager> for ProfileComplianceManager {}
 /** Calls the methods of [`ProfileComplianceManager`](crate::ProfileComplianceManager) (and, through the supertrait, those it inherits).

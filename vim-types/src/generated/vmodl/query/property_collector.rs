@@ -631,8 +631,12 @@ impl crate::xml::Decode for AnySelectionSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("SelectionSpec") => Ok(Self::SelectionSpec(Box::new(r.read(e)?))),
-            Some("TraversalSpec") => Ok(Self::TraversalSpec(Box::new(r.read(e)?))),
+            None | Some("SelectionSpec") => {
+                Ok(Self::SelectionSpec(crate::xml::read_boxed(r, e)?))
+            }
+            Some("TraversalSpec") => {
+                Ok(Self::TraversalSpec(crate::xml::read_boxed(r, e)?))
+            }
             Some(other) => {
                 let type_name = other.to_string();
                 r.report.unknown_types += 1;
@@ -659,6 +663,7 @@ impl crate::xml::Encode for AnySelectionSpec {
         match self {
             Self::SelectionSpec(v) => crate::xml::Encode::encode_content(&**v, w),
             Self::TraversalSpec(v) => crate::xml::Encode::encode_content(&**v, w),
+            Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
             Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
         }
     }
@@ -772,10 +777,16 @@ impl crate::ManagedObject for PropertyCollector {
             type_name: "vmodl.query.PropertyCollector.Filter",
             array: true,
             optional: true,
-            privilege: Some(crate::Privilege::SystemView),
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
         },
     ];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::PropertyCollector> for PropertyCollector {}
 /** The faults of [`CancelRetrievePropertiesEx`](crate::methods::CancelRetrievePropertiesEx): those it declares, and `Other` for the runtime faults
@@ -795,6 +806,15 @@ impl From<crate::AnyMethodFault> for CancelRetrievePropertiesExFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for CancelRetrievePropertiesExFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -831,6 +851,15 @@ impl From<crate::AnyMethodFault> for ContinueRetrievePropertiesExFault {
         Self::Other(f)
     }
 }
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for ContinueRetrievePropertiesExFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
+    }
+}
 /// Written as the fault's concrete class (the server's `<detail>`).
 impl crate::xml::Encode for ContinueRetrievePropertiesExFault {
     fn xsi_type(&self) -> Option<&str> {
@@ -865,6 +894,15 @@ impl From<crate::AnyMethodFault> for RetrievePropertiesFault {
         Self::Other(f)
     }
 }
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for RetrievePropertiesFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
+    }
+}
 /// Written as the fault's concrete class (the server's `<detail>`).
 impl crate::xml::Encode for RetrievePropertiesFault {
     fn xsi_type(&self) -> Option<&str> {
@@ -897,6 +935,15 @@ impl From<crate::AnyMethodFault> for RetrievePropertiesExFault {
             Err(f) => f,
         };
         Self::Other(f)
+    }
+}
+/// Read as any fault class of the API, then routed to its variant.
+impl crate::xml::Decode for RetrievePropertiesExFault {
+    fn decode<'a>(
+        r: &mut crate::xml::Reader<'a>,
+        e: &crate::xml::Elem<'a>,
+    ) -> Result<Self, crate::xml::DecodeError> {
+        <crate::AnyMethodFault as crate::xml::Decode>::decode(r, e).map(Self::from)
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
@@ -1182,6 +1229,12 @@ impl crate::ManagedObject for PropertyFilter {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: None,
+    };
 }
 impl crate::IsA<crate::PropertyFilter> for PropertyFilter {}
 /** Calls the methods of [`PropertyFilter`](crate::PropertyFilter) (and, through the supertrait, those it inherits).
@@ -1225,14 +1278,12 @@ pub mod methods {
         type Request<'a> = CancelRetrievePropertiesExRequest<'a>;
         type Response = ();
         type Fault = crate::CancelRetrievePropertiesExFault;
-        #[cfg(feature = "server")]
-        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "CancelRetrievePropertiesEx",
             wsdl_name: "CancelRetrievePropertiesEx",
             owner: "PropertyCollector",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version6,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION6,
             faults: &["InvalidProperty"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -1244,7 +1295,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::no_returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for CancelRetrievePropertiesEx {
+        type Args = (String,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -1266,7 +1320,6 @@ pub mod methods {
             )?;
             Ok((token,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `PropertyCollector.ContinueRetrievePropertiesEx` (SOAP operation `ContinueRetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
@@ -1285,14 +1338,12 @@ pub mod methods {
         type Request<'a> = ContinueRetrievePropertiesExRequest<'a>;
         type Response = crate::RetrieveResult;
         type Fault = crate::ContinueRetrievePropertiesExFault;
-        #[cfg(feature = "server")]
-        type Args = (String,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "ContinueRetrievePropertiesEx",
             wsdl_name: "ContinueRetrievePropertiesEx",
             owner: "PropertyCollector",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version6,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION6,
             faults: &["InvalidProperty"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -1304,7 +1355,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for ContinueRetrievePropertiesEx {
+        type Args = (String,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -1326,7 +1380,6 @@ pub mod methods {
             )?;
             Ok((token,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.field("returnval", response);
         }
@@ -1351,14 +1404,12 @@ pub mod methods {
         type Request<'a> = RetrievePropertiesRequest<'a>;
         type Response = Vec<crate::ObjectContent>;
         type Fault = crate::RetrievePropertiesFault;
-        #[cfg(feature = "server")]
-        type Args = (Vec<crate::PropertyFilterSpec>,);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "RetrieveProperties",
             wsdl_name: "RetrieveProperties",
             owner: "PropertyCollector",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version1,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
             faults: &["InvalidProperty"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -1370,7 +1421,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval_vec(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for RetrieveProperties {
+        type Args = (Vec<crate::PropertyFilterSpec>,);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -1386,7 +1440,6 @@ pub mod methods {
             }
             Ok((spec_set,))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.list("returnval", response);
         }
@@ -1410,14 +1463,12 @@ pub mod methods {
         type Request<'a> = RetrievePropertiesExRequest<'a>;
         type Response = Option<crate::RetrieveResult>;
         type Fault = crate::RetrievePropertiesExFault;
-        #[cfg(feature = "server")]
-        type Args = (Vec<crate::PropertyFilterSpec>, crate::RetrieveOptions);
         const INFO: crate::MethodInfo = crate::MethodInfo {
             name: "RetrievePropertiesEx",
             wsdl_name: "RetrievePropertiesEx",
             owner: "PropertyCollector",
-            privilege: Some(crate::Privilege::SystemAnonymous),
-            since: crate::ApiVersion::Version6,
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION6,
             faults: &["InvalidProperty"],
         };
         fn encode_request(request: &Self::Request<'_>, w: &mut crate::xml::Writer) {
@@ -1430,7 +1481,10 @@ pub mod methods {
         ) -> Result<Self::Response, crate::xml::DecodeError> {
             crate::xml::returnval_opt(r, e)
         }
-        #[cfg(feature = "server")]
+    }
+    #[cfg(feature = "server")]
+    impl crate::ServeMethod for RetrievePropertiesEx {
+        type Args = (Vec<crate::PropertyFilterSpec>, crate::RetrieveOptions);
         fn decode_args<'a>(
             r: &mut crate::xml::Reader<'a>,
             e: &crate::xml::Elem<'a>,
@@ -1454,7 +1508,6 @@ pub mod methods {
             )?;
             Ok((spec_set, options))
         }
-        #[cfg(feature = "server")]
         fn encode_response(response: &Self::Response, w: &mut crate::xml::Writer) {
             w.opt("returnval", response);
         }

@@ -10,6 +10,12 @@ impl crate::ManagedObject for HostProfileManager {
     const METHODS: &'static [crate::MethodInfo] = &[];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = Some("ProfileManager");
+    const INFO: crate::ManagedObjectInfo = crate::ManagedObjectInfo {
+        wsdl_name: Self::WSDL_NAME,
+        methods: Self::METHODS,
+        properties: Self::PROPERTIES,
+        base: Some(&<crate::ProfileManager as crate::ManagedObject>::INFO),
+    };
 }
 impl crate::IsA<crate::HostProfileManager> for HostProfileManager {}
 impl crate::IsA<crate::ProfileManager> for HostProfileManager {}

@@ -5,7 +5,7 @@
 use std::future::Future;
 
 use crate::xml::{DecodeError, Elem, Encode, Limits, Reader, Writer};
-use crate::{ManagedObjectReference, Method};
+use crate::{ManagedObjectReference, ServeMethod};
 
 const ENVELOPE_OPEN: &str = concat!(
     r#"<?xml version="1.0" encoding="UTF-8"?>"#,
@@ -81,7 +81,7 @@ impl<'a> Call<'a> {
 
     /// Decodes the parameters of `M`, runs `f` on them (the server trait's method), and
     /// encodes its result or fault.
-    pub async fn run<M: Method, F>(mut self, f: impl FnOnce(M::Args) -> F) -> Reply
+    pub async fn run<M: ServeMethod, F>(mut self, f: impl FnOnce(M::Args) -> F) -> Reply
     where
         F: Future<Output = Result<M::Response, M::Fault>>,
     {
@@ -136,7 +136,7 @@ pub fn envelope(body: impl FnOnce(&mut Writer)) -> Vec<u8> {
 }
 
 /// `<XxxResponse xmlns="urn:vim25">` with the method's result, in an envelope.
-pub fn response_envelope<M: Method>(response: &M::Response) -> Vec<u8> {
+pub fn response_envelope<M: ServeMethod>(response: &M::Response) -> Vec<u8> {
     envelope(|w| {
         let op = M::INFO.wsdl_name;
         w.buf.push(b'<');

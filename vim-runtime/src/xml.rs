@@ -829,6 +829,16 @@ impl<T: ?Sized> Encode for crate::MoRef<T> {
     }
 }
 
+/// Reads a value into a box. The generated decoders of polymorphic values (`AnyEvent`, one
+/// arm per class) call it instead of `Box::new(r.read(e)?)`: in a debug build every arm's
+/// value would have its own slot in the caller's frame (hundreds of kilobytes for the large
+/// class trees, per nesting level), while here each class's value lives in its own small
+/// frame and the caller keeps only a pointer.
+#[inline(never)]
+pub fn read_boxed<'a, T: Decode>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Box<T>, DecodeError> {
+    T::decode(r, e).map(Box::new)
+}
+
 // ---- method results ------------------------------------------------------------------
 
 /// The `returnval` of a response element that must have one.

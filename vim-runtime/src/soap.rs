@@ -3,8 +3,8 @@
 
 use std::borrow::Cow;
 
-use crate::xml::{DecodeError, DecodeReport, Elem, Reader, Writer};
-use crate::{AnyMethodFault, Error, ManagedObjectReference, Method};
+use crate::xml::{Decode, DecodeError, DecodeReport, Elem, Reader, Writer};
+use crate::{Error, ManagedObjectReference, Method};
 
 const ENVELOPE_OPEN: &str = concat!(
     r#"<?xml version="1.0" encoding="UTF-8"?>"#,
@@ -90,7 +90,7 @@ fn body_content<'a>(r: &mut Reader<'a>) -> Result<Elem<'a>, DecodeError> {
 }
 
 /// A SOAP Fault: the typed fault from `detail`, or the code and message when there is none.
-fn fault<'a, F: From<AnyMethodFault>>(r: &mut Reader<'a>, f: &Elem<'a>) -> Result<Error<F>, DecodeError> {
+fn fault<'a, F: Decode>(r: &mut Reader<'a>, f: &Elem<'a>) -> Result<Error<F>, DecodeError> {
     let (mut code, mut message, mut typed) = (String::new(), String::new(), None);
     while let Some(c) = if f.empty { None } else { r.child()? } {
         match c.name {
@@ -109,14 +109,14 @@ fn fault<'a, F: From<AnyMethodFault>>(r: &mut Reader<'a>, f: &Elem<'a>) -> Resul
         }
     }
     Ok(match typed {
-        Some(t) => Error::Fault(F::from(t)),
+        Some(t) => Error::Fault(t),
         None => Error::ServerFault { code, message },
     })
 }
 
 /// The fault in `<detail>`: its class is `xsi:type`, else the element name
 /// (`InvalidLoginFault` -> `InvalidLogin`).
-fn detail_fault<'a>(r: &mut Reader<'a>, d: &Elem<'a>) -> Result<AnyMethodFault, DecodeError> {
+fn detail_fault<'a, F: Decode>(r: &mut Reader<'a>, d: &Elem<'a>) -> Result<F, DecodeError> {
     if d.xsi_type.is_some() {
         return r.read(d);
     }
