@@ -154,6 +154,23 @@ impl Server {
         Server { child, url, user }
     }
 
+    /// The server's process id (for its memory figures and signals).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits up to `within` for the process to exit on its own.
+    pub fn wait_exit(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+
     /// `host:port` of the URL.
     pub fn authority(&self) -> String {
         let rest = self.url.split_once("://").map_or(self.url.as_str(), |(_, r)| r);

@@ -21,6 +21,7 @@ use vim_types::xml::{Encode, Writer};
 use vim_types::*;
 
 use crate::auth::Role;
+use crate::connections::{Phase, Registry, Slot};
 
 /// The name of vSphere's session cookie.
 pub const SESSION_COOKIE: &str = "vmware_soap_session";
@@ -65,10 +66,20 @@ pub struct Limits {
     pub max_depth: usize,
     /// Longest text in one element, bytes.
     pub max_text: usize,
-    /// Time to read the headers, and then to read the body and answer.
+    /// Time to answer once the body is in.
     pub request_timeout: Duration,
-    /// Connections served at once; more wait to be accepted.
+    /// Connections held at once. When all are taken, a new one closes the oldest that is
+    /// only waiting (idle keep-alive first, then unfinished headers, then unfinished bodies;
+    /// never one whose call runs). Default: from the open-file limit
+    /// ([`crate::connections::fd_budget`]).
     pub max_connections: usize,
+    /// Time a connection has to send a request's headers, from its first byte or from the
+    /// end of its previous answer (so also how long an idle keep-alive connection is kept).
+    /// Seconds, not minutes: every waiting connection holds a descriptor.
+    pub header_timeout: Duration,
+    /// Time to receive a request's body once its headers are in (a deadline, so a client
+    /// trickling a byte at a time is cut off after it).
+    pub body_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -78,7 +89,9 @@ impl Default for Limits {
             max_depth: 64,
             max_text: 4 << 20,
             request_timeout: Duration::from_secs(60),
-            max_connections: 1024,
+            max_connections: crate::connections::fd_budget(),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -378,11 +391,29 @@ pub struct ServerConfig {
 
 /// Serves HTTP(S) on `listener` until the task is dropped.
 pub async fn run<E: Endpoint>(listener: TcpListener, endpoint: Arc<E>, config: ServerConfig) -> std::io::Result<()> {
-    let slots = Arc::new(tokio::sync::Semaphore::new(config.limits.max_connections));
+    run_until(listener, endpoint, config, std::future::pending(), Duration::ZERO).await
+}
+
+/// Serves HTTP(S) on `listener` until `shutdown` completes, then shuts down gracefully:
+/// the listener is closed (no new connection), idle connections close, a request that has
+/// started is read, answered and its connection closed; returns once every connection is
+/// gone or `drain` has passed, whichever comes first.
+pub async fn run_until<E, S>(listener: TcpListener, endpoint: Arc<E>, config: ServerConfig, shutdown: S, drain: Duration) -> std::io::Result<()>
+where
+    E: Endpoint,
+    S: Future<Output = ()>,
+{
+    let registry = Registry::new(config.limits.max_connections);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let acceptor = config.tls.clone().map(tokio_rustls::TlsAcceptor::from);
+    tokio::pin!(shutdown);
     loop {
-        let permit = Arc::clone(&slots).acquire_owned().await.map_err(std::io::Error::other)?;
-        let (stream, peer) = match listener.accept().await {
+        let accepted = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            a = listener.accept() => a,
+        };
+        let (stream, peer) = match accepted {
             Ok(x) => x,
             // A failed accept (a reset, too many open files) must not stop the server.
             Err(e) => {
@@ -391,47 +422,100 @@ pub async fn run<E: Endpoint>(listener: TcpListener, endpoint: Arc<E>, config: S
                 continue;
             }
         };
+        tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            () = registry.make_room() => {}
+        }
+        let slot = Arc::new(registry.admit());
         let _ = stream.set_nodelay(true);
         let endpoint = Arc::clone(&endpoint);
         let acceptor = acceptor.clone();
         let limits = config.limits;
+        let stop = stop_rx.clone();
         tokio::spawn(async move {
-            let _permit = permit;
             match acceptor {
-                Some(a) => match tokio::time::timeout(limits.request_timeout, a.accept(stream)).await {
-                    Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), endpoint, limits, peer, true).await,
-                    Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
-                    Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
-                },
-                None => serve_connection(TokioIo::new(stream), endpoint, limits, peer, false).await,
+                Some(a) => {
+                    let handshake = tokio::select! {
+                        r = tokio::time::timeout(limits.header_timeout, a.accept(stream)) => r,
+                        () = slot.close.notified() => return,
+                    };
+                    match handshake {
+                        Ok(Ok(tls)) => serve_connection(TokioIo::new(tls), endpoint, limits, peer, true, slot, stop).await,
+                        Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                    }
+                }
+                None => serve_connection(TokioIo::new(stream), endpoint, limits, peer, false, slot, stop).await,
             }
         });
     }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    let deadline = Instant::now() + drain;
+    while registry.len() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
 }
 
-async fn serve_connection<I, E>(io: I, endpoint: Arc<E>, limits: Limits, peer: SocketAddr, tls: bool)
+async fn serve_connection<I, E>(io: I, endpoint: Arc<E>, limits: Limits, peer: SocketAddr, tls: bool, slot: Arc<Slot>, mut stop: tokio::sync::watch::Receiver<bool>)
 where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
     E: Endpoint,
 {
+    let conn_slot = Arc::clone(&slot);
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let endpoint = Arc::clone(&endpoint);
-        async move { Ok::<_, Infallible>(respond(&*endpoint, &limits, req, peer, tls).await) }
+        let slot = Arc::clone(&conn_slot);
+        async move {
+            slot.set(Phase::Body);
+            let answer = respond(&*endpoint, &limits, req, peer, tls, &slot).await;
+            slot.set(Phase::Idle);
+            Ok::<_, Infallible>(answer)
+        }
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.request_timeout)
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(crate::connections::MAX_BUF)
         .serve_connection(io, service);
-    if let Err(e) = conn.await {
+    tokio::pin!(conn);
+    // Closing at shutdown is graceful: a request that has begun is answered, an idle
+    // connection closes at once. Closing to make room is at once for a connection still
+    // sending its request, and graceful (briefly) for an idle one, whose last answer may
+    // still be on its way out.
+    let result = tokio::select! {
+        r = conn.as_mut() => r,
+        () = slot.close.notified() => {
+            if slot.phase() != Phase::Idle {
+                return;
+            }
+            conn.as_mut().graceful_shutdown();
+            tokio::time::timeout(crate::connections::IDLE_CLOSE, conn.as_mut()).await.unwrap_or(Ok(()))
+        }
+        () = async {
+            // (The guard wait_for returns is not Send: drop it here.)
+            let _ = stop.wait_for(|s| *s).await;
+        } => {
+            conn.as_mut().graceful_shutdown();
+            // Bounded by the header, body and request timeouts.
+            conn.as_mut().await
+        }
+    };
+    if let Err(e) = result {
         tracing::debug!(%peer, error = %e, "connection ended with an error");
     }
 }
 
-async fn respond<E: Endpoint>(endpoint: &E, limits: &Limits, req: Request<Incoming>, peer: SocketAddr, tls: bool) -> Response<Full<Bytes>> {
+async fn respond<E: Endpoint>(endpoint: &E, limits: &Limits, req: Request<Incoming>, peer: SocketAddr, tls: bool, slot: &Slot) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let body = match tokio::time::timeout(limits.request_timeout, Limited::new(body, limits.max_body).collect()).await {
-        Ok(Ok(b)) => b.to_bytes(),
+    let body = match tokio::time::timeout(limits.body_timeout, Limited::new(body, limits.max_body).collect()).await {
+        Ok(Ok(b)) => {
+            slot.set(Phase::Busy);
+            b.to_bytes()
+        }
         Ok(Err(e)) => {
             let too_big = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
             let msg = if too_big { format!("the request is larger than {} bytes", limits.max_body) } else { format!("the request body could not be read: {e}") };

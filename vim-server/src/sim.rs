@@ -29,6 +29,9 @@ pub struct Config {
     pub idle_timeout: Duration,
     /// Clone and service tickets are valid this long, once.
     pub ticket_lifetime: Duration,
+    /// Live sessions one user may hold (`None`: no limit); a login beyond it is refused
+    /// with `InvalidLogin`.
+    pub max_sessions_per_user: Option<usize>,
 }
 
 impl Config {
@@ -38,6 +41,7 @@ impl Config {
             locales: ["en", "de", "fr", "ja", "ko", "zh_CN", "zh_TW", "es"].map(String::from).to_vec(),
             idle_timeout: Duration::from_secs(30 * 60),
             ticket_lifetime: Duration::from_secs(30),
+            max_sessions_per_user: None,
         }
     }
 }
@@ -56,6 +60,19 @@ fn fault<F: From<AnyMethodFault>>(f: AnyMethodFault) -> F {
 
 fn invalid_login() -> AnyMethodFault {
     AnyMethodFault::InvalidLogin(Box::default())
+}
+
+/// A login over the per-user session limit. The 5.5 API has no fault of its own for this
+/// (none of the Login page's faults, nor any other, says "too many sessions"), so it is the
+/// fault Login declares for a refused login, `InvalidLogin`, with a `faultMessage` that
+/// says why: clients handle it, and a person reading it is not sent to check a password.
+fn too_many_sessions(limit: usize) -> AnyMethodFault {
+    let message = LocalizableMessage {
+        key: "vimsim.session.limit".into(),
+        message: Some(format!("Too many sessions: this user already holds {limit}, the most allowed. Log out of one, or wait until one expires.")),
+        ..Default::default()
+    };
+    AnyMethodFault::InvalidLogin(Box::new(InvalidLogin { fault_message: vec![message], ..Default::default() }))
 }
 
 fn invalid_locale() -> AnyMethodFault {
@@ -109,7 +126,7 @@ impl Vimsim {
             ..Default::default()
         };
         Vimsim {
-            sessions: SessionStore::new(config.idle_timeout, config.ticket_lifetime),
+            sessions: SessionStore::new(config.idle_timeout, config.ticket_lifetime).with_user_limit(config.max_sessions_per_user),
             config,
             message: RwLock::new(String::new()),
             content,
@@ -154,18 +171,22 @@ impl Vimsim {
         }
     }
 
-    /// Logs `user_name` in under the call's (fresh or current) session key.
-    fn start_session(&self, ctx: &CallContext, user_name: &str, role: Role, locale: &str) -> UserSession {
+    /// Logs `user_name` in under the call's (fresh or current) session key, within the
+    /// per-user session limit.
+    fn start_session(&self, ctx: &CallContext, user_name: &str, role: Role, locale: &str) -> Result<UserSession, AnyMethodFault> {
         let key = ctx.session_key.clone().unwrap_or_else(crate::sessions::fresh_key);
-        let s = self.sessions.create(NewSession {
-            key: &key,
-            user_name,
-            role,
-            locale,
-            ip_address: ctx.client_ip.as_deref().unwrap_or(""),
-            user_agent: ctx.user_agent.as_deref().unwrap_or(""),
-        });
-        Self::user_session(&s)
+        let s = self
+            .sessions
+            .create_within_limit(NewSession {
+                key: &key,
+                user_name,
+                role,
+                locale,
+                ip_address: ctx.client_ip.as_deref().unwrap_or(""),
+                user_agent: ctx.user_agent.as_deref().unwrap_or(""),
+            })
+            .map_err(|e| too_many_sessions(e.limit))?;
+        Ok(Self::user_session(&s))
     }
 
     fn locale_or_default(&self, locale: Option<String>) -> Result<String, AnyMethodFault> {
@@ -299,7 +320,7 @@ impl SessionManagerServer for Vimsim {
         if user.role == Role::NoAccess {
             return Err(fault(no_permission(self.content.root_folder.untyped(), "System.View")));
         }
-        Ok(self.start_session(ctx, &user.name, user.role, &locale))
+        Ok(self.start_session(ctx, &user.name, user.role, &locale)?)
     }
 
     async fn logout(&self, ctx: &CallContext, this: &MoRef<SessionManager>) -> Result<(), LogoutFault> {
@@ -319,7 +340,7 @@ impl SessionManagerServer for Vimsim {
 
     async fn clone_session(&self, ctx: &CallContext, _this: &MoRef<SessionManager>, clone_ticket: String) -> Result<UserSession, CloneSessionFault> {
         let (user, role, locale) = self.sessions.redeem_ticket(&clone_ticket).ok_or_else(invalid_login)?;
-        Ok(self.start_session(ctx, &user, role, &locale))
+        Ok(self.start_session(ctx, &user, role, &locale)?)
     }
 
     async fn acquire_generic_service_ticket(
@@ -409,7 +430,7 @@ impl SessionManagerServer for Vimsim {
         }
         let user = self.config.users.get(&user_name).ok_or_else(invalid_login)?;
         let (name, role) = (user.name.clone(), user.role);
-        Ok(self.start_session(ctx, &name, role, &locale))
+        Ok(self.start_session(ctx, &name, role, &locale)?)
     }
 
     async fn session_is_active(

@@ -3,15 +3,19 @@
 //! by [`crate::peers::vcsim`]) and vimsim (with `--quiet`: warnings only); then for each mode
 //! (`content`: RetrieveServiceContent; `read`: an authenticated `currentSession` read; `churn`:
 //! login / read / logout) runs loadgen against each server in turn (a short warm-up first,
-//! not counted) and prints a table with the ratio vimsim/vcsim. Prints figures; asserts
-//! nothing.
+//! not counted) and prints a table with the ratio vimsim/vcsim. With `--hostile`, every run
+//! is made twice: as is, and while a slow-client [`Flood`] holds connections to the same
+//! server. Prints figures; asserts nothing.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
@@ -32,6 +36,94 @@ pub struct Options {
     pub warmup: f64,
     pub threads: usize,
     pub modes: Vec<String>,
+    /// `--hostile`: each run again under this flood.
+    pub flood: Option<Flood>,
+}
+
+/// A slow-client flood: `headers` connections that send half a request's headers and then
+/// nothing, `bodies` that send whole headers announcing 1,000 bytes and then one byte a
+/// second. Each reconnects when the server closes it, as an attacker would.
+#[derive(Clone, Copy)]
+pub struct Flood {
+    pub headers: usize,
+    pub bodies: usize,
+}
+
+/// A running flood; stopped (every connection closed) when dropped.
+struct Flooding {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    /// Connections held now, and how many times the server closed one.
+    held: Arc<AtomicUsize>,
+    closed: Arc<AtomicUsize>,
+}
+
+const HALF_HEADERS: &[u8] = b"POST /sdk HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+const BODY_HEADERS: &[u8] = b"POST /sdk HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<";
+
+impl Flooding {
+    /// Opens the flood's connections to `authority` (host:port) and keeps them open from one
+    /// thread of non-blocking sockets: every 100 ms each is checked for a close (and
+    /// reopened), and once a second each body connection sends a byte.
+    fn start(authority: &str, flood: Flood) -> Flooding {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (held, closed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let authority = authority.to_string();
+        let thread = {
+            let (stop, held, closed) = (Arc::clone(&stop), Arc::clone(&held), Arc::clone(&closed));
+            std::thread::spawn(move || {
+                let open = |body: bool| -> Option<TcpStream> {
+                    let mut s = TcpStream::connect_timeout(&authority.parse().ok()?, Duration::from_secs(2)).ok()?;
+                    s.write_all(if body { BODY_HEADERS } else { HALF_HEADERS }).ok()?;
+                    s.set_nonblocking(true).ok()?;
+                    Some(s)
+                };
+                let mut conns: Vec<(bool, Option<TcpStream>)> = (0..flood.bodies).map(|_| (true, None)).chain((0..flood.headers).map(|_| (false, None))).collect();
+                let mut last_byte = Instant::now();
+                let mut buf = [0u8; 4096];
+                while !stop.load(Ordering::Relaxed) {
+                    let trickle = last_byte.elapsed() >= Duration::from_secs(1);
+                    if trickle {
+                        last_byte = Instant::now();
+                    }
+                    for (body, conn) in conns.iter_mut() {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let gone = match conn {
+                            None => true,
+                            Some(s) => {
+                                let read_gone = match s.read(&mut buf) {
+                                    Ok(0) => true,
+                                    Ok(_) => false,
+                                    Err(e) => e.kind() != ErrorKind::WouldBlock,
+                                };
+                                read_gone || (*body && trickle && s.write_all(b" ").is_err())
+                            }
+                        };
+                        if gone {
+                            if conn.take().is_some() {
+                                closed.fetch_add(1, Ordering::Relaxed);
+                            }
+                            *conn = open(*body);
+                        }
+                    }
+                    held.store(conns.iter().filter(|c| c.1.is_some()).count(), Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            })
+        };
+        Flooding { stop, thread: Some(thread), held, closed }
+    }
+}
+
+impl Drop for Flooding {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// A server under test, stopped (stdin closed, then killed) when dropped.
@@ -182,6 +274,7 @@ pub fn run(opts: &Options) -> Result<()> {
 
     let logs = target_dir().join("bench-server");
     std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
+    // Each server gets its own flood.
     let mut servers = vec![Server::start("vcsim", &vcsim_bin, &[], "VCSIM_URL=", &logs.join("vcsim.log"), ("user", "pass"))?];
     match &vimsim_bin {
         Some(bin) => servers.push(Server::start("vimsim", bin, &VIMSIM_ARGS, "VIMSIM_URL=", &logs.join("vimsim.log"), VIMSIM_USER)?),
@@ -189,21 +282,44 @@ pub fn run(opts: &Options) -> Result<()> {
     }
 
     let mut rows: Vec<(String, &'static str, Measure)> = Vec::new();
+    let floods: Vec<Option<Flood>> = match opts.flood {
+        Some(f) => vec![None, Some(f)],
+        None => vec![None],
+    };
     for mode in &opts.modes {
-        for server in &servers {
-            eprintln!("--- {mode} against {} ({})", server.name, server.url);
-            if opts.warmup > 0.0 {
-                loadgen(&loadgen_bin, server, mode, opts, opts.warmup)?;
+        for flood in &floods {
+            for server in &servers {
+                let label = if flood.is_some() { format!("{mode}+flood") } else { mode.clone() };
+                let flooding = flood.map(|f| {
+                    let authority = server.url.split_once("://").map_or(server.url.as_str(), |x| x.1).trim_end_matches("/sdk").to_string();
+                    let flooding = Flooding::start(&authority, f);
+                    // Let it take hold before the clock starts.
+                    std::thread::sleep(Duration::from_secs(2));
+                    eprintln!("--- flood holds {} of {} connections to {}", flooding.held.load(Ordering::Relaxed), f.headers + f.bodies, server.name);
+                    flooding
+                });
+                eprintln!("--- {label} against {} ({})", server.name, server.url);
+                if opts.warmup > 0.0 {
+                    loadgen(&loadgen_bin, server, mode, opts, opts.warmup)?;
+                }
+                let mut m = loadgen(&loadgen_bin, server, mode, opts, opts.duration)?;
+                if let Some(f) = flooding {
+                    m.fields.insert("flood_held".into(), f.held.load(Ordering::Relaxed).to_string());
+                    m.fields.insert("flood_closed".into(), f.closed.load(Ordering::Relaxed).to_string());
+                }
+                rows.push((label, server.name, m));
             }
-            rows.push((mode.clone(), server.name, loadgen(&loadgen_bin, server, mode, opts, opts.duration)?));
         }
     }
     drop(servers);
 
     println!();
     println!("loopback, {} clients on {} loadgen thread(s), {} s per run ({} s warm-up not counted)", opts.clients, opts.threads, opts.duration, opts.warmup);
+    if let Some(f) = opts.flood {
+        println!("+flood: {} connections with unfinished headers and {} trickling a body, reopened when closed", f.headers, f.bodies);
+    }
     println!();
-    println!("  {:<8} {:<7} {:>10} {:>9} {:>9} {:>7}  notes", "mode", "server", "req/s", "p50 ms", "p99 ms", "errors");
+    println!("  {:<14} {:<7} {:>10} {:>9} {:>9} {:>7}  notes", "mode", "server", "req/s", "p50 ms", "p99 ms", "errors");
     for (mode, name, m) in &rows {
         let ms = |k: &str| m.num(k).map_or("?".into(), |us| format!("{:.2}", us / 1000.0));
         let mut notes = Vec::new();
@@ -213,8 +329,11 @@ pub fn run(opts: &Options) -> Result<()> {
         if let (Some(b), Some(a)) = (m.fields.get("sessions_before"), m.fields.get("sessions_after")) {
             notes.push(format!("sessions {b} -> {a}"));
         }
+        if let (Some(h), Some(c)) = (m.fields.get("flood_held"), m.fields.get("flood_closed")) {
+            notes.push(format!("flood: {h} held at the end, {c} closed by the server"));
+        }
         println!(
-            "  {:<8} {:<7} {:>10} {:>9} {:>9} {:>7}  {}",
+            "  {:<14} {:<7} {:>10} {:>9} {:>9} {:>7}  {}",
             mode,
             name,
             m.num("rps").map_or("?".into(), |r| format!("{r:.0}")),
@@ -227,7 +346,8 @@ pub fn run(opts: &Options) -> Result<()> {
     if servers_compared(&rows) {
         println!();
         println!("  vimsim / vcsim   req/s   p99 latency");
-        for mode in &opts.modes {
+        let labels: Vec<String> = opts.modes.iter().flat_map(|m| [m.clone(), format!("{m}+flood")]).collect();
+        for mode in &labels {
             let get = |name: &str| rows.iter().find(|(m, n, _)| m == mode && *n == name).map(|(_, _, m)| m);
             if let (Some(vc), Some(vs)) = (get("vcsim"), get("vimsim")) {
                 let ratio = |k: &str| match (vs.num(k), vc.num(k)) {

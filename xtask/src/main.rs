@@ -63,8 +63,21 @@ enum Cmd {
     /// Run every test: gen --check, the workspace's cargo tests, the IR of spec/ and of the
     /// corpus, clippy and rustdoc on vim-types, then the full 5.5 API generated into
     /// target/full-api/ (vim-types built with default features and clippy'd with all of them,
-    /// warnings denied) with vim-client and the scale test on it, and `scale`.
+    /// warnings denied) with vim-client and the scale test on it, `scale`, and a 30 s soak
+    /// of vimsim.
     Test,
+    /// Soak vimsim: a mixed load (login/read/logout churn, property reads, faulting calls,
+    /// malformed and cut requests) for --duration seconds, then no unexpected answer, no
+    /// session left behind, and the RSS slope printed (vim-server's tests/soak.rs).
+    Soak {
+        /// Seconds of load.
+        #[arg(long, default_value_t = 600.0)]
+        duration: f64,
+        /// Build vimsim and the soak in release (default: the test profile `cargo test`
+        /// shares).
+        #[arg(long)]
+        release: bool,
+    },
     /// The full 5.5 API at scale: generate it, build vim-client and the scale test on it
     /// (target/full-api/scale/), and read every VM's config and summary and every host's
     /// config from vcsim with a large model through paged RetrievePropertiesEx.
@@ -132,6 +145,17 @@ enum Cmd {
         /// currentSession read), churn (login / read / logout).
         #[arg(long, value_delimiter = ',', default_value = "content,read,churn")]
         modes: Vec<String>,
+        /// Run every mode twice against each server: as is, and while a slow-client flood
+        /// holds connections (--flood-headers that never finish their headers, --flood-bodies
+        /// that trickle a body a byte a second, each reconnecting when closed).
+        #[arg(long)]
+        hostile: bool,
+        /// Hostile mode: connections that send half a request's headers, then nothing.
+        #[arg(long, default_value_t = 2000)]
+        flood_headers: usize,
+        /// Hostile mode: connections that trickle a body one byte a second.
+        #[arg(long, default_value_t = 200)]
+        flood_bodies: usize,
     },
 }
 
@@ -261,14 +285,22 @@ fn run() -> Result<ExitCode> {
             bench_decode::run(&bench_decode::Options { payload, refetch, vm, runs, slow_runs })?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::BenchServer { vimsim, clients, duration, warmup, threads, modes } => {
+        Cmd::Soak { duration, release } => {
+            if !(duration.is_finite() && duration > 0.0) {
+                bail!("--duration must be positive");
+            }
+            soak(duration, release)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::BenchServer { vimsim, clients, duration, warmup, threads, modes, hostile, flood_headers, flood_bodies } => {
             // Written so that NaN fails too.
             let positive = duration.is_finite() && duration > 0.0;
             let non_negative = warmup.is_finite() && warmup >= 0.0;
             if clients == 0 || threads == 0 || !positive || !non_negative {
                 bail!("--clients and --threads must be at least 1, --duration positive, --warmup not negative");
             }
-            bench_server::run(&bench_server::Options { vimsim, clients, duration, warmup, threads, modes })?;
+            let flood = hostile.then_some(bench_server::Flood { headers: flood_headers, bodies: flood_bodies });
+            bench_server::run(&bench_server::Options { vimsim, clients, duration, warmup, threads, modes, flood })?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -412,8 +444,21 @@ fn test() -> Result<()> {
     let layout = full_api(true)?;
     user_guide(&layout, &vcsim)?;
     scale::run_test(&layout, &vcsim, &scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })?;
+    // Last: a short soak of vimsim (the test is ignored in the workspace run above).
+    soak(30.0, false)?;
     eprintln!("--- all tests passed");
     Ok(())
+}
+
+/// Runs vim-server's soak test (tests/soak.rs) for `seconds`.
+fn soak(seconds: f64, release: bool) -> Result<()> {
+    let secs = seconds.to_string();
+    let mut args = vec!["test", "-p", "vim-server", "--test", "soak"];
+    if release {
+        args.push("--release");
+    }
+    args.extend(["--", "--ignored", "--nocapture"]);
+    cargo(&root(), &args, &[("SOAK_SECONDS", std::ffi::OsStr::new(&secs))], &format!("soak of vimsim ({seconds} s)"))
 }
 
 /// Generates the full 5.5 API into `target/full-api/vim-types/`, writes the scale workspace

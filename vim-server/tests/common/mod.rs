@@ -2,6 +2,7 @@
 //! binary) and vcsim (VMware's simulator, built by `cargo xtask test` into `VCSIM_BIN`).
 #![allow(dead_code)] // each test file uses a part
 
+pub mod raw;
 
 pub use vimgen_test_support::Server;
 
@@ -31,4 +32,11 @@ pub fn vcsim(test: &str, extra: &[&str]) -> Option<Server> {
 
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime")
+}
+
+/// A field of `/proc/PID/status` in KiB (`VmRSS`: resident now, `VmHWM`: the peak).
+pub fn proc_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
