@@ -90,28 +90,6 @@ impl Rng {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rng_is_seeded_and_spreads() {
-        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
-        let xs: Vec<u64> = (0..100).map(|_| a.next_u64()).collect();
-        assert!(xs.iter().all(|&x| x == b.next_u64()));
-        let mut seen = [0usize; 10];
-        for _ in 0..10_000 {
-            seen[a.below(10)] += 1;
-        }
-        assert!(seen.iter().all(|&n| n > 800), "{seen:?}");
-        let mut v: Vec<u32> = (0..50).collect();
-        a.shuffle(&mut v);
-        assert_ne!(v, (0..50).collect::<Vec<_>>());
-        v.sort();
-        assert_eq!(v, (0..50).collect::<Vec<_>>());
-    }
-}
-
 /// A server process the tests talk to (vcsim, vimsim), stopped when dropped: stdin closed
 /// (both stop cleanly on it; vcsim then removes its datastore folders), killed only if it
 /// has not stopped within five seconds.
@@ -197,4 +175,26 @@ impl Drop for Server {
 pub fn vcsim(test: &str, args: &[&str]) -> Option<Server> {
     let bin = peer("VCSIM_BIN", test)?;
     Some(Server::start(&bin, args, "VCSIM_URL="))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rng_is_seeded_and_spreads() {
+        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
+        let xs: Vec<u64> = (0..100).map(|_| a.next_u64()).collect();
+        assert!(xs.iter().all(|&x| x == b.next_u64()));
+        let mut seen = [0usize; 10];
+        for _ in 0..10_000 {
+            seen[a.below(10)] += 1;
+        }
+        assert!(seen.iter().all(|&n| n > 800), "{seen:?}");
+        let mut v: Vec<u32> = (0..50).collect();
+        a.shuffle(&mut v);
+        assert_ne!(v, (0..50).collect::<Vec<_>>());
+        v.sort();
+        assert_eq!(v, (0..50).collect::<Vec<_>>());
+    }
 }

@@ -8,45 +8,54 @@ use std::fmt;
 
 /// A version of an API (`vim.version.version9`, vSphere API 5.5, namespace `vim25/5.5`).
 /// Versions of one API compare by age (their rank in [`ApiInfo::versions`]); the generated
-/// crate defines one constant per version in its `versions` module.
-#[derive(Clone, Copy, Debug, Eq, Hash)]
+/// crate defines one constant per version in its `versions` module. Two words wide, so that
+/// an [`Error`](crate::Error) naming two of them stays small.
+#[derive(Clone, Copy, Debug)]
 pub struct ApiVersion {
     rank: u16,
-    id: &'static str,
-    name: &'static str,
-    namespace: &'static str,
+    /// Id, release name, SOAP namespace.
+    text: &'static [&'static str; 3],
 }
 
 impl ApiVersion {
-    /// A version; `rank` orders the versions of one API, oldest first.
-    pub const fn new(rank: u16, id: &'static str, name: &'static str, namespace: &'static str) -> ApiVersion {
-        ApiVersion { rank, id, name, namespace }
+    /// A version; `rank` orders the versions of one API, oldest first; `text` is its id
+    /// (`vim.version.version9`), release name (`vSphere API 5.5`) and namespace (`vim25/5.5`).
+    pub const fn new(rank: u16, text: &'static [&'static str; 3]) -> ApiVersion {
+        ApiVersion { rank, text }
     }
 
     /// The version id (`vim.version.version9`).
     pub fn id(self) -> &'static str {
-        self.id
+        self.text[0]
     }
 
     /// The release name (`vSphere API 5.5`).
     pub fn name(self) -> &'static str {
-        self.name
+        self.text[1]
     }
 
     /// The SOAP namespace (`vim25/5.5`): calls are sent with `SOAPAction: urn:vim25/5.5`.
     pub fn namespace(self) -> &'static str {
-        self.namespace
+        self.text[2]
     }
 
     /// The version number (`5.5`): the namespace without its prefix.
     pub fn version(self) -> &'static str {
-        self.namespace.split_once('/').map_or(self.namespace, |(_, v)| v)
+        let ns = self.namespace();
+        ns.split_once('/').map_or(ns, |(_, v)| v)
     }
 }
 
 impl PartialEq for ApiVersion {
     fn eq(&self, other: &Self) -> bool {
-        self.rank == other.rank && self.id == other.id
+        self.rank == other.rank && self.id() == other.id()
+    }
+}
+impl Eq for ApiVersion {}
+impl std::hash::Hash for ApiVersion {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.rank.hash(h);
+        self.id().hash(h);
     }
 }
 impl PartialOrd for ApiVersion {
@@ -56,7 +65,7 @@ impl PartialOrd for ApiVersion {
 }
 impl Ord for ApiVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.rank.cmp(&other.rank).then(self.id.cmp(other.id))
+        self.rank.cmp(&other.rank).then(self.id().cmp(other.id()))
     }
 }
 
@@ -107,7 +116,7 @@ impl ApiInfo {
 
     /// The version whose SOAP namespace is `ns` (`vim25/5.5`).
     pub fn version_of_namespace(&self, ns: &str) -> Option<ApiVersion> {
-        self.versions.iter().copied().find(|v| v.namespace == ns)
+        self.versions.iter().copied().find(|v| v.namespace() == ns)
     }
 
     /// The privilege with this id, if the spec names it.

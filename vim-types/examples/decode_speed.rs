@@ -51,7 +51,7 @@ fn session(i: usize, j: usize) -> UserSession {
         last_active_time: DateTime("2026-11-29T01:02:03.456Z".into()),
         locale: "en".into(),
         message_locale: "en_US".into(),
-        extension_session: j.is_multiple_of(3),
+        extension_session: j % 3 == 0,
         ip_address: format!("10.{}.{}.{}", i % 250, j % 250, (i + j) % 250),
         user_agent: "pyvmomi Python/3.11.2 (Linux; 6.1.0; x86_64) & <friends>".into(),
         call_count: (i * 1000 + j) as i64,

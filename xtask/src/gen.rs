@@ -429,6 +429,10 @@ pub fn write_or_check(loaded: &Loaded, tree_of: impl FnOnce(Vec<GeneratedFile>) 
         return Ok(false);
     }
     tree.apply(&plan)?;
+    if plan.is_clean() {
+        eprintln!("gen: {shown} is unchanged ({} files, {lines} lines) in {} ms", tree.files.len(), started.elapsed().as_millis());
+        return Ok(true);
+    }
     eprintln!(
         "gen: wrote {} files ({} lines) for {} managed objects, {} data objects, {} enums into {shown} in {} ms ({})",
         tree.files.len(),

@@ -97,7 +97,7 @@ pub fn version_consts(ctx: &Ctx) -> TokenStream {
         let c = ident(&format!("VERSION{n}"));
         let doc = format!(" {name}: `{id}`, namespace `{ns}`.");
         let rank = rank as u16;
-        quote! { #[doc = #doc] pub const #c: ApiVersion = ApiVersion::new(#rank, #id, #name, #ns); }
+        quote! { #[doc = #doc] pub const #c: ApiVersion = ApiVersion::new(#rank, &[#id, #name, #ns]); }
     });
     let all = rows.iter().map(|r| ident(&format!("VERSION{}", r.0)));
     quote! {

@@ -41,65 +41,47 @@ pub mod versions {
     /// VI API 2.0: `vim.version.version1`, namespace `vim2/2.0`.
     pub const VERSION1: ApiVersion = ApiVersion::new(
         0u16,
-        "vim.version.version1",
-        "VI API 2.0",
-        "vim2/2.0",
+        &["vim.version.version1", "VI API 2.0", "vim2/2.0"],
     );
     /// VI API 2.5: `vim.version.version2`, namespace `vim25/2.5`.
     pub const VERSION2: ApiVersion = ApiVersion::new(
         1u16,
-        "vim.version.version2",
-        "VI API 2.5",
-        "vim25/2.5",
+        &["vim.version.version2", "VI API 2.5", "vim25/2.5"],
     );
     /// VI API 2.5u2: `vim.version.version3`, namespace `vim25/2.5u2`.
     pub const VERSION3: ApiVersion = ApiVersion::new(
         2u16,
-        "vim.version.version3",
-        "VI API 2.5u2",
-        "vim25/2.5u2",
+        &["vim.version.version3", "VI API 2.5u2", "vim25/2.5u2"],
     );
     /// vSphere API 4.0: `vim.version.version4`, namespace `vim25/2.5u2server`.
     pub const VERSION4: ApiVersion = ApiVersion::new(
         3u16,
-        "vim.version.version4",
-        "vSphere API 4.0",
-        "vim25/2.5u2server",
+        &["vim.version.version4", "vSphere API 4.0", "vim25/2.5u2server"],
     );
     /// vSphere API 4.0: `vim.version.version5`, namespace `vim25/4.0`.
     pub const VERSION5: ApiVersion = ApiVersion::new(
         4u16,
-        "vim.version.version5",
-        "vSphere API 4.0",
-        "vim25/4.0",
+        &["vim.version.version5", "vSphere API 4.0", "vim25/4.0"],
     );
     /// vSphere API 4.1: `vim.version.version6`, namespace `vim25/4.1`.
     pub const VERSION6: ApiVersion = ApiVersion::new(
         5u16,
-        "vim.version.version6",
-        "vSphere API 4.1",
-        "vim25/4.1",
+        &["vim.version.version6", "vSphere API 4.1", "vim25/4.1"],
     );
     /// vSphere API 5.0: `vim.version.version7`, namespace `vim25/5.0`.
     pub const VERSION7: ApiVersion = ApiVersion::new(
         6u16,
-        "vim.version.version7",
-        "vSphere API 5.0",
-        "vim25/5.0",
+        &["vim.version.version7", "vSphere API 5.0", "vim25/5.0"],
     );
     /// vSphere API 5.1: `vim.version.version8`, namespace `vim25/5.1`.
     pub const VERSION8: ApiVersion = ApiVersion::new(
         7u16,
-        "vim.version.version8",
-        "vSphere API 5.1",
-        "vim25/5.1",
+        &["vim.version.version8", "vSphere API 5.1", "vim25/5.1"],
     );
     /// vSphere API 5.5: `vim.version.version9`, namespace `vim25/5.5`.
     pub const VERSION9: ApiVersion = ApiVersion::new(
         8u16,
-        "vim.version.version9",
-        "vSphere API 5.5",
-        "vim25/5.5",
+        &["vim.version.version9", "vSphere API 5.5", "vim25/5.5"],
     );
     /// Every version, oldest first; the last is the newest these bindings know.
     pub static ALL: &[ApiVersion] = &[
