@@ -33,7 +33,7 @@ async fn main() -> Result<()> {
     //    with one RetrievePropertiesEx (and its continuation pages).
     let views = content.view_manager.clone().ok_or("no ViewManager")?;
     let kinds = ["VirtualMachine".to_string()];
-    let view = client.create_container_view(&views, &content.root_folder, &kinds, true).await?;
+    let view = client.create_container_view(&views, &content.root_folder.upcast(), &kinds, true).await?;
     let vms = list_vms(&client, &content.property_collector, &view).await?;
     client.destroy_view(&view).await?;
     for (vm, name, state) in &vms {
@@ -49,7 +49,7 @@ async fn main() -> Result<()> {
     wait(&client, &content.property_collector, &task).await?;
     println!("{name}: powered on");
 
-    // 4. Its events, newest last.
+    // 4. Its events, as the server lists them (vCenter and vcsim: newest first).
     let events = content.event_manager.clone().ok_or("no EventManager")?;
     let filter = EventFilterSpec {
         entity: Some(EventFilterSpecByEntity { entity: vm.upcast(), recursion: EventFilterSpecRecursionOption::Self_, ..Default::default() }),
