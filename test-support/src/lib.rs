@@ -99,6 +99,8 @@ pub struct Server {
     pub url: String,
     /// The user name the server expects (vcsim prints it in its URL; else `admin`).
     pub user: String,
+    /// The URL as the server printed it, credentials included (vcsim's).
+    pub printed_url: String,
 }
 
 impl Server {
@@ -125,11 +127,11 @@ impl Server {
         }
         assert!(!url.is_empty(), "{} printed no {prefix} line", bin.display());
         let (scheme, rest) = url.split_once("://").expect("a URL");
-        let (url, user) = match rest.split_once('@') {
+        let (plain, user) = match rest.split_once('@') {
             Some((cred, host)) => (format!("{scheme}://{host}"), cred.split(':').next().unwrap_or("user").to_string()),
             None => (url.clone(), "admin".to_string()),
         };
-        Server { child, url, user }
+        Server { child, url: plain, user, printed_url: url }
     }
 
     /// The server's process id (for its memory figures and signals).

@@ -5,51 +5,13 @@
 //!
 //! `cargo xtask test` sets `VCSIM_BIN`, `GOVMOMI_SESSION_BIN` and `PYVMOMI_PYTHON`.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run `cargo xtask test`, which builds the peers and sets it"))
-}
-
-/// A running vcsim, stopped (stdin closed) when dropped.
-struct Vcsim {
-    child: Child,
-    url: String,
-}
-
-impl Vcsim {
-    fn start(tls: bool) -> Vcsim {
-        let bin = env("VCSIM_BIN");
-        let mut child = Command::new(&bin)
-            .args(if tls { &["-tls"][..] } else { &[][..] })
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
-        let out = child.stdout.take().expect("piped stdout");
-        let line = BufReader::new(out).lines().next().expect("a line from vcsim").expect("vcsim's output");
-        let url = line.strip_prefix("VCSIM_URL=").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
-        Vcsim { child, url }
-    }
-}
-
-impl Drop for Vcsim {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        for _ in 0..50 {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -125,8 +87,8 @@ fn check(peer: Peer, tls: bool) {
             return;
         }
     }
-    let sim = Vcsim::start(tls);
-    let lines = scenario(peer, &sim.url);
+    let Some(sim) = vimgen_test_support::vcsim("peers_vcsim", if tls { &["-tls"] } else { &[] }) else { return };
+    let lines = scenario(peer, &sim.printed_url);
     let want = expected(peer);
     let steps: Vec<&str> = lines.iter().map(|l| l["step"].as_str().expect("a step name")).collect();
     let want_steps: Vec<&str> = want.iter().map(|(s, _)| *s).collect();

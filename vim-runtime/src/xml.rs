@@ -685,7 +685,12 @@ impl<T: Encode> Encode for Box<T> {
     }
 }
 
+/// Never inlined: the generated decoders of polymorphic values (`AnyEvent`, one arm per class)
+/// read each class as a `Box`, and in a debug build every arm's value would otherwise have its
+/// own slot in the caller's frame (hundreds of kilobytes for the large class trees, per nesting
+/// level); here each class's value lives in this small frame and the caller keeps a pointer.
 impl<T: Decode> Decode for Box<T> {
+    #[inline(never)]
     fn decode<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Self, DecodeError> {
         T::decode(r, e).map(Box::new)
     }
@@ -827,16 +832,6 @@ impl<T: ?Sized> Encode for crate::MoRef<T> {
         w.escaped(&self.value);
         w.close(name);
     }
-}
-
-/// Reads a value into a box. The generated decoders of polymorphic values (`AnyEvent`, one
-/// arm per class) call it instead of `Box::new(r.read(e)?)`: in a debug build every arm's
-/// value would have its own slot in the caller's frame (hundreds of kilobytes for the large
-/// class trees, per nesting level), while here each class's value lives in its own small
-/// frame and the caller keeps only a pointer.
-#[inline(never)]
-pub fn read_boxed<'a, T: Decode>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Box<T>, DecodeError> {
-    T::decode(r, e).map(Box::new)
 }
 
 // ---- method results ------------------------------------------------------------------

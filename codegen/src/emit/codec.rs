@@ -107,7 +107,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
     let arms = subs.iter().map(|c| {
         let w = &ctx.dos[c].wsdl_name;
         let i = type_ident(w);
-        quote! { Some(#w) => Ok(Self::#i(crate::xml::read_boxed(r, e)?)), }
+        quote! { Some(#w) => Ok(Self::#i(r.read(e)?)), }
     });
     let mut classes = vec![d.name.as_str()];
     classes.extend(subs.iter().copied());
@@ -119,7 +119,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
         impl crate::xml::Decode for #any {
             fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
                 match e.xsi_type.as_deref() {
-                    None | Some(#base_wire) => Ok(Self::#base(crate::xml::read_boxed(r, e)?)),
+                    None | Some(#base_wire) => Ok(Self::#base(r.read(e)?)),
                     #(#arms)*
                     Some(other) => {
                         let type_name = other.to_string();

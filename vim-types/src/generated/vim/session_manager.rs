@@ -339,21 +339,13 @@ impl crate::xml::Decode for AnySessionManagerServiceRequestSpec {
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
             None | Some("SessionManagerServiceRequestSpec") => {
-                Ok(Self::SessionManagerServiceRequestSpec(crate::xml::read_boxed(r, e)?))
+                Ok(Self::SessionManagerServiceRequestSpec(r.read(e)?))
             }
             Some("SessionManagerHttpServiceRequestSpec") => {
-                Ok(
-                    Self::SessionManagerHttpServiceRequestSpec(
-                        crate::xml::read_boxed(r, e)?,
-                    ),
-                )
+                Ok(Self::SessionManagerHttpServiceRequestSpec(r.read(e)?))
             }
             Some("SessionManagerVmomiServiceRequestSpec") => {
-                Ok(
-                    Self::SessionManagerVmomiServiceRequestSpec(
-                        crate::xml::read_boxed(r, e)?,
-                    ),
-                )
+                Ok(Self::SessionManagerVmomiServiceRequestSpec(r.read(e)?))
             }
             Some(other) => {
                 let type_name = other.to_string();

@@ -165,55 +165,29 @@ impl crate::xml::Decode for AnyMethodFault {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("MethodFault") => {
-                Ok(Self::MethodFault(crate::xml::read_boxed(r, e)?))
-            }
+            None | Some("MethodFault") => Ok(Self::MethodFault(r.read(e)?)),
             Some("InvalidClientCertificate") => {
-                Ok(Self::InvalidClientCertificate(crate::xml::read_boxed(r, e)?))
+                Ok(Self::InvalidClientCertificate(r.read(e)?))
             }
-            Some("InvalidLocale") => {
-                Ok(Self::InvalidLocale(crate::xml::read_boxed(r, e)?))
-            }
-            Some("InvalidLogin") => Ok(Self::InvalidLogin(crate::xml::read_boxed(r, e)?)),
-            Some("NoClientCertificate") => {
-                Ok(Self::NoClientCertificate(crate::xml::read_boxed(r, e)?))
-            }
-            Some("NoPermission") => Ok(Self::NoPermission(crate::xml::read_boxed(r, e)?)),
-            Some("NoSubjectName") => {
-                Ok(Self::NoSubjectName(crate::xml::read_boxed(r, e)?))
-            }
-            Some("NotAuthenticated") => {
-                Ok(Self::NotAuthenticated(crate::xml::read_boxed(r, e)?))
-            }
-            Some("NotFound") => Ok(Self::NotFound(crate::xml::read_boxed(r, e)?)),
-            Some("SSPIChallenge") => {
-                Ok(Self::SSPIChallenge(crate::xml::read_boxed(r, e)?))
-            }
-            Some("VimFault") => Ok(Self::VimFault(crate::xml::read_boxed(r, e)?)),
-            Some("RuntimeFault") => Ok(Self::RuntimeFault(crate::xml::read_boxed(r, e)?)),
-            Some("InvalidArgument") => {
-                Ok(Self::InvalidArgument(crate::xml::read_boxed(r, e)?))
-            }
-            Some("InvalidRequest") => {
-                Ok(Self::InvalidRequest(crate::xml::read_boxed(r, e)?))
-            }
-            Some("InvalidType") => Ok(Self::InvalidType(crate::xml::read_boxed(r, e)?)),
-            Some("ManagedObjectNotFound") => {
-                Ok(Self::ManagedObjectNotFound(crate::xml::read_boxed(r, e)?))
-            }
-            Some("MethodNotFound") => {
-                Ok(Self::MethodNotFound(crate::xml::read_boxed(r, e)?))
-            }
-            Some("NotImplemented") => {
-                Ok(Self::NotImplemented(crate::xml::read_boxed(r, e)?))
-            }
-            Some("NotSupported") => Ok(Self::NotSupported(crate::xml::read_boxed(r, e)?)),
-            Some("SecurityError") => {
-                Ok(Self::SecurityError(crate::xml::read_boxed(r, e)?))
-            }
-            Some("InvalidProperty") => {
-                Ok(Self::InvalidProperty(crate::xml::read_boxed(r, e)?))
-            }
+            Some("InvalidLocale") => Ok(Self::InvalidLocale(r.read(e)?)),
+            Some("InvalidLogin") => Ok(Self::InvalidLogin(r.read(e)?)),
+            Some("NoClientCertificate") => Ok(Self::NoClientCertificate(r.read(e)?)),
+            Some("NoPermission") => Ok(Self::NoPermission(r.read(e)?)),
+            Some("NoSubjectName") => Ok(Self::NoSubjectName(r.read(e)?)),
+            Some("NotAuthenticated") => Ok(Self::NotAuthenticated(r.read(e)?)),
+            Some("NotFound") => Ok(Self::NotFound(r.read(e)?)),
+            Some("SSPIChallenge") => Ok(Self::SSPIChallenge(r.read(e)?)),
+            Some("VimFault") => Ok(Self::VimFault(r.read(e)?)),
+            Some("RuntimeFault") => Ok(Self::RuntimeFault(r.read(e)?)),
+            Some("InvalidArgument") => Ok(Self::InvalidArgument(r.read(e)?)),
+            Some("InvalidRequest") => Ok(Self::InvalidRequest(r.read(e)?)),
+            Some("InvalidType") => Ok(Self::InvalidType(r.read(e)?)),
+            Some("ManagedObjectNotFound") => Ok(Self::ManagedObjectNotFound(r.read(e)?)),
+            Some("MethodNotFound") => Ok(Self::MethodNotFound(r.read(e)?)),
+            Some("NotImplemented") => Ok(Self::NotImplemented(r.read(e)?)),
+            Some("NotSupported") => Ok(Self::NotSupported(r.read(e)?)),
+            Some("SecurityError") => Ok(Self::SecurityError(r.read(e)?)),
+            Some("InvalidProperty") => Ok(Self::InvalidProperty(r.read(e)?)),
             Some(other) => {
                 let type_name = other.to_string();
                 r.report.unknown_types += 1;

@@ -110,11 +110,9 @@ impl crate::xml::Decode for AnyInvalidLogin {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("InvalidLogin") => {
-                Ok(Self::InvalidLogin(crate::xml::read_boxed(r, e)?))
-            }
+            None | Some("InvalidLogin") => Ok(Self::InvalidLogin(r.read(e)?)),
             Some("InvalidClientCertificate") => {
-                Ok(Self::InvalidClientCertificate(crate::xml::read_boxed(r, e)?))
+                Ok(Self::InvalidClientCertificate(r.read(e)?))
             }
             Some(other) => {
                 let type_name = other.to_string();

@@ -631,12 +631,8 @@ impl crate::xml::Decode for AnySelectionSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("SelectionSpec") => {
-                Ok(Self::SelectionSpec(crate::xml::read_boxed(r, e)?))
-            }
-            Some("TraversalSpec") => {
-                Ok(Self::TraversalSpec(crate::xml::read_boxed(r, e)?))
-            }
+            None | Some("SelectionSpec") => Ok(Self::SelectionSpec(r.read(e)?)),
+            Some("TraversalSpec") => Ok(Self::TraversalSpec(r.read(e)?)),
             Some(other) => {
                 let type_name = other.to_string();
                 r.report.unknown_types += 1;
