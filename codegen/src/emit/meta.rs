@@ -25,7 +25,7 @@ const PACKAGE_VERSIONS: &[(&str, u32)] = &[
 
 /// The number of a vim version id (`vim.version.version9` -> 9), with the ids of other
 /// packages mapped to the vim version that first includes them.
-fn version_number(id: &str) -> u32 {
+pub(super) fn version_number(id: &str) -> u32 {
     if let Some(n) = id.strip_prefix("vim.version.version") {
         n.parse().unwrap_or(1)
     } else {
