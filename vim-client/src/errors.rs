@@ -40,6 +40,8 @@ pub enum ConnectError {
     TlsSetup(String),
     /// A [`ClientOptions`](crate::ClientOptions) value cannot be used.
     InvalidOptions(String),
+    /// Connected, but the login with the options' (or the URL's) credentials failed.
+    Login { host: String, reason: crate::SessionError },
 }
 
 impl fmt::Display for ConnectError {
@@ -89,6 +91,7 @@ impl fmt::Display for ConnectError {
             ),
             ConnectError::TlsSetup(reason) => write!(f, "cannot set up TLS: {reason}"),
             ConnectError::InvalidOptions(reason) => write!(f, "invalid client options: {reason}"),
+            ConnectError::Login { host, reason } => write!(f, "connected to {host} but could not log in: {reason}"),
         }
     }
 }
@@ -108,6 +111,19 @@ pub enum TransportError {
     Connection { host: String, reason: String },
     /// The answer was well-formed but lacks something the call needs.
     Protocol(String),
+    /// The call did not complete within its per-call timeout
+    /// ([`SessionOptions::call_timeout`](crate::SessionOptions::call_timeout)), re-login and
+    /// retries included.
+    CallTimeout { method: &'static str, after: Duration },
+    /// The server had ended the session and logging in again failed.
+    Relogin(Box<crate::SessionError>),
+}
+
+impl TransportError {
+    /// Whether this is a timeout: of one exchange, or of the whole call.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, TransportError::Timeout { .. } | TransportError::CallTimeout { .. })
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -123,6 +139,8 @@ impl fmt::Display for TransportError {
             }
             TransportError::Connection { host, reason } => write!(f, "connection to {host} failed: {reason}"),
             TransportError::Protocol(reason) => f.write_str(reason),
+            TransportError::CallTimeout { method, after } => write!(f, "{method} did not complete within its call timeout of {after:?}"),
+            TransportError::Relogin(e) => write!(f, "the server ended the session and logging in again failed: {e}"),
         }
     }
 }
