@@ -28,6 +28,9 @@ pub enum ConnectError {
     },
     /// The TLS handshake failed for another reason (often: the port does not speak TLS).
     Tls { host: String, reason: String },
+    /// The server wants a client certificate and none was given
+    /// ([`ClientOptions::with_client_cert`](crate::ClientOptions::with_client_cert)).
+    ClientCertificateRequired { host: String },
     /// The connection broke or the answer was not HTTP.
     Protocol { host: String, reason: String, https: bool },
     /// No answer within [`ClientOptions::timeout`](crate::ClientOptions::timeout).
@@ -80,6 +83,10 @@ impl fmt::Display for ConnectError {
                 }
                 Ok(())
             }
+            ConnectError::ClientCertificateRequired { host } => write!(
+                f,
+                "{host} requires a TLS client certificate: give one with ClientOptions::with_client_cert (PEM certificate and key)"
+            ),
             ConnectError::Timeout { host, after } => write!(f, "{host} did not answer within {after:?}"),
             ConnectError::NotVsphere { url, detail } => {
                 write!(f, "no vSphere API at this address: GET {url}: {detail}")
@@ -233,6 +240,7 @@ pub(crate) fn classify_connect(err: &HttpFailure, endpoint: &Endpoint) -> Connec
                 };
                 ConnectError::Certificate { host, reason, sha256, pinnable }
             }
+            rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired) => ConnectError::ClientCertificateRequired { host },
             other => ConnectError::Tls { host, reason: other.to_string() },
         };
     }

@@ -409,9 +409,10 @@ impl Client {
         inner.session.touch();
         let log = inner.options.wire_log.as_ref();
         if let Some(log) = log {
-            let body = wirelog::redact(method, &envelope);
+            let body = wirelog::redact_all(method, &envelope, &[cookie.as_deref()]);
             (log.0)(&WireRecord { direction: Direction::Request, method, status: None, cookie: cookie.is_some(), elapsed: None, body });
         }
+        let sent_cookie = if log.is_some() { cookie.clone() } else { None };
         let mut request = Request::post(inner.endpoint.clone())
             .header(CONTENT_TYPE, "text/xml; charset=utf-8")
             .header("SOAPAction", inner.soap_action.clone())
@@ -434,13 +435,14 @@ impl Client {
             Ok(Ok(x)) => x,
         };
         if let Some(log) = log {
+            let now = inner.session.state.lock().unwrap().cookie.clone();
             let record = WireRecord {
                 direction: Direction::Response,
                 method,
                 status: Some(status),
                 cookie: set,
                 elapsed: Some(started.elapsed()),
-                body: wirelog::redact(method, &body),
+                body: wirelog::redact_all(method, &body, &[sent_cookie.as_deref(), now.as_deref()]),
             };
             (log.0)(&record);
         }

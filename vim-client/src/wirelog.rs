@@ -1,7 +1,8 @@
 //! Wire logging: every SOAP request and response handed to a callback, with secrets taken out
 //! first. Passwords (`<password>`, `<newPassword>`, any element whose name ends in `assword`)
 //! and clone tickets (`<cloneTicket>`, and the result of `AcquireCloneTicket`) become `***`;
-//! the session cookie is never given, only whether one was sent or set.
+//! the session cookie is never given, only whether one was sent or set, and its value is
+//! replaced wherever it appears in a body (vimsim's session key is its cookie value).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -72,6 +73,19 @@ fn secret(local_name: &str) -> bool {
     lower.ends_with("assword") || lower == "cloneticket"
 }
 
+/// [`redact`], and each of `cookies` (session cookie values, quotes dropped) replaced by
+/// `<redacted cookie>`.
+pub(crate) fn redact_all<'a>(method: &str, body: &'a [u8], cookies: &[Option<&str>]) -> Cow<'a, str> {
+    let mut text = redact(method, body);
+    for c in cookies.iter().flatten() {
+        let value = c.split_once('=').map_or(*c, |(_, v)| v).trim_matches('"');
+        if value.len() >= 8 && text.contains(value) {
+            text = Cow::Owned(text.replace(value, "<redacted cookie>"));
+        }
+    }
+    text
+}
+
 /// `body` with the content of secret elements replaced by `***`. For the response to
 /// `AcquireCloneTicket`, `returnval` is the ticket.
 pub fn redact<'a>(method: &str, body: &'a [u8]) -> Cow<'a, str> {
@@ -129,5 +143,7 @@ mod tests {
         assert!(!redact("AcquireCloneTicket", ticket).contains("cst-VCT"));
         assert!(redact("CurrentTime", b"<returnval>2026</returnval>").contains("2026"));
         assert!(matches!(redact("X", b"<a>plain</a>"), std::borrow::Cow::Borrowed(_)));
+        let r = super::redact_all("Login", b"<key>52ab-cdef-0123</key>", &[Some("vmware_soap_session=\"52ab-cdef-0123\""), None]);
+        assert_eq!(r, "<key><redacted cookie></key>");
     }
 }
