@@ -506,7 +506,7 @@ fn client_certificate_is_presented() {
         let options = ClientOptions::default().with_ca_pem(pki.ca_pem.clone()).with_client_cert(pki.client.0.clone(), pki.client.1.clone());
         let client = Client::connect(&vim_types::API, &url, options).await.expect("connect with a client certificate");
         assert_eq!(client.server_api_version(), "6.5");
-        assert_eq!(seen.lock().unwrap().as_slice(), [pki.client_der.clone()], "the server saw our certificate");
+        assert_eq!(*seen.lock().unwrap(), vec![pki.client_der.clone()], "the server saw our certificate");
         // Without one, the server ends the handshake.
         let err = Client::connect(&vim_types::API, &url, ClientOptions::default().with_ca_pem(pki.ca_pem.clone())).await.unwrap_err();
         assert!(matches!(err, ConnectError::ClientCertificateRequired { .. }), "{err}");
