@@ -556,13 +556,19 @@ impl Client {
             state.relogging = true;
             state.cookie = None;
         }
+        // Ends the re-login even when this future is dropped half-way (a call timeout).
+        struct Done<'a>(&'a Shared);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                let mut state = self.0.state.lock().unwrap();
+                state.relogging = false;
+                state.generation += 1;
+            }
+        }
+        let done = Done(shared);
         shared.relogins.fetch_add(1, Ordering::Relaxed);
         let result = self.login_now(&credentials).await;
-        {
-            let mut state = shared.state.lock().unwrap();
-            state.relogging = false;
-            state.generation += 1;
-        }
+        drop(done);
         result.map_err(|e| TransportError::Relogin(Box::new(e)))
     }
 }
