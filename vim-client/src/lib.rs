@@ -429,8 +429,10 @@ impl Client {
             let body = response.into_body().collect().await.map_err(errors::HttpFailure::Body)?.to_bytes();
             Ok::<_, errors::HttpFailure>((status, body, set))
         };
-        let (status, body, set) = match tokio::time::timeout(inner.options.timeout, exchange).await {
-            Err(_) => return Err(TransportError::Timeout { host: inner.authority.clone(), after: inner.options.timeout }),
+        // A handle's longer call timeout lifts the exchange's (a long poll).
+        let limit = self.call_timeout.map_or(inner.options.timeout, |c| c.max(inner.options.timeout));
+        let (status, body, set) = match tokio::time::timeout(limit, exchange).await {
+            Err(_) => return Err(TransportError::Timeout { host: inner.authority.clone(), after: limit }),
             Ok(Err(e)) => return Err(errors::classify_transport(&e, &inner.authority)),
             Ok(Ok(x)) => x,
         };

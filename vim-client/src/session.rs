@@ -493,8 +493,10 @@ impl Client {
         }
     }
 
-    /// A handle on the same session whose calls each have at most `limit` (see
-    /// [`SessionOptions::call_timeout`]).
+    /// A handle on the same session whose calls each have at most `limit`, in place of
+    /// [`SessionOptions::call_timeout`]: shorter for a call that must be quick, longer for a
+    /// long poll (a limit over `ClientOptions::timeout` lifts that one too, so a
+    /// `WaitForUpdatesEx` may wait longer than one ordinary exchange).
     pub fn with_call_timeout(&self, limit: Duration) -> Client {
         Client { inner: self.inner.clone(), call_timeout: Some(limit) }
     }
@@ -595,6 +597,7 @@ async fn keepalive(inner: std::sync::Weak<crate::Inner>, every: Duration, mut st
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
+            biased;
             _ = &mut stopped => return,
             _ = tick.tick() => {}
         }
