@@ -540,3 +540,68 @@ fn vcsim_url_with_credentials_logs_in() {
         assert!(err.to_string().contains("both in the URL and in the options"), "{err}");
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The cookie rule, against a scripted server
+
+/// A server whose `CurrentTime` on the expired session `old` answers NotAuthenticated with a
+/// fresh cookie, the second such answer late (after the re-login): that late cookie must not
+/// replace the new session's.
+#[test]
+fn a_late_answer_does_not_replace_the_new_session() {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::Bytes;
+    runtime().block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/sdk", listener.local_addr().unwrap());
+        let stale = Arc::new(AtomicUsize::new(0));
+        tokio::spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else { return };
+                let stale = stale.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                        let stale = stale.clone();
+                        async move {
+                            let cookie = req.headers().get("cookie").and_then(|c| c.to_str().ok()).unwrap_or("").to_string();
+                            let get = req.method() == hyper::Method::GET;
+                            let body = String::from_utf8_lossy(&req.into_body().collect().await.unwrap().to_bytes()).into_owned();
+                            let wrap = |b: &str| format!(r#"<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>{b}</soapenv:Body></soapenv:Envelope>"#);
+                            let (status, set, text) = if get {
+                                (200, None, "<namespaces><namespace><name>urn:vim25</name><version>6.5</version></namespace></namespaces>".to_string())
+                            } else if body.contains("<RetrieveServiceContent ") {
+                                (200, None, wrap(r#"<RetrieveServiceContentResponse xmlns="urn:vim25"><returnval><sessionManager type="SessionManager">SessionManager</sessionManager></returnval></RetrieveServiceContentResponse>"#))
+                            } else if body.contains("<Login ") {
+                                (200, Some("good"), wrap(r#"<LoginResponse xmlns="urn:vim25"><returnval><key>k</key><userName>u</userName></returnval></LoginResponse>"#))
+                            } else if cookie.contains("good") {
+                                (200, None, wrap(r#"<CurrentTimeResponse xmlns="urn:vim25"><returnval>2026-12-08T00:00:00Z</returnval></CurrentTimeResponse>"#))
+                            } else {
+                                let n = stale.fetch_add(1, Ordering::SeqCst);
+                                if n == 1 {
+                                    tokio::time::sleep(Duration::from_millis(300)).await;
+                                }
+                                let fault = r#"<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>not authenticated</faultstring><detail><NotAuthenticatedFault xmlns="urn:vim25" xsi:type="NotAuthenticated"><object type="ServiceInstance">ServiceInstance</object><privilegeId>System.View</privilegeId></NotAuthenticatedFault></detail></soapenv:Fault>"#;
+                                (500, Some(if n == 1 { "late" } else { "fresh" }), wrap(fault))
+                            };
+                            let mut response = hyper::Response::builder().status(status);
+                            if let Some(c) = set {
+                                response = response.header("set-cookie", format!("vmware_soap_session=\"{c}\"; Path=/; HttpOnly"));
+                            }
+                            Ok::<_, std::convert::Infallible>(response.body(Full::new(Bytes::from(text))).unwrap())
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(hyper_util::rt::TokioIo::new(tcp), service).await;
+                });
+            }
+        });
+        let client = Client::connect(&vim_types::API, &url, ClientOptions::default().with_login("u", "p").with_relogin()).await.unwrap();
+        assert_eq!(client.session_cookie().as_deref(), Some("\"good\""));
+        // The session is lost.
+        client.set_session_cookie(Some("\"old\""));
+        let root: MoRef<ServiceInstance> = MoRef::new("ServiceInstance");
+        let (a, b) = tokio::join!(client.current_time(&root), client.current_time(&root));
+        assert!(a.is_ok() && b.is_ok(), "{a:?} {b:?}");
+        assert_eq!(client.session_cookie().as_deref(), Some("\"good\""), "the late answer's cookie was not kept");
+        assert_eq!(client.session_stats().relogins, 1);
+    });
+}
