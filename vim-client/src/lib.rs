@@ -24,6 +24,15 @@
 //! `SOAPAction: urn:vim25/<that version>`. A method newer than that version is refused before
 //! anything is sent ([`vim_runtime::Error::VersionTooOld`]). The `vmware_soap_session` cookie the server sets is
 //! kept and sent back, so the client is one session; clones share it.
+//!
+//! For programs that run for long, [`ClientOptions`] also logs in at connect (or with the
+//! `user:password@` of the URL), logs in again when the server ends the session
+//! ([`SessionOptions::relogin`], one login for all the calls that failed together), keeps an
+//! idle session alive, bounds each call ([`TransportError::CallTimeout`]), retries reads
+//! ([`is_idempotent`]), goes through HTTP proxies ([`Proxy`], `HTTPS_PROXY`), trusts a CA
+//! bundle, presents a client certificate, and logs the wire with passwords and cookies taken
+//! out ([`WireLog`]); [`Client::shutdown`] logs out. The repository's `docs/sessions.md` has
+//! an example per feature.
 
 use std::fmt;
 use std::sync::Arc;
@@ -201,6 +210,8 @@ pub(crate) struct Endpoint {
 /// `https://host[:port][/sdk]`, `http://...`, or a bare `host[:port]` (HTTPS).
 pub(crate) fn parse_url(url: &str) -> Result<Endpoint, ConnectError> {
     let url = url.trim();
+    // Messages never repeat a password given in the URL.
+    let shown = proxy::redact_userinfo(url);
     let (scheme, rest) = match url.split_once("://") {
         Some((s, r)) => (s.to_ascii_lowercase(), r),
         None => ("https".to_string(), url),
@@ -208,9 +219,9 @@ pub(crate) fn parse_url(url: &str) -> Result<Endpoint, ConnectError> {
     let https = match scheme.as_str() {
         "https" => true,
         "http" => false,
-        _ => return Err(ConnectError::UnsupportedScheme { url: url.to_string(), scheme }),
+        _ => return Err(ConnectError::UnsupportedScheme { url: shown, scheme }),
     };
-    let invalid = |reason: &str| ConnectError::InvalidUrl { url: url.to_string(), reason: reason.to_string() };
+    let invalid = |reason: &str| ConnectError::InvalidUrl { url: shown.clone(), reason: reason.to_string() };
     let (authority, path) = match rest.find(['/', '?', '#']) {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
@@ -528,6 +539,10 @@ mod tests {
         let err = parse_url("https://user@x/sdk").unwrap_err().to_string();
         assert!(err.contains("without a password"), "{err}");
         assert!(matches!(parse_url("https://u:p@/sdk"), Err(ConnectError::InvalidUrl { .. })));
+        let err = parse_url("https://u:hunter2@x:99999/sdk").unwrap_err().to_string();
+        assert!(err.contains("***@x:99999") && !err.contains("hunter2"), "{err}");
+        let err = parse_url("ftp://u:hunter2@x/sdk").unwrap_err().to_string();
+        assert!(!err.contains("hunter2"), "{err}");
     }
 
     #[test]

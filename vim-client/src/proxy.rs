@@ -112,7 +112,7 @@ pub(crate) fn resolve(option: &Proxy, https: bool, env: &dyn Fn(&str) -> Option<
 }
 
 /// `user:password@` replaced by `***@`, for messages.
-fn redact_userinfo(url: &str) -> String {
+pub(crate) fn redact_userinfo(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => format!("{}***@{}", &url[..s + 3], &url[at + 1..]),
         (None, Some(at)) => format!("***@{}", &url[at + 1..]),
