@@ -281,6 +281,7 @@ impl Client {
     /// `api` is the generated crate's `API` (`&vim_types::API`): the versions the bindings know.
     pub async fn connect(api: &'static ApiInfo, url: &str, options: ClientOptions) -> Result<Client, ConnectError> {
         let mut endpoint = parse_url(url)?;
+        session::check(&options.session)?;
         let host = endpoint.authority.clone();
         let credentials = match (endpoint.credentials.take(), &options.session.login) {
             (Some(_), Some(_)) => {

@@ -575,6 +575,18 @@ impl Client {
     }
 }
 
+/// The session options' values that cannot work.
+pub(crate) fn check(options: &SessionOptions) -> Result<(), crate::ConnectError> {
+    let bad = |what: &str| Err(crate::ConnectError::InvalidOptions(what.to_string()));
+    if options.keepalive.is_some_and(|d| d < Duration::from_millis(10)) {
+        return bad("the keepalive interval must be at least 10 ms (vCenter's idle timeout is 30 minutes: 10 minutes is plenty)");
+    }
+    if options.call_timeout.is_some_and(|d| d.is_zero()) {
+        return bad("a call timeout of zero lets no call through");
+    }
+    Ok(())
+}
+
 /// At connect: log in when there are credentials, start the keepalive when asked.
 pub(crate) async fn start(client: &Client) -> Result<(), SessionError> {
     let credentials = client.inner.session.credentials.lock().unwrap().clone();
@@ -616,6 +628,15 @@ async fn keepalive(inner: std::sync::Weak<crate::Inner>, every: Duration, mut st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_checked() {
+        assert!(check(&SessionOptions::default()).is_ok());
+        let zero = SessionOptions { keepalive: Some(Duration::ZERO), ..SessionOptions::default() };
+        assert!(check(&zero).unwrap_err().to_string().contains("keepalive interval"));
+        let zero = SessionOptions { call_timeout: Some(Duration::ZERO), ..SessionOptions::default() };
+        assert!(check(&zero).is_err());
+    }
 
     #[test]
     fn idempotent_names() {
