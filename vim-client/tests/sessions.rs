@@ -393,6 +393,14 @@ fn ca_bundle_trusts_vimsim_certificate() {
         let client = Client::connect(&vim_types::API, &sim.url, options).await.expect("verified against the bundle");
         assert_eq!(whoami(&client).await.unwrap().as_deref(), Some("alice"));
         client.shutdown().await.unwrap();
+        // The same through the CONNECT proxy: TLS end to end inside the tunnel.
+        let (proxy, state) = start_proxy().await;
+        let options = ClientOptions::default().with_ca_pem(pem.clone()).with_proxy(&proxy).with_login("alice", "wonderland-pw");
+        let tunnelled = Client::connect(&vim_types::API, &sim.url, options).await.expect("https through the proxy");
+        assert_eq!(whoami(&tunnelled).await.unwrap().as_deref(), Some("alice"));
+        tunnelled.shutdown().await.unwrap();
+        let connects = state.connects.lock().unwrap().clone();
+        assert!(!connects.is_empty() && connects.iter().all(|l| *l == format!("CONNECT {} HTTP/1.1", sim.authority())), "{connects:?}");
         // A bundle with no certificate, or with another mode, is refused up front.
         let err = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_ca_pem(b"not pem".to_vec())).await.unwrap_err();
         assert!(err.to_string().contains("CA bundle"), "{err}");
