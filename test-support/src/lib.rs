@@ -179,6 +179,17 @@ pub fn vcsim(test: &str, args: &[&str]) -> Option<Server> {
     Some(Server::start(&bin, args, "VCSIM_URL="))
 }
 
+/// vimsim (`VIMSIM_BIN`: vim-server's binary, built by `cargo xtask test` before the tests;
+/// `cargo build -p vim-server --bin vimsim` makes `target/debug/vimsim`) with `args`
+/// (`--listen 127.0.0.1:0 --stop-on-stdin-eof --quiet` are added), or `None` when it is not
+/// there and the run does not require it. vim-server's own tests use `CARGO_BIN_EXE_vimsim`.
+pub fn vimsim(test: &str, args: &[&str]) -> Option<Server> {
+    let bin = peer("VIMSIM_BIN", test)?;
+    let mut all = vec!["--listen", "127.0.0.1:0", "--stop-on-stdin-eof", "--quiet"];
+    all.extend_from_slice(args);
+    Some(Server::start(&bin, &all, "VIMSIM_URL="))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

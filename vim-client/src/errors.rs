@@ -28,6 +28,9 @@ pub enum ConnectError {
     },
     /// The TLS handshake failed for another reason (often: the port does not speak TLS).
     Tls { host: String, reason: String },
+    /// The server wants a client certificate and none was given
+    /// ([`ClientOptions::with_client_cert`](crate::ClientOptions::with_client_cert)).
+    ClientCertificateRequired { host: String },
     /// The connection broke or the answer was not HTTP.
     Protocol { host: String, reason: String, https: bool },
     /// No answer within [`ClientOptions::timeout`](crate::ClientOptions::timeout).
@@ -40,6 +43,8 @@ pub enum ConnectError {
     TlsSetup(String),
     /// A [`ClientOptions`](crate::ClientOptions) value cannot be used.
     InvalidOptions(String),
+    /// Connected, but the login with the options' (or the URL's) credentials failed.
+    Login { host: String, reason: crate::SessionError },
 }
 
 impl fmt::Display for ConnectError {
@@ -78,6 +83,10 @@ impl fmt::Display for ConnectError {
                 }
                 Ok(())
             }
+            ConnectError::ClientCertificateRequired { host } => write!(
+                f,
+                "{host} requires a TLS client certificate: give one with ClientOptions::with_client_cert (PEM certificate and key)"
+            ),
             ConnectError::Timeout { host, after } => write!(f, "{host} did not answer within {after:?}"),
             ConnectError::NotVsphere { url, detail } => {
                 write!(f, "no vSphere API at this address: GET {url}: {detail}")
@@ -89,6 +98,7 @@ impl fmt::Display for ConnectError {
             ),
             ConnectError::TlsSetup(reason) => write!(f, "cannot set up TLS: {reason}"),
             ConnectError::InvalidOptions(reason) => write!(f, "invalid client options: {reason}"),
+            ConnectError::Login { host, reason } => write!(f, "connected to {host} but could not log in: {reason}"),
         }
     }
 }
@@ -108,6 +118,19 @@ pub enum TransportError {
     Connection { host: String, reason: String },
     /// The answer was well-formed but lacks something the call needs.
     Protocol(String),
+    /// The call did not complete within its per-call timeout
+    /// ([`SessionOptions::call_timeout`](crate::SessionOptions::call_timeout)), re-login and
+    /// retries included.
+    CallTimeout { method: &'static str, after: Duration },
+    /// The server had ended the session and logging in again failed.
+    Relogin(Box<crate::SessionError>),
+}
+
+impl TransportError {
+    /// Whether this is a timeout: of one exchange, or of the whole call.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, TransportError::Timeout { .. } | TransportError::CallTimeout { .. })
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -123,6 +146,8 @@ impl fmt::Display for TransportError {
             }
             TransportError::Connection { host, reason } => write!(f, "connection to {host} failed: {reason}"),
             TransportError::Protocol(reason) => f.write_str(reason),
+            TransportError::CallTimeout { method, after } => write!(f, "{method} did not complete within its call timeout of {after:?}"),
+            TransportError::Relogin(e) => write!(f, "the server ended the session and logging in again failed: {e}"),
         }
     }
 }
@@ -215,6 +240,7 @@ pub(crate) fn classify_connect(err: &HttpFailure, endpoint: &Endpoint) -> Connec
                 };
                 ConnectError::Certificate { host, reason, sha256, pinnable }
             }
+            rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired) => ConnectError::ClientCertificateRequired { host },
             other => ConnectError::Tls { host, reason: other.to_string() },
         };
     }

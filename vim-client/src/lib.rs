@@ -24,10 +24,19 @@
 //! `SOAPAction: urn:vim25/<that version>`. A method newer than that version is refused before
 //! anything is sent ([`vim_runtime::Error::VersionTooOld`]). The `vmware_soap_session` cookie the server sets is
 //! kept and sent back, so the client is one session; clones share it.
+//!
+//! For programs that run for long, [`ClientOptions`] also logs in at connect (or with the
+//! `user:password@` of the URL), logs in again when the server ends the session
+//! ([`SessionOptions::relogin`], one login for all the calls that failed together), keeps an
+//! idle session alive, bounds each call ([`TransportError::CallTimeout`]), retries reads
+//! ([`is_idempotent`]), goes through HTTP proxies ([`Proxy`], `HTTPS_PROXY`), trusts a CA
+//! bundle, presents a client certificate, and logs the wire with passwords and cookies taken
+//! out ([`WireLog`]); [`Client::shutdown`] logs out. The repository's `docs/sessions.md` has
+//! an example per feature.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -39,10 +48,16 @@ use hyper_util::rt::TokioExecutor;
 use vim_runtime::{ApiInfo, ApiVersion, Error, Invoke, ManagedObjectReference, Method};
 
 mod errors;
+mod proxy;
+mod session;
 mod tls;
 mod versions;
+mod wirelog;
 
 pub use errors::{ConnectError, TransportError};
+pub use proxy::{Proxy, ProxyError};
+pub use session::{is_idempotent, Credentials, CredentialsFuture, SessionError, SessionOptions, SessionStats};
+pub use wirelog::{Direction, WireLog, WireRecord};
 
 use vim_runtime::soap;
 
@@ -62,6 +77,30 @@ pub struct ClientOptions {
     pub strict_decode: bool,
     /// The `User-Agent` header (vCenter shows it in the session list).
     pub user_agent: String,
+    /// Login at connect, re-login, keepalive, per-call timeout, retries of reads (all off by
+    /// default); see docs/sessions.md and the `with_*` methods.
+    pub session: SessionOptions,
+    /// The HTTP proxy (default: from `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`).
+    pub proxy: Proxy,
+    /// PEM certificates trusted besides the system's roots, with [`TlsMode::Verify`].
+    pub ca_pem: Option<Vec<u8>>,
+    /// A client certificate for servers that ask for one.
+    pub client_cert: Option<ClientCert>,
+    /// Every request and response, redacted, handed to a callback.
+    pub wire_log: Option<WireLog>,
+}
+
+/// A TLS client certificate: its PEM chain and PEM private key.
+#[derive(Clone)]
+pub struct ClientCert {
+    pub cert_pem: Vec<u8>,
+    pub key_pem: Vec<u8>,
+}
+
+impl fmt::Debug for ClientCert {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCert").field("cert_pem", &format_args!("{} bytes", self.cert_pem.len())).finish_non_exhaustive()
+    }
 }
 
 impl Default for ClientOptions {
@@ -71,6 +110,11 @@ impl Default for ClientOptions {
             tls: TlsMode::Verify,
             strict_decode: false,
             user_agent: concat!("vim-client/", env!("CARGO_PKG_VERSION")).to_string(),
+            session: SessionOptions::default(),
+            proxy: Proxy::default(),
+            ca_pem: None,
+            client_cert: None,
+            wire_log: None,
         }
     }
 }
@@ -104,13 +148,22 @@ impl TlsMode {
     }
 }
 
-type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<proxy::Connector>, Full<Bytes>>;
 
 /// A connection to one vSphere endpoint (vCenter or ESXi): one session, one negotiated API
 /// version. Cheap to clone; clones share the connection pool and the session.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// [`Client::with_call_timeout`]'s limit, over the options' one.
+    call_timeout: Option<Duration>,
+}
+
+/// An HTTP answer, and the session generation its request was sent in.
+pub(crate) struct Reply {
+    pub status: u16,
+    pub body: Bytes,
+    pub generation: u64,
 }
 
 struct Inner {
@@ -125,8 +178,9 @@ struct Inner {
     soap_action: HeaderValue,
     user_agent: HeaderValue,
     options: ClientOptions,
-    /// `vmware_soap_session=<value>` as the server set it.
-    cookie: Mutex<Option<String>>,
+    /// The session cookie (`vmware_soap_session=<value>` as the server set it), credentials,
+    /// keepalive.
+    session: session::Shared,
     /// The bindings' API (versions, managed objects).
     api: &'static ApiInfo,
 }
@@ -144,6 +198,8 @@ impl fmt::Debug for Client {
 /// The parts of a parsed endpoint URL.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Endpoint {
+    /// `user:password@` of the URL, percent-decoded.
+    pub credentials: Option<(String, String)>,
     pub https: bool,
     /// `host:port` (port always present).
     pub authority: String,
@@ -154,6 +210,8 @@ pub(crate) struct Endpoint {
 /// `https://host[:port][/sdk]`, `http://...`, or a bare `host[:port]` (HTTPS).
 pub(crate) fn parse_url(url: &str) -> Result<Endpoint, ConnectError> {
     let url = url.trim();
+    // Messages never repeat a password given in the URL.
+    let shown = proxy::redact_userinfo(url);
     let (scheme, rest) = match url.split_once("://") {
         Some((s, r)) => (s.to_ascii_lowercase(), r),
         None => ("https".to_string(), url),
@@ -161,9 +219,9 @@ pub(crate) fn parse_url(url: &str) -> Result<Endpoint, ConnectError> {
     let https = match scheme.as_str() {
         "https" => true,
         "http" => false,
-        _ => return Err(ConnectError::UnsupportedScheme { url: url.to_string(), scheme }),
+        _ => return Err(ConnectError::UnsupportedScheme { url: shown, scheme }),
     };
-    let invalid = |reason: &str| ConnectError::InvalidUrl { url: url.to_string(), reason: reason.to_string() };
+    let invalid = |reason: &str| ConnectError::InvalidUrl { url: shown.clone(), reason: reason.to_string() };
     let (authority, path) = match rest.find(['/', '?', '#']) {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
@@ -174,8 +232,18 @@ pub(crate) fn parse_url(url: &str) -> Result<Endpoint, ConnectError> {
     if authority.is_empty() {
         return Err(invalid("no host name"));
     }
-    if authority.contains('@') {
-        return Err(invalid("user names go to login, not into the URL"));
+    // `user:password@host` (vcsim prints such a URL): logged in with at connect.
+    let (credentials, authority) = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let Some((user, password)) = userinfo.split_once(':') else {
+                return Err(invalid("a user name without a password: write user:password@host, or give the credentials in ClientOptions::with_login"));
+            };
+            (Some((proxy::percent_decode(user), proxy::percent_decode(password))), host)
+        }
+        None => (None, authority),
+    };
+    if authority.is_empty() {
+        return Err(invalid("no host name"));
     }
     // `host`, `host:port`, `[v6]`, `[v6]:port`.
     let has_port = match authority.rfind(':') {
@@ -193,7 +261,7 @@ pub(crate) fn parse_url(url: &str) -> Result<Endpoint, ConnectError> {
     };
     let trimmed = path.trim_end_matches('/');
     let path = if trimmed.ends_with("/sdk") { trimmed.to_string() } else { format!("{trimmed}/sdk") };
-    let endpoint = Endpoint { https, authority, path };
+    let endpoint = Endpoint { credentials, https, authority, path };
     // Let the URI parser have the last word on characters.
     endpoint.uri("").map_err(|_| invalid("not a valid URL"))?;
     Ok(endpoint)
@@ -212,18 +280,28 @@ impl Client {
     /// Does not log in.
     /// `api` is the generated crate's `API` (`&vim_types::API`): the versions the bindings know.
     pub async fn connect(api: &'static ApiInfo, url: &str, options: ClientOptions) -> Result<Client, ConnectError> {
-        let endpoint = parse_url(url)?;
+        let mut endpoint = parse_url(url)?;
+        session::check(&options.session)?;
         let host = endpoint.authority.clone();
-        let tls = tls::client_config(&options.tls)?;
+        let credentials = match (endpoint.credentials.take(), &options.session.login) {
+            (Some(_), Some(_)) => {
+                return Err(ConnectError::InvalidOptions("credentials both in the URL and in the options: give them once".into()))
+            }
+            (Some((user, password)), None) => Some(Credentials::password(user, password)),
+            (None, login) => login.clone(),
+        };
+        let tls = tls::client_config(&options.tls, options.ca_pem.as_deref(), options.client_cert.as_ref())?;
+        let route = proxy::resolve(&options.proxy, endpoint.https, &|name| std::env::var(name).ok())?;
         let mut tcp = HttpConnector::new();
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(Some(options.timeout));
+        let connector = proxy::Connector { http: tcp, route: route.map(Arc::new) };
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
-            .wrap_connector(tcp);
+            .wrap_connector(connector);
         let http: HttpClient = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(https);
         let user_agent = HeaderValue::from_str(&options.user_agent)
             .map_err(|_| ConnectError::InvalidOptions("the user agent is not a valid HTTP header value".into()))?;
@@ -265,20 +343,23 @@ impl Client {
             return Err(ConnectError::NoCommonVersion { host, offered, known });
         };
         let soap_action = HeaderValue::from_str(&format!("urn:{}", version.namespace())).expect("ASCII");
-        Ok(Client {
+        let client = Client {
+            call_timeout: None,
             inner: Arc::new(Inner {
                 http,
                 endpoint: endpoint.uri("").expect("checked by parse_url"),
-                authority: host,
+                authority: host.clone(),
                 version,
                 server_version: vim25.version.clone(),
                 soap_action,
                 user_agent,
                 options,
-                cookie: Mutex::new(None),
+                session: session::Shared::new(credentials),
                 api,
             }),
-        })
+        };
+        session::start(&client).await.map_err(|reason| ConnectError::Login { host, reason })?;
+        Ok(client)
     }
 
     /// The bindings' API the client was connected with.
@@ -311,55 +392,97 @@ impl Client {
     /// The session cookie's value (`"52a3..."`, quotes included as the server sent them), once
     /// the server has set one.
     pub fn session_cookie(&self) -> Option<String> {
-        let cookie = self.inner.cookie.lock().unwrap();
-        cookie.as_ref().map(|c| c[SESSION_COOKIE.len() + 1..].to_string())
+        let state = self.inner.session.state.lock().unwrap();
+        state.cookie.as_ref().map(|c| c[SESSION_COOKIE.len() + 1..].to_string())
     }
 
     /// Uses an existing session (a cookie value from [`Client::session_cookie`]), or none.
     pub fn set_session_cookie(&self, value: Option<&str>) {
-        *self.inner.cookie.lock().unwrap() = value.map(|v| format!("{SESSION_COOKIE}={v}"));
+        self.inner.session.state.lock().unwrap().cookie = value.map(|v| format!("{SESSION_COOKIE}={v}"));
     }
 
     /// POSTs a complete SOAP envelope to the endpoint with this client's headers and session
     /// cookie, and returns the HTTP status and the whole body. The typed path
-    /// ([`Invoke::invoke`]) is built on it; use it to send hand-written XML.
+    /// ([`Invoke::invoke`]) is built on it (adding the per-call timeout, retries and
+    /// re-login); use it to send hand-written XML.
     pub async fn send_raw(&self, envelope: Vec<u8>) -> Result<(u16, Bytes), TransportError> {
+        let reply = self.exchange("(raw)", Bytes::from(envelope), session::Kind::Call).await?;
+        Ok((reply.status, reply.body))
+    }
+
+    /// One HTTP exchange, wire-logged; the cookie the answer sets is kept when the session's
+    /// rule allows (see `session::State`).
+    pub(crate) async fn exchange(&self, method: &str, envelope: Bytes, kind: session::Kind) -> Result<Reply, TransportError> {
         let inner = &*self.inner;
+        let (cookie, generation) = {
+            let state = inner.session.state.lock().unwrap();
+            (state.cookie.clone(), state.generation)
+        };
+        inner.session.touch();
+        let log = inner.options.wire_log.as_ref();
+        if let Some(log) = log {
+            let body = wirelog::redact_all(method, &envelope, &[cookie.as_deref()]);
+            (log.0)(&WireRecord { direction: Direction::Request, method, status: None, cookie: cookie.is_some(), elapsed: None, body });
+        }
+        let sent_cookie = if log.is_some() { cookie.clone() } else { None };
         let mut request = Request::post(inner.endpoint.clone())
             .header(CONTENT_TYPE, "text/xml; charset=utf-8")
             .header("SOAPAction", inner.soap_action.clone())
             .header(USER_AGENT, inner.user_agent.clone());
-        if let Some(cookie) = inner.cookie.lock().unwrap().clone() {
+        if let Some(cookie) = cookie {
             request = request.header(COOKIE, cookie);
         }
-        let request = request.body(Full::new(Bytes::from(envelope))).expect("a valid request");
+        let request = request.body(Full::new(envelope)).expect("a valid request");
+        let started = Instant::now();
         let exchange = async {
             let response = inner.http.request(request).await.map_err(errors::HttpFailure::Request)?;
-            self.remember_cookie(response.headers());
+            let set = self.remember_cookie(response.headers(), generation, kind);
             let status = response.status().as_u16();
             let body = response.into_body().collect().await.map_err(errors::HttpFailure::Body)?.to_bytes();
-            Ok::<_, errors::HttpFailure>((status, body))
+            Ok::<_, errors::HttpFailure>((status, body, set))
         };
-        match tokio::time::timeout(inner.options.timeout, exchange).await {
-            Err(_) => Err(TransportError::Timeout { host: inner.authority.clone(), after: inner.options.timeout }),
-            Ok(Err(e)) => Err(errors::classify_transport(&e, &inner.authority)),
-            Ok(Ok(x)) => Ok(x),
+        // A handle's longer call timeout lifts the exchange's (a long poll).
+        let limit = self.call_timeout.map_or(inner.options.timeout, |c| c.max(inner.options.timeout));
+        let (status, body, set) = match tokio::time::timeout(limit, exchange).await {
+            Err(_) => return Err(TransportError::Timeout { host: inner.authority.clone(), after: limit }),
+            Ok(Err(e)) => return Err(errors::classify_transport(&e, &inner.authority)),
+            Ok(Ok(x)) => x,
+        };
+        if let Some(log) = log {
+            let now = inner.session.state.lock().unwrap().cookie.clone();
+            let record = WireRecord {
+                direction: Direction::Response,
+                method,
+                status: Some(status),
+                cookie: set,
+                elapsed: Some(started.elapsed()),
+                body: wirelog::redact_all(method, &body, &[sent_cookie.as_deref(), now.as_deref()]),
+            };
+            (log.0)(&record);
         }
+        Ok(Reply { status, body, generation })
     }
 
-    fn remember_cookie(&self, headers: &HeaderMap) {
+    /// Keeps the session cookie a response sets; returns whether it set one.
+    fn remember_cookie(&self, headers: &HeaderMap, generation: u64, kind: session::Kind) -> bool {
+        let mut set = false;
         for value in headers.get_all(SET_COOKIE) {
             let Ok(value) = value.to_str() else { continue };
             let pair = value.split(';').next().unwrap_or("").trim();
             if let Some((name, v)) = pair.split_once('=') {
                 if name.trim() == SESSION_COOKIE {
+                    set = true;
                     let v = v.trim();
-                    // An empty value is the server dropping the session.
-                    let cookie = (!v.is_empty() && v != "\"\"").then(|| format!("{SESSION_COOKIE}={v}"));
-                    *self.inner.cookie.lock().unwrap() = cookie;
+                    let mut state = self.inner.session.state.lock().unwrap();
+                    let current = state.generation == generation && !state.relogging;
+                    if kind == session::Kind::Login || current {
+                        // An empty value is the server dropping the session.
+                        state.cookie = (!v.is_empty() && v != "\"\"").then(|| format!("{SESSION_COOKIE}={v}"));
+                    }
                 }
             }
         }
+        set
     }
 
     fn decode_options(&self) -> soap::DecodeOptions {
@@ -379,7 +502,8 @@ impl Invoke for Client {
         }
         let envelope = soap::request_body::<M>(&this, &request);
         drop(request);
-        let (status, body) = self.send_raw(envelope).await.map_err(|e| Error::Transport(Box::new(e)))?;
+        let Reply { status, body, .. } =
+            self.call(M::INFO.wsdl_name, Bytes::from(envelope)).await.map_err(|e| Error::Transport(Box::new(e)))?;
         match status {
             200 | 500 => soap::decode_response::<M>(&body, &self.decode_options()),
             _ => Err(Error::Transport(Box::new(TransportError::Status {
@@ -398,19 +522,28 @@ mod tests {
     #[test]
     fn urls() {
         let e = parse_url("https://vc.example.com/sdk").unwrap();
-        assert_eq!(e, Endpoint { https: true, authority: "vc.example.com:443".into(), path: "/sdk".into() });
+        assert_eq!(e, Endpoint { credentials: None, https: true, authority: "vc.example.com:443".into(), path: "/sdk".into() });
         let e = parse_url("http://127.0.0.1:8989").unwrap();
-        assert_eq!(e, Endpoint { https: false, authority: "127.0.0.1:8989".into(), path: "/sdk".into() });
+        assert_eq!(e, Endpoint { credentials: None, https: false, authority: "127.0.0.1:8989".into(), path: "/sdk".into() });
         let e = parse_url("vc.example.com/").unwrap();
-        assert_eq!(e, Endpoint { https: true, authority: "vc.example.com:443".into(), path: "/sdk".into() });
+        assert_eq!(e, Endpoint { credentials: None, https: true, authority: "vc.example.com:443".into(), path: "/sdk".into() });
         let e = parse_url("HTTPS://[::1]:8443/sdk/").unwrap();
-        assert_eq!(e, Endpoint { https: true, authority: "[::1]:8443".into(), path: "/sdk".into() });
+        assert_eq!(e, Endpoint { credentials: None, https: true, authority: "[::1]:8443".into(), path: "/sdk".into() });
         let e = parse_url("https://[::1]/proxy").unwrap();
-        assert_eq!(e, Endpoint { https: true, authority: "[::1]:443".into(), path: "/proxy/sdk".into() });
+        assert_eq!(e, Endpoint { credentials: None, https: true, authority: "[::1]:443".into(), path: "/proxy/sdk".into() });
         assert!(matches!(parse_url("ftp://x/sdk"), Err(ConnectError::UnsupportedScheme { .. })));
         assert!(matches!(parse_url("https:///sdk"), Err(ConnectError::InvalidUrl { .. })));
         assert!(matches!(parse_url("https://x:99999/sdk"), Err(ConnectError::InvalidUrl { .. })));
-        assert!(matches!(parse_url("https://u:p@x/sdk"), Err(ConnectError::InvalidUrl { .. })));
+        let e = parse_url("https://us%40r:p%3Ass@127.0.0.1:8989/sdk").unwrap();
+        assert_eq!(e.credentials, Some(("us@r".to_string(), "p:ss".to_string())));
+        assert_eq!(e.authority, "127.0.0.1:8989");
+        let err = parse_url("https://user@x/sdk").unwrap_err().to_string();
+        assert!(err.contains("without a password"), "{err}");
+        assert!(matches!(parse_url("https://u:p@/sdk"), Err(ConnectError::InvalidUrl { .. })));
+        let err = parse_url("https://u:hunter2@x:99999/sdk").unwrap_err().to_string();
+        assert!(err.contains("***@x:99999") && !err.contains("hunter2"), "{err}");
+        let err = parse_url("ftp://u:hunter2@x/sdk").unwrap_err().to_string();
+        assert!(!err.contains("hunter2"), "{err}");
     }
 
     #[test]

@@ -12,9 +12,21 @@ use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvi
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, OtherError, RootCertStore, SignatureScheme};
 
-use crate::{ConnectError, TlsMode};
+use crate::{ClientCert, ConnectError, TlsMode};
 
-pub(crate) fn client_config(mode: &TlsMode) -> Result<ClientConfig, ConnectError> {
+/// The certificates of a PEM bundle (other sections ignored), or why there are none.
+fn pem_certs(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>, ConnectError> {
+    use rustls::pki_types::pem::PemObject;
+    let certs = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ConnectError::InvalidOptions(format!("{what}: not valid PEM ({e})")))?;
+    if certs.is_empty() {
+        return Err(ConnectError::InvalidOptions(format!("{what}: no `BEGIN CERTIFICATE` section")));
+    }
+    Ok(certs)
+}
+
+pub(crate) fn client_config(mode: &TlsMode, ca_pem: Option<&[u8]>, client_cert: Option<&ClientCert>) -> Result<ClientConfig, ConnectError> {
     // ring, not aws-lc-rs (which needs cmake and clang to build). Newer rustls releases
     // deprecate ring's provider for lacking post-quantum key exchange; vCenter and ESXi do not
     // offer it either, and a user's fresh resolution must still build with warnings denied.
@@ -25,6 +37,13 @@ pub(crate) fn client_config(mode: &TlsMode) -> Result<ClientConfig, ConnectError
             let mut roots = RootCertStore::empty();
             for cert in rustls_native_certs::load_native_certs().certs {
                 let _ = roots.add(cert);
+            }
+            if let Some(pem) = ca_pem {
+                for cert in pem_certs(pem, "the CA bundle")? {
+                    roots
+                        .add(cert)
+                        .map_err(|e| ConnectError::InvalidOptions(format!("the CA bundle: a certificate cannot be a trust anchor ({e})")))?;
+                }
             }
             if roots.is_empty() {
                 Policy::NoRoots
@@ -38,13 +57,27 @@ pub(crate) fn client_config(mode: &TlsMode) -> Result<ClientConfig, ConnectError
         TlsMode::AcceptInvalid => Policy::Any,
         TlsMode::PinSha256(pin) => Policy::Pin(*pin),
     };
+    if ca_pem.is_some() && *mode != TlsMode::Verify {
+        return Err(ConnectError::InvalidOptions("a CA bundle is used with TlsMode::Verify only".into()));
+    }
     let verifier = Verifier { policy, provider: provider.clone() };
-    let config = ClientConfig::builder_with_provider(provider)
+    let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| ConnectError::TlsSetup(e.to_string()))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
+        .with_custom_certificate_verifier(Arc::new(verifier));
+    let config = match client_cert {
+        None => builder.with_no_client_auth(),
+        Some(c) => {
+            use rustls::pki_types::pem::PemObject;
+            let chain = pem_certs(&c.cert_pem, "the client certificate")?;
+            let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(&c.key_pem)
+                .map_err(|e| ConnectError::InvalidOptions(format!("the client key: no PEM private key ({e})")))?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| ConnectError::InvalidOptions(format!("the client certificate and key do not go together: {e}")))?
+        }
+    };
     Ok(config)
 }
 

@@ -10,6 +10,8 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 pub struct Tls {
     pub config: Arc<rustls::ServerConfig>,
     pub fingerprint: String,
+    /// The certificate in PEM (for `vimsim --cert-out`: a client's CA bundle).
+    pub cert_pem: String,
 }
 
 /// A fresh self-signed certificate for `localhost` and `127.0.0.1`.
@@ -17,10 +19,24 @@ pub fn self_signed() -> Result<Tls, String> {
     let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_string(), "127.0.0.1".to_string()]).map_err(|e| e.to_string())?;
     let cert = CertificateDer::from(ck.cert.der().to_vec());
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(ck.key_pair.serialize_der()));
-    build(cert, key)
+    let pem = pem("CERTIFICATE", ck.cert.der());
+    build(cert, key, pem)
 }
 
-fn build(cert: CertificateDer<'static>, key: PrivateKeyDer<'static>) -> Result<Tls, String> {
+/// DER in a PEM section (base64 in lines of 64).
+fn pem(label: &str, der: &[u8]) -> String {
+    let mut b64 = Vec::new();
+    vim_types::xml::base64_encode(der, &mut b64);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for line in b64.chunks(64) {
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+fn build(cert: CertificateDer<'static>, key: PrivateKeyDer<'static>, cert_pem: String) -> Result<Tls, String> {
     let digest = ring::digest::digest(&ring::digest::SHA256, cert.as_ref());
     let fingerprint = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":");
     // ring, not aws-lc-rs (which needs cmake and clang to build). Newer rustls releases
@@ -34,5 +50,5 @@ fn build(cert: CertificateDer<'static>, key: PrivateKeyDer<'static>) -> Result<T
         .with_no_client_auth()
         .with_single_cert(vec![cert], key)
         .map_err(|e| e.to_string())?;
-    Ok(Tls { config: Arc::new(config), fingerprint })
+    Ok(Tls { config: Arc::new(config), fingerprint, cert_pem })
 }

@@ -391,10 +391,15 @@ fn test() -> Result<()> {
     let python = peers::venv_python(&root);
     let vcsim = peers::vcsim(&root)?;
     let govmomi_session = peers::govmomi_session(&root)?;
+    // vimsim for vim-client's session tests (tests/sessions.rs): another package's binary,
+    // so built here and passed by path (a package's own tests have CARGO_BIN_EXE_*).
+    cargo(&root, &["build", "-p", "vim-server", "--bin", "vimsim"], &[], "vimsim (for vim-client's tests)")?;
+    let vimsim = target_dir().join("debug/vimsim");
     cargo(
         &root,
         &["test", "--workspace"],
         &[
+            ("VIMSIM_BIN", vimsim.as_os_str()),
             ("PYVMOMI_DIR", pyvmomi.as_os_str()),
             // The venv's interpreter, for the peer scenario tests/peers/pyvmomi_session.py.
             ("PYVMOMI_PYTHON", python.as_os_str()),

@@ -18,11 +18,13 @@ use vim_server::auth::{User, Users};
 use vim_server::dispatch::{run_until, ServerConfig};
 use vim_server::sim::{Config, Vimsim};
 
-const USAGE: &str = "usage: vimsim [--listen ADDR:PORT] [--tls] [--user NAME:PASSWORD[:ROLE]]... [--session-idle-timeout SECS] [--ticket-lifetime SECS]
+const USAGE: &str = "usage: vimsim [--listen ADDR:PORT] [--tls [--cert-out FILE]] [--user NAME:PASSWORD[:ROLE]]... [--session-idle-timeout SECS] [--ticket-lifetime SECS]
               [--max-sessions-per-user N] [--max-connections N] [--header-timeout SECS] [--body-timeout SECS] [--request-timeout SECS]
               [--shutdown-timeout SECS] [--stop-on-stdin-eof] [--quiet]
   --listen                address to serve on (default 127.0.0.1:8989; port 0 picks a free one)
   --tls                   HTTPS with a self-signed certificate made at start (its SHA-256 is logged)
+  --cert-out              with --tls: write that certificate (PEM) to FILE before serving, for a
+                          client's CA bundle
   --user                  a user; ROLE is Admin (default), ReadOnly or NoAccess; repeatable
                           (default: one user admin:admin:Admin)
   --session-idle-timeout  seconds without a call after which a session ends (default 1800, as
@@ -46,6 +48,7 @@ const USAGE: &str = "usage: vimsim [--listen ADDR:PORT] [--tls] [--user NAME:PAS
 struct Args {
     listen: String,
     tls: bool,
+    cert_out: Option<String>,
     users: Vec<User>,
     idle: Duration,
     ticket: u64,
@@ -78,6 +81,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut a = Args {
         listen: "127.0.0.1:8989".into(),
         tls: false,
+        cert_out: None,
         users: Vec::new(),
         idle: Duration::from_secs(1800),
         ticket: 30,
@@ -95,6 +99,7 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         match arg.as_str() {
             "--listen" => a.listen = value("--listen")?,
             "--tls" => a.tls = true,
+            "--cert-out" => a.cert_out = Some(value("--cert-out")?),
             "--user" => a.users.push(User::parse(&value("--user")?).map_err(|e| format!("--user: {e}"))?),
             "--idle-timeout" | "--session-idle-timeout" => a.idle = seconds(&arg, &value(&arg)?)?,
             "--ticket-lifetime" => a.ticket = value("--ticket-lifetime")?.parse().map_err(|e| format!("--ticket-lifetime: {e}"))?,
@@ -109,6 +114,9 @@ fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if a.cert_out.is_some() && !a.tls {
+        return Err("--cert-out needs --tls".into());
     }
     if a.users.is_empty() {
         a.users.push(User::parse("admin:admin:Admin")?);
@@ -169,6 +177,9 @@ async fn serve(args: Args) -> Result<(), String> {
     let scheme = if args.tls {
         let tls = vim_server::tls::self_signed().map_err(|e| format!("cannot make a certificate: {e}"))?;
         tracing::info!(sha256 = %tls.fingerprint, "self-signed certificate");
+        if let Some(path) = &args.cert_out {
+            std::fs::write(path, &tls.cert_pem).map_err(|e| format!("--cert-out {path}: {e}"))?;
+        }
         config.tls = Some(tls.config);
         "https"
     } else {
