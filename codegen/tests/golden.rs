@@ -1,7 +1,8 @@
 //! Golden tests: one small folder per merge rule or diagnostic, input beside output.
 //!
 //! Every folder `tests/golden/<case>/` holds `input/` (markdown pages, `vim.wsdl` and any
-//! XSD it includes, optionally `overrides.toml`) and what the generator makes of it:
+//! XSD it includes, optionally `overrides.toml` and a pyVmomi registry in `input/pyVmomi/`)
+//! and what the generator makes of it:
 //!
 //! - `expected.diag`: every diagnostic rendered (paths relative to the case folder), then
 //!   the per-kind summary;
@@ -36,13 +37,13 @@ impl Case {
 
     fn load(&self) -> Loaded {
         let input = self.input();
-        let overrides = input.join("overrides.toml");
-        let paths = SpecPaths {
-            markdown: input.clone(),
-            wsdl: input.clone(),
-            overrides: overrides.is_file().then_some(overrides),
-            pyvmomi: None,
-        };
+        // Pages, WSDL and overrides side by side in `input/`; pyVmomi's registry, when the
+        // case has one, in `input/pyVmomi/`.
+        let mut paths = SpecPaths::in_folder(&input);
+        paths.wsdl = input.clone();
+        paths.overrides = paths.overrides.filter(|p| p.is_file());
+        let registry = input.join("pyVmomi");
+        paths.pyvmomi = registry.is_dir().then_some(registry);
         load(&paths)
     }
 
