@@ -434,6 +434,10 @@ fn test() -> Result<()> {
     // vim-server turns on vim-types' `server` feature above; a client's build has it off.
     let client_only = ["clippy", "-p", "vim-types", "--all-targets", "--", "-D", "warnings"];
     cargo(&root, &client_only, &[], "clippy on vim-types without the server feature")?;
+    // vim-server without vimsim: the dispatcher on the runtime alone, for any generated API.
+    let generic_server = ["clippy", "-p", "vim-server", "--no-default-features", "--all-targets", "--", "-D", "warnings"];
+    cargo(&root, &generic_server, &[], "clippy on vim-server without the vimsim feature")?;
+    server_depends_on_runtime_only(&root)?;
     // Both feature sets: without `server` no doc may link to what only it defines.
     cargo(&root, &["doc", "-p", "vim-runtime", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-runtime")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
@@ -447,6 +451,29 @@ fn test() -> Result<()> {
     // Last: a short soak of vimsim (the test is ignored in the workspace run above).
     soak(30.0, false)?;
     eprintln!("--- all tests passed");
+    Ok(())
+}
+
+/// `cargo tree -p vim-server --no-default-features` (normal and build dependencies: the tests'
+/// own dev-dependencies do include vim-types) shows no generated crate: the dispatcher is
+/// written on vim-runtime alone.
+fn server_depends_on_runtime_only(root: &Path) -> Result<()> {
+    eprintln!("--- cargo tree -p vim-server --no-default-features: no vim-types");
+    let out = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args(["tree", "-p", "vim-server", "--no-default-features", "-e", "normal,build", "--prefix", "none"])
+        .output()
+        .context("running cargo tree")?;
+    if !out.status.success() {
+        bail!("cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let tree = String::from_utf8_lossy(&out.stdout);
+    if let Some(line) = tree.lines().find(|l| l.starts_with("vim-types ")) {
+        bail!("vim-server without its `vimsim` feature depends on a generated crate ({line}): the dispatcher must use vim-runtime only");
+    }
+    if !tree.lines().any(|l| l.starts_with("vim-runtime ")) {
+        bail!("cargo tree -p vim-server shows no vim-runtime: is the tree empty?\n{tree}");
+    }
     Ok(())
 }
 
