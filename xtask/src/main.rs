@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's command line. See README.md.
 
+mod api_diff;
 mod bench;
 mod bench_decode;
 mod bench_build;
@@ -48,6 +49,21 @@ enum Cmd {
         /// version=REQ (default: this checkout's vim-runtime/, by a relative path).
         #[arg(long, value_name = "SPEC", requires = "out")]
         runtime: Option<gen::RuntimeDep>,
+    },
+    /// Print, as markdown for a pull request, what changed between two versions of the API:
+    /// types, fields, enum values, methods, parameters, return types, faults, privileges,
+    /// since-versions. OLD and NEW are each an IR JSON file (`cargo xtask ir -o FILE`), a
+    /// spec folder laid out like spec/ (pages, wsdl/, overrides.toml when present), or
+    /// `wsdl=DIR,markdown=DIR[,pyvmomi=DIR][,overrides=FILE]`.
+    ApiDiff {
+        old: String,
+        new: String,
+        /// Output file (default: standard output).
+        #[arg(short = 'o', long)]
+        out: Option<PathBuf>,
+        /// The heading's title (default: `OLD → NEW` by their folder or file names).
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Write the merged IR as JSON (format vimgen-ir/1).
     Ir {
@@ -257,6 +273,17 @@ fn run() -> Result<ExitCode> {
                 None => {}
             }
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Cmd::ApiDiff { old, new, out, title } => {
+            let (old_model, old_label) = api_diff::load_side(&old)?;
+            let (new_model, new_label) = api_diff::load_side(&new)?;
+            let title = title.unwrap_or_else(|| format!("{old_label} → {new_label}"));
+            let md = codegen::ir::diff::diff(&old_model, &new_model).to_markdown(&title);
+            match out {
+                Some(path) => std::fs::write(&path, md).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{md}"),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Test => {
             test()?;
