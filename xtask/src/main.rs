@@ -5,6 +5,7 @@ mod bench;
 mod bench_decode;
 mod bench_build;
 mod bench_server;
+mod expected;
 mod gen;
 mod peers;
 // Fetches pyVmomi releases into target/pyvmomi/; shared with codegen's tests (its
@@ -222,7 +223,23 @@ impl SpecArgs {
 /// Loads the spec and prints its diagnostics to stderr: every error, warnings rendered
 /// only on request, and a summary per kind. Returns the load and whether it had errors.
 fn load_and_report(spec: &SpecArgs) -> (Loaded, bool) {
-    let loaded = load(&spec.paths());
+    let (loaded, failed, _) = load_report_expected(spec);
+    (loaded, failed)
+}
+
+/// The reviewed warning counts (`xtask/expected-warnings.toml`).
+fn expected_sets() -> Result<Vec<expected::Set>> {
+    let path = root().join(expected::FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    expected::parse(&text, &root(), &target_dir()).with_context(|| format!("reading {}", path.display()))
+}
+
+/// [`load_and_report`], whose summary also says whether the warning counts are the reviewed
+/// ones of `xtask/expected-warnings.toml`; returns that too: `Some(true)` as expected,
+/// `Some(false)` moved, `None` no reviewed set for these inputs.
+fn load_report_expected(spec: &SpecArgs) -> (Loaded, bool, Result<Option<bool>>) {
+    let paths = spec.paths();
+    let loaded = load(&paths);
     for d in &loaded.diags.list {
         if d.severity == Severity::Error || spec.warnings {
             eprintln!("{}\n", d.render(&loaded.sources));
@@ -235,8 +252,16 @@ fn load_and_report(spec: &SpecArgs) -> (Loaded, bool) {
         }
     }
     eprint!("{}", loaded.diags.summary());
+    let verdict = expected_sets().map(|sets| {
+        let (line, verdict) = expected::verdict(&sets, &paths, &loaded.diags);
+        eprint!("{line}");
+        verdict
+    });
+    if let Err(e) = &verdict {
+        eprintln!("warning counts: {e:#}");
+    }
     let failed = loaded.diags.has_errors();
-    (loaded, failed)
+    (loaded, failed, verdict)
 }
 
 fn main() -> ExitCode {
@@ -434,9 +459,14 @@ fn test() -> Result<()> {
     )?;
     for (label, spec) in [("spec/", SpecArgs::default()), ("corpus", corpus_args()?)] {
         eprintln!("--- cargo xtask ir on {label}");
-        let (_, failed) = load_and_report(&spec);
+        let (_, failed, verdict) = load_report_expected(&spec);
         if failed {
             bail!("the IR of {label} has errors");
+        }
+        match verdict? {
+            Some(true) => {}
+            Some(false) => bail!("the warnings of {label} moved from the reviewed counts: review them (`cargo xtask ir ... --warnings`) and update {}", expected::FILE),
+            None => bail!("{} has no set for {label}'s inputs", expected::FILE),
         }
     }
     // pyVmomi's type registry in both layouts: read with no error (`ir --pyvmomi`).
