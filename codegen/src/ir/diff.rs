@@ -552,6 +552,24 @@ mod tests {
         assert!(a < b && b < c);
     }
 
+    /// The project's spec/ through its JSON form and back: the same model, no diff.
+    #[test]
+    fn the_spec_reads_back_from_json() {
+        let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        let model = crate::load(&crate::SpecPaths::in_folder(&spec)).model;
+        assert!(model.managed_objects.len() > 10, "{} managed objects", model.managed_objects.len());
+        let back = Model::from_json(&model.to_json()).expect("reads");
+        assert_eq!(back, model);
+        assert!(diff(&model, &back).is_empty());
+        // And a real change shows: a method gone from one managed object.
+        let mut fewer = model.clone();
+        let mo = fewer.managed_objects.iter_mut().find(|m| !m.methods.is_empty()).expect("a managed object with methods");
+        let gone = mo.methods.remove(0);
+        let d = diff(&model, &fewer);
+        assert_eq!(d.managed_objects.changed.len(), 1);
+        assert!(d.managed_objects.changed[0].1[0].starts_with(&format!("method removed: `{}`", gone.name)), "{d:?}");
+    }
+
     #[test]
     fn the_json_form_reads_back() {
         let m = new();
