@@ -112,6 +112,22 @@ impl<'a> Call<'a> {
         crate::xml::required_arg(&self.reader, value, self.operation.name, name)
     }
 
+    /// The text of each parameter `names` lists (`None` when absent), in that order; other
+    /// parameters are skipped. For a method served without generated code, whose parameters
+    /// are plain text (a hand-written endpoint's `Login`).
+    pub fn text_params(mut self, names: &[&str]) -> Result<Vec<Option<String>>, DecodeError> {
+        let mut values = vec![None; names.len()];
+        if !self.operation.empty {
+            while let Some(c) = self.reader.child()? {
+                match names.iter().position(|n| *n == c.name) {
+                    Some(i) if values[i].is_none() => values[i] = Some(self.reader.text(&c)?.into_owned()),
+                    _ => self.reader.skip_unknown(&c)?,
+                }
+            }
+        }
+        Ok(values)
+    }
+
     /// The answer when no method of the object's type has this name.
     pub fn unknown_method(self) -> Reply {
         Reply::UnknownMethod(self.operation.name.to_string())
@@ -188,5 +204,94 @@ pub fn fault_message(class: &str) -> String {
         "NotImplemented" => "The operation is not implemented.".into(),
         "NotSupported" => "The operation is not supported on the object.".into(),
         other => format!("{other} fault"),
+    }
+}
+
+/// The faults any vSphere server raises on its own, whatever API it was generated from:
+/// the ones a dispatcher answers with before a method runs (no session, a missing privilege,
+/// an unknown method or object, an unreadable request) and the common ones of session
+/// methods. Written exactly as a generated crate writes the same class (its fields, in the
+/// same order), so a server needs no generated type to raise them and any generated client
+/// decodes them as its own classes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StandardFault {
+    /// `InvalidRequest`: the request could not be read.
+    InvalidRequest,
+    /// `RuntimeFault`: the server failed (a timeout, an internal error).
+    RuntimeFault,
+    /// `MethodNotFound`: the object's type has no such method (in the caller's version).
+    MethodNotFound { receiver: ManagedObjectReference, method: String },
+    /// `NotAuthenticated`: the call needs a session.
+    NotAuthenticated { object: ManagedObjectReference, privilege_id: String },
+    /// `NoPermission`: the caller's role lacks the privilege.
+    NoPermission { object: ManagedObjectReference, privilege_id: String },
+    /// `ManagedObjectNotFound`: no such object.
+    ManagedObjectNotFound { obj: ManagedObjectReference },
+    /// `InvalidArgument`: a parameter is wrong (naming it, when known).
+    InvalidArgument { invalid_property: Option<String> },
+    /// `InvalidProperty`: no such property.
+    InvalidProperty { name: String },
+    /// `InvalidLogin`: a wrong user name or password.
+    InvalidLogin,
+    /// `NotFound`: a named item does not exist.
+    NotFound,
+    /// `NotSupported`: the server does not do this.
+    NotSupported,
+    /// `NotImplemented`: the server does not implement this.
+    NotImplemented,
+}
+
+impl StandardFault {
+    /// The fault's class (its `xsi:type`).
+    pub fn class(&self) -> &'static str {
+        match self {
+            StandardFault::InvalidRequest => "InvalidRequest",
+            StandardFault::RuntimeFault => "RuntimeFault",
+            StandardFault::MethodNotFound { .. } => "MethodNotFound",
+            StandardFault::NotAuthenticated { .. } => "NotAuthenticated",
+            StandardFault::NoPermission { .. } => "NoPermission",
+            StandardFault::ManagedObjectNotFound { .. } => "ManagedObjectNotFound",
+            StandardFault::InvalidArgument { .. } => "InvalidArgument",
+            StandardFault::InvalidProperty { .. } => "InvalidProperty",
+            StandardFault::InvalidLogin => "InvalidLogin",
+            StandardFault::NotFound => "NotFound",
+            StandardFault::NotSupported => "NotSupported",
+            StandardFault::NotImplemented => "NotImplemented",
+        }
+    }
+
+    /// The whole SOAP fault envelope, with the usual message for the class.
+    pub fn envelope(&self) -> Vec<u8> {
+        fault_envelope(self, &fault_message(self.class()))
+    }
+}
+
+impl Encode for StandardFault {
+    fn xsi_type(&self) -> Option<&str> {
+        Some(self.class())
+    }
+
+    /// The class's own fields; the inherited `MethodFault` ones (`faultCause`,
+    /// `faultMessage`) are unset and so not written, as a generated struct leaves them.
+    fn encode_content(&self, w: &mut Writer) {
+        match self {
+            StandardFault::MethodNotFound { receiver, method } => {
+                w.field("receiver", receiver);
+                w.field("method", method);
+            }
+            StandardFault::NotAuthenticated { object, privilege_id } | StandardFault::NoPermission { object, privilege_id } => {
+                w.field("object", object);
+                w.field("privilegeId", privilege_id);
+            }
+            StandardFault::ManagedObjectNotFound { obj } => w.field("obj", obj),
+            StandardFault::InvalidArgument { invalid_property } => w.opt("invalidProperty", invalid_property),
+            StandardFault::InvalidProperty { name } => w.field("name", name),
+            StandardFault::InvalidRequest
+            | StandardFault::RuntimeFault
+            | StandardFault::InvalidLogin
+            | StandardFault::NotFound
+            | StandardFault::NotSupported
+            | StandardFault::NotImplemented => {}
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! Users and roles. vCenter's three system roles, as privilege sets over the API's
-//! privilege ids (the generated `vim_types::privileges`): `Admin` holds every privilege,
+//! privilege ids (a generated crate's `privileges`): `Admin` holds every privilege,
 //! `ReadOnly` may look (`System.Anonymous`, `System.View`, `System.Read`), `NoAccess` holds
 //! nothing and cannot log in.
 
@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use vim_types::Privilege;
+use vim_runtime::{ApiInfo, Privilege};
 
 /// A system role (granted on the root folder, so on every object).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,8 +30,8 @@ impl Role {
     }
 
     /// Every privilege of the role that the API knows.
-    pub fn privileges(self) -> Vec<Privilege> {
-        vim_types::privileges::ALL.iter().copied().filter(|p| self.has(*p)).collect()
+    pub fn privileges(self, api: &ApiInfo) -> Vec<Privilege> {
+        api.privileges.iter().copied().filter(|p| self.has(*p)).collect()
     }
 }
 
@@ -137,11 +137,16 @@ mod tests {
 
     #[test]
     fn roles() {
-        let view = vim_types::privileges::SYSTEM_VIEW;
-        let terminate = vim_types::privileges::SESSIONS_TERMINATE_SESSION;
+        let view = Privilege::new("System.View");
+        let terminate = Privilege::new("Sessions.TerminateSession");
         assert!(Role::ReadOnly.has(view) && !Role::ReadOnly.has(terminate));
         assert!(Role::Admin.has(terminate));
         assert!(!Role::NoAccess.has(view));
+        static ALL: [Privilege; 3] = [Privilege::new("Sessions.TerminateSession"), Privilege::new("System.Read"), Privilege::new("System.View")];
+        let api = ApiInfo { versions: &[], privileges: &ALL, managed_objects: &[] };
+        assert_eq!(Role::ReadOnly.privileges(&api), [ALL[1], ALL[2]]);
+        assert_eq!(Role::Admin.privileges(&api).len(), 3);
+        assert!(Role::NoAccess.privileges(&api).is_empty());
         let users = Users::new([User::new("a", "pw", Role::Admin)]);
         assert!(users.check("a", "pw").is_some());
         assert!(users.check("a", "pW").is_none() && users.check("b", "pw").is_none());

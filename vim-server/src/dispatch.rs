@@ -1,8 +1,13 @@
 //! The dispatcher: HTTP in, SOAP out. `POST /sdk` is decoded up to its operation and
-//! `_this`; the method is looked up in the generated metadata by the reference's type
-//! ([`ManagedObjectInfo::method`]); the session cookie and the method's privilege are
-//! checked; only then does the [`Endpoint`] see the call. Every failure is a SOAP fault
-//! written as vCenter writes it, and the server keeps serving.
+//! `_this`; the method is looked up in the endpoint's API metadata ([`Endpoint::api`], the
+//! generated crate's `API`) by the reference's type ([`ManagedObjectInfo::method`]); the
+//! session cookie and the method's privilege are checked; only then does the [`Endpoint`]
+//! see the call. Every failure is a SOAP fault written as vCenter writes it, and the server
+//! keeps serving.
+//!
+//! Nothing here depends on a generated crate: the faults the dispatcher raises itself are
+//! the runtime's [`StandardFault`]s, and an endpoint brings its own value and fault types,
+//! so the same dispatcher serves an endpoint built on any generated API.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -16,9 +21,9 @@ use hyper::body::Incoming;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use vim_types::server::{envelope, fault_envelope, fault_message, Call, Reply};
-use vim_types::xml::{Encode, Writer};
-use vim_types::*;
+use vim_runtime::server::{envelope, fault_envelope, fault_message, Call, Reply, StandardFault};
+use vim_runtime::xml::{Encode, Writer};
+use vim_runtime::{ApiInfo, ApiVersion, CallContext, ManagedObjectInfo, ManagedObjectReference, Privilege};
 
 use crate::auth::Role;
 use crate::connections::{Phase, Registry, Slot};
@@ -34,9 +39,23 @@ pub struct Caller {
     pub role: Role,
 }
 
-/// What a vSphere endpoint implements for the dispatcher: its sessions, its objects, and
-/// the generated `serve` functions of their types (see `crate::sim::Vimsim`).
+/// What a vSphere endpoint implements for the dispatcher: the API it speaks, its sessions,
+/// its objects, and the generated `serve` functions of their types (see `crate::sim::Vimsim`
+/// for one on the workspace's generated crate, and `tests/generic_endpoint.rs` for one on
+/// the runtime alone).
 pub trait Endpoint: Send + Sync + 'static {
+    /// A property's value (for `Fetch`): typically the generated crate's `AnyValue`.
+    type Value: Encode + Send;
+    /// What reading a property may raise: typically the generated crate's `AnyMethodFault`.
+    type Fault: Encode + Send;
+
+    /// The API the endpoint serves: the generated crate's `API` (versions for
+    /// `/sdk/vimServiceVersions.xml` and `SOAPAction`, methods and their privileges).
+    fn api(&self) -> &'static ApiInfo;
+
+    /// The WSDL served at `/sdk/vim.wsdl` and `/sdk/vimService.wsdl`.
+    fn wsdl(&self) -> &str;
+
     /// The caller of a live session (and the call is counted on it), or `None`.
     fn caller(&self, session_key: &str) -> Option<Caller>;
 
@@ -47,14 +66,18 @@ pub trait Endpoint: Send + Sync + 'static {
     /// typically `match this.type_name { "SessionManager" => SessionManager::serve(..), .. }`.
     fn serve(&self, ctx: &CallContext, this: ManagedObjectReference, call: Call<'_>) -> impl Future<Output = Reply> + Send;
 
-    /// One property of an object (for `Fetch` and the PropertyCollector); `Ok(None)` when it
-    /// is unset. The dispatcher has checked the property's privilege.
+    /// One property of an object (for `Fetch`); `Ok(None)` when it is unset. The dispatcher
+    /// has checked the property's privilege.
     fn property(
         &self,
         ctx: &CallContext,
         this: &ManagedObjectReference,
         name: &str,
-    ) -> impl Future<Output = Result<Option<AnyValue>, AnyMethodFault>> + Send;
+    ) -> impl Future<Output = Result<Option<Self::Value>, Self::Fault>> + Send;
+
+    /// Writes `Fetch`'s result for a set property: a single value as one `<returnval>`, an
+    /// array as one `<returnval>` per item (as vCenter answers).
+    fn write_fetch_result(&self, value: &Self::Value, w: &mut Writer);
 }
 
 /// Bounds on what one request may cost.
@@ -129,23 +152,23 @@ impl HttpResponse {
         HttpResponse { status, content_type: XML, set_cookie: None, body }
     }
 
-    fn fault(fault: &AnyMethodFault, message: &str) -> HttpResponse {
+    fn fault<F: Encode + ?Sized>(fault: &F, message: &str) -> HttpResponse {
         HttpResponse::xml(500, fault_envelope(fault, message))
     }
 }
 
-/// `/sdk/vimServiceVersions.xml`: the namespace and the versions this API has, newest first,
+/// `/sdk/vimServiceVersions.xml`: the namespace and the versions an API has, newest first,
 /// as clients read it to negotiate.
-pub fn service_versions() -> String {
+pub fn service_versions(api: &ApiInfo) -> String {
     let mut prior: Vec<&str> = Vec::new();
-    for v in API.versions.iter().rev().skip(1) {
+    for v in api.versions.iter().rev().skip(1) {
         if let Some(n) = v.namespace().strip_prefix("vim25/") {
             if !prior.contains(&n) {
                 prior.push(n);
             }
         }
     }
-    let latest = API.latest().version();
+    let latest = api.latest().version();
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<namespaces version=\"1.0\">\n <namespace>\n  <name>urn:vim25</name>\n");
     s.push_str(&format!("  <version>{latest}</version>\n  <priorVersions>\n"));
     for p in prior {
@@ -154,10 +177,6 @@ pub fn service_versions() -> String {
     s.push_str("  </priorVersions>\n </namespace>\n</namespaces>\n");
     s
 }
-
-/// The API's WSDL (this project's `spec/wsdl/vim.wsdl`, which the bindings were generated
-/// from), served at `/sdk/vim.wsdl` and `/sdk/vimService.wsdl`.
-pub const WSDL: &str = include_str!("../../spec/wsdl/vim.wsdl");
 
 /// The session key of a `Cookie` header (`vmware_soap_session="52a…"`, quotes optional).
 pub fn session_cookie(header: &str) -> Option<&str> {
@@ -168,45 +187,35 @@ pub fn session_cookie(header: &str) -> Option<&str> {
 }
 
 /// The version a `SOAPAction` asks for (`"urn:vim25/5.5"`): unknown or absent is the newest.
-fn requested_version(soap_action: Option<&str>) -> ApiVersion {
+fn requested_version(api: &ApiInfo, soap_action: Option<&str>) -> ApiVersion {
     soap_action
         .map(|a| a.trim().trim_matches('"'))
         .and_then(|a| a.strip_prefix("urn:"))
-        .and_then(|ns| API.version_of_namespace(ns))
-        .unwrap_or(API.latest())
+        .and_then(|ns| api.version_of_namespace(ns))
+        .unwrap_or(api.latest())
 }
 
-fn invalid_request() -> AnyMethodFault {
-    AnyMethodFault::InvalidRequest(Box::default())
+const INVALID_REQUEST: StandardFault = StandardFault::InvalidRequest;
+
+fn method_not_found(this: &ManagedObjectReference, op: &str) -> StandardFault {
+    StandardFault::MethodNotFound { receiver: this.clone(), method: op.to_string() }
 }
 
-fn method_not_found(this: &ManagedObjectReference, op: &str) -> AnyMethodFault {
-    AnyMethodFault::MethodNotFound(Box::new(MethodNotFound { receiver: this.clone(), method: op.to_string(), ..Default::default() }))
-}
-
-fn not_authenticated(this: &ManagedObjectReference, privilege: &str) -> AnyMethodFault {
-    AnyMethodFault::NotAuthenticated(Box::new(NotAuthenticated { object: this.clone(), privilege_id: privilege.to_string(), ..Default::default() }))
-}
-
-fn no_permission(this: &ManagedObjectReference, privilege: &str) -> AnyMethodFault {
-    AnyMethodFault::NoPermission(Box::new(NoPermission { object: this.clone(), privilege_id: privilege.to_string(), ..Default::default() }))
-}
-
-fn object_not_found(this: &ManagedObjectReference) -> AnyMethodFault {
-    AnyMethodFault::ManagedObjectNotFound(Box::new(ManagedObjectNotFound { obj: this.clone(), ..Default::default() }))
+fn object_not_found(this: &ManagedObjectReference) -> StandardFault {
+    StandardFault::ManagedObjectNotFound { obj: this.clone() }
 }
 
 /// The fault (if any) for calling something that needs `privilege` on `this`, as `caller`.
 /// `System.Anonymous` needs no session; anything else (no fixed privilege included) needs
 /// one, and the caller's role must hold the privilege.
-pub fn check_access(caller: Option<&Caller>, this: &ManagedObjectReference, privilege: Option<Privilege>) -> Option<AnyMethodFault> {
+pub fn check_access(caller: Option<&Caller>, this: &ManagedObjectReference, privilege: Option<Privilege>) -> Option<StandardFault> {
     if privilege.is_some_and(|p| p.id() == "System.Anonymous") {
         return None;
     }
     let id = privilege.map_or("System.View", |p| p.id());
     match (caller, privilege) {
-        (None, _) => Some(not_authenticated(this, id)),
-        (Some(c), Some(p)) if !c.role.has(p) => Some(no_permission(this, id)),
+        (None, _) => Some(StandardFault::NotAuthenticated { object: this.clone(), privilege_id: id.to_string() }),
+        (Some(c), Some(p)) if !c.role.has(p) => Some(StandardFault::NoPermission { object: this.clone(), privilege_id: id.to_string() }),
         (Some(_), _) => None,
     }
 }
@@ -215,13 +224,10 @@ pub fn check_access(caller: Option<&Caller>, this: &ManagedObjectReference, priv
 pub async fn handle<E: Endpoint>(endpoint: &E, limits: &Limits, req: HttpRequest<'_>) -> HttpResponse {
     let path = req.path.split('?').next().unwrap_or("");
     match (req.method, path) {
-        ("GET", "/sdk/vimServiceVersions.xml") => HttpResponse::xml(200, service_versions().into_bytes()),
-        ("GET", "/sdk/vim.wsdl" | "/sdk/vimService.wsdl") => HttpResponse::xml(200, WSDL.as_bytes().to_vec()),
+        ("GET", "/sdk/vimServiceVersions.xml") => HttpResponse::xml(200, service_versions(endpoint.api()).into_bytes()),
+        ("GET", "/sdk/vim.wsdl" | "/sdk/vimService.wsdl") => HttpResponse::xml(200, endpoint.wsdl().as_bytes().to_vec()),
         ("POST", "/sdk") => soap(endpoint, limits, req).await,
-        (_, "/sdk") => {
-            let f = invalid_request();
-            HttpResponse::fault(&f, &format!("{} is not supported on /sdk: POST a SOAP request", req.method))
-        }
+        (_, "/sdk") => HttpResponse::fault(&INVALID_REQUEST, &format!("{} is not supported on /sdk: POST a SOAP request", req.method)),
         _ => HttpResponse { status: 404, content_type: "text/plain; charset=utf-8", set_cookie: None, body: b"not found\n".to_vec() },
     }
 }
@@ -232,21 +238,21 @@ async fn soap<E: Endpoint>(endpoint: &E, limits: &Limits, req: HttpRequest<'_>) 
     if !(ct.starts_with("text/xml") || ct.starts_with("application/soap+xml")) {
         let msg = format!("unsupported content type {:?}: a SOAP request is text/xml", req.content_type.unwrap_or(""));
         tracing::info!(outcome = "InvalidRequest", "{msg}");
-        return HttpResponse::fault(&invalid_request(), &msg);
+        return HttpResponse::fault(&INVALID_REQUEST, &msg);
     }
-    let xml_limits = vim_types::xml::Limits { max_depth: limits.max_depth, max_text: limits.max_text };
+    let xml_limits = vim_runtime::xml::Limits { max_depth: limits.max_depth, max_text: limits.max_text };
     let (this, call) = match Call::parse(req.body, xml_limits) {
         Ok(x) => x,
         Err(e) => {
             tracing::info!(outcome = "InvalidRequest", error = %e, "undecodable request");
-            return HttpResponse::fault(&invalid_request(), &format!("the request could not be read: {e}"));
+            return HttpResponse::fault(&INVALID_REQUEST, &format!("the request could not be read: {e}"));
         }
     };
     let op = call.operation();
     let key = req.cookie.and_then(session_cookie).map(str::to_string);
     let caller = key.as_deref().and_then(|k| endpoint.caller(k));
     let user = caller.as_ref().map(|c| c.user_name.clone());
-    let version = requested_version(req.soap_action);
+    let version = requested_version(endpoint.api(), req.soap_action);
     // A caller without a live session gets a fresh key: a method that logs in creates the
     // session under it, and the response then carries it as the cookie.
     let session_key = match (&caller, key) {
@@ -262,14 +268,7 @@ async fn soap<E: Endpoint>(endpoint: &E, limits: &Limits, req: HttpRequest<'_>) 
         user_agent: req.user_agent.map(str::to_string),
     };
 
-    let result = route(endpoint, &ctx, caller.as_ref(), this.clone(), op, call).await;
-    let (mut resp, outcome) = match result {
-        Ok(r) => r,
-        Err((fault, message)) => {
-            let outcome = fault.type_name().to_string();
-            (HttpResponse::fault(&fault, &message), outcome)
-        }
-    };
+    let (mut resp, outcome) = route(endpoint, &ctx, caller.as_ref(), this.clone(), op, call).await;
     if caller.is_none() && endpoint.caller(&session_key).is_some() {
         let secure = if req.tls { "; Secure" } else { "" };
         resp.set_cookie = Some(format!("{SESSION_COOKIE}=\"{session_key}\"; Path=/; HttpOnly{secure}"));
@@ -286,7 +285,20 @@ async fn soap<E: Endpoint>(endpoint: &E, limits: &Limits, req: HttpRequest<'_>) 
     resp
 }
 
-type Routed = Result<(HttpResponse, String), (AnyMethodFault, String)>;
+/// The answer and the outcome to log (`ok` or the fault's class).
+type Routed = (HttpResponse, String);
+
+/// A fault answer with the usual message for its class.
+fn fault_answer<F: Encode + ?Sized>(fault: &F) -> Routed {
+    let class = fault.xsi_type().unwrap_or("MethodFault").to_string();
+    (HttpResponse::fault(fault, &fault_message(&class)), class)
+}
+
+/// A fault answer with a message of its own.
+fn fault_answer_with<F: Encode + ?Sized>(fault: &F, message: &str) -> Routed {
+    let class = fault.xsi_type().unwrap_or("MethodFault").to_string();
+    (HttpResponse::fault(fault, message), class)
+}
 
 /// Finds the method, checks access and the object, and runs the call.
 async fn route<E: Endpoint>(
@@ -297,11 +309,8 @@ async fn route<E: Endpoint>(
     op: &str,
     call: Call<'_>,
 ) -> Routed {
-    let fail = |f: AnyMethodFault| {
-        let m = fault_message(f.type_name());
-        Err((f, m))
-    };
-    let Some(mo) = API.managed_object(&this.type_name) else {
+    let fail = |f: StandardFault| fault_answer(&f);
+    let Some(mo) = endpoint.api().managed_object(&this.type_name) else {
         return fail(object_not_found(&this));
     };
     if op == "Fetch" {
@@ -322,9 +331,9 @@ async fn route<E: Endpoint>(
     }
     let reply = endpoint.serve(ctx, this.clone(), call).await;
     match reply {
-        Reply::Response(b) => Ok((HttpResponse::xml(200, b), "ok".into())),
-        Reply::Fault { envelope, fault_type } => Ok((HttpResponse::xml(500, envelope), fault_type)),
-        Reply::Invalid(e) => Err((invalid_request(), format!("the request could not be read: {e}"))),
+        Reply::Response(b) => (HttpResponse::xml(200, b), "ok".into()),
+        Reply::Fault { envelope, fault_type } => (HttpResponse::xml(500, envelope), fault_type),
+        Reply::Invalid(e) => fault_answer_with(&INVALID_REQUEST, &format!("the request could not be read: {e}")),
         Reply::UnknownMethod(op) => fail(method_not_found(&this, &op)),
     }
 }
@@ -341,45 +350,30 @@ async fn fetch<E: Endpoint>(
 ) -> Routed {
     let prop = match call.single_text_arg("prop") {
         Ok(p) => p,
-        Err(e) => return Err((invalid_request(), format!("the request could not be read: {e}"))),
+        Err(e) => return fault_answer_with(&INVALID_REQUEST, &format!("the request could not be read: {e}")),
     };
     let Some(info) = mo.property(&prop) else {
-        let f = AnyMethodFault::InvalidArgument(Box::new(InvalidArgument { invalid_property: Some(prop), ..Default::default() }));
-        let m = fault_message(f.type_name());
-        return Err((f, m));
+        return fault_answer(&StandardFault::InvalidArgument { invalid_property: Some(prop) });
     };
     if let Some(f) = check_access(caller, &this, info.privilege) {
-        let m = fault_message(f.type_name());
-        return Err((f, m));
+        return fault_answer(&f);
     }
     if !endpoint.has_object(&this) {
-        let f = object_not_found(&this);
-        let m = fault_message(f.type_name());
-        return Err((f, m));
+        return fault_answer(&object_not_found(&this));
     }
     match endpoint.property(ctx, &this, &prop).await {
-        Ok(v) => Ok((HttpResponse::xml(200, fetch_envelope(v.as_ref())), "ok".into())),
-        Err(f) => {
-            let m = fault_message(f.type_name());
-            Err((f, m))
-        }
-    }
-}
-
-fn fetch_envelope(v: Option<&AnyValue>) -> Vec<u8> {
-    envelope(|w: &mut Writer| {
-        w.buf.extend_from_slice(b"<FetchResponse xmlns=\"urn:vim25\">");
-        match v {
-            Some(AnyValue::Array { items, .. }) => {
-                for i in items {
-                    i.encode(w, "returnval");
+        Ok(v) => {
+            let body = envelope(|w: &mut Writer| {
+                w.buf.extend_from_slice(b"<FetchResponse xmlns=\"urn:vim25\">");
+                if let Some(v) = &v {
+                    endpoint.write_fetch_result(v, w);
                 }
-            }
-            Some(v) => v.encode(w, "returnval"),
-            None => {}
+                w.buf.extend_from_slice(b"</FetchResponse>");
+            });
+            (HttpResponse::xml(200, body), "ok".into())
         }
-        w.buf.extend_from_slice(b"</FetchResponse>");
-    })
+        Err(f) => fault_answer(&f),
+    }
 }
 
 /// How to serve: TLS or not, and the limits.
@@ -520,11 +514,11 @@ async fn respond<E: Endpoint>(endpoint: &E, limits: &Limits, req: Request<Incomi
             let too_big = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
             let msg = if too_big { format!("the request is larger than {} bytes", limits.max_body) } else { format!("the request body could not be read: {e}") };
             tracing::info!(%peer, outcome = "InvalidRequest", "{msg}");
-            return http(HttpResponse::fault(&invalid_request(), &msg), true);
+            return http(HttpResponse::fault(&INVALID_REQUEST, &msg), true);
         }
         Err(_) => {
             tracing::info!(%peer, outcome = "InvalidRequest", "request body timed out");
-            return http(HttpResponse::fault(&invalid_request(), "the request body was not received in time"), true);
+            return http(HttpResponse::fault(&INVALID_REQUEST, "the request body was not received in time"), true);
         }
     };
     let request = HttpRequest {
@@ -540,7 +534,7 @@ async fn respond<E: Endpoint>(endpoint: &E, limits: &Limits, req: Request<Incomi
     };
     let answer = match tokio::time::timeout(limits.request_timeout, handle(endpoint, limits, request)).await {
         Ok(a) => a,
-        Err(_) => HttpResponse::fault(&AnyMethodFault::RuntimeFault(Box::default()), "the request timed out"),
+        Err(_) => HttpResponse::fault(&StandardFault::RuntimeFault, "the request timed out"),
     };
     http(answer, false)
 }
@@ -567,11 +561,19 @@ mod tests {
         assert_eq!(session_cookie("vmware_soap_sessionx=1"), None);
     }
 
+    static VERSIONS: [ApiVersion; 3] = [
+        ApiVersion::new(0, &["v1", "API 5.0", "vim25/5.0"]),
+        ApiVersion::new(1, &["v2", "API 5.1", "vim25/5.1"]),
+        ApiVersion::new(2, &["v3", "API 5.5", "vim25/5.5"]),
+    ];
+    static API: ApiInfo = ApiInfo { versions: &VERSIONS, privileges: &[], managed_objects: &[] };
+
     #[test]
     fn versions_document_lists_the_latest_first() {
-        let v = service_versions();
-        assert!(v.contains(&format!("<version>{}</version>\n  <priorVersions>", API.latest().version())), "{v}");
-        assert_eq!(requested_version(Some("\"urn:vim25/5.5\"")), API.version_of_namespace("vim25/5.5").unwrap_or(API.latest()));
-        assert_eq!(requested_version(Some("urn:vim25/99.0")), API.latest());
+        let v = service_versions(&API);
+        assert!(v.contains("<version>5.5</version>\n  <priorVersions>\n   <version>5.1</version>\n   <version>5.0</version>\n  </priorVersions>"), "{v}");
+        assert_eq!(requested_version(&API, Some("\"urn:vim25/5.1\"")), VERSIONS[1]);
+        assert_eq!(requested_version(&API, Some("urn:vim25/99.0")), VERSIONS[2]);
+        assert_eq!(requested_version(&API, None), VERSIONS[2]);
     }
 }

@@ -6,7 +6,8 @@
 use std::sync::RwLock;
 use std::time::{Duration, SystemTime};
 
-use vim_types::server::{Call, Reply};
+use vim_types::server::{Call, Reply, StandardFault};
+use vim_types::xml::{Encode, Writer};
 use vim_types::*;
 
 use crate::auth::{Role, Users};
@@ -52,6 +53,28 @@ pub struct Vimsim {
     sessions: SessionStore,
     message: RwLock<String>,
     content: ServiceContent,
+}
+
+/// The API's WSDL (this project's `spec/wsdl/vim.wsdl`, which `vim-types` was generated
+/// from), served at `/sdk/vim.wsdl` and `/sdk/vimService.wsdl`.
+pub const WSDL: &str = include_str!("../../spec/wsdl/vim.wsdl");
+
+/// A fault the runtime raises, as this API's class (the same bytes on the wire).
+fn from_standard(f: StandardFault) -> AnyMethodFault {
+    match f {
+        StandardFault::InvalidRequest => AnyMethodFault::InvalidRequest(Box::default()),
+        StandardFault::RuntimeFault => AnyMethodFault::RuntimeFault(Box::default()),
+        StandardFault::MethodNotFound { receiver, method } => AnyMethodFault::MethodNotFound(Box::new(MethodNotFound { receiver, method, ..Default::default() })),
+        StandardFault::NotAuthenticated { object, privilege_id } => AnyMethodFault::NotAuthenticated(Box::new(NotAuthenticated { object, privilege_id, ..Default::default() })),
+        StandardFault::NoPermission { object, privilege_id } => AnyMethodFault::NoPermission(Box::new(NoPermission { object, privilege_id, ..Default::default() })),
+        StandardFault::ManagedObjectNotFound { obj } => AnyMethodFault::ManagedObjectNotFound(Box::new(ManagedObjectNotFound { obj, ..Default::default() })),
+        StandardFault::InvalidArgument { invalid_property } => AnyMethodFault::InvalidArgument(Box::new(InvalidArgument { invalid_property, ..Default::default() })),
+        StandardFault::InvalidProperty { name } => AnyMethodFault::InvalidProperty(Box::new(InvalidProperty { name, ..Default::default() })),
+        StandardFault::InvalidLogin => AnyMethodFault::InvalidLogin(Box::default()),
+        StandardFault::NotFound => AnyMethodFault::NotFound(Box::default()),
+        StandardFault::NotSupported => AnyMethodFault::NotSupported(Box::default()),
+        StandardFault::NotImplemented => AnyMethodFault::NotImplemented(Box::default()),
+    }
 }
 
 fn fault<F: From<AnyMethodFault>>(f: AnyMethodFault) -> F {
@@ -254,7 +277,7 @@ impl Vimsim {
                             return Err(AnyMethodFault::InvalidProperty(Box::new(InvalidProperty { name: path, ..Default::default() })));
                         };
                         if let Some(f) = check_access(caller.as_ref(), obj, p.privilege) {
-                            let fault = LocalizedMethodFault { fault: Box::new(f), ..Default::default() };
+                            let fault = LocalizedMethodFault { fault: Box::new(from_standard(f)), ..Default::default() };
                             content.missing_set.push(MissingProperty { path, fault, ..Default::default() });
                             continue;
                         }
@@ -271,6 +294,17 @@ impl Vimsim {
 }
 
 impl Endpoint for Vimsim {
+    type Value = AnyValue;
+    type Fault = AnyMethodFault;
+
+    fn api(&self) -> &'static ApiInfo {
+        &API
+    }
+
+    fn wsdl(&self) -> &str {
+        WSDL
+    }
+
     fn caller(&self, session_key: &str) -> Option<Caller> {
         self.sessions.touch(session_key).map(|s| Caller { user_name: s.user_name, locale: s.locale, role: s.role })
     }
@@ -293,6 +327,17 @@ impl Endpoint for Vimsim {
 
     async fn property(&self, ctx: &CallContext, this: &ManagedObjectReference, name: &str) -> Result<Option<AnyValue>, AnyMethodFault> {
         self.property_value(ctx, this, name)
+    }
+
+    fn write_fetch_result(&self, value: &AnyValue, w: &mut Writer) {
+        match value {
+            AnyValue::Array { items, .. } => {
+                for i in items {
+                    i.encode(w, "returnval");
+                }
+            }
+            v => v.encode(w, "returnval"),
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! `cargo xtask`: the project's command line. See README.md.
 
+mod api_diff;
 mod bench;
 mod bench_decode;
 mod bench_build;
 mod bench_server;
+mod expected;
 mod gen;
 mod peers;
 // Fetches pyVmomi releases into target/pyvmomi/; shared with codegen's tests (its
@@ -48,6 +50,21 @@ enum Cmd {
         /// version=REQ (default: this checkout's vim-runtime/, by a relative path).
         #[arg(long, value_name = "SPEC", requires = "out")]
         runtime: Option<gen::RuntimeDep>,
+    },
+    /// Print, as markdown for a pull request, what changed between two versions of the API:
+    /// types, fields, enum values, methods, parameters, return types, faults, privileges,
+    /// since-versions. OLD and NEW are each an IR JSON file (`cargo xtask ir -o FILE`), a
+    /// spec folder laid out like spec/ (pages, wsdl/, overrides.toml when present), or
+    /// `wsdl=DIR,markdown=DIR[,pyvmomi=DIR][,overrides=FILE]`.
+    ApiDiff {
+        old: String,
+        new: String,
+        /// Output file (default: standard output).
+        #[arg(short = 'o', long)]
+        out: Option<PathBuf>,
+        /// The heading's title (default: `OLD → NEW` by their folder or file names).
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Write the merged IR as JSON (format vimgen-ir/1).
     Ir {
@@ -206,7 +223,23 @@ impl SpecArgs {
 /// Loads the spec and prints its diagnostics to stderr: every error, warnings rendered
 /// only on request, and a summary per kind. Returns the load and whether it had errors.
 fn load_and_report(spec: &SpecArgs) -> (Loaded, bool) {
-    let loaded = load(&spec.paths());
+    let (loaded, failed, _) = load_report_expected(spec);
+    (loaded, failed)
+}
+
+/// The reviewed warning counts (`xtask/expected-warnings.toml`).
+fn expected_sets() -> Result<Vec<expected::Set>> {
+    let path = root().join(expected::FILE);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    expected::parse(&text, &root(), &target_dir()).with_context(|| format!("reading {}", path.display()))
+}
+
+/// [`load_and_report`], whose summary also says whether the warning counts are the reviewed
+/// ones of `xtask/expected-warnings.toml`; returns that too: `Some(true)` as expected,
+/// `Some(false)` moved, `None` no reviewed set for these inputs.
+fn load_report_expected(spec: &SpecArgs) -> (Loaded, bool, Result<Option<bool>>) {
+    let paths = spec.paths();
+    let loaded = load(&paths);
     for d in &loaded.diags.list {
         if d.severity == Severity::Error || spec.warnings {
             eprintln!("{}\n", d.render(&loaded.sources));
@@ -219,8 +252,16 @@ fn load_and_report(spec: &SpecArgs) -> (Loaded, bool) {
         }
     }
     eprint!("{}", loaded.diags.summary());
+    let verdict = expected_sets().map(|sets| {
+        let (line, verdict) = expected::verdict(&sets, &paths, &loaded.diags);
+        eprint!("{line}");
+        verdict
+    });
+    if let Err(e) = &verdict {
+        eprintln!("warning counts: {e:#}");
+    }
     let failed = loaded.diags.has_errors();
-    (loaded, failed)
+    (loaded, failed, verdict)
 }
 
 fn main() -> ExitCode {
@@ -257,6 +298,17 @@ fn run() -> Result<ExitCode> {
                 None => {}
             }
             Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Cmd::ApiDiff { old, new, out, title } => {
+            let (old_model, old_label) = api_diff::load_side(&old)?;
+            let (new_model, new_label) = api_diff::load_side(&new)?;
+            let title = title.unwrap_or_else(|| format!("{old_label} → {new_label}"));
+            let md = codegen::ir::diff::diff(&old_model, &new_model).to_markdown(&title);
+            match out {
+                Some(path) => std::fs::write(&path, md).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{md}"),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Test => {
             test()?;
@@ -412,9 +464,14 @@ fn test() -> Result<()> {
     )?;
     for (label, spec) in [("spec/", SpecArgs::default()), ("corpus", corpus_args()?)] {
         eprintln!("--- cargo xtask ir on {label}");
-        let (_, failed) = load_and_report(&spec);
+        let (_, failed, verdict) = load_report_expected(&spec);
         if failed {
             bail!("the IR of {label} has errors");
+        }
+        match verdict? {
+            Some(true) => {}
+            Some(false) => bail!("the warnings of {label} moved from the reviewed counts: review them (`cargo xtask ir ... --warnings`) and update {}", expected::FILE),
+            None => bail!("{} has no set for {label}'s inputs", expected::FILE),
         }
     }
     // pyVmomi's type registry in both layouts: read with no error (`ir --pyvmomi`).
@@ -439,6 +496,10 @@ fn test() -> Result<()> {
     // vim-server turns on vim-types' `server` feature above; a client's build has it off.
     let client_only = ["clippy", "-p", "vim-types", "--all-targets", "--", "-D", "warnings"];
     cargo(&root, &client_only, &[], "clippy on vim-types without the server feature")?;
+    // vim-server without vimsim: the dispatcher on the runtime alone, for any generated API.
+    let generic_server = ["clippy", "-p", "vim-server", "--no-default-features", "--all-targets", "--", "-D", "warnings"];
+    cargo(&root, &generic_server, &[], "clippy on vim-server without the vimsim feature")?;
+    server_depends_on_runtime_only(&root)?;
     // Both feature sets: without `server` no doc may link to what only it defines.
     cargo(&root, &["doc", "-p", "vim-runtime", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-runtime")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
@@ -452,6 +513,29 @@ fn test() -> Result<()> {
     // Last: a short soak of vimsim (the test is ignored in the workspace run above).
     soak(30.0, false)?;
     eprintln!("--- all tests passed");
+    Ok(())
+}
+
+/// `cargo tree -p vim-server --no-default-features` (normal and build dependencies: the tests'
+/// own dev-dependencies do include vim-types) shows no generated crate: the dispatcher is
+/// written on vim-runtime alone.
+fn server_depends_on_runtime_only(root: &Path) -> Result<()> {
+    eprintln!("--- cargo tree -p vim-server --no-default-features: no vim-types");
+    let out = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args(["tree", "-p", "vim-server", "--no-default-features", "-e", "normal,build", "--prefix", "none"])
+        .output()
+        .context("running cargo tree")?;
+    if !out.status.success() {
+        bail!("cargo tree failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let tree = String::from_utf8_lossy(&out.stdout);
+    if let Some(line) = tree.lines().find(|l| l.starts_with("vim-types ")) {
+        bail!("vim-server without its `vimsim` feature depends on a generated crate ({line}): the dispatcher must use vim-runtime only");
+    }
+    if !tree.lines().any(|l| l.starts_with("vim-runtime ")) {
+        bail!("cargo tree -p vim-server shows no vim-runtime: is the tree empty?\n{tree}");
+    }
     Ok(())
 }
 
