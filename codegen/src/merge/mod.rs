@@ -13,6 +13,7 @@
 //! the inputs disagree and the rule above decided. The kinds are listed in [`KINDS`].
 
 pub mod names;
+pub mod registry;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

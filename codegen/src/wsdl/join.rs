@@ -390,7 +390,7 @@ fn splice_groups(
         by_owner.entry(t.name.clone()).or_default().push(i);
     }
     // Last position first, so earlier positions stay valid.
-    refs.sort_by(|a, b| b.position.cmp(&a.position));
+    refs.sort_by_key(|r| std::cmp::Reverse(r.position));
     for r in refs {
         let Ok(g) = groups.binary_search_by(|g| g.name.as_str().cmp(&r.group.local)) else {
             diags.push(
