@@ -269,6 +269,10 @@ impl<'a> M<'a> {
     /// what the wire does not say: reference targets and named strings. Returns (type, array).
     fn wire_type(&mut self, ty: &TypeRef, py: Option<&str>, span: Span, what: &str) -> (String, bool) {
         let py_elem = py.map(|p| ir_spelling(element_type(p).0));
+        self.wire_type_of(ty, py_elem, span, what)
+    }
+
+    fn wire_type_of(&mut self, ty: &TypeRef, py_elem: Option<&str>, span: Span, what: &str) -> (String, bool) {
         match ty {
             TypeRef::Xsd(local) => {
                 let prim = xsd_primitive(local).unwrap_or("anyType");
@@ -299,7 +303,7 @@ impl<'a> M<'a> {
             TypeRef::Named(n) if is_array_wrapper(self.schema, n) => {
                 let inner = self.schema.complex_type(n).map(|c| c.elements[0].ty.clone());
                 match inner {
-                    Some(inner) => (self.wire_type(&inner, py, span, what).0, true),
+                    Some(inner) => (self.wire_type_of(&inner, py_elem, span, what).0, true),
                     None => ("anyType".into(), true),
                 }
             }
@@ -418,7 +422,9 @@ impl<'a> M<'a> {
                     };
                     self.diags.push(d);
                 }
-                let (ty, wrapped) = self.wire_type(&el.ty, py.map(|p| p.ty.as_str()), el.span, &what);
+                // A link (`F_LINK`) names its target type; on the wire it is the target's key.
+                let py_ty = py.filter(|p| !p.flags.link).map(|p| p.ty.as_str());
+                let (ty, wrapped) = self.wire_type(&el.ty, py_ty, el.span, &what);
                 let array = wrapped || el.is_array();
                 if let Some(p) = py {
                     self.array_check(&what, p, array, el.span);
@@ -652,7 +658,8 @@ impl<'a> M<'a> {
         let mut params = Vec::new();
         for el in &op.params {
             let py = me.params.iter().find(|p| p.name == el.name);
-            let (ty, wrapped) = self.wire_type(&el.ty, py.map(|p| p.ty.as_str()), el.span, &format!("{what}({})", el.name));
+            let py_ty = py.filter(|p| !p.flags.link).map(|p| p.ty.as_str());
+            let (ty, wrapped) = self.wire_type(&el.ty, py_ty, el.span, &format!("{what}({})", el.name));
             let array = wrapped || el.is_array();
             if let Some(p) = py {
                 self.array_check(&format!("{what}({})", el.name), p, array, el.span);
@@ -740,5 +747,142 @@ fn arr(a: bool) -> &'static str {
         "an array"
     } else {
         "not an array"
+    }
+}
+
+/// How far a model agrees with a registry filtered to the model's version: per category
+/// (`mo-owner`, `method-privilege`, `do-field-type`...), facts compared and facts that agree.
+/// A check of a model against an independent registry (a version's own pyVmomi release),
+/// never an input.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Agreement {
+    pub categories: BTreeMap<&'static str, (usize, usize)>,
+    /// The first few disagreements per category, for the report.
+    pub examples: BTreeMap<&'static str, Vec<String>>,
+}
+
+impl Agreement {
+    fn fact(&mut self, cat: &'static str, agrees: bool, what: impl FnOnce() -> String) {
+        let e = self.categories.entry(cat).or_default();
+        e.0 += 1;
+        if agrees {
+            e.1 += 1;
+        } else {
+            let ex = self.examples.entry(cat).or_default();
+            if ex.len() < 5 {
+                ex.push(what());
+            }
+        }
+    }
+
+    /// (compared, agreeing) over every category.
+    pub fn total(&self) -> (usize, usize) {
+        self.categories.values().fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+    }
+
+    /// Agreeing facts in percent (100 when nothing was compared).
+    pub fn percent(&self) -> f64 {
+        let (n, ok) = self.total();
+        if n == 0 {
+            100.0
+        } else {
+            ok as f64 * 100.0 / n as f64
+        }
+    }
+
+    /// Compares `model` with `reg` filtered to `version` (a registry version id): for every
+    /// item both know, its owner, since-version, privilege, base, field and parameter types,
+    /// arrays, optionality, declared faults and enum values. Items only one side has count
+    /// as disagreements of `*-missing` categories.
+    pub fn compare(model: &Model, reg: &Registry, version: &str) -> Agreement {
+        let f = reg.filter(version);
+        let mut a = Agreement::default();
+        let spell = |t: &str| -> (String, bool) {
+            let (e, arr) = element_type(t);
+            (ir_spelling(e).to_string(), arr)
+        };
+        let by_wire: HashMap<&str, &DataType> = f.data.values().map(|d| (d.wsdl_name.as_str(), d)).collect();
+        for d in &model.data_objects {
+            let Some(r) = by_wire.get(d.wsdl_name.as_str()) else {
+                a.fact("do-missing", false, || format!("{} ({}) not in the registry", d.name, d.wsdl_name));
+                continue;
+            };
+            a.fact("do-missing", true, String::new);
+            a.fact("do-name", r.name == d.name, || format!("{}: registry {}", d.name, r.name));
+            a.fact("do-since", r.since == d.since, || format!("{}: IR {}, registry {}", d.name, d.since, r.since));
+            for p in &d.properties {
+                let Some(rp) = r.properties.iter().find(|x| x.name == p.name) else {
+                    a.fact("do-field-missing", false, || format!("{}.{} not in the registry", d.name, p.name));
+                    continue;
+                };
+                a.fact("do-field-missing", true, String::new);
+                let (ty, arr) = spell(&rp.ty);
+                let same_ty = ty == p.ty
+                    || (p.ty == "string" && (rp.flags.link || matches!(ty.as_str(), "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")));
+                a.fact("do-field-type", same_ty, || format!("{}.{}: IR {}, registry {}", d.name, p.name, p.ty, ty));
+                a.fact("do-field-array", arr == p.array, || format!("{}.{}: IR array {}, registry {}", d.name, p.name, p.array, arr));
+                a.fact("do-field-optional", rp.flags.optional == p.optional, || {
+                    format!("{}.{}: IR optional {}, registry {}", d.name, p.name, p.optional, rp.flags.optional)
+                });
+            }
+        }
+        let enums: HashMap<&str, &pyvmomi::EnumType> = f.enums.values().map(|e| (e.wsdl_name.as_str(), e)).collect();
+        for e in &model.enums {
+            let Some(r) = enums.get(e.wsdl_name.as_str()) else {
+                a.fact("enum-missing", false, || format!("{} not in the registry", e.name));
+                continue;
+            };
+            a.fact("enum-missing", true, String::new);
+            a.fact("enum-values", r.values == e.values, || format!("{}: values differ", e.name));
+        }
+        let mut owners: HashMap<&str, Vec<&str>> = HashMap::new();
+        for t in f.managed.values() {
+            for m in &t.methods {
+                owners.entry(m.wsdl_name.as_str()).or_default().push(t.name.as_str());
+            }
+        }
+        for mo in &model.managed_objects {
+            let r = f.managed.get(&mo.name);
+            a.fact("mo-missing", r.is_some(), || format!("{} not in the registry", mo.name));
+            if let Some(r) = r {
+                a.fact("mo-wsdl-name", r.wsdl_name == mo.wsdl_name, || format!("{}: IR {}, registry {}", mo.name, mo.wsdl_name, r.wsdl_name));
+                for p in &mo.properties {
+                    let Some(rp) = r.properties.iter().find(|x| x.name == p.name) else {
+                        a.fact("mo-property-missing", false, || format!("{}.{} not in the registry", mo.name, p.name));
+                        continue;
+                    };
+                    a.fact("mo-property-missing", true, String::new);
+                    let (ty, arr) = spell(&rp.ty);
+                    a.fact("mo-property-type", ty == p.ty && arr == p.array, || format!("{}.{}: IR {}, registry {}", mo.name, p.name, p.ty, rp.ty));
+                    let rpriv = rp.privilege.as_deref().filter(|x| *x != "None");
+                    a.fact("mo-property-privilege", rpriv == p.privilege.as_deref(), || format!("{}.{}: IR {:?}, registry {rpriv:?}", mo.name, p.name, p.privilege));
+                }
+            }
+            for m in &mo.methods {
+                let owned = owners.get(m.wsdl_name.as_str()).is_some_and(|o| o.contains(&mo.name.as_str()));
+                a.fact("method-owner", owned, || format!("{}.{}: registry owners {:?}", mo.name, m.wsdl_name, owners.get(m.wsdl_name.as_str())));
+                let Some(rm) = f.method(&mo.name, &m.wsdl_name) else { continue };
+                a.fact("method-since", rm.since == m.since, || format!("{}.{}: IR {}, registry {}", mo.name, m.wsdl_name, m.since, rm.since));
+                let rpriv = rm.privilege.as_deref().filter(|x| *x != "None");
+                a.fact("method-privilege", rpriv == m.privilege.as_deref(), || format!("{}.{}: IR {:?}, registry {rpriv:?}", mo.name, m.wsdl_name, m.privilege));
+                let mut rf: Vec<&str> = rm.faults.iter().map(String::as_str).filter(|x| *x != "vmodl.RuntimeFault").collect();
+                rf.sort_unstable();
+                rf.dedup();
+                let mf: Vec<&str> = m.faults.iter().map(String::as_str).collect();
+                a.fact("method-faults", rf == mf, || format!("{}.{}: IR {mf:?}, registry {rf:?}", mo.name, m.wsdl_name));
+                for p in &m.params {
+                    let Some(rp) = rm.params.iter().find(|x| x.name == p.name) else {
+                        a.fact("param-missing", false, || format!("{}.{}({}) not in the registry", mo.name, m.wsdl_name, p.name));
+                        continue;
+                    };
+                    a.fact("param-missing", true, String::new);
+                    let (ty, arr) = spell(&rp.ty);
+                    let same_ty = ty == p.ty
+                        || (p.ty == "string" && (rp.flags.link || matches!(ty.as_str(), "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")));
+                    a.fact("param-type", same_ty && arr == p.array, || format!("{}.{}({}): IR {}, registry {}", mo.name, m.wsdl_name, p.name, p.ty, rp.ty));
+                }
+            }
+        }
+        a
     }
 }

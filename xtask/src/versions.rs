@@ -1,0 +1,96 @@
+//! `cargo xtask versions`: every WSDL of the corpus (5.5 to 9.1) merged WSDL-first with the
+//! 5.5 pages and pyVmomi 9.1.1.0's registry must give 0 errors; then the IR is checked
+//! against that version's own pyVmomi release (a check, not an input) and the agreement is
+//! printed per category. The 5.5 pages-first IR (overrides file, no registry) is checked
+//! against 9.1.1.0 filtered to 5.5 the same way.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use codegen::merge::registry::Agreement;
+use codegen::SpecPaths;
+
+/// (corpus folder, the pyVmomi release of that version on PyPI).
+const VERSIONS: &[(&str, &str)] =
+    &[("wsdl-5.5", "9.1.1.0"), ("wsdl-6.0", "6.0.0"), ("wsdl-6.7u1", "6.7.1"), ("wsdl-7.0u2", "7.0.2"), ("wsdl-9.1", "9.1.1.0")];
+
+/// The registry every corpus version is generated with.
+pub const INPUT_RELEASE: &str = "9.1.1.0";
+
+fn print_agreement(label: &str, a: &Agreement) {
+    let (n, ok) = a.total();
+    println!("  agreement with {label}: {:.2}% ({ok} of {n} facts)", a.percent());
+    for (cat, (n, ok)) in &a.categories {
+        if ok < n {
+            println!("    {cat}: {ok}/{n}; e.g. {}", a.examples.get(cat).map(|e| e.join("; ")).unwrap_or_default());
+        }
+    }
+}
+
+pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
+    let input = crate::pyvmomi_release::fetch(target, INPUT_RELEASE).map_err(anyhow::Error::msg)?;
+    let mut failed = Vec::new();
+    for (folder, own) in VERSIONS {
+        let wsdl = corpus.join(folder).join("vim25");
+        let paths = SpecPaths { markdown: corpus.join("pyvmomi-docs-5.5"), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(input.clone()) };
+        let started = std::time::Instant::now();
+        let loaded = codegen::load(&paths);
+        let took = started.elapsed();
+        let api = loaded.model.api_version.clone().unwrap_or_default();
+        println!(
+            "{folder} (API {api}): {} errors, {} warnings; {} managed objects, {} data objects, {} enums, {} methods ({:.0} ms)",
+            loaded.diags.error_count(),
+            loaded.diags.warning_count(),
+            loaded.model.managed_objects.len(),
+            loaded.model.data_objects.len(),
+            loaded.model.enums.len(),
+            loaded.model.managed_objects.iter().map(|m| m.methods.len()).sum::<usize>(),
+            took.as_secs_f64() * 1e3
+        );
+        if loaded.diags.has_errors() {
+            for d in loaded.diags.list.iter().filter(|d| d.severity == codegen::diag::Severity::Error) {
+                eprintln!("{}\n", d.render(&loaded.sources));
+            }
+            failed.push(folder.to_string());
+            continue;
+        }
+        let own_dir = crate::pyvmomi_release::fetch(target, own).map_err(anyhow::Error::msg)?;
+        let own_reg = codegen::pyvmomi::load(&own_dir);
+        if own_reg.diags.has_errors() {
+            bail!("pyvmomi {own}'s registry does not read cleanly:\n{}", own_reg.diags.render_all(&own_reg.sources));
+        }
+        match own_reg.registry.version_by_id("vim25", &api) {
+            Some(v) => print_agreement(&format!("pyvmomi {own} at {}", v.name), &Agreement::compare(&loaded.model, &own_reg.registry, &v.name)),
+            None => println!("  pyvmomi {own} has no version vim25/{api}: no agreement figure"),
+        }
+    }
+    // The pages-first 5.5 IR (what spec/ is generated with) against the same registry.
+    let paths = SpecPaths {
+        markdown: corpus.join("pyvmomi-docs-5.5"),
+        wsdl: corpus.join("wsdl-5.5/vim25"),
+        overrides: Some(overrides_55.to_path_buf()),
+        pyvmomi: None,
+    };
+    let loaded = codegen::load(&paths);
+    let reg = codegen::pyvmomi::load(&input);
+    println!(
+        "wsdl-5.5 pages-first (overrides, no registry): {} errors, {} warnings",
+        loaded.diags.error_count(),
+        loaded.diags.warning_count()
+    );
+    print_agreement(&format!("pyvmomi {INPUT_RELEASE} at vim.version.version9"), &Agreement::compare(&loaded.model, &reg.registry, "vim.version.version9"));
+    if loaded.diags.has_errors() {
+        failed.push("wsdl-5.5 pages-first".into());
+    }
+    if !failed.is_empty() {
+        bail!("errors in the IR of: {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+/// The corpus folder beside the project.
+pub fn corpus(root: &Path) -> Result<std::path::PathBuf> {
+    let corpus = root.join("../shared/spec-corpus");
+    std::fs::metadata(&corpus).with_context(|| format!("the spec corpus is not at {}", corpus.display()))?;
+    Ok(corpus)
+}
