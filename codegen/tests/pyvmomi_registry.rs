@@ -234,3 +234,33 @@ fn wsdl_first_merge_of_every_corpus_version() {
         }
     }
 }
+
+/// Versions through the emitter: the 9.1 IR (WSDL-first) gives a constant for every version up
+/// to 9.1.0.0, oldest first, the registry's ids included, and methods and properties name
+/// their own since-version (a 7.0 method's is newer than 6.5's, which vcsim announces).
+#[test]
+fn every_version_up_to_the_spec_is_a_constant() {
+    let Some(dir) = release("9.1.1.0") else { return };
+    if vimgen_test_support::corpus("every_version_up_to_the_spec_is_a_constant").is_none() {
+        return;
+    }
+    let wsdl = Path::new(CORPUS_MD).join("../wsdl-9.1/vim25");
+    let loaded = codegen::load(&codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl, overrides: None, pyvmomi: Some(dir) });
+    let ids: Vec<&str> = loaded.model.versions.iter().map(|v| v.id.as_str()).collect();
+    let pos = |id: &str| ids.iter().position(|x| *x == id).unwrap_or_else(|| panic!("{id} not in {ids:?}"));
+    assert!(pos("vim.version.version1") < pos("vim.version.version9"));
+    assert!(pos("vim.version.version11") < pos("vim.version.v7_0") && pos("vim.version.v7_0") < pos("vim.version.v9_1_0_0"));
+    assert_eq!(ids.last(), Some(&"vim.version.v9_1_0_0"));
+    let files = codegen::emit::generate(&loaded.model).expect("the 9.1 IR emits");
+    let all: String = files.iter().map(|f| f.contents.as_str()).collect();
+    let consts: Vec<&str> = all.lines().filter(|l| l.contains("pub const ") && l.contains(": ApiVersion")).collect();
+    assert_eq!(consts.len(), ids.len(), "one constant per version");
+    assert!(all.contains("pub const V7_0: ApiVersion = ApiVersion::new("), "{consts:#?}");
+    assert!(all.contains("pub const VERSION11: ApiVersion"));
+    // A 7.0 method: gated by its own version; a 9.0 property carries its since.
+    let m = loaded.model.managed_objects.iter().flat_map(|o| &o.methods).find(|m| m.since == "vim.version.v7_0").expect("a 7.0 method");
+    assert!(all.contains(&format!("wsdl_name: \"{}\"", m.wsdl_name)) && all.contains("since: crate::versions::V7_0,"));
+    let content = loaded.model.data_object("vim.ServiceInstanceContent").expect("ServiceContent");
+    let dpm = content.properties.iter().find(|p| p.name == "directPathProfileManager").expect("9.0 property");
+    assert_eq!(dpm.since.as_deref(), Some("vim.version.v9_0_0_0"));
+}

@@ -56,6 +56,10 @@ pub struct MoProperty {
     pub optional: bool,
     pub privilege: Option<String>,
     pub description: String,
+    /// The version that added the property, where an input states it (pyVmomi's registry);
+    /// otherwise the owner's. Absent from the JSON when not stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -81,6 +85,9 @@ pub struct Param {
     pub ty: String,
     pub array: bool,
     pub optional: bool,
+    /// The version that added the parameter, where an input states it (pyVmomi's registry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -118,6 +125,9 @@ pub struct DoProperty {
     pub array: bool,
     pub optional: bool,
     pub description: String,
+    /// The version that added the property, where an input states it (pyVmomi's registry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

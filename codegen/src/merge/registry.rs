@@ -47,21 +47,21 @@ pub const KINDS: &[(&str, &str, &str)] = &[
 ];
 
 /// The vim versions a model has: `target` and every version it includes, in the `vim25`
-/// namespace, oldest first (by how many versions each includes). Names from the pages'
+/// namespace (and `vim2`'s version1), oldest first (by how many versions each includes). Names from the pages'
 /// version table where it lists the id, else `vSphere API <id>`.
 pub fn versions(reg: &Registry, target: &str, pages: &Pages) -> Vec<ir::Version> {
     let mut rows: Vec<(usize, ir::Version)> = reg
         .ancestors(target)
         .into_iter()
         .filter_map(|id| reg.versions.get(id))
-        .filter(|v| v.namespace == "vim25" && !v.version_id.is_empty() && v.name.starts_with("vim.version."))
+        .filter(|v| matches!(v.namespace.as_str(), "vim25" | "vim2") && !v.version_id.is_empty() && v.name.starts_with("vim.version."))
         .map(|v| {
             let name = pages
                 .versions
                 .iter()
                 .find(|p| p.id == v.name)
                 .map_or_else(|| format!("vSphere API {}", v.version_id), |p| p.official_name.clone());
-            let version = ir::Version { id: v.name.clone(), name, namespace: format!("vim25/{}", v.version_id), version: v.version_id.clone() };
+            let version = ir::Version { id: v.name.clone(), name, namespace: format!("{}/{}", v.namespace, v.version_id), version: v.version_id.clone() };
             (reg.ancestors(&v.name).len(), version)
         })
         .collect();
@@ -109,6 +109,8 @@ struct M<'a> {
     requests: BTreeSet<&'a str>,
     /// The WSDL's version id (`vim.version.v9_1_0_0`), the since of what no registry dates.
     spec_version: String,
+    /// The WSDL's version and every version it includes.
+    included: BTreeSet<String>,
 }
 
 /// Joins the WSDL, the registry (filtered to the WSDL's version) and the pages' prose.
@@ -137,6 +139,7 @@ pub fn merge(sources: &SourceMap, pages: &Pages, schema: &Schema, reg: &Registry
         managed: BTreeMap::new(),
         requests: schema.operations.iter().map(|o| o.request_type.as_str()).collect(),
         spec_version: version.map_or_else(|| "vim.version.version1".to_string(), |v| v.name.clone()),
+        included: version.map(|v| reg.ancestors(&v.name).into_iter().map(str::to_string).collect()).unwrap_or_default(),
     };
     m.name_wire_types();
     let mut model = Model {
@@ -223,6 +226,17 @@ impl<'a> M<'a> {
         }
     }
 
+    /// A registry since-version as the model states it: the WSDL's version when the registry
+    /// dates the item later or in another package's versions the WSDL's does not include (the
+    /// WSDL has it, so its version has it).
+    fn at_most(&self, since: &str) -> String {
+        if self.included.is_empty() || self.included.contains(since) {
+            since.to_string()
+        } else {
+            self.spec_version.clone()
+        }
+    }
+
     fn newer(&mut self, what: &str, since: &str, py: Span, wire: Span) {
         self.diags.push(
             Diagnostic::warning("py-newer-than-wsdl", format!("the WSDL has {what}, which the registry adds in `{since}`, not in the WSDL's version"))
@@ -255,7 +269,7 @@ impl<'a> M<'a> {
             out.push(ir::Enum {
                 name: name.clone(),
                 wsdl_name: e.name.clone(),
-                since: reg.map_or_else(|| self.since_unregistered(&name), |r| r.since.clone()),
+                since: reg.map_or_else(|| self.since_unregistered(&name), |r| self.at_most(&r.since)),
                 description: page.map(|p| p.description.clone()).unwrap_or_default(),
                 values: e.values.clone(),
                 value_docs: e.values.iter().map(|v| doc_of(v)).collect(),
@@ -436,6 +450,7 @@ impl<'a> M<'a> {
                     // The registry's flag is exact; the XSD also marks later additions optional.
                     optional: py.map_or(el.is_optional(), |p| p.flags.optional || el.is_optional() && !at_version),
                     description: page.and_then(|p| p.properties.iter().find(|x| x.name == el.name)).map(|x| x.description.clone()).unwrap_or_default(),
+                    since: py.map(|p| self.at_most(&p.since)),
                 });
             }
             if let Some(f) = filtered {
@@ -453,7 +468,7 @@ impl<'a> M<'a> {
                 name: name.clone(),
                 wsdl_name: wire.to_string(),
                 base: Some(base),
-                since: reg.map_or_else(|| self.since_unregistered(&name), |r| r.since.clone()),
+                since: reg.map_or_else(|| self.since_unregistered(&name), |r| self.at_most(&r.since)),
                 is_fault,
                 deprecated: page.is_some_and(|p| p.deprecated),
                 description: page.map(|p| p.description.clone()).unwrap_or_default(),
@@ -617,6 +632,7 @@ impl<'a> M<'a> {
                             .and_then(|pg| pg.properties.iter().find(|x| x.name == p.name))
                             .map(|x| x.description.clone())
                             .unwrap_or_default(),
+                        since: Some(self.at_most(&p.since)),
                     }
                 })
                 .collect();
@@ -626,7 +642,7 @@ impl<'a> M<'a> {
                 name: t.name.clone(),
                 wsdl_name: t.wsdl_name.clone(),
                 base: Some(t.base.clone()),
-                since: t.since.clone(),
+                since: self.at_most(&t.since),
                 deprecated: page.is_some_and(|p| p.deprecated),
                 description: page.map(|p| p.description.clone()).unwrap_or_default(),
                 properties,
@@ -664,7 +680,7 @@ impl<'a> M<'a> {
             if let Some(p) = py {
                 self.array_check(&format!("{what}({})", el.name), p, array, el.span);
             }
-            params.push(ir::Param { name: el.name.clone(), ty, array, optional: el.is_optional() });
+            params.push(ir::Param { name: el.name.clone(), ty, array, optional: el.is_optional(), since: py.map(|p| self.at_most(&p.since)) });
         }
         let returns = op.returns.as_ref().map(|el: &Element| {
             // The registry's `ty` is what the call returns (vim.Task for a task method).
@@ -707,7 +723,7 @@ impl<'a> M<'a> {
         ir::Method {
             name: pm.map_or_else(|| short.to_string(), |p| p.name.clone()),
             wsdl_name: op.name.clone(),
-            since: me.since.clone(),
+            since: self.at_most(&me.since),
             privilege: me.privilege.clone().filter(|x| x != "None"),
             params,
             returns,
