@@ -97,7 +97,8 @@ enum Cmd {
     /// 9.1.1.0's registry: 0 errors each, and the IR's agreement with that version's own
     /// pyVmomi release printed (6.0.0, 6.7.1, 7.0.2, 9.1.1.0; fetched with pip).
     Versions,
-    /// Benchmark parse + merge of the full corpus against the bare parse floor.
+    /// Benchmark parse + merge of the full 5.5 corpus, then of 9.1 with all three inputs
+    /// (pages, WSDL, pyVmomi's registry), against the bare parse floor.
     Bench {
         /// Iterations (the median is reported).
         #[arg(long, default_value_t = 15)]
@@ -281,6 +282,12 @@ fn run() -> Result<ExitCode> {
         }
         Cmd::Bench { iterations } => {
             bench::run(&corpus_args()?.paths(), iterations)?;
+            // 9.1: the newest WSDL with all three inputs (WSDL-first).
+            println!();
+            let corpus = versions::corpus(&root())?;
+            let py = pyvmomi_release::fetch(&target_dir(), versions::INPUT_RELEASE).map_err(anyhow::Error::msg)?;
+            let paths = SpecPaths { markdown: corpus.join("pyvmomi-docs-5.5"), wsdl: corpus.join("wsdl-9.1/vim25"), overrides: None, pyvmomi: Some(py) };
+            bench::run(&paths, iterations)?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::BenchBuild => {
