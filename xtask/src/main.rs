@@ -96,7 +96,12 @@ enum Cmd {
     /// Every corpus WSDL (5.5 to 9.1) merged WSDL-first with the 5.5 pages and pyVmomi
     /// 9.1.1.0's registry: 0 errors each, and the IR's agreement with that version's own
     /// pyVmomi release printed (6.0.0, 6.7.1, 7.0.2, 9.1.1.0; fetched with pip).
-    Versions,
+    Versions {
+        /// Also generate the 9.1 API crate into target/full-api-9.1/, build and clippy it,
+        /// and run its client's version gate against vcsim (VCSIM_BIN, else built).
+        #[arg(long = "crate")]
+        full: bool,
+    },
     /// Benchmark parse + merge of the full 5.5 corpus, then of 9.1 with all three inputs
     /// (pages, WSDL, pyVmomi's registry), against the bare parse floor.
     Bench {
@@ -276,8 +281,15 @@ fn run() -> Result<ExitCode> {
             scale::run_test(&layout, &peers::vcsim(&root())?, &scale::Options { vm_per_pool: vm, hosts_per_cluster: host, page })?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Versions => {
+        Cmd::Versions { full } => {
             versions::run(&versions::corpus(&root())?, &target_dir(), &root().join("corpus/vsphere-5.5.overrides.toml"))?;
+            if full {
+                let vcsim = match std::env::var_os("VCSIM_BIN") {
+                    Some(p) => PathBuf::from(p),
+                    None => peers::vcsim(&root())?,
+                };
+                versions::full_api_91(&root(), &target_dir(), &vcsim)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Bench { iterations } => {
@@ -454,6 +466,8 @@ fn test() -> Result<()> {
     // own that later runs reuse; then the scale test against vcsim.
     let layout = full_api(true)?;
     user_guide(&layout, &vcsim)?;
+    // The 9.1 API (WSDL-first), built and clippy'd, its client's version gate against vcsim.
+    versions::full_api_91(&root, &target_dir(), &vcsim)?;
     scale::run_test(&layout, &vcsim, &scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })?;
     // Last: a short soak of vimsim (the test is ignored in the workspace run above).
     soak(30.0, false)?;

@@ -94,3 +94,76 @@ pub fn corpus(root: &Path) -> Result<std::path::PathBuf> {
     std::fs::metadata(&corpus).with_context(|| format!("the spec corpus is not at {}", corpus.display()))?;
     Ok(corpus)
 }
+
+/// The 9.1 API as a crate (`target/full-api-9.1/vim-types/`, generated WSDL-first from the 9.1
+/// WSDL, the 5.5 pages and pyVmomi 9.1.1.0), built in debug with warnings denied together with
+/// vim-client and `tests/versions/gate.rs` (workspace `target/full-api-9.1/gate/`), clippy'd,
+/// then the gate test run against vcsim: a 7.0 method refused against vcsim's 6.5.
+pub fn full_api_91(root: &Path, target: &Path, vcsim: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
+    let dir = target.join("full-api-9.1");
+    let (crate_dir, ws, build) = (dir.join("vim-types"), dir.join("gate"), dir.join("target"));
+    let corpus = corpus(root)?;
+    let py = crate::pyvmomi_release::fetch(target, INPUT_RELEASE).map_err(anyhow::Error::msg)?;
+    let spec = crate::SpecArgs {
+        markdown: Some(corpus.join("pyvmomi-docs-5.5")),
+        wsdl: Some(corpus.join("wsdl-9.1/vim25")),
+        overrides: None,
+        pyvmomi: Some(py),
+        warnings: false,
+    };
+    eprintln!("--- cargo xtask gen --out {} (the 9.1 API, WSDL-first)", crate_dir.display());
+    if !crate::gen_cmd(&spec, false, Some(&crate_dir), &crate::gen::RuntimeDep::Local)? {
+        bail!("generating the 9.1 API failed");
+    }
+    let abs = |p: &str| -> Result<String> {
+        let path = root.join(p).canonicalize().with_context(|| format!("{p} is missing"))?;
+        path.to_str().map(str::to_string).context("a path that is not UTF-8")
+    };
+    // The project's profiles, so that the generated crate builds as in the workspace.
+    let project: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))?.parse().context("parsing Cargo.toml")?;
+    let mut manifest = String::from("# Written by `cargo xtask test`: the 9.1 API's gate test (tests/versions/gate.rs).\n\n");
+    manifest.push_str("[workspace]\nmembers = [\"vim-gate\"]\nresolver = \"2\"\n\n");
+    if let Some(profile) = project.get("profile") {
+        let mut t = toml::Table::new();
+        t.insert("profile".into(), profile.clone());
+        manifest.push_str(&toml::to_string(&t).context("writing the profiles")?);
+    }
+    let member = format!(
+        r#"[package]
+name = "vim-gate"
+version = "0.1.0"
+edition = "2021"
+publish = false
+autobins = false
+autotests = false
+autoexamples = false
+autobenches = false
+
+[[test]]
+name = "gate"
+path = "{test}"
+
+[dependencies]
+vim-types = {{ path = "../../vim-types" }}
+vim-client = {{ path = "{client}" }}
+tokio = {{ version = "1", default-features = false, features = ["rt", "net", "time"] }}
+"#,
+        test = abs("tests/versions/gate.rs")?,
+        client = abs("vim-client")?,
+    );
+    for (path, text) in [(ws.join("Cargo.toml"), manifest), (ws.join("vim-gate/Cargo.toml"), member)] {
+        std::fs::create_dir_all(path.parent().unwrap_or(&ws))?;
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&path, text)?;
+        }
+    }
+    let deny = std::ffi::OsStr::new("-Dwarnings");
+    let envs = [("CARGO_TARGET_DIR", build.as_os_str()), ("RUSTFLAGS", deny)];
+    crate::cargo(&ws, &["build", "--all-targets"], &envs, "full 9.1 API: build (vim-types, vim-client, the gate test)")?;
+    crate::cargo(&crate_dir, &["clippy", "--", "-D", "warnings"], &envs, "full 9.1 API: clippy on vim-types")?;
+    let envs = [("CARGO_TARGET_DIR", build.as_os_str()), ("RUSTFLAGS", deny), ("VCSIM_BIN", vcsim.as_os_str())];
+    crate::cargo(&ws, &["test", "--test", "gate", "--", "--nocapture"], &envs, "full 9.1 API: a 7.0 method refused against vcsim (6.5)")?;
+    eprintln!("--- full 9.1 API: done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
