@@ -902,3 +902,109 @@ impl Agreement {
         a
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pyvmomi::Layout;
+
+    const REGISTRY: &str = r#"
+AddVersion("vim.version.version1", "vim2", "2.0", 1, "vim25")
+AddVersion("vim.version.version9", "vim25", "5.5", 0, "vim25")
+AddVersion("vim.version.v9_1_0_0", "vim25", "9.1.0.0", 0, "vim25")
+AddVersionParent("vim.version.version1", "vim.version.version1")
+AddVersionParent("vim.version.version9", "vim.version.version1")
+AddVersionParent("vim.version.version9", "vim.version.version9")
+AddVersionParent("vim.version.v9_1_0_0", "vim.version.version9")
+AddVersionParent("vim.version.v9_1_0_0", "vim.version.v9_1_0_0")
+CreateManagedType("vim.SessionManager", "SessionManager", "vmodl.ManagedObject", "vim.version.version1", [("sessionList", "vim.UserSession[]", "vim.version.version1", F_OPTIONAL, "Sessions.TerminateSession"), ("newer", "string", "vim.version.v9_1_0_0", 0, None)], [("login", "Login", "vim.version.version1", (("userName", "string", "vim.version.version1", 0, None),("host", "vim.HostSystem", "vim.version.version9", F_OPTIONAL, None),), (0, "vim.UserSession", "vim.UserSession"), "System.Anonymous", ["vim.fault.InvalidLogin", ]), ("logoutLater", "LogoutLater", "vim.version.v9_1_0_0", (), (0, "void", "void"), "System.View", None), ("notOnWire", "NotOnWire", "vim.version.version9", (), (0, "void", "void"), "System.View", None)])
+CreateManagedType("vim.HostSystem", "HostSystem", "vmodl.ManagedObject", "vim.version.version1", None, None)
+CreateDataType("vim.UserSession", "UserSession", "vmodl.DynamicData", "vim.version.version1", [("key", "string", "vim.version.version1", 0), ("host", "vim.HostSystem", "vim.version.version1", F_OPTIONAL), ("later", "string", "vim.version.v9_1_0_0", F_OPTIONAL)])
+CreateDataType("vim.fault.InvalidLogin", "InvalidLogin", "vmodl.MethodFault", "vim.version.version1", None)
+CreateDataType("vmodl.DynamicData", "DynamicData", "vmodl.DataObject", "vim.version.version1", [("dynamicType", "string", "vim.version.version1", F_OPTIONAL)])
+"#;
+
+    const WSDL: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<definitions targetNamespace="urn:vim25" xmlns="http://schemas.xmlsoap.org/wsdl/"
+   xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:vim25="urn:vim25" xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+ <types><schema targetNamespace="urn:vim25" xmlns="http://www.w3.org/2001/XMLSchema" xmlns:vim25="urn:vim25" xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <complexType name="ManagedObjectReference"><simpleContent><extension base="xsd:string"><attribute name="type" type="xsd:string"/></extension></simpleContent></complexType>
+  <complexType name="DynamicData"><sequence><element name="dynamicType" type="xsd:string" minOccurs="0"/></sequence></complexType>
+  <complexType name="MethodFault"><sequence><element name="faultMessage" type="xsd:string" minOccurs="0"/></sequence></complexType>
+  <complexType name="InvalidLogin"><complexContent><extension base="vim25:MethodFault"><sequence/></extension></complexContent></complexType>
+  <complexType name="UserSession"><complexContent><extension base="vim25:DynamicData"><sequence>
+   <element name="key" type="xsd:string"/>
+   <element name="host" type="vim25:ManagedObjectReference" minOccurs="0"/>
+  </sequence></extension></complexContent></complexType>
+  <complexType name="Mystery"><sequence><element name="x" type="xsd:int"/></sequence></complexType>
+  <complexType name="LoginRequestType"><sequence><element name="_this" type="vim25:ManagedObjectReference"/><element name="userName" type="xsd:string"/><element name="host" type="vim25:ManagedObjectReference" minOccurs="0"/></sequence></complexType>
+  <complexType name="OrphanRequestType"><sequence><element name="_this" type="vim25:ManagedObjectReference"/></sequence></complexType>
+  <element name="Login" type="vim25:LoginRequestType"/>
+  <element name="LoginResponse"><complexType><sequence><element name="returnval" type="vim25:UserSession"/></sequence></complexType></element>
+  <element name="Orphan" type="vim25:OrphanRequestType"/>
+  <element name="OrphanResponse"><complexType/></element>
+  <element name="InvalidLoginFault" type="vim25:InvalidLogin"/>
+ </schema></types>
+ <message name="LoginRequestMsg"><part name="parameters" element="vim25:Login"/></message>
+ <message name="LoginResponseMsg"><part name="parameters" element="vim25:LoginResponse"/></message>
+ <message name="OrphanRequestMsg"><part name="parameters" element="vim25:Orphan"/></message>
+ <message name="OrphanResponseMsg"><part name="parameters" element="vim25:OrphanResponse"/></message>
+ <message name="InvalidLoginFaultMsg"><part name="fault" element="vim25:InvalidLoginFault"/></message>
+ <portType name="VimPortType">
+  <operation name="Login"><input message="vim25:LoginRequestMsg"/><output message="vim25:LoginResponseMsg"/><fault name="InvalidLoginFault" message="vim25:InvalidLoginFaultMsg"/></operation>
+  <operation name="Orphan"><input message="vim25:OrphanRequestMsg"/><output message="vim25:OrphanResponseMsg"/></operation>
+ </portType>
+ <binding name="VimBinding" type="vim25:VimPortType">
+  <operation name="Login"><soap:operation soapAction="urn:vim25/5.5"/></operation>
+  <operation name="Orphan"><soap:operation soapAction="urn:vim25/5.5"/></operation>
+ </binding>
+</definitions>
+"#;
+
+    fn run() -> (Model, Diagnostics) {
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let reg = crate::pyvmomi::read_in_memory(&[("_typeinfo_vim.py", REGISTRY)], Layout::TypeInfo, &mut sources, &mut diags);
+        let schema = crate::wsdl::read_in_memory(&[("w/vim.wsdl", WSDL)], &mut sources, &mut diags);
+        diags.list.retain(|d| d.kind != "py-unknown-type");
+        assert_eq!(diags.error_count(), 0, "{}", diags.render_all(&sources));
+        let out = merge(&sources, &Pages::default(), &schema, &reg, &mut diags);
+        (out.model, diags)
+    }
+
+    #[test]
+    fn the_registry_gives_owners_privileges_versions_and_targets() {
+        let (model, diags) = run();
+        assert_eq!(diags.error_count(), 0);
+        assert_eq!(model.api_version.as_deref(), Some("5.5"));
+        let ids: Vec<&str> = model.versions.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(ids, ["vim.version.version1", "vim.version.version9"], "up to the WSDL's version only");
+        let sm = model.managed_object("vim.SessionManager").expect("SessionManager owns Login");
+        assert_eq!(sm.methods.iter().map(|m| m.wsdl_name.as_str()).collect::<Vec<_>>(), ["Login"]);
+        let login = &sm.methods[0];
+        assert_eq!((login.privilege.as_deref(), login.since.as_str()), (Some("System.Anonymous"), "vim.version.version1"));
+        assert_eq!(login.faults, ["vim.fault.InvalidLogin"]);
+        assert_eq!(login.params[1].ty, "vim.HostSystem");
+        assert_eq!(login.params[1].since.as_deref(), Some("vim.version.version9"));
+        // Managed-object properties of this version only: `newer` came with 9.1.
+        let props: Vec<(&str, bool)> = sm.properties.iter().map(|p| (p.name.as_str(), p.array)).collect();
+        assert_eq!(props, [("sessionList", true)]);
+        assert!(sm.description.is_empty(), "no page: no prose");
+        let us = model.data_object("vim.UserSession").expect("UserSession");
+        assert_eq!(us.properties[1].ty, "vim.HostSystem");
+        assert!(model.managed_object("vim.HostSystem").is_some(), "a reference target is in the model");
+        assert!(model.data_object("vim.fault.InvalidLogin").is_some_and(|d| d.is_fault));
+    }
+
+    #[test]
+    fn what_no_input_states_is_reported_not_guessed() {
+        let (model, diags) = run();
+        let kinds = |k: &str| diags.of_kind(k).map(|d| d.message.clone()).collect::<Vec<_>>();
+        assert_eq!(kinds("py-operation-unowned"), ["WSDL operation `Orphan` is a method of no managed type in pyVmomi's registry"]);
+        assert!(model.managed_objects.iter().all(|m| m.methods.iter().all(|x| x.wsdl_name != "Orphan")));
+        assert_eq!(kinds("py-wire-unregistered"), ["WSDL type `Mystery` is in no version of pyVmomi's registry"]);
+        let mystery = model.data_object("Mystery").expect("kept under its wire name");
+        assert_eq!(mystery.since, "vim.version.version9", "the WSDL's version");
+        assert_eq!(kinds("py-method-not-on-wire").len(), 1, "NotOnWire (5.5), not LogoutLater (9.1)");
+    }
+}
