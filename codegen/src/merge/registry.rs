@@ -463,45 +463,34 @@ impl<'a> M<'a> {
                     }
                 }
             }
-            let is_fault = self.is_fault(&name, &base);
             out.push(ir::DataObject {
                 name: name.clone(),
                 wsdl_name: wire.to_string(),
                 base: Some(base),
                 since: reg.map_or_else(|| self.since_unregistered(&name), |r| self.at_most(&r.since)),
-                is_fault,
+                is_fault: false,
                 deprecated: page.is_some_and(|p| p.deprecated),
                 description: page.map(|p| p.description.clone()).unwrap_or_default(),
                 properties: props,
             });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
+        // Faults: descendants of vmodl.MethodFault, by the bases just settled.
+        let base_of: HashMap<String, String> = out.iter().filter_map(|d| Some((d.name.clone(), d.base.clone()?))).collect();
+        for d in &mut out {
+            let mut cur = d.name.as_str();
+            for _ in 0..64 {
+                if cur == "vmodl.MethodFault" {
+                    d.is_fault = true;
+                    break;
+                }
+                match base_of.get(cur) {
+                    Some(b) => cur = b,
+                    None => break,
+                }
+            }
+        }
         out
-    }
-
-    fn is_fault(&self, name: &str, base: &str) -> bool {
-        if name == "vmodl.MethodFault" {
-            return true;
-        }
-        let mut cur = base.to_string();
-        for _ in 0..64 {
-            if cur == "vmodl.MethodFault" || cur == "vmodl.RuntimeFault" {
-                return true;
-            }
-            let next = self.data.values().find(|d| d.0 == cur).and_then(|(_, d)| *d).map(|d| d.base.clone());
-            let wire_next = self
-                .data
-                .iter()
-                .find(|(_, d)| d.0 == cur)
-                .and_then(|(w, _)| self.schema.complex_type(w))
-                .and_then(|c| c.base.as_ref())
-                .map(|b| self.data.get(b.local_name()).map_or_else(|| b.local_name().to_string(), |d| d.0.clone()));
-            match wire_next.or(next) {
-                Some(n) => cur = n,
-                None => return false,
-            }
-        }
-        false
     }
 
     fn inherited_on_wire(&self, ct: &ComplexType, name: &str) -> bool {
