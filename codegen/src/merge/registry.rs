@@ -44,6 +44,7 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("py-faults-mismatch", "warning", "the registry's declared faults differ from the WSDL operation's (WSDL kept)"),
     ("py-enum-values-mismatch", "warning", "the registry's enum values differ from the WSDL's (wire kept)"),
     ("py-ref-untyped", "warning", "a reference whose managed object the registry does not name (vmodl.ManagedObject)"),
+    ("overrides-ignored", "warning", "an overrides file given with the registry is not read (codegen::load)"),
 ];
 
 /// The vim versions a model has: `target` and every version it includes, in the `vim25`
