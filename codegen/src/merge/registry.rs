@@ -242,7 +242,7 @@ impl<'a> M<'a> {
         self.diags.push(
             Diagnostic::warning("py-newer-than-wsdl", format!("the WSDL has {what}, which the registry adds in `{since}`, not in the WSDL's version"))
                 .at(wire)
-                .note(format!("registry entry at {}", self.sources.location(py))),
+                .note(format!("registry entry at {}", self.sources.line_location(py))),
         );
     }
 
@@ -261,7 +261,7 @@ impl<'a> M<'a> {
                         Diagnostic::warning("py-enum-values-mismatch", format!("enum `{name}` values differ between the registry and the WSDL"))
                             .at(e.span)
                             .note(format!("only on the wire: {only_wire:?}; only in the registry: {only_py:?}"))
-                            .note(format!("registry entry at {}", self.sources.location(r.span))),
+                            .note(format!("registry entry at {}", self.sources.line_location(r.span))),
                     );
                 }
             }
@@ -374,7 +374,7 @@ impl<'a> M<'a> {
             self.diags.push(
                 Diagnostic::warning("py-array-mismatch", format!("`{what}` is {} in the registry, {} on the wire", arr(py_array), arr(wire_array)))
                     .at(span)
-                    .note(format!("registry member at {}", self.sources.location(py.span))),
+                    .note(format!("registry member at {}", self.sources.line_location(py.span))),
             );
         }
     }
@@ -395,7 +395,7 @@ impl<'a> M<'a> {
                         self.diags.push(
                             Diagnostic::warning("py-base-mismatch", format!("`{name}` extends `{wb}` on the wire, `{}` in the registry", r.base))
                                 .at(ct.span)
-                                .note(format!("registry entry at {}", self.sources.location(r.span))),
+                                .note(format!("registry entry at {}", self.sources.line_location(r.span))),
                         );
                     }
                     wb
@@ -432,7 +432,7 @@ impl<'a> M<'a> {
                     let d = Diagnostic::warning("py-property-unregistered", format!("`{what}` is on the wire, not in the registry's type at this version"))
                         .at(el.span);
                     let d = match py {
-                        Some(p) => d.note(format!("the registry adds it in `{}` ({})", p.since, self.sources.location(p.span))),
+                        Some(p) => d.note(format!("the registry adds it in `{}` ({})", p.since, self.sources.line_location(p.span))),
                         None => d,
                     };
                     self.diags.push(d);
@@ -692,7 +692,7 @@ impl<'a> M<'a> {
             self.diags.push(
                 Diagnostic::warning("py-faults-mismatch", format!("`{what}` declares {faults:?} in the WSDL, {py_faults:?} in the registry"))
                     .at(op.span)
-                    .note(format!("registry method at {}", self.sources.location(me.span))),
+                    .note(format!("registry method at {}", self.sources.line_location(me.span))),
             );
         }
         let mut documented: Vec<ir::DocumentedFault> = Vec::new();
