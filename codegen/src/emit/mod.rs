@@ -71,7 +71,7 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
         let m = root.at(&module_path(&d.name));
         m.items.push(types::data_object(&ctx, d));
         m.items.push(codec::data_object(&ctx, d));
-        m.names.push(d.wsdl_name.clone());
+        m.names.push(type_ident(&d.wsdl_name).to_string());
         if ctx.poly.contains(d.name.as_str()) {
             m.items.push(types::any_enum(&ctx, d));
             m.items.push(codec::any_enum(&ctx, d));
@@ -86,7 +86,7 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
         let m = root.at(&module_path(&e.name));
         m.items.push(types::enumeration(&ctx, e));
         m.items.push(codec::enumeration(e));
-        m.names.push(e.wsdl_name.clone());
+        m.names.push(type_ident(&e.wsdl_name).to_string());
     }
     for mo in ctx.mos.values() {
         let m = root.at(&module_path(&mo.name));
