@@ -184,7 +184,8 @@ struct SpecArgs {
     #[arg(long)]
     overrides: Option<PathBuf>,
     /// pyVmomi's package folder (`_typeinfo_*.py`, or `ServerObjects.py` + `CoreTypes.py` +
-    /// `QueryTypes.py`): its type registry is read, checked and counted (not merged yet).
+    /// `QueryTypes.py`): with it the merge is WSDL-first (the registry gives owners, privileges,
+    /// since-versions...; the pages prose only) and --overrides is not read.
     #[arg(long, value_name = "DIR")]
     pyvmomi: Option<PathBuf>,
     /// Render every warning, not only a count per kind.
