@@ -103,6 +103,9 @@ enum Cmd {
         /// and run its client's version gate against vcsim (VCSIM_BIN, else built).
         #[arg(long = "crate")]
         full: bool,
+        /// With --crate: also the scale test on the 9.1 crate (vcsim's large model).
+        #[arg(long, requires = "full")]
+        scale: bool,
     },
     /// Benchmark parse + merge of the full 5.5 corpus, then of 9.1 with all three inputs
     /// (pages, WSDL, pyVmomi's registry), against the bare parse floor.
@@ -284,7 +287,7 @@ fn run() -> Result<ExitCode> {
             scale::run_test(&layout, &peers::vcsim(&root())?, &scale::Options { vm_per_pool: vm, hosts_per_cluster: host, page })?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Versions { full } => {
+        Cmd::Versions { full, scale } => {
             versions::run(&versions::corpus(&root())?, &target_dir(), &root().join("corpus/vsphere-5.5.overrides.toml"))?;
             if full {
                 let vcsim = match std::env::var_os("VCSIM_BIN") {
@@ -292,6 +295,9 @@ fn run() -> Result<ExitCode> {
                     None => peers::vcsim(&root())?,
                 };
                 versions::full_api_91(&root(), &target_dir(), &vcsim)?;
+                if scale {
+                    versions::scale_91(&root(), &target_dir(), &vcsim)?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -167,3 +167,13 @@ tokio = {{ version = "1", default-features = false, features = ["rt", "net", "ti
     eprintln!("--- full 9.1 API: done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
+
+/// The scale test (tests/scale/) on the 9.1 crate built by [`full_api_91`]: every VM's config
+/// and summary and every host's config of vcsim's large model, with the decoder's report (the
+/// 5.5 crate skips thousands of elements vcsim 6.5 sends). Not in `cargo xtask test` (time).
+pub fn scale_91(root: &Path, target: &Path, vcsim: &Path) -> Result<()> {
+    let dir = target.join("full-api-9.1");
+    let layout = crate::scale::Layout { vim_types: dir.join("vim-types"), workspace: dir.join("scale"), target: dir.join("target") };
+    crate::scale::assemble(root, &layout)?;
+    crate::scale::run_test(&layout, vcsim, &crate::scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })
+}
