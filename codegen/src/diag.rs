@@ -82,6 +82,14 @@ impl SourceMap {
     }
 
     /// `file:line:col` of a span's start.
+    /// `path:line` of a span: no column, so no walk along the line (pyVmomi's registry has
+    /// lines of hundreds of kilobytes).
+    pub fn line_location(&self, span: Span) -> String {
+        let f = self.get(span.file);
+        let line = f.line_starts.partition_point(|&s| s <= span.start);
+        format!("{}:{}", f.path.display(), line)
+    }
+
     pub fn location(&self, span: Span) -> String {
         let f = self.get(span.file);
         let (line, col) = f.line_col(span.start);

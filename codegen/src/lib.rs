@@ -7,7 +7,8 @@
 //! pyvmomi/ ──┘      └──> diag (one type for every stage)
 //! ```
 //!
-//! (`pyvmomi/`, pyVmomi's type registry, is read and checked; the merge does not use it yet.)
+//! With `pyvmomi/` (pyVmomi's type registry) the merge is WSDL-first (`merge::registry`);
+//! without it, pages-first (`merge`).
 //!
 //! No stage prints or exits: the CLI (`xtask`) decides what to do with diagnostics.
 
@@ -33,8 +34,8 @@ pub struct SpecPaths {
     pub wsdl: PathBuf,
     /// The reviewed overrides file, if any.
     pub overrides: Option<PathBuf>,
-    /// pyVmomi's package folder (its type registry), if any. Read and checked; the merge
-    /// does not use it yet.
+    /// pyVmomi's package folder (its type registry), if any. With it the merge is WSDL-first
+    /// (`merge::registry`) and the overrides file is not read.
     pub pyvmomi: Option<PathBuf>,
 }
 
@@ -77,15 +78,32 @@ pub fn load(paths: &SpecPaths) -> Loaded {
         None => overrides::Overrides::default(),
     };
     let registry = paths.pyvmomi.as_ref().map(|dir| pyvmomi::read_dir(dir, &mut sources, &mut diags));
-    // The registry will be filtered to the WSDL's version: say now when it has no such version.
-    if let (Some(reg), Some(api)) = (&registry, schema.api_version()) {
-        if reg.version_by_id("vim25", api).is_none() {
-            let d = Diagnostic::warning("py-no-wsdl-version", format!("pyVmomi's registry has no version `vim25/{api}`, the WSDL's version"))
-                .help("use a pyVmomi release at least as new as the WSDL");
-            diags.push(d);
+    // The registry is filtered to the WSDL's version: an error when it has no such version.
+    if let Some(reg) = &registry {
+        let known = schema.api_version().and_then(|api| reg.version_by_id("vim25", api));
+        if known.is_none() {
+            let what = schema.api_version().map_or("no single version (its soapActions disagree or are missing)".to_string(), |a| format!("`vim25/{a}`"));
+            let span = schema.operations.iter().find_map(|o| o.soap_action_span);
+            let message = match schema.api_version() {
+                Some(api) => format!("pyVmomi's registry has no version `vim25/{api}`, the WSDL's version"),
+                None => format!("the WSDL names {what}: pyVmomi's registry cannot be filtered to it"),
+            };
+            diags.push(Diagnostic::error("py-no-wsdl-version", message).at_opt(span).help("use a pyVmomi release at least as new as the WSDL"));
         }
     }
-    let out = merge::merge(&sources, &pages, &schema, &ov, &mut diags);
+    // With the registry the WSDL leads (merge::registry); without it, the pages (merge).
+    let out = match &registry {
+        Some(reg) => {
+            if paths.overrides.is_some() {
+                diags.push(Diagnostic::warning(
+                    "overrides-ignored",
+                    "the overrides file is not read with --pyvmomi: the registry states what it held",
+                ));
+            }
+            merge::registry::merge(&sources, &pages, &schema, reg, &mut diags)
+        }
+        None => merge::merge(&sources, &pages, &schema, &ov, &mut diags),
+    };
     diags.sort(&sources);
     Loaded { sources, diags, model: out.model, proposals: out.proposals, registry }
 }

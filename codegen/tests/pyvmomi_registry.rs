@@ -167,3 +167,100 @@ fn load_finds_the_wsdl_version_in_the_registry() {
     let found: Vec<_> = loaded.diags.of_kind("py-no-wsdl-version").map(|d| d.message.clone()).collect();
     assert_eq!(found, ["pyVmomi's registry has no version `vim25/9.1.0.0`, the WSDL's version"]);
 }
+
+/// The WSDL-first merge (`--pyvmomi`): the 5.5 pages, pyVmomi 9.1.1.0's registry and each
+/// corpus WSDL, with no overrides file, give no error; facts only the registry states are in
+/// the IR at the WSDL's version; what no input states is a warning, never a guess.
+#[test]
+fn wsdl_first_merge_of_every_corpus_version() {
+    let Some(dir) = release("9.1.1.0") else { return };
+    if vimgen_test_support::corpus("wsdl_first_merge_of_every_corpus_version").is_none() {
+        return;
+    }
+    let load = |folder: &str| {
+        let wsdl = Path::new(CORPUS_MD).join("..").join(folder).join("vim25");
+        let loaded = codegen::load(&codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl, overrides: None, pyvmomi: Some(dir.clone()) });
+        let errors: Vec<String> =
+            loaded.diags.list.iter().filter(|d| d.severity == codegen::diag::Severity::Error).map(|d| d.render(&loaded.sources)).collect();
+        assert!(errors.is_empty(), "{folder}: {}", errors.join("\n"));
+        eprintln!("{folder}: {} warnings", loaded.diags.warning_count());
+        loaded
+    };
+    let mo = |l: &codegen::Loaded, n: &str| l.model.managed_object(n).cloned();
+    for (folder, api, last) in [
+        ("wsdl-5.5", "5.5", "vim.version.version9"),
+        ("wsdl-6.0", "6.0", "vim.version.version10"),
+        ("wsdl-6.7u1", "6.7.1", "vim.version.version13"),
+        ("wsdl-7.0u2", "7.0.2.0", "vim.version.v7_0_2_0"),
+        ("wsdl-9.1", "9.1.0.0", "vim.version.v9_1_0_0"),
+    ] {
+        let l = load(folder);
+        assert_eq!(l.model.api_version.as_deref(), Some(api));
+        assert_eq!(l.model.versions.last().map(|v| v.id.as_str()), Some(last), "{folder}: versions end with the WSDL's");
+        let sm = mo(&l, "vim.SessionManager").expect("SessionManager");
+        let login = sm.methods.iter().find(|m| m.wsdl_name == "Login").expect("Login");
+        assert_eq!((login.privilege.as_deref(), login.faults.len()), (Some("System.Anonymous"), 2));
+        assert!(!login.documented_faults.is_empty() && !sm.description.is_empty(), "{folder}: the 5.5 page's prose");
+        let list = sm.properties.iter().find(|p| p.name == "sessionList").expect("sessionList");
+        assert!(list.array && list.ty == "vim.UserSession", "{folder}: array-ness from the registry");
+        let vm = mo(&l, "vim.VirtualMachine").expect("VirtualMachine");
+        let power_on = vm.methods.iter().find(|m| m.wsdl_name == "PowerOnVM_Task").expect("PowerOnVM_Task");
+        assert_eq!((power_on.name.as_str(), power_on.returns.as_ref().map(|r| r.ty.as_str())), ("PowerOnVM", Some("vim.Task")));
+        assert_eq!(power_on.params[0].ty, "vim.HostSystem", "{folder}: reference target from the registry");
+        assert_eq!(l.model.data_objects.iter().find(|d| d.wsdl_name == "HostListSummary").map(|d| d.name.as_str()), Some("vim.host.Summary"));
+        // Every WSDL operation the registry owns is a method; the others are reported.
+        let methods: usize = l.model.managed_objects.iter().map(|m| m.methods.len()).sum();
+        let unowned = l.diags.of_kind("py-operation-unowned").count();
+        let wire_ops = {
+            let (mut s, mut d) = (codegen::diag::SourceMap::new(), codegen::diag::Diagnostics::new());
+            codegen::wsdl::read_dir(&Path::new(CORPUS_MD).join("..").join(folder).join("vim25"), &mut s, &mut d).operations.len()
+        };
+        assert!(methods + unowned >= wire_ops, "{folder}: {methods} methods + {unowned} unowned < {wire_ops} operations");
+        let dpm = mo(&l, "vim.DirectPathProfileManager");
+        if folder == "wsdl-9.1" {
+            let dpm = dpm.expect("9.0's DirectPathProfileManager in the 9.1 IR");
+            assert_eq!(dpm.since, "vim.version.v9_0_0_0");
+            assert!(dpm.description.is_empty(), "no page: facts only, no prose");
+            // 9.x layout: a urn:vsan group spliced into a vim25 type.
+            let scr = l.model.data_objects.iter().find(|d| d.wsdl_name == "VsanStorageComplianceResult").expect("VsanStorageComplianceResult");
+            assert!(scr.properties.iter().any(|p| p.name == "objPolicyGenerationId"));
+        } else {
+            assert!(dpm.is_none(), "{folder}: a 9.0 managed object");
+        }
+        if folder == "wsdl-6.0" {
+            // VRP: in the 6.0 WSDL, in no pyVmomi: kept under the wire name, operations reported.
+            assert!(l.model.data_objects.iter().any(|d| d.name == "VRPEditSpec" && d.since == "vim.version.version10"));
+            assert!(l.diags.of_kind("py-operation-unowned").any(|d| d.message.contains("`CreateVRP`")));
+        }
+    }
+}
+
+/// Versions through the emitter: the 9.1 IR (WSDL-first) gives a constant for every version up
+/// to 9.1.0.0, oldest first, the registry's ids included, and methods and properties name
+/// their own since-version (a 7.0 method's is newer than 6.5's, which vcsim announces).
+#[test]
+fn every_version_up_to_the_spec_is_a_constant() {
+    let Some(dir) = release("9.1.1.0") else { return };
+    if vimgen_test_support::corpus("every_version_up_to_the_spec_is_a_constant").is_none() {
+        return;
+    }
+    let wsdl = Path::new(CORPUS_MD).join("../wsdl-9.1/vim25");
+    let loaded = codegen::load(&codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl, overrides: None, pyvmomi: Some(dir) });
+    let ids: Vec<&str> = loaded.model.versions.iter().map(|v| v.id.as_str()).collect();
+    let pos = |id: &str| ids.iter().position(|x| *x == id).unwrap_or_else(|| panic!("{id} not in {ids:?}"));
+    assert!(pos("vim.version.version1") < pos("vim.version.version9"));
+    assert!(pos("vim.version.version11") < pos("vim.version.v7_0") && pos("vim.version.v7_0") < pos("vim.version.v9_1_0_0"));
+    assert_eq!(ids.last(), Some(&"vim.version.v9_1_0_0"));
+    let files = codegen::emit::generate(&loaded.model).expect("the 9.1 IR emits");
+    let all: String = files.iter().map(|f| f.contents.as_str()).collect();
+    let consts: Vec<&str> = all.lines().filter(|l| l.contains("pub const ") && l.contains(": ApiVersion")).collect();
+    assert_eq!(consts.len(), ids.len(), "one constant per version");
+    assert!(all.contains("pub const V7_0: ApiVersion = ApiVersion::new("), "{consts:#?}");
+    assert!(all.contains("pub const VERSION11: ApiVersion"));
+    // A 7.0 method: gated by its own version; a 9.0 property carries its since.
+    let m = loaded.model.managed_objects.iter().flat_map(|o| &o.methods).find(|m| m.since == "vim.version.v7_0").expect("a 7.0 method");
+    assert!(all.contains(&format!("wsdl_name: \"{}\"", m.wsdl_name)) && all.contains("since: crate::versions::V7_0,"));
+    let content = loaded.model.data_object("vim.ServiceInstanceContent").expect("ServiceContent");
+    let dpm = content.properties.iter().find(|p| p.name == "directPathProfileManager").expect("9.0 property");
+    assert_eq!(dpm.since.as_deref(), Some("vim.version.v9_0_0_0"));
+}

@@ -212,5 +212,8 @@ pub struct PropertyInfo {
     pub optional: bool,
     /// The privilege needed to read it; `None` where none is fixed.
     pub privilege: Option<Privilege>,
+    /// The version that added it (its owner's where the spec does not say): a server of an
+    /// older version does not have it.
+    pub since: ApiVersion,
 }
 

@@ -14,6 +14,7 @@ mod peers;
 #[path = "../../codegen/tests/support/pyvmomi_release.rs"]
 mod pyvmomi_release;
 mod scale;
+mod versions;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -78,10 +79,12 @@ enum Cmd {
         propose: bool,
     },
     /// Run every test: gen --check, the workspace's cargo tests, the IR of spec/ and of the
-    /// corpus, clippy and rustdoc on vim-types, then the full 5.5 API generated into
+    /// corpus, `versions` (every corpus WSDL with pyVmomi's registry), clippy and rustdoc on
+    /// vim-types, then the full 5.5 API generated into
     /// target/full-api/ (vim-types built with default features and clippy'd with all of them,
-    /// warnings denied) with vim-client and the scale test on it, `scale`, and a 30 s soak
-    /// of vimsim.
+    /// warnings denied) with vim-client and the scale test on it, `scale`, the 9.1 API built
+    /// and clippy'd with its client's version gate run against vcsim, and a 30 s soak of
+    /// vimsim.
     Test,
     /// Soak vimsim: a mixed load (login/read/logout churn, property reads, faulting calls,
     /// malformed and cut requests) for --duration seconds, then no unexpected answer, no
@@ -109,7 +112,20 @@ enum Cmd {
         #[arg(long, default_value_t = 500)]
         page: u32,
     },
-    /// Benchmark parse + merge of the full corpus against the bare parse floor.
+    /// Every corpus WSDL (5.5 to 9.1) merged WSDL-first with the 5.5 pages and pyVmomi
+    /// 9.1.1.0's registry: 0 errors each, and the IR's agreement with that version's own
+    /// pyVmomi release printed (6.0.0, 6.7.1, 7.0.2, 9.1.1.0; fetched with pip).
+    Versions {
+        /// Also generate the 9.1 API crate into target/full-api-9.1/, build and clippy it,
+        /// and run its client's version gate against vcsim (VCSIM_BIN, else built).
+        #[arg(long = "crate")]
+        full: bool,
+        /// With --crate: also the scale test on the 9.1 crate (vcsim's large model).
+        #[arg(long, requires = "full")]
+        scale: bool,
+    },
+    /// Benchmark parse + merge of the full 5.5 corpus, then of 9.1 with all three inputs
+    /// (pages, WSDL, pyVmomi's registry), against the bare parse floor.
     Bench {
         /// Iterations (the median is reported).
         #[arg(long, default_value_t = 15)]
@@ -188,7 +204,8 @@ struct SpecArgs {
     #[arg(long)]
     overrides: Option<PathBuf>,
     /// pyVmomi's package folder (`_typeinfo_*.py`, or `ServerObjects.py` + `CoreTypes.py` +
-    /// `QueryTypes.py`): its type registry is read, checked and counted (not merged yet).
+    /// `QueryTypes.py`): with it the merge is WSDL-first (the registry gives owners, privileges,
+    /// since-versions...; the pages prose only) and --overrides is not read.
     #[arg(long, value_name = "DIR")]
     pyvmomi: Option<PathBuf>,
     /// Render every warning, not only a count per kind.
@@ -322,8 +339,28 @@ fn run() -> Result<ExitCode> {
             scale::run_test(&layout, &peers::vcsim(&root())?, &scale::Options { vm_per_pool: vm, hosts_per_cluster: host, page })?;
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Versions { full, scale } => {
+            versions::run(&versions::corpus(&root())?, &target_dir(), &root().join("corpus/vsphere-5.5.overrides.toml"))?;
+            if full {
+                let vcsim = match std::env::var_os("VCSIM_BIN") {
+                    Some(p) => PathBuf::from(p),
+                    None => peers::vcsim(&root())?,
+                };
+                versions::full_api_91(&root(), &target_dir(), &vcsim)?;
+                if scale {
+                    versions::scale_91(&root(), &target_dir(), &vcsim)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Bench { iterations } => {
             bench::run(&corpus_args()?.paths(), iterations)?;
+            // 9.1: the newest WSDL with all three inputs (WSDL-first).
+            println!();
+            let corpus = versions::corpus(&root())?;
+            let py = pyvmomi_release::fetch(&target_dir(), versions::INPUT_RELEASE).map_err(anyhow::Error::msg)?;
+            let paths = SpecPaths { markdown: corpus.join("pyvmomi-docs-5.5"), wsdl: corpus.join("wsdl-9.1/vim25"), overrides: None, pyvmomi: Some(py) };
+            bench::run(&paths, iterations)?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::BenchBuild => {
@@ -474,15 +511,10 @@ fn test() -> Result<()> {
             None => bail!("{} has no set for {label}'s inputs", expected::FILE),
         }
     }
-    // pyVmomi's type registry in both layouts: read with no error (`ir --pyvmomi`).
-    for version in ["9.1.1.0", "7.0.2"] {
-        eprintln!("--- cargo xtask ir --pyvmomi <pyvmomi {version}> on the corpus");
-        let dir = pyvmomi_release::fetch(&target_dir(), version).map_err(anyhow::Error::msg)?;
-        let (_, failed) = load_and_report(&SpecArgs { pyvmomi: Some(dir), ..corpus_args()? });
-        if failed {
-            bail!("the corpus IR with pyvmomi {version}'s registry has errors");
-        }
-    }
+    // Every corpus version WSDL-first with pyVmomi's registry: 0 errors, and the agreement
+    // with each version's own pyVmomi release (both registry layouts read) printed.
+    eprintln!("--- cargo xtask versions");
+    versions::run(&versions::corpus(&root)?, &target_dir(), &root.join("corpus/vsphere-5.5.overrides.toml"))?;
 
     clippy_available()?;
     let deny = std::ffi::OsStr::new("-Dwarnings");
@@ -509,6 +541,8 @@ fn test() -> Result<()> {
     // own that later runs reuse; then the scale test against vcsim.
     let layout = full_api(true)?;
     user_guide(&layout, &vcsim)?;
+    // The 9.1 API (WSDL-first), built and clippy'd, its client's version gate against vcsim.
+    versions::full_api_91(&root, &target_dir(), &vcsim)?;
     scale::run_test(&layout, &vcsim, &scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })?;
     // Last: a short soak of vimsim (the test is ignored in the workspace run above).
     soak(30.0, false)?;

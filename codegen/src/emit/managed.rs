@@ -38,7 +38,8 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
         let t = &p.ty;
         let (a, o) = (p.array, p.optional);
         let pr = privilege(p.privilege.as_deref());
-        quote! { crate::PropertyInfo { name: #n, type_name: #t, array: #a, optional: #o, privilege: #pr }, }
+        let since = version_const(p.since.as_deref().unwrap_or(&m.since));
+        quote! { crate::PropertyInfo { name: #n, type_name: #t, array: #a, optional: #o, privilege: #pr, since: crate::versions::#since }, }
     });
     let (base_name, base_info) = match base {
         Some(b) => {

@@ -33,9 +33,35 @@ pub(super) fn version_number(id: &str) -> u32 {
     }
 }
 
-/// The constant of a version id in `versions` (`vim.version.version9` -> `VERSION9`).
+/// The constant of a version id in `versions` (`vim.version.version9` -> `VERSION9`,
+/// `vim.version.v7_0_2_0` -> `V7_0_2_0`); the ids of other packages name the vim version
+/// that first includes them.
 pub fn version_const(id: &str) -> proc_macro2::Ident {
-    ident(&format!("VERSION{}", version_number(id)))
+    match id.strip_prefix("vim.version.") {
+        Some(rest) if !is_numbered(id) && rest.starts_with('v') => ident(&rest.to_ascii_uppercase()),
+        _ => ident(&format!("VERSION{}", version_number(id))),
+    }
+}
+
+/// `vim.version.version9`-style: the ids the pages and pyVmomi give versions up to 6.7.3.
+fn is_numbered(id: &str) -> bool {
+    id.strip_prefix("vim.version.version").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The versions of the model, oldest first, with version1 when the table lacks it: by number
+/// when every id is numbered (the pages' table), else in the model's order (pyVmomi's
+/// registry gives newer versions ids such as `vim.version.v7_0_2_0`, listed oldest first).
+pub(super) fn ordered_versions(ctx: &Ctx) -> Vec<(String, String, String)> {
+    let vim: Vec<&crate::ir::Version> = ctx.model.versions.iter().filter(|v| v.id.starts_with("vim.version.")).collect();
+    let mut rows: Vec<(String, String, String)> = vim.iter().map(|v| (v.id.clone(), v.name.clone(), v.namespace.clone())).collect();
+    if vim.iter().all(|v| is_numbered(&v.id)) {
+        rows.retain(|r| is_numbered(&r.0));
+        rows.sort_by_key(|r| version_number(&r.0));
+    }
+    if !rows.iter().any(|r| r.0 == "vim.version.version1") {
+        rows.insert(0, ("vim.version.version1".into(), "the first version".into(), "vim25".into()));
+    }
+    rows
 }
 
 /// The constant of a privilege id in `privileges` (`Sessions.TerminateSession` ->
@@ -74,32 +100,17 @@ pub fn privilege_consts(ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// A row of the version table: number, id, name, namespace.
-type VersionRow = (u32, String, String, String);
-
 /// `versions`: a constant per version of the API, and `ALL`, oldest first.
 pub fn version_consts(ctx: &Ctx) -> TokenStream {
     // Version ids of the table, plus version1 (which the pages use without listing it).
-    let mut rows: Vec<VersionRow> = ctx
-        .model
-        .versions
-        .iter()
-        .filter_map(|v| {
-            let n: u32 = v.id.strip_prefix("vim.version.version")?.parse().ok()?;
-            Some((n, v.id.clone(), v.name.clone(), v.namespace.clone()))
-        })
-        .collect();
-    if !rows.iter().any(|r| r.0 == 1) {
-        rows.push((1, "vim.version.version1".into(), "the first version".into(), "vim25".into()));
-    }
-    rows.sort();
-    let consts = rows.iter().enumerate().map(|(rank, (n, id, name, ns))| {
-        let c = ident(&format!("VERSION{n}"));
+    let rows = ordered_versions(ctx);
+    let consts = rows.iter().enumerate().map(|(rank, (id, name, ns))| {
+        let c = version_const(id);
         let doc = format!(" {name}: `{id}`, namespace `{ns}`.");
         let rank = rank as u16;
         quote! { #[doc = #doc] pub const #c: ApiVersion = ApiVersion::new(#rank, &[#id, #name, #ns]); }
     });
-    let all = rows.iter().map(|r| ident(&format!("VERSION{}", r.0)));
+    let all = rows.iter().map(|r| version_const(&r.0));
     quote! {
         /// The versions of the API, oldest first: compare them to know whether a server that
         /// speaks one version has a method introduced in another.

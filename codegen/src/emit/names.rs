@@ -63,7 +63,11 @@ pub fn shouty(value: &str) -> String {
 /// A type's Rust name is its wire name, which is unique in the API and what users of every
 /// other binding know (`HostListSummary`, `ServiceContent`).
 pub fn type_ident(wsdl_name: &str) -> Ident {
-    ident(wsdl_name)
+    // A few wire names start in lower case (9.x's `vslmVClockInfo`): Rust's types do not.
+    match wsdl_name.chars().next() {
+        Some(c) if c.is_ascii_lowercase() => ident(&format!("{}{}", c.to_ascii_uppercase(), &wsdl_name[1..])),
+        _ => ident(wsdl_name),
+    }
 }
 
 /// The enum holding a polymorphic base and every subclass: `AnyVirtualDevice`.

@@ -65,6 +65,10 @@ pub struct MoProperty {
     pub privilege: Option<String>,
     #[serde(default)]
     pub description: String,
+    /// The version that added the property, where an input states it (pyVmomi's registry);
+    /// otherwise the owner's. Absent from the JSON when not stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -93,6 +97,9 @@ pub struct Param {
     pub ty: String,
     pub array: bool,
     pub optional: bool,
+    /// The version that added the parameter, where an input states it (pyVmomi's registry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +141,9 @@ pub struct DoProperty {
     pub optional: bool,
     #[serde(default)]
     pub description: String,
+    /// The version that added the property, where an input states it (pyVmomi's registry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@
 //! the inputs disagree and the rule above decided. The kinds are listed in [`KINDS`].
 
 pub mod names;
+pub mod registry;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -419,6 +420,7 @@ impl<'a> Merger<'a> {
                     array: array || el.is_array(),
                     optional,
                     description: page_prop.map(|x| x.description.clone()).unwrap_or_default(),
+                    since: None,
                 });
             }
             for pp in &p.properties {
@@ -614,6 +616,7 @@ impl<'a> Merger<'a> {
                     optional: pp.optional,
                     privilege: pp.privilege.clone(),
                     description: pp.description.clone(),
+                    since: None,
                 });
             }
             let mut methods = Vec::new();
@@ -641,7 +644,7 @@ impl<'a> Merger<'a> {
                     let hint = pm.params.iter().find(|h| h.name == el.name).map(|h| &h.ty);
                     let ov = facts.and_then(|f| f.param_types.get(&format!("{}.{}", pm.name, el.name))).map(String::as_str);
                     let (ty, array) = self.wire_type(&el.ty, hint, ov, el.span, &format!("{what}({})", el.name), false);
-                    params.push(ir::Param { name: el.name.clone(), ty, array: array || el.is_array(), optional: el.is_optional() });
+                    params.push(ir::Param { name: el.name.clone(), ty, array: array || el.is_array(), optional: el.is_optional(), since: None });
                 }
                 for h in &pm.params {
                     if !op.params.iter().any(|e| e.name == h.name) {

@@ -32,7 +32,7 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("py-duplicate-type", "warning", "a type defined twice (the first definition is kept, as pyVmomi does)"),
     ("py-duplicate-version", "warning", "a version declared again with another namespace or id (the first is kept)"),
     ("py-unknown-type", "warning", "a type name that the registry neither defines nor has built in (BUILTIN_TYPES)"),
-    ("py-no-wsdl-version", "warning", "the registry has no version for the WSDL's soapAction version (codegen::load)"),
+    ("py-no-wsdl-version", "error", "the registry has no version for the WSDL's soapAction version, or the WSDL names none (codegen::load); the registry is used unfiltered"),
     ("py-unknown-call", "warning", "a call that is not a registry call (AddBreakingChangesInfo...); ignored"),
 ];
 

@@ -69,7 +69,16 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
         binding_ops,
         type_refs,
         xsd_refs,
+        groups,
+        group_refs,
+        foreign_types,
+        foreign_enums,
     } = raw;
+    let mut types = splice_groups(types, groups, group_refs, sources, diags);
+    let mut enums = enums;
+    let foreign_names: Vec<String> =
+        foreign_types.iter().map(|t| t.name.clone()).chain(foreign_enums.iter().map(|e| e.name.clone())).collect();
+    add_reachable_foreign(&mut types, &mut enums, foreign_types, foreign_enums);
 
     let complex_types =
         dedup_sorted(types, |t| &t.name, |t| t.span, "wsdl-duplicate-type", "complexType", sources, diags);
@@ -99,8 +108,12 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
 
     // A hash set: the ~9,000 references would otherwise binary-search long names that share
     // prefixes (`HostListSummary...`), which showed in profiles.
-    let declared: HashSet<&str> =
-        complex_types.iter().map(|t| t.name.as_str()).chain(enums.iter().map(|e| e.name.as_str())).collect();
+    let declared: HashSet<&str> = complex_types
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(enums.iter().map(|e| e.name.as_str()))
+        .chain(foreign_names.iter().map(String::as_str))
+        .collect();
     check_refs(&type_refs, &xsd_refs, &declared, diags);
 
     let element_of = |name: &str| elements.binary_search_by(|e| e.name.as_str().cmp(name)).ok().map(|i| &elements[i]);
@@ -357,4 +370,80 @@ fn check_refs(type_refs: &[NameRef], xsd_refs: &[NameRef], declared: &HashSet<&s
 
 fn find_type<'t>(list: &'t [ComplexType], name: &str) -> Option<&'t ComplexType> {
     list.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &list[i])
+}
+
+/// Puts each `<group ref>`'s elements where the reference stands in its complexType (9.x's
+/// `vim-types.xsd` pulls `urn:vsan` groups into vim25 types this way).
+fn splice_groups(
+    mut types: Vec<ComplexType>,
+    groups: Vec<ComplexType>,
+    mut refs: Vec<crate::wsdl::scan::GroupRef>,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Vec<ComplexType> {
+    if refs.is_empty() {
+        return types;
+    }
+    let groups = dedup_sorted(groups, |g| &g.name, |g| g.span, "wsdl-duplicate-type", "group", sources, diags);
+    let mut by_owner: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, t) in types.iter().enumerate() {
+        by_owner.entry(t.name.clone()).or_default().push(i);
+    }
+    // Last position first, so earlier positions stay valid.
+    refs.sort_by_key(|r| std::cmp::Reverse(r.position));
+    for r in refs {
+        let Ok(g) = groups.binary_search_by(|g| g.name.as_str().cmp(&r.group.local)) else {
+            diags.push(
+                Diagnostic::error("wsdl-unknown-group", format!("no `<group name=\"{}\">` in the schemas", r.group.local))
+                    .at(r.group.span)
+                    .label("unknown group"),
+            );
+            continue;
+        };
+        for &i in by_owner.get(&r.owner).map(Vec::as_slice).unwrap_or(&[]) {
+            let t = &mut types[i];
+            let at = r.position.min(t.elements.len());
+            t.elements.splice(at..at, groups[g].elements.iter().cloned());
+        }
+    }
+    types
+}
+
+/// Adds the foreign types and enums that the API's types reach through element types and
+/// bases, transitively, unless the API declares the name itself (its own wins: 9.x's
+/// `urn:vsan` repeats `LocalizedMethodFault`...).
+fn add_reachable_foreign(
+    types: &mut Vec<ComplexType>,
+    enums: &mut Vec<crate::wsdl::model::EnumType>,
+    foreign_types: Vec<ComplexType>,
+    foreign_enums: Vec<crate::wsdl::model::EnumType>,
+) {
+    if foreign_types.is_empty() && foreign_enums.is_empty() {
+        return;
+    }
+    let own: HashSet<String> = types.iter().map(|t| t.name.clone()).chain(enums.iter().map(|e| e.name.clone())).collect();
+    let mut ft: HashMap<String, ComplexType> = HashMap::new();
+    for t in foreign_types {
+        if !own.contains(&t.name) {
+            ft.entry(t.name.clone()).or_insert(t);
+        }
+    }
+    let mut fe: HashMap<String, crate::wsdl::model::EnumType> = HashMap::new();
+    for e in foreign_enums {
+        if !own.contains(&e.name) {
+            fe.entry(e.name.clone()).or_insert(e);
+        }
+    }
+    let refs = |t: &ComplexType| -> Vec<String> {
+        t.elements.iter().map(|e| e.ty.local_name().to_string()).chain(t.base.iter().map(|b| b.local_name().to_string())).collect()
+    };
+    let mut todo: Vec<String> = types.iter().flat_map(refs).collect();
+    while let Some(n) = todo.pop() {
+        if let Some(t) = ft.remove(&n) {
+            todo.extend(refs(&t));
+            types.push(t);
+        } else if let Some(e) = fe.remove(&n) {
+            enums.push(e);
+        }
+    }
 }

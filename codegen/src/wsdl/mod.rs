@@ -34,6 +34,7 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("wsdl-unknown-element", "error", "a message part names no top-level element, or a fault element has no type"),
     ("wsdl-missing-request-type", "error", "an operation's request type is missing (operation dropped)"),
     ("wsdl-missing-this", "error", "a request type does not start with `_this`"),
+    ("wsdl-unknown-group", "error", "a `<group ref>` names no `<group name>` of the schemas read (its elements are missing)"),
     ("wsdl-unknown-type", "warning", "a type reference (element type, base) resolves to nothing declared"),
     ("wsdl-bad-response", "warning", "a response element without a type, or with more than `returnval`"),
     ("wsdl-unbound-operation", "warning", "a portType operation has no binding (no soapAction)"),

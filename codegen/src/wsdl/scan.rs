@@ -97,6 +97,22 @@ pub(crate) struct Raw {
     pub type_refs: Vec<NameRef>,
     /// Every reference to an XML Schema built-in, checked against the list of built-ins.
     pub xsd_refs: Vec<NameRef>,
+    /// `<group name>` definitions (of any namespace read), as element lists.
+    pub groups: Vec<ComplexType>,
+    /// `<group ref>` uses inside named complexTypes, spliced in by `join::build`.
+    pub group_refs: Vec<GroupRef>,
+    /// Types and enums of a foreign namespace (see `Scanner::foreign`): `join::build` keeps
+    /// those the API's types reach (through spliced groups) and whose names are free.
+    pub foreign_types: Vec<ComplexType>,
+    pub foreign_enums: Vec<EnumType>,
+}
+
+/// `<group ref="vsan:X"/>` at element position `position` of complexType `owner`.
+#[derive(Debug)]
+pub(crate) struct GroupRef {
+    pub owner: String,
+    pub position: usize,
+    pub group: NameRef,
 }
 
 /// What an open element is, in the grammar subset we read.
@@ -138,6 +154,8 @@ enum Ctx {
 enum TypeDest {
     Named,
     Inline,
+    /// A `<group name>`: its sequence's elements, spliced where a type references it.
+    Group,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,7 +196,17 @@ struct Attr<'e> {
 /// Reads one file into `raw`; returns the files it references. Errors stop the scan of this
 /// file only (what was complete before the error is kept).
 pub(crate) fn scan_file(file: FileId, text: &str, raw: &mut Raw, diags: &mut Diagnostics) -> Vec<Include> {
-    let mut s = Scanner { file, text, raw, diags, stack: Vec::new(), includes: Vec::new(), saw_root: false };
+    let mut s = Scanner {
+        file,
+        text,
+        raw,
+        diags,
+        stack: Vec::new(),
+        includes: Vec::new(),
+        saw_root: false,
+        foreign: false,
+        pending_groups: Vec::new(),
+    };
     s.run();
     s.includes
 }
@@ -191,6 +219,12 @@ struct Scanner<'a> {
     stack: Vec<(Frame, Span)>,
     includes: Vec<Include>,
     saw_root: bool,
+    /// The current `<schema>` is of another namespace than the API's (9.x's `urn:vsan`,
+    /// imported by `vim-types.xsd`): only its `<group>`s are read, its types belong to
+    /// another service.
+    foreign: bool,
+    /// Group references of the complexType being built: (element position, group).
+    pending_groups: Vec<(usize, NameRef)>,
 }
 
 impl<'a> Scanner<'a> {
@@ -539,6 +573,13 @@ impl<'a> Scanner<'a> {
                 if self.raw.schema_target_namespace.is_none() {
                     self.raw.schema_target_namespace = get("targetNamespace").map(|a| a.value.to_string());
                 }
+                let main = self.raw.wsdl_target_namespace.as_deref().or(self.raw.schema_target_namespace.as_deref());
+                let tns = get("targetNamespace").map(|a| a.value.to_string());
+                // `urn:reflect` is read with the API's own namespace (its operations are in vim.wsdl).
+                self.foreign = match (main, tns.as_deref()) {
+                    (Some(main), Some(tns)) => !main.is_empty() && tns != main && tns != "urn:reflect",
+                    _ => false,
+                };
                 Frame::Schema
             }
             (Ns::Xsd, "include" | "import" | "redefine") if parent_is(|p| matches!(p, Frame::Schema)) => {
@@ -554,6 +595,31 @@ impl<'a> Scanner<'a> {
                 }
                 Frame::Skip
             }
+            (Ns::Xsd, "group") if parent_is(|p| matches!(p, Frame::Schema)) => match get("name") {
+                Some(n) => Frame::ComplexType(
+                    ComplexType { name: n.value.to_string(), base: None, elements: Vec::new(), is_abstract: false, span: tag },
+                    TypeDest::Group,
+                ),
+                None => {
+                    self.missing_attr("group", "name", tag);
+                    Frame::Skip
+                }
+            },
+            (Ns::Xsd, "group") if parent_ctx == Some(Some(Ctx::Sequence)) && get("ref").is_some() => {
+                let Some((v, sp)) = get("ref").map(|a| (a.value.to_string(), a.span)) else { return Frame::Skip };
+                let group = self.resolve_name(&v, sp, resolver);
+                let named = self.stack.iter().rev().find_map(|(f, _)| match f {
+                    Frame::ComplexType(t, d) => Some((t.elements.len(), *d)),
+                    _ => None,
+                });
+                match named {
+                    Some((position, TypeDest::Named)) => self.pending_groups.push((position, group)),
+                    _ => self.unsupported("`<group ref>` outside a named complexType".into(), tag),
+                }
+                Frame::Skip
+            }
+            // Another namespace's elements (its messages): not the API's (see `foreign`).
+            (Ns::Xsd, "element") if self.foreign && parent_is(|p| matches!(p, Frame::Schema)) => Frame::Skip,
             (Ns::Xsd, "complexType") => {
                 let dest = match self.parent() {
                     Some(Frame::Schema) => TypeDest::Named,
@@ -569,7 +635,7 @@ impl<'a> Scanner<'a> {
                         self.missing_attr("complexType", "name", tag);
                         return Frame::Skip;
                     }
-                    (TypeDest::Inline, _) => String::new(),
+                    (TypeDest::Inline | TypeDest::Group, _) => String::new(),
                 };
                 let is_abstract = get("abstract").is_some_and(|a| matches!(a.value.trim(), "true" | "1"));
                 Frame::ComplexType(ComplexType { name, base: None, elements: Vec::new(), is_abstract, span: tag }, dest)
@@ -744,7 +810,17 @@ impl<'a> Scanner<'a> {
     /// Handles the end of an element: moves finished declarations into `raw`.
     fn close(&mut self, frame: Frame) {
         match frame {
-            Frame::ComplexType(t, TypeDest::Named) => self.raw.types.push(t),
+            Frame::ComplexType(t, TypeDest::Named) if self.foreign => {
+                self.pending_groups.clear();
+                self.raw.foreign_types.push(t)
+            }
+            Frame::ComplexType(t, TypeDest::Named) => {
+                for (position, group) in self.pending_groups.drain(..) {
+                    self.raw.group_refs.push(GroupRef { owner: t.name.clone(), position, group });
+                }
+                self.raw.types.push(t)
+            }
+            Frame::ComplexType(t, TypeDest::Group) => self.raw.groups.push(t),
             Frame::ComplexType(t, TypeDest::Inline) => {
                 if let Some((Frame::TopElement(el), _)) = self.stack.last_mut() {
                     el.inline = Some(t);
@@ -758,7 +834,11 @@ impl<'a> Scanner<'a> {
                     // Kept (so references to it resolve), but it is not an enum in our sense.
                     self.unsupported(format!("simpleType `{}` has no enumeration values", en.name), en.span);
                 }
-                self.raw.enums.push(en);
+                if self.foreign {
+                    self.raw.foreign_enums.push(en);
+                } else {
+                    self.raw.enums.push(en);
+                }
             }
             Frame::Message(m) => self.raw.messages.push(m),
             Frame::PortOp(op) => self.raw.port_ops.push(op),

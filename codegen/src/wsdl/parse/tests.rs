@@ -698,3 +698,60 @@ fn kinds_table_is_complete() {
     listed.sort();
     assert_eq!(emitted, listed);
 }
+
+/// 9.x: `vim-types.xsd` imports `urn:vsan` and pulls its groups into vim25 types with
+/// `<group ref>`; the foreign types the groups reach come along, the others (and a foreign
+/// type repeating a vim25 name) stay out.
+const VSAN: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<schema targetNamespace="urn:vsan" xmlns="http://www.w3.org/2001/XMLSchema"
+   xmlns:vsan="urn:vsan" xmlns:vim25="urn:vim25" xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+   <complexType name="DynamicData">
+      <sequence><element name="other" type="xsd:int" /></sequence>
+   </complexType>
+   <complexType name="VsanItem">
+      <sequence><element name="state" type="vsan:VsanState" /></sequence>
+   </complexType>
+   <simpleType name="VsanState">
+      <restriction base="xsd:string"><enumeration value="up" /></restriction>
+   </simpleType>
+   <complexType name="VsanUnused">
+      <sequence><element name="x" type="xsd:int" /></sequence>
+   </complexType>
+   <element name="VsanOnly" type="vsan:VsanUnused" />
+   <group name="UserSessionGroup1">
+      <sequence>
+         <element name="items" type="vsan:VsanItem" minOccurs="0" maxOccurs="unbounded" />
+         <element name="owner" type="vim25:ManagedObjectReference" minOccurs="0" />
+      </sequence>
+   </group>
+</schema>
+"#;
+
+#[test]
+fn groups_of_an_imported_namespace_are_spliced() {
+    let types = edit(TYPES, r#"xmlns:xsd="http://www.w3.org/2001/XMLSchema">"#, r#"xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:vsan="urn:vsan">
+   <import namespace="urn:vsan" schemaLocation="vsan-types.xsd" />"#);
+    let types = edit(&types, r#"<element name="loginTime" type="xsd:dateTime" />"#, r#"<element name="loginTime" type="xsd:dateTime" />
+               <group ref="vsan:UserSessionGroup1" />"#);
+    let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &types), ("spec/vsan-types.xsd", VSAN)]);
+    assert!(r.diags.list.is_empty(), "{}", r.diags.render_all(&r.sources));
+    let us = r.schema.complex_type("UserSession").expect("UserSession");
+    let names: Vec<_> = us.elements.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["key", "loginTime", "items", "owner", "status", "extensionSession"]);
+    assert!(us.elements[2].is_array());
+    assert!(r.schema.complex_type("VsanItem").is_some(), "reached through the group");
+    assert!(r.schema.enum_type("VsanState").is_some(), "reached through VsanItem");
+    assert!(r.schema.complex_type("VsanUnused").is_none(), "not reached");
+    let dd = r.schema.complex_type("DynamicData").expect("DynamicData");
+    assert_eq!(dd.elements[0].name, "dynamicType", "vim25's own DynamicData wins");
+}
+
+#[test]
+fn unknown_group_is_an_error() {
+    let types = edit(TYPES, r#"<element name="loginTime" type="xsd:dateTime" />"#, r#"<element name="loginTime" type="xsd:dateTime" />
+               <group ref="vim25:NoSuchGroup" />"#);
+    let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &types)]);
+    let d = r.only("wsdl-unknown-group");
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &types, "NoSuchGroup"));
+}

@@ -18,6 +18,7 @@ impl crate::ManagedObject for ServiceInstance {
             array: false,
             optional: false,
             privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
         },
         crate::PropertyInfo {
             name: "capability",
@@ -25,6 +26,7 @@ impl crate::ManagedObject for ServiceInstance {
             array: false,
             optional: false,
             privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
         },
         crate::PropertyInfo {
             name: "content",
@@ -32,6 +34,7 @@ impl crate::ManagedObject for ServiceInstance {
             array: false,
             optional: false,
             privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
         },
     ];
     const BASE: Option<&'static str> = None;

@@ -552,6 +552,7 @@ impl crate::ManagedObject for SessionManager {
             array: true,
             optional: true,
             privilege: Some(crate::privileges::SESSIONS_TERMINATE_SESSION),
+            since: crate::versions::VERSION1,
         },
         crate::PropertyInfo {
             name: "currentSession",
@@ -559,6 +560,7 @@ impl crate::ManagedObject for SessionManager {
             array: false,
             optional: true,
             privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
         },
         crate::PropertyInfo {
             name: "message",
@@ -566,6 +568,7 @@ impl crate::ManagedObject for SessionManager {
             array: false,
             optional: true,
             privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
         },
         crate::PropertyInfo {
             name: "messageLocaleList",
@@ -573,6 +576,7 @@ impl crate::ManagedObject for SessionManager {
             array: true,
             optional: true,
             privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
         },
         crate::PropertyInfo {
             name: "supportedLocaleList",
@@ -580,6 +584,7 @@ impl crate::ManagedObject for SessionManager {
             array: true,
             optional: true,
             privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
         },
         crate::PropertyInfo {
             name: "defaultLocale",
@@ -587,6 +592,7 @@ impl crate::ManagedObject for SessionManager {
             array: false,
             optional: false,
             privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
         },
     ];
     const BASE: Option<&'static str> = None;

@@ -774,6 +774,7 @@ impl crate::ManagedObject for PropertyCollector {
             array: true,
             optional: true,
             privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
         },
     ];
     const BASE: Option<&'static str> = None;
