@@ -36,13 +36,25 @@ use hyper::{Request, Uri};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use vim_runtime::{ApiInfo, ApiVersion, Error, Invoke, ManagedObjectReference, Method};
+use vim_runtime::{ApiInfo, ApiVersion, Invoke, ManagedObjectReference, Method};
 
+mod error;
 mod errors;
+mod finder;
+mod props;
+mod stream;
+mod tasks;
 mod tls;
 mod versions;
+mod wire;
 
+pub use error::{Error, FaultValue, Result};
 pub use errors::{ConnectError, TransportError};
+pub use finder::Entry;
+pub use props::{AnyPath, Object, Pages, Retrieve, View};
+pub use stream::{Change, Changes};
+pub use tasks::{TaskProgress, TaskResult, TaskState, TaskWait};
+pub use wire::{Core, RawFault};
 
 use vim_runtime::soap;
 
@@ -129,6 +141,8 @@ struct Inner {
     cookie: Mutex<Option<String>>,
     /// The bindings' API (versions, managed objects).
     api: &'static ApiInfo,
+    /// ServiceContent's references, read once by the helpers (`Client::core`).
+    core: std::sync::OnceLock<wire::Core>,
 }
 
 impl fmt::Debug for Client {
@@ -277,6 +291,7 @@ impl Client {
                 options,
                 cookie: Mutex::new(None),
                 api,
+                core: std::sync::OnceLock::new(),
             }),
         })
     }
@@ -372,17 +387,17 @@ impl Invoke for Client {
         &self,
         this: ManagedObjectReference,
         request: M::Request<'_>,
-    ) -> Result<M::Response, Error<M::Fault>> {
+    ) -> std::result::Result<M::Response, vim_runtime::Error<M::Fault>> {
         let negotiated = self.inner.version;
         if M::INFO.since > negotiated {
-            return Err(Error::VersionTooOld { method: M::INFO.name, since: M::INFO.since, negotiated });
+            return Err(vim_runtime::Error::VersionTooOld { method: M::INFO.name, since: M::INFO.since, negotiated });
         }
         let envelope = soap::request_body::<M>(&this, &request);
         drop(request);
-        let (status, body) = self.send_raw(envelope).await.map_err(|e| Error::Transport(Box::new(e)))?;
+        let (status, body) = self.send_raw(envelope).await.map_err(|e| vim_runtime::Error::Transport(Box::new(e)))?;
         match status {
             200 | 500 => soap::decode_response::<M>(&body, &self.decode_options()),
-            _ => Err(Error::Transport(Box::new(TransportError::Status {
+            _ => Err(vim_runtime::Error::Transport(Box::new(TransportError::Status {
                 host: self.inner.authority.clone(),
                 status,
                 excerpt: errors::excerpt(&body),

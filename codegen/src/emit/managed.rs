@@ -40,6 +40,19 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
         let pr = privilege(p.privilege.as_deref());
         quote! { crate::PropertyInfo { name: #n, type_name: #t, array: #a, optional: #o, privilege: #pr }, }
     });
+    // Typed property paths: `VirtualMachine::runtime()` names `runtime` with its value's type.
+    let paths = m.properties.iter().map(|p| {
+        let f = snake_ident(&p.name);
+        let n = &p.name;
+        let t = ctx.element_type(&p.ty, false);
+        let doc = format!(" The `{n}` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).");
+        if p.array {
+            quote! { #[doc = #doc] pub fn #f() -> crate::PropertyPath<Self, Vec<#t>> { crate::PropertyPath::array(#n) } }
+        } else {
+            quote! { #[doc = #doc] pub fn #f() -> crate::PropertyPath<Self, #t> { crate::PropertyPath::new(#n) } }
+        }
+    });
+    let paths = (!m.properties.is_empty()).then(|| quote! { impl #name { #(#paths)* } });
     let (base_name, base_info) = match base {
         Some(b) => {
             let w = &b.wsdl_name;
@@ -75,6 +88,8 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
         }
 
         #(#is_a)*
+
+        #paths
 
         #(#fault_enums)*
         #client

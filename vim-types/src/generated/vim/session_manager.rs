@@ -325,6 +325,25 @@ impl AnySessionManagerServiceRequestSpec {
             Self::Unknown(u) => &u.type_name,
         }
     }
+    /// The value as its table of fields (its base's fields first).
+    pub fn as_fields(&self) -> &dyn crate::xml::Fields {
+        match self {
+            Self::SessionManagerServiceRequestSpec(v) => &**v,
+            Self::SessionManagerHttpServiceRequestSpec(v) => &**v,
+            Self::SessionManagerVmomiServiceRequestSpec(v) => &**v,
+            Self::Unknown(u) => &u.base,
+        }
+    }
+    /// `dynamicType`, whatever the class.
+    pub fn dynamic_type(&self) -> &Option<String> {
+        crate::xml::field_of(self.as_fields(), 0)
+            .expect("a base field is at the same position in every subclass")
+    }
+    /// `dynamicProperty`, whatever the class.
+    pub fn dynamic_property(&self) -> &Vec<crate::DynamicProperty> {
+        crate::xml::field_of(self.as_fields(), 1)
+            .expect("a base field is at the same position in every subclass")
+    }
 }
 impl From<crate::SessionManagerServiceRequestSpec>
 for AnySessionManagerServiceRequestSpec {
@@ -598,6 +617,32 @@ impl crate::ManagedObject for SessionManager {
     };
 }
 impl crate::IsA<crate::SessionManager> for SessionManager {}
+impl SessionManager {
+    /// The `sessionList` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn session_list() -> crate::PropertyPath<Self, Vec<crate::UserSession>> {
+        crate::PropertyPath::array("sessionList")
+    }
+    /// The `currentSession` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn current_session() -> crate::PropertyPath<Self, crate::UserSession> {
+        crate::PropertyPath::new("currentSession")
+    }
+    /// The `message` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn message() -> crate::PropertyPath<Self, String> {
+        crate::PropertyPath::new("message")
+    }
+    /// The `messageLocaleList` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn message_locale_list() -> crate::PropertyPath<Self, Vec<String>> {
+        crate::PropertyPath::array("messageLocaleList")
+    }
+    /// The `supportedLocaleList` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn supported_locale_list() -> crate::PropertyPath<Self, Vec<String>> {
+        crate::PropertyPath::array("supportedLocaleList")
+    }
+    /// The `defaultLocale` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn default_locale() -> crate::PropertyPath<Self, String> {
+        crate::PropertyPath::new("defaultLocale")
+    }
+}
 /** The faults of [`AcquireCloneTicket`](crate::methods::AcquireCloneTicket): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
