@@ -66,7 +66,7 @@ impl Error {
     /// `PowerOnVMFault`).
     pub fn fault<F: Any>(&self) -> Option<&F> {
         match self {
-            Error::Fault { fault, .. } => fault.as_any().downcast_ref(),
+            Error::Fault { fault, .. } => (**fault).as_any().downcast_ref(),
             _ => None,
         }
     }
@@ -104,7 +104,7 @@ impl Error {
         let xml = String::from_utf8_lossy(&w.buf).into_owned();
         // A fault read by the helpers' own calls is already raw: keep it as it came.
         let fault: Box<dyn FaultValue> = Box::new(f);
-        let xml = match fault.as_any().downcast_ref::<RawFault>() {
+        let xml = match (*fault).as_any().downcast_ref::<RawFault>() {
             Some(raw) => raw.xml.clone(),
             None => xml,
         };
