@@ -9,7 +9,7 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use vim_runtime::xml::{Decode, DecodeError};
-use vim_runtime::{ManagedObjectReference, Method, MoRef};
+use vim_runtime::{ManagedObject, ManagedObjectReference, Method, MoRef};
 
 use crate::error::Error;
 use crate::stream::Collector;
@@ -96,7 +96,7 @@ impl<M: Method> TaskWait<M> {
             if remaining == Some(Duration::ZERO) {
                 let after = self.timeout.unwrap_or_default();
                 if self.cancel_on_timeout {
-                    let _ = self.client.cancel_task(&MoRef::<()>::from_untyped(self.task.clone())).await;
+                    let _ = self.client.cancel_task(&self.task).await;
                 }
                 collector.close().await;
                 return Err(to_runtime(Error::Timeout { what: format!("task {}", self.task.value), after }));
@@ -197,7 +197,7 @@ fn read_info<'a, M: Method>(r: &mut vim_runtime::xml::Reader<'a>, e: &vim_runtim
 impl Client {
     /// Waits for `task`, which method `M` returned: its result, or its fault as `M`'s fault
     /// enum (`client.wait::<methods::PowerOnVMTask>(&task).await`).
-    pub fn wait<M: Method, T: ?Sized>(&self, task: &MoRef<T>) -> TaskWait<M> {
+    pub fn wait<M: Method>(&self, task: &MoRef<impl ManagedObject>) -> TaskWait<M> {
         TaskWait {
             client: self.clone(),
             task: ManagedObjectReference { type_name: task.type_name.clone(), value: task.value.clone() },
@@ -210,8 +210,8 @@ impl Client {
 
     /// Asks the server to cancel a task (`CancelTask`); the task ends in error
     /// (`RequestCanceled`) if it could be cancelled.
-    pub async fn cancel_task<T: ?Sized>(&self, task: &MoRef<T>) -> Result<(), Error> {
-        let t = ManagedObjectReference { type_name: task.type_name.clone(), value: task.value.clone() };
-        self.call::<wire::CancelTask>(&t, Vec::new()).await.map(drop)
+    /// (`client.cancel_task(&task.untyped())`).
+    pub async fn cancel_task(&self, task: &ManagedObjectReference) -> Result<(), Error> {
+        self.call::<wire::CancelTask>(task, Vec::new()).await.map(drop)
     }
 }
