@@ -36,6 +36,25 @@ fn read_only_user_is_told_the_missing_privilege() {
         let sessions = admin.read(&sm, &SessionManager::session_list()).await.unwrap();
         assert!(sessions.len() >= 2, "{sessions:?}");
 
+        // Paging: vimsim honours maxObjects; the same object three times is three results,
+        // one per page (RetrievePropertiesEx, then ContinueRetrievePropertiesEx twice).
+        let three = [sm.clone(), sm.clone(), sm.clone()];
+        let mut pages = admin.retrieve_objects(&three, &[&SessionManager::current_session()]).page_size(1).pages().await.unwrap();
+        let mut sizes = Vec::new();
+        while let Some(page) = pages.next().await.unwrap() {
+            for o in &page {
+                assert_eq!(o.get(&SessionManager::current_session()).unwrap().user_name, "admin");
+            }
+            sizes.push(page.len());
+        }
+        assert_eq!(sizes, [1, 1, 1]);
+        let all = admin.retrieve_objects(&three, &[&SessionManager::current_session()]).page_size(2).all().await.unwrap();
+        assert_eq!(all.len(), 3);
+        // A page left unread: its token is cancelled when the pages are dropped.
+        let mut pages = admin.retrieve_objects(&three, &[&SessionManager::current_session()]).page_size(1).pages().await.unwrap();
+        assert_eq!(pages.next().await.unwrap().map(|p| p.len()), Some(1));
+        drop(pages);
+
         // A typed call's fault through the common error: a bad login keeps its class.
         let third = Client::connect(&vim_types::API, &server.url, ClientOptions::default()).await.unwrap();
         let err: vim_client::Error = third.login_as("admin", "wrong").await.unwrap_err().into();
