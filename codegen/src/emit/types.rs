@@ -81,7 +81,9 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
     // at the same position, in every subclass's table), without a `match` at the call site.
     let accessors = ctx.all_fields(&d.name).into_iter().enumerate().filter_map(|(i, (owner, p))| {
         let f = snake_ident(&p.name);
-        if ["type_name", "as_fields"].contains(&f.to_string().as_str()) {
+        // `DynamicData`'s two fields are on every class and rarely read: not worth a pair of
+        // accessors on every `Any*` enum.
+        if owner == "vmodl.DynamicData" || ["type_name", "as_fields"].contains(&f.to_string().as_str()) {
             return None;
         }
         let t = ctx.field_type(owner, &p.name, &p.ty, p.array, p.optional);

@@ -334,16 +334,6 @@ impl AnySessionManagerServiceRequestSpec {
             Self::Unknown(u) => &u.base,
         }
     }
-    /// `dynamicType`, whatever the class.
-    pub fn dynamic_type(&self) -> &Option<String> {
-        crate::xml::field_of(self.as_fields(), 0)
-            .expect("a base field is at the same position in every subclass")
-    }
-    /// `dynamicProperty`, whatever the class.
-    pub fn dynamic_property(&self) -> &Vec<crate::DynamicProperty> {
-        crate::xml::field_of(self.as_fields(), 1)
-            .expect("a base field is at the same position in every subclass")
-    }
 }
 impl From<crate::SessionManagerServiceRequestSpec>
 for AnySessionManagerServiceRequestSpec {

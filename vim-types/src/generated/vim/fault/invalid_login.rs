@@ -106,16 +106,6 @@ impl AnyInvalidLogin {
             Self::Unknown(u) => &u.base,
         }
     }
-    /// `dynamicType`, whatever the class.
-    pub fn dynamic_type(&self) -> &Option<String> {
-        crate::xml::field_of(self.as_fields(), 0)
-            .expect("a base field is at the same position in every subclass")
-    }
-    /// `dynamicProperty`, whatever the class.
-    pub fn dynamic_property(&self) -> &Vec<crate::DynamicProperty> {
-        crate::xml::field_of(self.as_fields(), 1)
-            .expect("a base field is at the same position in every subclass")
-    }
     /// `faultCause`, whatever the class.
     pub fn fault_cause(&self) -> &Option<crate::LocalizedMethodFault> {
         crate::xml::field_of(self.as_fields(), 2)
