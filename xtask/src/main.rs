@@ -513,7 +513,8 @@ fn user_guide(layout: &scale::Layout, vcsim: &Path) -> Result<()> {
     if !out.status.success() {
         bail!("the user guide failed against vcsim ({})", out.status);
     }
-    for step in ["logged in as", "poweredOn", "powered off", "powered on", "event ", "logged out"] {
+    let steps = ["logged in as", "poweredOn", "powered off", "powered on", "failed: InvalidPowerState", "folder scratch exists", "and back", "event ", "logged out"];
+    for step in steps {
         if !stdout.contains(step) {
             bail!("the user guide's output lacks {step:?}");
         }
