@@ -273,7 +273,7 @@ impl<T: ManagedObject> Retrieve<'_, T> {
 
 impl Client {
     /// A ContainerView of the objects of type `T` in `container` (recursively).
-    pub async fn view<T: ManagedObject, C: ?Sized>(&self, container: &MoRef<C>) -> Result<View<T>> {
+    pub async fn view<T: ManagedObject>(&self, container: &MoRef<impl ManagedObject>) -> Result<View<T>> {
         let core = self.core().await?;
         let vm = core.view_manager.ok_or_else(|| Error::NotFound("the service has no ViewManager".into()))?;
         let container = ManagedObjectReference { type_name: container.type_name.clone(), value: container.value.clone() };

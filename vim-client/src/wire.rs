@@ -332,3 +332,49 @@ pub(crate) fn fault_field(xml: &str, name: &str) -> Option<String> {
     let end = xml[start..].find("</")? + start;
     decode_fragment::<String>(&format!("<x>{}</x>", &xml[start..end])).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_content_with_a_withheld_property() {
+        let xml = concat!(
+            r#"<objects><obj type="SessionManager">SessionManager</obj>"#,
+            r#"<propSet><name>message</name><val xsi:type="xsd:string">hi</val></propSet>"#,
+            r#"<missingSet><path>sessionList</path><fault><fault xsi:type="NoPermission"><object type="SessionManager">SessionManager</object>"#,
+            r#"<privilegeId>Sessions.TerminateSession</privilegeId></fault><localizedMessage></localizedMessage></fault></missingSet></objects>"#
+        );
+        let o = read_fragment(xml, read_object).unwrap();
+        assert_eq!(o.obj.value, "SessionManager");
+        let [Prop::Val { path, val: Some(val), .. }, Prop::Missing { path: missing, fault }] = o.props.as_slice() else { panic!("{:?}", o.props) };
+        assert_eq!((path.as_str(), decode_fragment::<String>(val).unwrap().as_str()), ("message", "hi"));
+        assert_eq!((missing.as_str(), fault.class.as_str()), ("sessionList", "NoPermission"));
+        assert_eq!(fault_field(&fault.xml, "privilegeId").as_deref(), Some("Sessions.TerminateSession"));
+    }
+
+    #[test]
+    fn a_view_spec_is_written_in_wire_order() {
+        let view = ManagedObjectReference { type_name: "ContainerView".into(), value: "session[1]view-1".into() };
+        let spec = Spec { type_name: "VirtualMachine", paths: vec!["name".into(), "runtime".into()], source: Source::View(&view) };
+        let xml = String::from_utf8(body(|w| spec.write(w, "specSet"))).unwrap();
+        assert_eq!(
+            xml,
+            concat!(
+                "<specSet><propSet><type>VirtualMachine</type><all>false</all><pathSet>name</pathSet><pathSet>runtime</pathSet></propSet>",
+                r#"<objectSet><obj type="ContainerView">session[1]view-1</obj><skip>true</skip>"#,
+                r#"<selectSet xsi:type="TraversalSpec"><name>view</name><type>ContainerView</type><path>view</path><skip>false</skip></selectSet>"#,
+                "</objectSet></specSet>"
+            )
+        );
+    }
+
+    #[test]
+    fn a_fault_keeps_its_class_through_the_common_error() {
+        let raw = decode_fragment::<RawFault>(r#"<fault xsi:type="ManagedObjectNotFound"><obj type="PropertyCollector">pc-1</obj></fault>"#).unwrap();
+        let e = Error::from(vim_runtime::Error::Fault(raw));
+        assert_eq!(e.fault_class(), Some("ManagedObjectNotFound"));
+        assert_eq!(e.fault::<RawFault>().map(|f| f.class.as_str()), Some("ManagedObjectNotFound"));
+        assert!(e.fault::<String>().is_none());
+    }
+}

@@ -47,7 +47,7 @@ async fn run() -> Result<()> {
 
     // Typed reads of every VM, asking for one object per page (vcsim ignores maxObjects and
     // answers in one page; paging itself is checked against vimsim, which honours it).
-    let view = client.view::<VirtualMachine, _>(&MoRef::<Folder>::from_untyped(root.clone())).await?;
+    let view = client.view::<VirtualMachine>(&MoRef::<Folder>::from_untyped(root.clone())).await?;
     let state = VirtualMachine::runtime().field::<VirtualMachinePowerState>("powerState");
     let mut pages = client.retrieve(&view, &[&ManagedEntity::name(), &state, &VirtualMachine::datastore()]).page_size(1).pages().await?;
     let (mut vms, mut page_count) = (Vec::new(), 0);
