@@ -6,7 +6,7 @@
 //! cargo run -- https://vcenter.example.com/sdk administrator@vsphere.local 'secret' [--insecure]
 //! ```
 
-use vim_client::{Client, ClientOptions, Error, Result, TlsMode};
+use vim_client::{Client, ClientOptions, Error, Object, Result, TlsMode};
 use vim_types::*;
 
 #[tokio::main(flavor = "current_thread")]

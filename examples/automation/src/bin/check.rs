@@ -124,6 +124,8 @@ async fn run() -> Result<()> {
     let task = client.rename(&vm, &name).await?;
     let done = client.wait::<methods::Rename>(&task).timeout(Duration::from_secs(60)).await?;
     check!(done.value::<AnyValue>()?.is_none(), "Rename has no result");
+    let late = client.wait::<methods::Rename>(&task).timeout(Duration::ZERO).await.map_err(Error::from);
+    check!(matches!(late, Err(Error::Timeout { .. })), "a wait with no time left gave {late:?}");
     check!(client.read(&vm, &ManagedEntity::name()).await? == name, "renamed back");
 
     // `?` across calls: a duplicate folder's fault, typed, through the common error.
