@@ -52,7 +52,7 @@ pub use error::{Error, FaultValue, Result};
 pub use errors::{ConnectError, TransportError};
 pub use finder::Entry;
 pub use props::{AnyPath, Object, Pages, Retrieve, View};
-pub use stream::{Change, Changes};
+pub use stream::{Change, ChangeStream, Changes};
 pub use tasks::{TaskProgress, TaskResult, TaskState, TaskWait};
 pub use wire::{Core, RawFault};
 

@@ -3,6 +3,9 @@
 //! destroyed when the stream is closed or dropped, and a new collector (and a full resync)
 //! when the server lost the old one.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use vim_runtime::xml::Decode;
@@ -220,6 +223,47 @@ impl Changes {
     pub async fn lose_collector_for_test(&mut self) -> Result<()> {
         let pc = self.collector.collector.clone().ok_or_else(|| Error::Other("closed".into()))?;
         self.collector.client.call::<wire::DestroyPropertyCollector>(&pc, Vec::new()).await.map(drop)
+    }
+}
+
+/// [`Changes`] as a [`futures_core::Stream`] of batches (for `StreamExt` combinators, `select!`
+/// and the like): `changes.into_stream()`. Dropping it destroys the collector.
+pub struct ChangeStream {
+    idle: Option<Changes>,
+    pending: Option<NextBatch>,
+}
+
+/// A `Changes::next` in flight, owning its `Changes` until it ends.
+type NextBatch = Pin<Box<dyn Future<Output = (Changes, Result<Vec<Change>>)> + Send>>;
+
+impl Changes {
+    /// The stream of batches [`Changes::next`] gives, as a `Stream`.
+    pub fn into_stream(self) -> ChangeStream {
+        ChangeStream { idle: Some(self), pending: None }
+    }
+}
+
+impl futures_core::Stream for ChangeStream {
+    type Item = Result<Vec<Change>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.pending.is_none() {
+            let Some(mut changes) = this.idle.take() else { return Poll::Ready(None) };
+            this.pending = Some(Box::pin(async move {
+                let batch = changes.next().await;
+                (changes, batch)
+            }));
+        }
+        let Some(pending) = this.pending.as_mut() else { return Poll::Ready(None) };
+        match pending.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready((changes, batch)) => {
+                this.pending = None;
+                this.idle = Some(changes);
+                Poll::Ready(Some(batch))
+            }
+        }
     }
 }
 

@@ -104,6 +104,13 @@ async fn run() -> Result<()> {
     println!("change stream: resumed on a new collector, saw {name} powered on");
     changes.close().await;
 
+    // The same as a futures `Stream`, polled by hand (no futures-util here).
+    let mut stream = client.watch(std::slice::from_ref(&vm), &[&state]).await?.into_stream();
+    let first = std::future::poll_fn(|cx| futures_core::Stream::poll_next(std::pin::Pin::new(&mut stream), cx)).await;
+    let first = first.ok_or(Error::Other("the stream ended".into()))??;
+    check!(first.iter().any(|c| c.get(&state).ok().flatten() == Some(VirtualMachinePowerState::PoweredOn)), "the stream's first batch {first:?}");
+    drop(stream);
+
     // 50 tasks waited on at once through one client.
     let started = Instant::now();
     let mut handles = Vec::new();
