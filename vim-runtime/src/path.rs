@@ -86,3 +86,38 @@ fn decode_array<'a, V: Decode>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Vec<V
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ManagedObjectInfo, MethodInfo, PropertyInfo};
+
+    enum Thing {}
+    impl ManagedObject for Thing {
+        const WSDL_NAME: &'static str = "Thing";
+        const METHODS: &'static [MethodInfo] = &[];
+        const PROPERTIES: &'static [PropertyInfo] = &[];
+        const BASE: Option<&'static str> = None;
+        const INFO: ManagedObjectInfo = ManagedObjectInfo { wsdl_name: "Thing", methods: &[], properties: &[], base: None };
+    }
+
+    fn read<V>(path: &PropertyPath<Thing, V>, xml: &str) -> Result<V, DecodeError> {
+        let mut r = Reader::new(xml.as_bytes())?;
+        let e = r.root()?;
+        path.decode(&mut r, &e)
+    }
+
+    #[test]
+    fn scalar_array_and_nested_paths() {
+        let name = PropertyPath::<Thing, String>::new("name");
+        assert_eq!(read(&name, "<val>web-1</val>").unwrap(), "web-1");
+        let list = PropertyPath::<Thing, Vec<String>>::array("tags");
+        assert_eq!(read(&list, "<val><string>a</string><string>b</string></val>").unwrap(), ["a", "b"]);
+        assert_eq!(read(&list, "<val/>").unwrap(), Vec::<String>::new());
+        let count = PropertyPath::<Thing, String>::new("summary").field::<i32>("count");
+        assert_eq!((count.path(), count.owner()), ("summary.count", "Thing"));
+        assert_eq!(read(&count, "<val>7</val>").unwrap(), 7);
+        assert!(read(&count, "<val>seven</val>").is_err());
+        assert_eq!(count.owner_info().wsdl_name, "Thing");
+    }
+}
