@@ -46,10 +46,12 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
         let n = &p.name;
         let t = ctx.element_type(&p.ty, false);
         let doc = format!(" The `{n}` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).");
+        // `ResourcePool::resource_pool()` is a property, not a constructor.
+        let allow = (f == snake_ident(&m.wsdl_name)).then(|| quote!(#[allow(clippy::self_named_constructors)]));
         if p.array {
-            quote! { #[doc = #doc] pub fn #f() -> crate::PropertyPath<Self, Vec<#t>> { crate::PropertyPath::array(#n) } }
+            quote! { #[doc = #doc] #allow pub fn #f() -> crate::PropertyPath<Self, Vec<#t>> { crate::PropertyPath::array(#n) } }
         } else {
-            quote! { #[doc = #doc] pub fn #f() -> crate::PropertyPath<Self, #t> { crate::PropertyPath::new(#n) } }
+            quote! { #[doc = #doc] #allow pub fn #f() -> crate::PropertyPath<Self, #t> { crate::PropertyPath::new(#n) } }
         }
     });
     let paths = (!m.properties.is_empty()).then(|| quote! { impl #name { #(#paths)* } });
