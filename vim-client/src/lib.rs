@@ -45,19 +45,31 @@ use hyper::{Request, Uri};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use vim_runtime::{ApiInfo, ApiVersion, Error, Invoke, ManagedObjectReference, Method};
+use vim_runtime::{ApiInfo, ApiVersion, Invoke, ManagedObjectReference, Method};
 
+mod error;
 mod errors;
+mod finder;
+mod props;
 mod proxy;
 mod session;
+mod stream;
+mod tasks;
 mod tls;
 mod versions;
+mod wire;
 mod wirelog;
 
+pub use error::{Error, FaultValue, Result};
 pub use errors::{ConnectError, TransportError};
 pub use proxy::{Proxy, ProxyError};
 pub use session::{is_idempotent, Credentials, CredentialsFuture, SessionError, SessionOptions, SessionStats};
 pub use wirelog::{Direction, WireLog, WireRecord};
+pub use finder::Entry;
+pub use props::{AnyPath, Object, Pages, Retrieve, View};
+pub use stream::{Change, ChangeStream, Changes};
+pub use tasks::{TaskProgress, TaskResult, TaskState, TaskWait};
+pub use wire::{Core, RawFault};
 
 use vim_runtime::soap;
 
@@ -183,6 +195,8 @@ struct Inner {
     session: session::Shared,
     /// The bindings' API (versions, managed objects).
     api: &'static ApiInfo,
+    /// ServiceContent's references, read once by the helpers (`Client::core`).
+    core: std::sync::OnceLock<wire::Core>,
 }
 
 impl fmt::Debug for Client {
@@ -356,6 +370,7 @@ impl Client {
                 options,
                 session: session::Shared::new(credentials),
                 api,
+                core: std::sync::OnceLock::new(),
             }),
         };
         session::start(&client).await.map_err(|reason| ConnectError::Login { host, reason })?;
@@ -495,18 +510,18 @@ impl Invoke for Client {
         &self,
         this: ManagedObjectReference,
         request: M::Request<'_>,
-    ) -> Result<M::Response, Error<M::Fault>> {
+    ) -> std::result::Result<M::Response, vim_runtime::Error<M::Fault>> {
         let negotiated = self.inner.version;
         if M::INFO.since > negotiated {
-            return Err(Error::VersionTooOld { method: M::INFO.name, since: M::INFO.since, negotiated });
+            return Err(vim_runtime::Error::VersionTooOld { method: M::INFO.name, since: M::INFO.since, negotiated });
         }
         let envelope = soap::request_body::<M>(&this, &request);
         drop(request);
         let Reply { status, body, .. } =
-            self.call(M::INFO.wsdl_name, Bytes::from(envelope)).await.map_err(|e| Error::Transport(Box::new(e)))?;
+            self.send_call(M::INFO.wsdl_name, Bytes::from(envelope)).await.map_err(|e| vim_runtime::Error::Transport(Box::new(e)))?;
         match status {
             200 | 500 => soap::decode_response::<M>(&body, &self.decode_options()),
-            _ => Err(Error::Transport(Box::new(TransportError::Status {
+            _ => Err(vim_runtime::Error::Transport(Box::new(TransportError::Status {
                 host: self.inner.authority.clone(),
                 status,
                 excerpt: errors::excerpt(&body),

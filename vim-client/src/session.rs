@@ -502,7 +502,7 @@ impl Client {
     }
 
     /// One call of the typed path: the per-call timeout around retries and re-login.
-    pub(crate) async fn call(&self, method: &'static str, body: Bytes) -> Result<crate::Reply, TransportError> {
+    pub(crate) async fn send_call(&self, method: &'static str, body: Bytes) -> Result<crate::Reply, TransportError> {
         match self.call_timeout.or(self.inner.options.session.call_timeout) {
             None => self.call_inner(method, body).await,
             Some(limit) => match tokio::time::timeout(limit, self.call_inner(method, body)).await {
@@ -621,7 +621,7 @@ async fn keepalive(inner: std::sync::Weak<crate::Inner>, every: Duration, mut st
         let client = Client { inner, call_timeout: None };
         client.inner.session.keepalives.fetch_add(1, Ordering::Relaxed);
         // CurrentTime is a read: it is retried and, on NotAuthenticated, re-logs in like any call.
-        let _ = client.call("CurrentTime", envelope("CurrentTime", &service_instance(), |_| {})).await;
+        let _ = client.send_call("CurrentTime", envelope("CurrentTime", &service_instance(), |_| {})).await;
     }
 }
 

@@ -16,7 +16,9 @@
 //! A generated crate re-exports all of this, so its users rarely name this crate.
 
 mod call;
+mod datetime;
 mod meta;
+mod path;
 pub mod server;
 pub mod soap;
 mod values;
@@ -24,4 +26,6 @@ pub mod xml;
 
 pub use call::{CallContext, Error, Invoke, Method, ServeMethod};
 pub use meta::{ApiInfo, ApiVersion, IsA, ManagedObject, ManagedObjectInfo, MethodInfo, Privilege, PropertyInfo};
+pub use datetime::{DateTimeError, Instant};
+pub use path::{DecodeFn, PropertyPath};
 pub use values::{DateTime, ManagedObjectReference, MoRef, UnknownSubtype};

@@ -437,9 +437,19 @@ pub trait Slot {
     fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError>;
     /// Writes the field as elements named `name` (none for `None` or an empty array).
     fn write(&self, w: &mut Writer, name: &str);
+    /// The field's value, to be downcast to its Rust type (`T`, `Option<T>` or `Vec<T>`).
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
-impl<T: Decode + Encode> Slot for T {
+/// Field `i` of a data object seen as its table, as its Rust type: how the generated
+/// accessors of a polymorphic value (`AnyEvent::created_time()`) read a base-class field
+/// without a `match` over every class (base fields come first, at the same position in
+/// every subclass). `None` when `i` or `T` does not fit.
+pub fn field_of<T: 'static>(v: &dyn Fields, i: usize) -> Option<&T> {
+    v.slot(i)?.as_any().downcast_ref()
+}
+
+impl<T: Decode + Encode + 'static> Slot for T {
     fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
         *self = T::decode(r, e)?;
         Ok(())
@@ -447,9 +457,12 @@ impl<T: Decode + Encode> Slot for T {
     fn write(&self, w: &mut Writer, name: &str) {
         self.encode(w, name);
     }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
 }
 
-impl<T: Decode + Encode> Slot for Option<T> {
+impl<T: Decode + Encode + 'static> Slot for Option<T> {
     fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
         *self = Some(T::decode(r, e)?);
         Ok(())
@@ -459,9 +472,12 @@ impl<T: Decode + Encode> Slot for Option<T> {
             v.encode(w, name);
         }
     }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
 }
 
-impl<T: Decode + Encode> Slot for Vec<T> {
+impl<T: Decode + Encode + 'static> Slot for Vec<T> {
     fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
         self.push(T::decode(r, e)?);
         Ok(())
@@ -470,6 +486,9 @@ impl<T: Decode + Encode> Slot for Vec<T> {
         for v in self {
             v.encode(w, name);
         }
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 

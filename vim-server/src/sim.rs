@@ -53,6 +53,43 @@ pub struct Vimsim {
     sessions: SessionStore,
     message: RwLock<String>,
     content: ServiceContent,
+    /// RetrievePropertiesEx results not yet read, by token (see `Pages`).
+    pages: std::sync::Mutex<Pages>,
+}
+
+/// The rest of each paged result: its session, page size and objects, by token. Bounded: the
+/// oldest is forgotten past `MAX_PENDING` (its token then fails as unknown).
+#[derive(Default)]
+struct Pages {
+    next: u64,
+    pending: std::collections::BTreeMap<u64, (Option<String>, usize, Vec<ObjectContent>)>,
+}
+
+const MAX_PENDING: usize = 256;
+
+impl Pages {
+    /// The first `n` objects as a page; the rest kept under a new token.
+    fn page(&mut self, session: Option<String>, n: usize, mut objects: Vec<ObjectContent>) -> RetrieveResult {
+        if objects.len() <= n {
+            return RetrieveResult { objects, ..Default::default() };
+        }
+        let rest = objects.split_off(n);
+        self.next += 1;
+        self.pending.insert(self.next, (session, n, rest));
+        while self.pending.len() > MAX_PENDING {
+            self.pending.pop_first();
+        }
+        RetrieveResult { objects, token: Some(format!("page-{}", self.next)), ..Default::default() }
+    }
+
+    /// The objects kept under `token` for this session.
+    fn take(&mut self, session: &Option<String>, token: &str) -> Option<(usize, Vec<ObjectContent>)> {
+        let id: u64 = token.strip_prefix("page-")?.parse().ok()?;
+        if self.pending.get(&id).is_none_or(|(s, _, _)| s != session) {
+            return None;
+        }
+        self.pending.remove(&id).map(|(_, n, objects)| (n, objects))
+    }
 }
 
 /// The API's WSDL (this project's `spec/wsdl/vim.wsdl`, which `vim-types` was generated
@@ -153,6 +190,7 @@ impl Vimsim {
             config,
             message: RwLock::new(String::new()),
             content,
+            pages: Default::default(),
         }
     }
 
@@ -536,24 +574,35 @@ impl PropertyCollectorServer for Vimsim {
         ctx: &CallContext,
         _this: &MoRef<PropertyCollector>,
         spec_set: Vec<PropertyFilterSpec>,
-        _options: RetrieveOptions,
+        options: RetrieveOptions,
     ) -> Result<Option<RetrieveResult>, RetrievePropertiesExFault> {
-        // vimsim's results are a handful of objects: always one page, no token.
+        // Pages of `maxObjects` objects (a positive value; otherwise one page).
         let objects = self.retrieve(ctx, &spec_set)?;
-        Ok((!objects.is_empty()).then(|| RetrieveResult { objects, ..Default::default() }))
+        if objects.is_empty() {
+            return Ok(None);
+        }
+        let n = options.max_objects.filter(|n| *n > 0).map_or(usize::MAX, |n| n as usize);
+        Ok(Some(self.pages.lock().unwrap_or_else(|e| e.into_inner()).page(ctx.session_key.clone(), n, objects)))
     }
 
     async fn continue_retrieve_properties_ex(
         &self,
-        _ctx: &CallContext,
+        ctx: &CallContext,
         _this: &MoRef<PropertyCollector>,
-        _token: String,
+        token: String,
     ) -> Result<RetrieveResult, ContinueRetrievePropertiesExFault> {
-        // No token is ever handed out, so none is valid.
-        Err(fault(invalid_argument("token")))
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        match pages.take(&ctx.session_key, &token) {
+            Some((n, objects)) => Ok(pages.page(ctx.session_key.clone(), n, objects)),
+            None => Err(fault(invalid_argument("token"))),
+        }
     }
 
-    async fn cancel_retrieve_properties_ex(&self, _ctx: &CallContext, _this: &MoRef<PropertyCollector>, _token: String) -> Result<(), CancelRetrievePropertiesExFault> {
-        Err(fault(invalid_argument("token")))
+    async fn cancel_retrieve_properties_ex(&self, ctx: &CallContext, _this: &MoRef<PropertyCollector>, token: String) -> Result<(), CancelRetrievePropertiesExFault> {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        match pages.take(&ctx.session_key, &token) {
+            Some(_) => Ok(()),
+            None => Err(fault(invalid_argument("token"))),
+        }
     }
 }

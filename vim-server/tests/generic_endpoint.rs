@@ -41,7 +41,7 @@ static MANAGED_OBJECTS: [ManagedObjectInfo; 2] = [
     ManagedObjectInfo {
         wsdl_name: "SessionManager",
         methods: &[method("SessionManager", "Login", ANONYMOUS), method("SessionManager", "TerminateSession", TERMINATE)],
-        properties: &[PropertyInfo { name: "message", type_name: "string", array: false, optional: true, privilege: Some(VIEW) }],
+        properties: &[PropertyInfo { name: "message", type_name: "string", array: false, optional: true, privilege: Some(VIEW), since: V55 }],
         base: None,
     },
 ];

@@ -19,7 +19,8 @@
 pub use vim_runtime::{server, soap, xml};
 pub use vim_runtime::{
     ApiInfo, ApiVersion, CallContext, DateTime, Error, Invoke, IsA, ManagedObject, ManagedObjectInfo,
-    ManagedObjectReference, Method, MethodInfo, MoRef, Privilege, PropertyInfo, ServeMethod, UnknownSubtype,
+    ManagedObjectReference, Method, MethodInfo, MoRef, Privilege, PropertyInfo, PropertyPath, ServeMethod,
+    UnknownSubtype,
 };
 
 #[rustfmt::skip]

@@ -541,6 +541,7 @@ fn test() -> Result<()> {
     // own that later runs reuse; then the scale test against vcsim.
     let layout = full_api(true)?;
     user_guide(&layout, &vcsim)?;
+    automation(&layout, &vcsim)?;
     // The 9.1 API (WSDL-first), built and clippy'd, its client's version gate against vcsim.
     versions::full_api_91(&root, &target_dir(), &vcsim)?;
     scale::run_test(&layout, &vcsim, &scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })?;
@@ -635,12 +636,62 @@ fn user_guide(layout: &scale::Layout, vcsim: &Path) -> Result<()> {
     if !out.status.success() {
         bail!("the user guide failed against vcsim ({})", out.status);
     }
-    for step in ["logged in as", "poweredOn", "powered off", "powered on", "event ", "logged out"] {
+    let steps = ["logged in as", "poweredOn", "powered off", "powered on", "failed: InvalidPowerState", "folder scratch exists", "and back", "event ", "logged out"];
+    for step in steps {
         if !stdout.contains(step) {
             bail!("the user guide's output lacks {step:?}");
         }
     }
     eprintln!("--- user guide against vcsim: ok in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// vim-client's helpers on the full API (`examples/automation/`, built like the user guide):
+/// its check program against vcsim (every step asserts), then the govc-like CLI's commands,
+/// whose output must show what they did.
+fn automation(layout: &scale::Layout, vcsim: &Path) -> Result<()> {
+    let dir = root().join("examples/automation");
+    let deny = std::ffi::OsStr::new("-Dwarnings");
+    let envs = [("CARGO_TARGET_DIR", layout.target.as_os_str()), ("RUSTFLAGS", deny)];
+    cargo(&dir, &["clippy", "--all-targets", "--", "-D", "warnings"], &envs, "automation example: build and clippy")?;
+    let logs = target_dir().join("automation");
+    std::fs::create_dir_all(&logs)?;
+    let server = bench_server::Server::start("vcsim", vcsim, &[], "VCSIM_URL=", &logs.join("vcsim.log"), ("user", "pass"))?;
+    let started = Instant::now();
+    let run = |bin: &str, args: &[&str]| -> Result<String> {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["run", "--quiet", "--bin", bin, "--", &server.url, &server.user, &server.password]).args(args).current_dir(&dir);
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().with_context(|| format!("running the automation example's {bin}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        eprint!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+        if !out.status.success() {
+            bail!("automation {bin} {args:?} failed against vcsim ({})", out.status);
+        }
+        Ok(stdout)
+    };
+    let out = run("check", &[])?;
+    if !out.contains("all checks passed") {
+        bail!("the automation check did not finish");
+    }
+    let vm = "/DC0/vm/DC0_H0_VM0";
+    let expect = [
+        (vec!["ls", "/DC0/vm"], "/DC0/vm/DC0_H0_VM0\tVirtualMachine"),
+        (vec!["info", vm], "Power:    poweredOn"),
+        (vec!["power", "off", vm], "powered off"),
+        (vec!["info", vm], "Power:    poweredOff"),
+        (vec!["power", "on", vm], ": Success"),
+        (vec!["watch", "--seconds", "2", vm, "runtime.powerState"], "runtime.powerState = Some(Enum"),
+    ];
+    for (args, wanted) in expect {
+        let out = run("automation", &args)?;
+        if !out.contains(wanted) {
+            bail!("automation {args:?} printed no {wanted:?}");
+        }
+    }
+    eprintln!("--- automation against vcsim: ok in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
 

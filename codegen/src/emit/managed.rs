@@ -41,6 +41,21 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
         let since = version_const(p.since.as_deref().unwrap_or(&m.since));
         quote! { crate::PropertyInfo { name: #n, type_name: #t, array: #a, optional: #o, privilege: #pr, since: crate::versions::#since }, }
     });
+    // Typed property paths: `VirtualMachine::runtime()` names `runtime` with its value's type.
+    let paths = m.properties.iter().map(|p| {
+        let f = snake_ident(&p.name);
+        let n = &p.name;
+        let t = ctx.element_type(&p.ty, false);
+        let doc = format!(" The `{n}` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).");
+        // `ResourcePool::resource_pool()` is a property, not a constructor.
+        let allow = (f == snake_ident(&m.wsdl_name)).then(|| quote!(#[allow(clippy::self_named_constructors)]));
+        if p.array {
+            quote! { #[doc = #doc] #allow pub fn #f() -> crate::PropertyPath<Self, Vec<#t>> { crate::PropertyPath::array(#n) } }
+        } else {
+            quote! { #[doc = #doc] #allow pub fn #f() -> crate::PropertyPath<Self, #t> { crate::PropertyPath::new(#n) } }
+        }
+    });
+    let paths = (!m.properties.is_empty()).then(|| quote! { impl #name { #(#paths)* } });
     let (base_name, base_info) = match base {
         Some(b) => {
             let w = &b.wsdl_name;
@@ -76,6 +91,8 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
         }
 
         #(#is_a)*
+
+        #paths
 
         #(#fault_enums)*
         #client

@@ -73,6 +73,29 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
         let i = type_ident(w);
         quote! { Self::#i(_) => #w, }
     });
+    let as_fields = classes.iter().map(|c| {
+        let i = type_ident(&ctx.dos[c].wsdl_name);
+        quote! { Self::#i(v) => &**v, }
+    });
+    // The base's fields, read from whatever class the value is (the base's fields come first,
+    // at the same position, in every subclass's table), without a `match` at the call site.
+    let accessors = ctx.all_fields(&d.name).into_iter().enumerate().filter_map(|(i, (owner, p))| {
+        let f = snake_ident(&p.name);
+        // `DynamicData`'s two fields are on every class and rarely read: not worth a pair of
+        // accessors on every `Any*` enum.
+        if owner == "vmodl.DynamicData" || ["type_name", "as_fields"].contains(&f.to_string().as_str()) {
+            return None;
+        }
+        let t = ctx.field_type(owner, &p.name, &p.ty, p.array, p.optional);
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        let doc = format!(" `{}`, whatever the class.", p.name);
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #f(&self) -> &#t {
+                crate::xml::field_of(self.as_fields(), #i).expect("a base field is at the same position in every subclass")
+            }
+        })
+    });
     let doc = format!(
         " A [`{0}`](crate::{0}) or any of its subclasses: `match` on the concrete type. Values of classes\n these bindings do not know (a newer server's) are kept in `Unknown`.",
         d.wsdl_name
@@ -100,6 +123,16 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
                     Self::Unknown(u) => &u.type_name,
                 }
             }
+
+            /// The value as its table of fields (its base's fields first).
+            pub fn as_fields(&self) -> &dyn crate::xml::Fields {
+                match self {
+                    #(#as_fields)*
+                    Self::Unknown(u) => &u.base,
+                }
+            }
+
+            #(#accessors)*
         }
 
         impl From<crate::#base> for #any {

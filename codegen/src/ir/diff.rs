@@ -365,7 +365,7 @@ mod tests {
     use crate::ir::{Version, FORMAT};
 
     fn param(name: &str, ty: &str, array: bool, optional: bool) -> Param {
-        Param { name: name.into(), ty: ty.into(), array, optional }
+        Param { name: name.into(), ty: ty.into(), array, optional, since: None }
     }
 
     fn method(name: &str, params: Vec<Param>, returns: Option<&str>, faults: &[&str], privilege: Option<&str>) -> Method {
@@ -397,7 +397,7 @@ mod tests {
     }
 
     fn mo_prop(name: &str, ty: &str, privilege: Option<&str>) -> MoProperty {
-        MoProperty { name: name.into(), ty: ty.into(), array: false, optional: true, privilege: privilege.map(String::from), description: String::new() }
+        MoProperty { name: name.into(), ty: ty.into(), array: false, optional: true, privilege: privilege.map(String::from), description: String::new(), since: None }
     }
 
     fn data(name: &str, fields: &[(&str, &str, bool, bool)]) -> DataObject {
@@ -411,7 +411,7 @@ mod tests {
             description: String::new(),
             properties: fields
                 .iter()
-                .map(|(n, t, a, o)| DoProperty { name: n.to_string(), ty: t.to_string(), array: *a, optional: *o, description: String::new() })
+                .map(|(n, t, a, o)| DoProperty { name: n.to_string(), ty: t.to_string(), array: *a, optional: *o, description: String::new(), since: None })
                 .collect(),
         }
     }

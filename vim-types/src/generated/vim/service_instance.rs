@@ -46,6 +46,20 @@ impl crate::ManagedObject for ServiceInstance {
     };
 }
 impl crate::IsA<crate::ServiceInstance> for ServiceInstance {}
+impl ServiceInstance {
+    /// The `serverClock` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn server_clock() -> crate::PropertyPath<Self, crate::DateTime> {
+        crate::PropertyPath::new("serverClock")
+    }
+    /// The `capability` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn capability() -> crate::PropertyPath<Self, crate::Capability> {
+        crate::PropertyPath::new("capability")
+    }
+    /// The `content` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn content() -> crate::PropertyPath<Self, crate::ServiceContent> {
+        crate::PropertyPath::new("content")
+    }
+}
 /** The faults of [`CurrentTime`](crate::methods::CurrentTime): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/

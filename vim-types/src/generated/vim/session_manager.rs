@@ -325,6 +325,15 @@ impl AnySessionManagerServiceRequestSpec {
             Self::Unknown(u) => &u.type_name,
         }
     }
+    /// The value as its table of fields (its base's fields first).
+    pub fn as_fields(&self) -> &dyn crate::xml::Fields {
+        match self {
+            Self::SessionManagerServiceRequestSpec(v) => &**v,
+            Self::SessionManagerHttpServiceRequestSpec(v) => &**v,
+            Self::SessionManagerVmomiServiceRequestSpec(v) => &**v,
+            Self::Unknown(u) => &u.base,
+        }
+    }
 }
 impl From<crate::SessionManagerServiceRequestSpec>
 for AnySessionManagerServiceRequestSpec {
@@ -604,6 +613,32 @@ impl crate::ManagedObject for SessionManager {
     };
 }
 impl crate::IsA<crate::SessionManager> for SessionManager {}
+impl SessionManager {
+    /// The `sessionList` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn session_list() -> crate::PropertyPath<Self, Vec<crate::UserSession>> {
+        crate::PropertyPath::array("sessionList")
+    }
+    /// The `currentSession` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn current_session() -> crate::PropertyPath<Self, crate::UserSession> {
+        crate::PropertyPath::new("currentSession")
+    }
+    /// The `message` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn message() -> crate::PropertyPath<Self, String> {
+        crate::PropertyPath::new("message")
+    }
+    /// The `messageLocaleList` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn message_locale_list() -> crate::PropertyPath<Self, Vec<String>> {
+        crate::PropertyPath::array("messageLocaleList")
+    }
+    /// The `supportedLocaleList` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn supported_locale_list() -> crate::PropertyPath<Self, Vec<String>> {
+        crate::PropertyPath::array("supportedLocaleList")
+    }
+    /// The `defaultLocale` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn default_locale() -> crate::PropertyPath<Self, String> {
+        crate::PropertyPath::new("defaultLocale")
+    }
+}
 /** The faults of [`AcquireCloneTicket`](crate::methods::AcquireCloneTicket): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/

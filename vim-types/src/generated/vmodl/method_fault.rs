@@ -153,6 +153,43 @@ impl AnyMethodFault {
             Self::Unknown(u) => &u.type_name,
         }
     }
+    /// The value as its table of fields (its base's fields first).
+    pub fn as_fields(&self) -> &dyn crate::xml::Fields {
+        match self {
+            Self::MethodFault(v) => &**v,
+            Self::InvalidClientCertificate(v) => &**v,
+            Self::InvalidLocale(v) => &**v,
+            Self::InvalidLogin(v) => &**v,
+            Self::NoClientCertificate(v) => &**v,
+            Self::NoPermission(v) => &**v,
+            Self::NoSubjectName(v) => &**v,
+            Self::NotAuthenticated(v) => &**v,
+            Self::NotFound(v) => &**v,
+            Self::SSPIChallenge(v) => &**v,
+            Self::VimFault(v) => &**v,
+            Self::RuntimeFault(v) => &**v,
+            Self::InvalidArgument(v) => &**v,
+            Self::InvalidRequest(v) => &**v,
+            Self::InvalidType(v) => &**v,
+            Self::ManagedObjectNotFound(v) => &**v,
+            Self::MethodNotFound(v) => &**v,
+            Self::NotImplemented(v) => &**v,
+            Self::NotSupported(v) => &**v,
+            Self::SecurityError(v) => &**v,
+            Self::InvalidProperty(v) => &**v,
+            Self::Unknown(u) => &u.base,
+        }
+    }
+    /// `faultCause`, whatever the class.
+    pub fn fault_cause(&self) -> &Option<crate::LocalizedMethodFault> {
+        crate::xml::field_of(self.as_fields(), 2)
+            .expect("a base field is at the same position in every subclass")
+    }
+    /// `faultMessage`, whatever the class.
+    pub fn fault_message(&self) -> &Vec<crate::LocalizableMessage> {
+        crate::xml::field_of(self.as_fields(), 3)
+            .expect("a base field is at the same position in every subclass")
+    }
 }
 impl From<crate::MethodFault> for AnyMethodFault {
     fn from(v: crate::MethodFault) -> Self {

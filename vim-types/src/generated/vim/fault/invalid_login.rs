@@ -98,6 +98,24 @@ impl AnyInvalidLogin {
             Self::Unknown(u) => &u.type_name,
         }
     }
+    /// The value as its table of fields (its base's fields first).
+    pub fn as_fields(&self) -> &dyn crate::xml::Fields {
+        match self {
+            Self::InvalidLogin(v) => &**v,
+            Self::InvalidClientCertificate(v) => &**v,
+            Self::Unknown(u) => &u.base,
+        }
+    }
+    /// `faultCause`, whatever the class.
+    pub fn fault_cause(&self) -> &Option<crate::LocalizedMethodFault> {
+        crate::xml::field_of(self.as_fields(), 2)
+            .expect("a base field is at the same position in every subclass")
+    }
+    /// `faultMessage`, whatever the class.
+    pub fn fault_message(&self) -> &Vec<crate::LocalizableMessage> {
+        crate::xml::field_of(self.as_fields(), 3)
+            .expect("a base field is at the same position in every subclass")
+    }
 }
 impl From<crate::InvalidLogin> for AnyInvalidLogin {
     fn from(v: crate::InvalidLogin) -> Self {

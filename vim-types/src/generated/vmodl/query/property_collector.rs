@@ -619,6 +619,19 @@ impl AnySelectionSpec {
             Self::Unknown(u) => &u.type_name,
         }
     }
+    /// The value as its table of fields (its base's fields first).
+    pub fn as_fields(&self) -> &dyn crate::xml::Fields {
+        match self {
+            Self::SelectionSpec(v) => &**v,
+            Self::TraversalSpec(v) => &**v,
+            Self::Unknown(u) => &u.base,
+        }
+    }
+    /// `name`, whatever the class.
+    pub fn name(&self) -> &Option<String> {
+        crate::xml::field_of(self.as_fields(), 2)
+            .expect("a base field is at the same position in every subclass")
+    }
 }
 impl From<crate::SelectionSpec> for AnySelectionSpec {
     fn from(v: crate::SelectionSpec) -> Self {
@@ -786,6 +799,15 @@ impl crate::ManagedObject for PropertyCollector {
     };
 }
 impl crate::IsA<crate::PropertyCollector> for PropertyCollector {}
+impl PropertyCollector {
+    /// The `filter` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn filter() -> crate::PropertyPath<
+        Self,
+        Vec<crate::MoRef<crate::PropertyFilter>>,
+    > {
+        crate::PropertyPath::array("filter")
+    }
+}
 /** The faults of [`CancelRetrievePropertiesEx`](crate::methods::CancelRetrievePropertiesEx): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
