@@ -215,7 +215,7 @@ fn a_wrong_expected_file_fails_and_blessing_fixes_it() {
 }
 
 /// Every diagnostic kind of the merge (both modes: pages-first and, with pyVmomi's registry,
-/// WSDL-first) has a case whose `expected.diag` shows it.
+/// WSDL-first) and of the registry's frontend has a case whose `expected.diag` shows it.
 #[test]
 fn every_merge_kind_has_a_case() {
     let all: String = cases()
@@ -225,18 +225,16 @@ fn every_merge_kind_has_a_case() {
     if std::env::var_os("VIMGEN_GOLDEN").is_some() {
         return;
     }
-    // `py-no-wsdl-version` is listed with the registry's frontend but reported by the
-    // registry merge's entry (`codegen::load`).
     let missing: Vec<&str> = codegen::merge::KINDS
         .iter()
         .chain(codegen::merge::registry::KINDS)
+        .chain(codegen::pyvmomi::KINDS)
         .map(|(k, _, _)| *k)
-        .chain(["py-no-wsdl-version"])
         .filter(|k| !all.contains(&format!("[{k}]")))
         .collect();
     assert!(
         missing.is_empty(),
-        "merge diagnostic kinds no golden case shows: {missing:?}\nadd a case under {ROOT}"
+        "merge and registry diagnostic kinds no golden case shows: {missing:?}\nadd a case under {ROOT}"
     );
 }
 
