@@ -1,5 +1,5 @@
 # A tiny registry in the _typeinfo_ layout, written for this case.
-from .VmomiSupport import CreateDataType, CreateManagedType, AddVersion, AddVersionParent
+from .VmomiSupport import CreateDataType, CreateManagedType, CreateEnumType, AddVersion, AddVersionParent
 from .VmomiSupport import F_OPTIONAL
 
 AddVersion("vim.version.version1", "vim2", "2.0", 1, "vim25")
@@ -19,3 +19,5 @@ CreateManagedType("vim.Barn", "Barn", "vmodl.ManagedObject", "vim.version.versio
 CreateDataType("vim.Grain", "Grain", "vmodl.DynamicData", "vim.version.version1", [("kind", "string", "vim.version.version1", 0), ("weight", "long", "vim.version.version9", F_OPTIONAL), ("origin", "vim.Barn", "vim.version.version1", F_OPTIONAL)])
 CreateDataType("vim.fault.Jammed", "Jammed", "vmodl.MethodFault", "vim.version.version1", None)
 CreateDataType("vim.Gust", "Gust", "vmodl.DynamicData", "vim.version.version9", [("speed", "int", "vim.version.version9", 0)])
+CreateEnumType("vim.Mill.Speed", "MillSpeed", "vim.version.version1", ["slow", "fast"])
+CreateEnumType("vim.Mill.Noise", "MillNoise", "vim.version.version1", ["hum"])
