@@ -214,7 +214,8 @@ fn a_wrong_expected_file_fails_and_blessing_fixes_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Every diagnostic kind of the merge has a case whose `expected.diag` shows it.
+/// Every diagnostic kind of the merge (both modes: pages-first and, with pyVmomi's registry,
+/// WSDL-first) and of the registry's frontend has a case whose `expected.diag` shows it.
 #[test]
 fn every_merge_kind_has_a_case() {
     let all: String = cases()
@@ -226,12 +227,14 @@ fn every_merge_kind_has_a_case() {
     }
     let missing: Vec<&str> = codegen::merge::KINDS
         .iter()
+        .chain(codegen::merge::registry::KINDS)
+        .chain(codegen::pyvmomi::KINDS)
         .map(|(k, _, _)| *k)
         .filter(|k| !all.contains(&format!("[{k}]")))
         .collect();
     assert!(
         missing.is_empty(),
-        "merge diagnostic kinds no golden case shows: {missing:?}\nadd a case under {ROOT}"
+        "merge and registry diagnostic kinds no golden case shows: {missing:?}\nadd a case under {ROOT}"
     );
 }
 
