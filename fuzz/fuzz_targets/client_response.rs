@@ -13,7 +13,7 @@ use vim_types::soap::{decode_response, DecodeOptions};
 use vim_types::server::response_envelope;
 use vim_types::*;
 
-fn check<M: Method>(body: &[u8], options: &DecodeOptions)
+fn check<M: ServeMethod>(body: &[u8], options: &DecodeOptions)
 where
     M::Response: Debug,
     M::Fault: Debug,
