@@ -81,6 +81,20 @@ impl AnyItem {
             Self::Unknown(u) => &u.type_name,
         }
     }
+    /// The value as its table of fields (its base's fields first).
+    pub fn as_fields(&self) -> &dyn crate::xml::Fields {
+        match self {
+            Self::Item(v) => &**v,
+            Self::Book(v) => &**v,
+            Self::Vase(v) => &**v,
+            Self::Unknown(u) => &u.base,
+        }
+    }
+    /// `tag`, whatever the class.
+    pub fn tag(&self) -> &String {
+        crate::xml::field_of(self.as_fields(), 0)
+            .expect("a base field is at the same position in every subclass")
+    }
 }
 impl From<crate::Item> for AnyItem {
     fn from(v: crate::Item) -> Self {

@@ -29,6 +29,12 @@ impl crate::ManagedObject for Tower {
     };
 }
 impl crate::IsA<crate::Tower> for Tower {}
+impl Tower {
+    /// The `bells` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
+    pub fn bells() -> crate::PropertyPath<Self, i32> {
+        crate::PropertyPath::new("bells")
+    }
+}
 /** The faults of [`Hush`](crate::methods::Hush): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
