@@ -55,6 +55,7 @@ pub fn run(corpus: &SpecArgs, debug_only: bool) -> Result<()> {
         eprintln!("bench-build: {GNU_TIME} -v is missing: reporting wall time only (apt-get install time)");
     }
     let (in_subset, all) = codegen::emit::feature_closure(&loaded.model, &SUBSET).map_err(anyhow::Error::msg)?;
+    eprintln!("--- bench-build: the subset compiles {in_subset} of {all} data objects");
     let subset_features: Vec<String> = SUBSET.iter().map(|m| codegen::emit::feature_of(m)).collect();
     let subset_features = subset_features.join(",");
     let mut runs = vec![("full", "debug"), ("subset", "debug")];
@@ -64,7 +65,10 @@ pub fn run(corpus: &SpecArgs, debug_only: bool) -> Result<()> {
     let mut builds = Vec::new();
     for (what, profile) in runs {
         let features = (what == "subset").then_some(subset_features.as_str());
-        builds.push(build(&krate, &bench.join(format!("target-{what}-{profile}")), what, profile, features, time_v)?);
+        let b = build(&krate, &bench.join(format!("target-{what}-{profile}")), what, profile, features, time_v)?;
+        // As it comes, so that a long run interrupted keeps what it measured.
+        eprintln!("--- bench-build: {what} {profile}: {:.1} s wall, {}", b.wall.as_secs_f64(), b.cpu_s.map_or("n/a".into(), |c| format!("{c:.1} s CPU")));
+        builds.push(b);
     }
 
     println!();
