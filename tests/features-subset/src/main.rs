@@ -133,6 +133,19 @@ fn compare(dir: &std::path::Path) -> Result<()> {
     let (original, unknown) = decode(&dir.join("response.xml"))?;
     let (from_subset, _) = decode(&dir.join("rewrite-subset.xml"))?;
     if original != from_subset {
+        // Name the first property that differs.
+        let objects = |r: &Option<RetrieveResult>| r.as_ref().map(|r| r.objects.clone()).unwrap_or_default();
+        for (a, b) in objects(&original).iter().zip(objects(&from_subset).iter()) {
+            for (p, q) in a.prop_set.iter().zip(&b.prop_set) {
+                if p != q {
+                    let (p, q) = (format!("{:?}", p.val), format!("{:?}", q.val));
+                    let at = p.bytes().zip(q.bytes()).position(|(x, y)| x != y).unwrap_or(0).saturating_sub(200);
+                    let cut = |s: &str| s.get(at..(at + 800).min(s.len())).unwrap_or("").to_string();
+                    eprintln!("{} {}: differs\n  response: ...{}\n  rewrite:  ...{}", a.obj.value, p.len(), cut(&p), cut(&q));
+                    break;
+                }
+            }
+        }
         return Err("the subset's rewrite decodes (with the full API) to other values than the response".into());
     }
     let full = rewrite(&original);
