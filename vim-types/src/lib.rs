@@ -30,47 +30,47 @@
 //!
 //! | feature | managed object | enables | types in its closure |
 //! |---|---|---|---|
-//! | `authorization-manager` | [`AuthorizationManager`](crate::AuthorizationManager) |  | 8 |
-//! | `custom-fields-manager` | [`CustomFieldsManager`](crate::CustomFieldsManager) |  | 8 |
-//! | `customization-spec-manager` | [`CustomizationSpecManager`](crate::CustomizationSpecManager) |  | 8 |
-//! | `datastore-namespace-manager` | [`DatastoreNamespaceManager`](crate::DatastoreNamespaceManager) |  | 8 |
-//! | `diagnostic-manager` | [`DiagnosticManager`](crate::DiagnosticManager) |  | 8 |
-//! | `extensible-managed-object` | [`ExtensibleManagedObject`](crate::ExtensibleManagedObject) |  | 8 |
-//! | `extension-manager` | [`ExtensionManager`](crate::ExtensionManager) |  | 8 |
-//! | `file-manager` | [`FileManager`](crate::FileManager) |  | 8 |
-//! | `folder` | [`Folder`](crate::Folder) | `managed-entity` | 8 |
-//! | `ip-pool-manager` | [`IpPoolManager`](crate::IpPoolManager) |  | 8 |
-//! | `license-manager` | [`LicenseManager`](crate::LicenseManager) |  | 8 |
-//! | `localization-manager` | [`LocalizationManager`](crate::LocalizationManager) |  | 8 |
-//! | `managed-entity` | [`ManagedEntity`](crate::ManagedEntity) | `extensible-managed-object` | 8 |
-//! | `ovf-manager` | [`OvfManager`](crate::OvfManager) |  | 8 |
-//! | `performance-manager` | [`PerformanceManager`](crate::PerformanceManager) |  | 8 |
-//! | `search-index` | [`SearchIndex`](crate::SearchIndex) |  | 8 |
-//! | `service-instance` | [`ServiceInstance`](crate::ServiceInstance) |  | 18 |
-//! | `service-manager` | [`ServiceManager`](crate::ServiceManager) |  | 8 |
-//! | `session-manager` | [`SessionManager`](crate::SessionManager) |  | 22 |
-//! | `storage-resource-manager` | [`StorageResourceManager`](crate::StorageResourceManager) |  | 8 |
-//! | `task-manager` | [`TaskManager`](crate::TaskManager) |  | 8 |
-//! | `user-directory` | [`UserDirectory`](crate::UserDirectory) |  | 8 |
-//! | `virtual-disk-manager` | [`VirtualDiskManager`](crate::VirtualDiskManager) |  | 8 |
-//! | `virtualization-manager` | [`VirtualizationManager`](crate::VirtualizationManager) |  | 8 |
-//! | `alarm-manager` | [`AlarmManager`](crate::AlarmManager) |  | 8 |
-//! | `distributed-virtual-switch-manager` | [`DistributedVirtualSwitchManager`](crate::DistributedVirtualSwitchManager) |  | 8 |
-//! | `event-manager` | [`EventManager`](crate::EventManager) |  | 8 |
-//! | `host-local-account-manager` | [`HostLocalAccountManager`](crate::HostLocalAccountManager) |  | 8 |
-//! | `host-snmp-system` | [`HostSnmpSystem`](crate::HostSnmpSystem) |  | 8 |
-//! | `option-manager` | [`OptionManager`](crate::OptionManager) |  | 8 |
-//! | `profile-compliance-manager` | [`ProfileComplianceManager`](crate::ProfileComplianceManager) |  | 8 |
-//! | `profile-manager` | [`ProfileManager`](crate::ProfileManager) |  | 8 |
-//! | `cluster-profile-manager` | [`ClusterProfileManager`](crate::ClusterProfileManager) | `profile-manager` | 8 |
-//! | `host-profile-manager` | [`HostProfileManager`](crate::HostProfileManager) | `profile-manager` | 8 |
-//! | `scheduled-task-manager` | [`ScheduledTaskManager`](crate::ScheduledTaskManager) |  | 8 |
-//! | `view-manager` | [`ViewManager`](crate::ViewManager) |  | 8 |
-//! | `virtual-machine-compatibility-checker` | [`VirtualMachineCompatibilityChecker`](crate::VirtualMachineCompatibilityChecker) |  | 8 |
-//! | `virtual-machine-provisioning-checker` | [`VirtualMachineProvisioningChecker`](crate::VirtualMachineProvisioningChecker) |  | 8 |
-//! | `guest-operations-manager` | [`GuestOperationsManager`](crate::GuestOperationsManager) |  | 8 |
-//! | `property-collector` | [`PropertyCollector`](crate::PropertyCollector) |  | 18 |
-//! | `property-filter` | [`PropertyFilter`](crate::PropertyFilter) |  | 8 |
+//! | `authorization-manager` | [`AuthorizationManager`] |  | 8 |
+//! | `custom-fields-manager` | [`CustomFieldsManager`] |  | 8 |
+//! | `customization-spec-manager` | [`CustomizationSpecManager`] |  | 8 |
+//! | `datastore-namespace-manager` | [`DatastoreNamespaceManager`] |  | 8 |
+//! | `diagnostic-manager` | [`DiagnosticManager`] |  | 8 |
+//! | `extensible-managed-object` | [`ExtensibleManagedObject`] |  | 8 |
+//! | `extension-manager` | [`ExtensionManager`] |  | 8 |
+//! | `file-manager` | [`FileManager`] |  | 8 |
+//! | `folder` | [`Folder`] | `managed-entity` | 8 |
+//! | `ip-pool-manager` | [`IpPoolManager`] |  | 8 |
+//! | `license-manager` | [`LicenseManager`] |  | 8 |
+//! | `localization-manager` | [`LocalizationManager`] |  | 8 |
+//! | `managed-entity` | [`ManagedEntity`] | `extensible-managed-object` | 8 |
+//! | `ovf-manager` | [`OvfManager`] |  | 8 |
+//! | `performance-manager` | [`PerformanceManager`] |  | 8 |
+//! | `search-index` | [`SearchIndex`] |  | 8 |
+//! | `service-instance` | [`ServiceInstance`] |  | 18 |
+//! | `service-manager` | [`ServiceManager`] |  | 8 |
+//! | `session-manager` | [`SessionManager`] |  | 22 |
+//! | `storage-resource-manager` | [`StorageResourceManager`] |  | 8 |
+//! | `task-manager` | [`TaskManager`] |  | 8 |
+//! | `user-directory` | [`UserDirectory`] |  | 8 |
+//! | `virtual-disk-manager` | [`VirtualDiskManager`] |  | 8 |
+//! | `virtualization-manager` | [`VirtualizationManager`] |  | 8 |
+//! | `alarm-manager` | [`AlarmManager`] |  | 8 |
+//! | `distributed-virtual-switch-manager` | [`DistributedVirtualSwitchManager`] |  | 8 |
+//! | `event-manager` | [`EventManager`] |  | 8 |
+//! | `host-local-account-manager` | [`HostLocalAccountManager`] |  | 8 |
+//! | `host-snmp-system` | [`HostSnmpSystem`] |  | 8 |
+//! | `option-manager` | [`OptionManager`] |  | 8 |
+//! | `profile-compliance-manager` | [`ProfileComplianceManager`] |  | 8 |
+//! | `profile-manager` | [`ProfileManager`] |  | 8 |
+//! | `cluster-profile-manager` | [`ClusterProfileManager`] | `profile-manager` | 8 |
+//! | `host-profile-manager` | [`HostProfileManager`] | `profile-manager` | 8 |
+//! | `scheduled-task-manager` | [`ScheduledTaskManager`] |  | 8 |
+//! | `view-manager` | [`ViewManager`] |  | 8 |
+//! | `virtual-machine-compatibility-checker` | [`VirtualMachineCompatibilityChecker`] |  | 8 |
+//! | `virtual-machine-provisioning-checker` | [`VirtualMachineProvisioningChecker`] |  | 8 |
+//! | `guest-operations-manager` | [`GuestOperationsManager`] |  | 8 |
+//! | `property-collector` | [`PropertyCollector`] |  | 18 |
+//! | `property-filter` | [`PropertyFilter`] |  | 8 |
 //!
 // With only some features, the docs of what is compiled still link to what is not: left as text.
 #![cfg_attr(not(feature = "full"), allow(rustdoc::broken_intra_doc_links))]

@@ -191,7 +191,7 @@ impl<'m> Features<'m> {
             let m = ctx.mos[mo];
             let base = m.base.as_deref().and_then(|b| self.names.get(b)).map_or(String::new(), |b| format!("`{b}`"));
             let n = self.closure_of(ctx, &[mo]).len();
-            s.push_str(&format!("//! | `{f}` | [`{0}`](crate::{0}) | {base} | {n} |\n", m.wsdl_name));
+            s.push_str(&format!("//! | `{f}` | [`{0}`] | {base} | {n} |\n", m.wsdl_name));
         }
         s.push_str("//!\n");
         s
