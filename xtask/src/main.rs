@@ -63,8 +63,8 @@ enum Cmd {
     /// Run every test: gen --check, the workspace's cargo tests, the IR of spec/ and of the
     /// corpus, clippy and rustdoc on vim-types, then the full 5.5 API generated into
     /// target/full-api/ (vim-types built with default features and clippy'd with all of them,
-    /// warnings denied) with vim-client and the scale test on it, `scale`, and a 30 s soak
-    /// of vimsim.
+    /// warnings denied) with vim-client and the scale test on it, the user guide and the
+    /// features test against vcsim, `scale`, and a 30 s soak of vimsim.
     Test,
     /// Soak vimsim: a mixed load (login/read/logout churn, property reads, faulting calls,
     /// malformed and cut requests) for --duration seconds, then no unexpected answer, no
