@@ -474,37 +474,15 @@ pub trait Fields {
 
 /// A field's value as the codec reads and writes it: `T` (a required value), `Option<T>`
 /// (absent when `None`) or `Vec<T>` (one element per item), for every `T` that is
-/// [`Decode`] and [`Encode`] (and `Debug` and `PartialEq`, for [`fields_eq`] and
-/// [`fields_debug`]).
+/// [`Decode`] and [`Encode`].
 pub trait Slot {
     /// Reads one element into the field (an array field gets one more item).
     fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError>;
     /// Writes the field as elements named `name` (none for `None` or an empty array).
     fn write(&self, w: &mut Writer, name: &str);
-    /// The field, to print.
-    fn debug(&self) -> &dyn std::fmt::Debug;
-    /// Whether `other` is a field of the same type with an equal value.
-    fn eq_slot(&self, other: &dyn Slot) -> bool;
-    /// The field, for [`eq_slot`](Slot::eq_slot)'s downcast.
-    fn as_any(&self) -> &dyn std::any::Any;
 }
 
-/// `Slot`'s printing and comparison, the same for `T`, `Option<T>` and `Vec<T>`.
-macro_rules! slot_common {
-    () => {
-        fn debug(&self) -> &dyn std::fmt::Debug {
-            self
-        }
-        fn eq_slot(&self, other: &dyn Slot) -> bool {
-            other.as_any().downcast_ref::<Self>().is_some_and(|o| self == o)
-        }
-        fn as_any(&self) -> &dyn std::any::Any {
-            self
-        }
-    };
-}
-
-impl<T: Decode + Encode + std::fmt::Debug + PartialEq + 'static> Slot for T {
+impl<T: Decode + Encode> Slot for T {
     fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
         *self = T::decode(r, e)?;
         Ok(())
@@ -512,10 +490,9 @@ impl<T: Decode + Encode + std::fmt::Debug + PartialEq + 'static> Slot for T {
     fn write(&self, w: &mut Writer, name: &str) {
         self.encode(w, name);
     }
-    slot_common!();
 }
 
-impl<T: Decode + Encode + std::fmt::Debug + PartialEq + 'static> Slot for Option<T> {
+impl<T: Decode + Encode> Slot for Option<T> {
     fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
         *self = Some(T::decode(r, e)?);
         Ok(())
@@ -525,10 +502,9 @@ impl<T: Decode + Encode + std::fmt::Debug + PartialEq + 'static> Slot for Option
             v.encode(w, name);
         }
     }
-    slot_common!();
 }
 
-impl<T: Decode + Encode + std::fmt::Debug + PartialEq + 'static> Slot for Vec<T> {
+impl<T: Decode + Encode> Slot for Vec<T> {
     fn read<'a>(&mut self, r: &mut Reader<'a>, e: &Elem<'a>) -> Result<(), DecodeError> {
         self.push(T::decode(r, e)?);
         Ok(())
@@ -538,30 +514,6 @@ impl<T: Decode + Encode + std::fmt::Debug + PartialEq + 'static> Slot for Vec<T>
             v.encode(w, name);
         }
     }
-    slot_common!();
-}
-
-/// `PartialEq` of two data objects of one type, field by field through their tables: what
-/// the generated `PartialEq` of every struct calls (one loop compiled once instead of a
-/// derived comparison per struct, for compile time).
-pub fn fields_eq(a: &dyn Fields, b: &dyn Fields) -> bool {
-    (0..a.fields().len()).all(|i| match (a.slot(i), b.slot(i)) {
-        (Some(x), Some(y)) => x.eq_slot(y),
-        (None, None) => true,
-        _ => false,
-    })
-}
-
-/// `Debug` of a data object through its table: the type's and the fields' wire names (what
-/// the generated `Debug` of every struct calls).
-pub fn fields_debug(v: &dyn Fields, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-    let mut d = f.debug_struct(v.type_name());
-    for (i, field) in v.fields().iter().enumerate() {
-        if let Some(s) = v.slot(i) {
-            d.field(field.name, s.debug());
-        }
-    }
-    d.finish()
 }
 
 /// Resolves the five predefined entities and character references (in text or an
@@ -985,60 +937,6 @@ pub fn required_arg<T>(r: &Reader<'_>, v: Option<T>, operation: &str, parameter:
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A data object as the generator writes one, by hand: two fields through the table.
-    #[derive(Default)]
-    struct Pair {
-        name: String,
-        count: Option<i32>,
-        tags: Vec<String>,
-    }
-
-    impl Fields for Pair {
-        fn type_name(&self) -> &'static str {
-            "Pair"
-        }
-        fn fields(&self) -> &'static [Field] {
-            const F: &[Field] = &[Field::req("name"), Field::opt("count"), Field::opt("tags")];
-            F
-        }
-        fn slot_mut(&mut self, i: usize) -> Option<&mut dyn Slot> {
-            Some(match i {
-                0 => &mut self.name,
-                1 => &mut self.count,
-                2 => &mut self.tags,
-                _ => return None,
-            })
-        }
-        fn slot(&self, i: usize) -> Option<&dyn Slot> {
-            Some(match i {
-                0 => &self.name,
-                1 => &self.count,
-                2 => &self.tags,
-                _ => return None,
-            })
-        }
-    }
-
-    /// The table-driven `PartialEq` and `Debug` the generated structs use: every field counts,
-    /// and `Debug` shows the wire names.
-    #[test]
-    fn fields_eq_and_debug() {
-        let a = Pair { name: "x".into(), count: Some(1), tags: vec!["t".into()] };
-        let same = Pair { name: "x".into(), count: Some(1), tags: vec!["t".into()] };
-        assert!(fields_eq(&a, &same));
-        assert!(!fields_eq(&a, &Pair { count: None, ..same }));
-        assert!(!fields_eq(&a, &Pair { name: "x".into(), count: Some(1), tags: vec![] }));
-        assert!(!fields_eq(&a, &Pair { name: "y".into(), count: Some(1), tags: vec!["t".into()] }));
-        assert!(fields_eq(&Pair::default(), &Pair::default()));
-        struct Show<'a>(&'a Pair);
-        impl std::fmt::Debug for Show<'_> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                fields_debug(self.0, f)
-            }
-        }
-        assert_eq!(format!("{:?}", Show(&a)), r#"Pair { name: "x", count: Some(1), tags: ["t"] }"#);
-    }
 
     #[test]
     fn base64_round_trip() {

@@ -48,23 +48,8 @@ pub fn data_object(ctx: &Ctx, d: &DataObject) -> TokenStream {
         #docs
         #deprecated
         #cfg
-        #[derive(Clone, Default)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name { #(#fields)* }
-
-        // Through the field table (`xml::Fields`), compiled once, not derived per struct.
-        #cfg
-        impl PartialEq for #name {
-            fn eq(&self, other: &Self) -> bool {
-                crate::xml::fields_eq(self, other)
-            }
-        }
-
-        #cfg
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                crate::xml::fields_debug(self, f)
-            }
-        }
 
         #cfg
         impl #name {

@@ -4,7 +4,7 @@
 ///
 /// Wire name `AboutInfo`; VMODL `vim.AboutInfo`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "service-instance")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AboutInfo {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -42,18 +42,6 @@ pub struct AboutInfo {
     pub license_product_name: Option<String>,
     /// Product version used for licensing.
     pub license_product_version: Option<String>,
-}
-#[cfg(feature = "service-instance")]
-impl PartialEq for AboutInfo {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "service-instance")]
-impl std::fmt::Debug for AboutInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "service-instance")]
 impl AboutInfo {

@@ -4,7 +4,7 @@
 ///
 /// Wire name `Capability`; VMODL `vim.Capability`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "service-instance")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Capability {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -24,18 +24,6 @@ pub struct Capability {
     pub supported_evc_mode: Vec<crate::EVCMode>,
     /// Whether network configuration can be backed up and restored.
     pub network_backup_and_restore_supported: Option<bool>,
-}
-#[cfg(feature = "service-instance")]
-impl PartialEq for Capability {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "service-instance")]
-impl std::fmt::Debug for Capability {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "service-instance")]
 impl Capability {

@@ -4,7 +4,7 @@
 ///
 /// Wire name `Description`; VMODL `vim.Description`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "service-instance")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Description {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -18,18 +18,6 @@ pub struct Description {
     pub label: String,
     /// A sentence or two saying what it is.
     pub summary: String,
-}
-#[cfg(feature = "service-instance")]
-impl PartialEq for Description {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "service-instance")]
-impl std::fmt::Debug for Description {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "service-instance")]
 impl Description {

@@ -4,7 +4,7 @@
 ///
 /// Wire name `ElementDescription`; VMODL `vim.ElementDescription`; since VI API 2.0 (`vim.version.version1`). Extends [`Description`](crate::Description).
 #[cfg(feature = "service-instance")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ElementDescription {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -24,18 +24,6 @@ pub struct ElementDescription {
     pub summary: String,
     /// The value this description belongs to.
     pub key: String,
-}
-#[cfg(feature = "service-instance")]
-impl PartialEq for ElementDescription {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "service-instance")]
-impl std::fmt::Debug for ElementDescription {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "service-instance")]
 impl ElementDescription {

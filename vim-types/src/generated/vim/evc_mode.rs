@@ -4,7 +4,7 @@
 ///
 /// Wire name `EVCMode`; VMODL `vim.EVCMode`; since vSphere API 4.0 (`vim.version.version5`). Extends [`ElementDescription`](crate::ElementDescription).
 #[cfg(feature = "service-instance")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EVCMode {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -40,18 +40,6 @@ pub struct EVCMode {
     pub track: Vec<String>,
     /// Position of the mode among the modes of the same vendor; a larger value means a superset of features. Only compare it between modes of the same vendor.
     pub vendor_tier: i32,
-}
-#[cfg(feature = "service-instance")]
-impl PartialEq for EVCMode {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "service-instance")]
-impl std::fmt::Debug for EVCMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "service-instance")]
 impl EVCMode {

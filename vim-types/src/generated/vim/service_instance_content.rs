@@ -4,7 +4,7 @@
 ///
 /// Wire name `ServiceContent`; VMODL `vim.ServiceInstanceContent`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "service-instance")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceContent {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -96,18 +96,6 @@ pub struct ServiceContent {
     pub storage_resource_manager: Option<crate::MoRef<crate::StorageResourceManager>>,
     /// Runs operations inside guest operating systems.
     pub guest_operations_manager: Option<crate::MoRef<crate::GuestOperationsManager>>,
-}
-#[cfg(feature = "service-instance")]
-impl PartialEq for ServiceContent {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "service-instance")]
-impl std::fmt::Debug for ServiceContent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "service-instance")]
 impl ServiceContent {

@@ -4,7 +4,7 @@
 ///
 /// Wire name `SessionManagerGenericServiceTicket`; VMODL `vim.SessionManager.GenericServiceTicket`; since vSphere API 5.0 (`vim.version.version7`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerGenericServiceTicket {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -20,18 +20,6 @@ pub struct SessionManagerGenericServiceTicket {
     pub host_name: Option<String>,
     /// SSL certificate thumbprint of that host, so the client can verify it.
     pub ssl_thumbprint: Option<String>,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for SessionManagerGenericServiceTicket {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for SessionManagerGenericServiceTicket {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl SessionManagerGenericServiceTicket {
@@ -99,7 +87,7 @@ impl crate::xml::Fields for SessionManagerGenericServiceTicket {
 ///
 /// Wire name `SessionManagerHttpServiceRequestSpec`; VMODL `vim.SessionManager.HttpServiceRequestSpec`; since vSphere API 5.0 (`vim.version.version7`). Extends [`SessionManagerServiceRequestSpec`](crate::SessionManagerServiceRequestSpec).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerHttpServiceRequestSpec {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -113,18 +101,6 @@ pub struct SessionManagerHttpServiceRequestSpec {
     pub method: Option<String>,
     /// URL of the request, for example `https://host/cgi-bin/vm-support.cgi?n=val`. For CGI services on an ESXi host only the path and query are checked, because the scheme and port seen by the service can differ behind a proxy.
     pub url: String,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for SessionManagerHttpServiceRequestSpec {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for SessionManagerHttpServiceRequestSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl SessionManagerHttpServiceRequestSpec {
@@ -189,7 +165,7 @@ impl crate::xml::Fields for SessionManagerHttpServiceRequestSpec {
 ///
 /// Wire name `SessionManagerLocalTicket`; VMODL `vim.SessionManager.LocalTicket`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerLocalTicket {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -203,18 +179,6 @@ pub struct SessionManagerLocalTicket {
     pub user_name: String,
     /// Path on the server's file system of the file that holds the one-time password.
     pub password_file_path: String,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for SessionManagerLocalTicket {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for SessionManagerLocalTicket {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl SessionManagerLocalTicket {
@@ -279,7 +243,7 @@ impl crate::xml::Fields for SessionManagerLocalTicket {
 ///
 /// Wire name `SessionManagerServiceRequestSpec`; VMODL `vim.SessionManager.ServiceRequestSpec`; since vSphere API 5.0 (`vim.version.version7`). Extends [`DynamicData`](crate::DynamicData). Where the API allows subclasses, it is held as [`AnySessionManagerServiceRequestSpec`](crate::AnySessionManagerServiceRequestSpec).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerServiceRequestSpec {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -289,18 +253,6 @@ pub struct SessionManagerServiceRequestSpec {
     ///
     /// (From `DynamicData`.)
     pub dynamic_property: Vec<crate::DynamicProperty>,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for SessionManagerServiceRequestSpec {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for SessionManagerServiceRequestSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl SessionManagerServiceRequestSpec {
@@ -475,7 +427,7 @@ impl crate::xml::Encode for AnySessionManagerServiceRequestSpec {
 ///
 /// Wire name `SessionManagerVmomiServiceRequestSpec`; VMODL `vim.SessionManager.VmomiServiceRequestSpec`; since vSphere API 5.1 (`vim.version.version8`). Extends [`SessionManagerServiceRequestSpec`](crate::SessionManagerServiceRequestSpec).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerVmomiServiceRequestSpec {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -487,18 +439,6 @@ pub struct SessionManagerVmomiServiceRequestSpec {
     pub dynamic_property: Vec<crate::DynamicProperty>,
     /// The method the ticket is for.
     pub method: String,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for SessionManagerVmomiServiceRequestSpec {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for SessionManagerVmomiServiceRequestSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl SessionManagerVmomiServiceRequestSpec {

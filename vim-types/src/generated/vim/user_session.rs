@@ -4,7 +4,7 @@
 ///
 /// Wire name `UserSession`; VMODL `vim.UserSession`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserSession {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -36,18 +36,6 @@ pub struct UserSession {
     pub user_agent: String,
     /// How many API calls the session has made so far.
     pub call_count: i64,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for UserSession {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for UserSession {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl UserSession {

@@ -3,22 +3,12 @@
 /// Root of almost every data object in the API. Besides its own typed fields, an instance can carry fields that the receiver's version of the schema does not know; they travel as name/value pairs so that an older client can still read a newer object without losing data.
 ///
 /// Wire name `DynamicData`; VMODL `vmodl.DynamicData`; since `vmodl.version.version0`.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DynamicData {
     /// Kept for the protocol; clients leave it unset.
     pub dynamic_type: Option<String>,
     /// Fields of this object that have no typed slot in the receiver's schema, each as a name and a value. Usually empty.
     pub dynamic_property: Vec<crate::DynamicProperty>,
-}
-impl PartialEq for DynamicData {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-impl std::fmt::Debug for DynamicData {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 impl DynamicData {
     /// The type's name on the wire (`xsi:type`).

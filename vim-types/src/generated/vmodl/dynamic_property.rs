@@ -3,22 +3,12 @@
 /// One name/value pair. Used for properties returned by the [PropertyCollector](crate::PropertyCollector) and for fields of a data object that the receiver does not know.
 ///
 /// Wire name `DynamicProperty`; VMODL `vmodl.DynamicProperty`; since `vmodl.version.version0`.
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DynamicProperty {
     /// The property path the value belongs to, for example `content.about.version`or `sessionList`.
     pub name: String,
     /// The value, of whatever type the property has; the element carries its type on the wire.
     pub val: crate::AnyValue,
-}
-impl PartialEq for DynamicProperty {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-impl std::fmt::Debug for DynamicProperty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 impl DynamicProperty {
     /// The type's name on the wire (`xsi:type`).

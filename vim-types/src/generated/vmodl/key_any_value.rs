@@ -3,7 +3,7 @@
 /// A key paired with a value of any type, without any localization applied.
 ///
 /// Wire name `KeyAnyValue`; VMODL `vmodl.KeyAnyValue`; since vSphere API 4.0 (`vim.version.version5`). Extends [`DynamicData`](crate::DynamicData).
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct KeyAnyValue {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -17,16 +17,6 @@ pub struct KeyAnyValue {
     pub key: String,
     /// Value of the entry; its concrete type is given on the wire.
     pub value: crate::AnyValue,
-}
-impl PartialEq for KeyAnyValue {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-impl std::fmt::Debug for KeyAnyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 impl KeyAnyValue {
     /// The type's name on the wire (`xsi:type`).

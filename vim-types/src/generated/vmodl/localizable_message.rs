@@ -3,7 +3,7 @@
 /// A message that a client can show in its own language. It holds the catalog key and the arguments needed to build the text from a message catalog, and usually also the text already rendered in the locale of the session.
 ///
 /// Wire name `LocalizableMessage`; VMODL `vmodl.LocalizableMessage`; since vSphere API 4.0 (`vim.version.version5`). Extends [`DynamicData`](crate::DynamicData).
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocalizableMessage {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -19,16 +19,6 @@ pub struct LocalizableMessage {
     pub arg: Vec<crate::KeyAnyValue>,
     /// The text rendered in the session's locale, when the server supplies it. [SetLocale](crate::SessionManagerClient::set_locale) changes that locale.
     pub message: Option<String>,
-}
-impl PartialEq for LocalizableMessage {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-impl std::fmt::Debug for LocalizableMessage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 impl LocalizableMessage {
     /// The type's name on the wire (`xsi:type`).

@@ -3,7 +3,7 @@
 /// Carries a [MethodFault](crate::MethodFault) inside another data object (for example as the cause of a fault or as the reason a property could not be read), together with the text a SOAP fault would put in its faultstring.
 ///
 /// Wire name `LocalizedMethodFault`; VMODL `vmodl.LocalizedMethodFault`; since `vmodl.version.version0`. Extends [`DynamicData`](crate::DynamicData).
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LocalizedMethodFault {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -17,16 +17,6 @@ pub struct LocalizedMethodFault {
     pub fault: Box<crate::AnyMethodFault>,
     /// Human-readable text for the fault in the session's locale. A client may omit it when sending; a server always fills it in.
     pub localized_message: Option<String>,
-}
-impl PartialEq for LocalizedMethodFault {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-impl std::fmt::Debug for LocalizedMethodFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 impl LocalizedMethodFault {
     /// The type's name on the wire (`xsi:type`).

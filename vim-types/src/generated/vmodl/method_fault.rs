@@ -3,7 +3,7 @@
 /// Root of every fault a method can report. Each fault can name an earlier fault that caused it and can carry extra messages for the user.
 ///
 /// Wire name `MethodFault`; VMODL `vmodl.MethodFault`; since `vmodl.version.version0`. Extends [`DynamicData`](crate::DynamicData). Where the API allows subclasses, it is held as [`AnyMethodFault`](crate::AnyMethodFault).
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MethodFault {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -15,16 +15,6 @@ pub struct MethodFault {
     pub dynamic_property: Vec<crate::DynamicProperty>,
     pub fault_cause: Option<crate::LocalizedMethodFault>,
     pub fault_message: Vec<crate::LocalizableMessage>,
-}
-impl PartialEq for MethodFault {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-impl std::fmt::Debug for MethodFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 impl MethodFault {
     /// The type's name on the wire (`xsi:type`).

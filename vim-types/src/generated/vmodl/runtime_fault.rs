@@ -3,7 +3,7 @@
 /// Base of the faults that any method may report whether or not it declares them, such as an invalid argument, a missing object or a failed permission check.
 ///
 /// Wire name `RuntimeFault`; VMODL `vmodl.RuntimeFault`; since `vmodl.version.version0`. Extends [`MethodFault`](crate::MethodFault).
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RuntimeFault {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -17,16 +17,6 @@ pub struct RuntimeFault {
     pub fault_cause: Option<crate::LocalizedMethodFault>,
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
-}
-impl PartialEq for RuntimeFault {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-impl std::fmt::Debug for RuntimeFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 impl RuntimeFault {
     /// The type's name on the wire (`xsi:type`).

@@ -4,7 +4,7 @@
 ///
 /// Wire name `InvalidClientCertificate`; VMODL `vim.fault.InvalidClientCertificate`; since VI API 2.5u2 (`vim.version.version3`). Extends [`InvalidLogin`](crate::InvalidLogin).
 #[cfg(feature = "full")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidClientCertificate {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -18,18 +18,6 @@ pub struct InvalidClientCertificate {
     pub fault_cause: Option<crate::LocalizedMethodFault>,
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
-}
-#[cfg(feature = "full")]
-impl PartialEq for InvalidClientCertificate {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "full")]
-impl std::fmt::Debug for InvalidClientCertificate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "full")]
 impl InvalidClientCertificate {

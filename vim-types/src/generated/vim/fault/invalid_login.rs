@@ -4,7 +4,7 @@
 ///
 /// Wire name `InvalidLogin`; VMODL `vim.fault.InvalidLogin`; since VI API 2.0 (`vim.version.version1`). Extends [`VimFault`](crate::VimFault). Where the API allows subclasses, it is held as [`AnyInvalidLogin`](crate::AnyInvalidLogin).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidLogin {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -18,18 +18,6 @@ pub struct InvalidLogin {
     pub fault_cause: Option<crate::LocalizedMethodFault>,
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for InvalidLogin {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for InvalidLogin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl InvalidLogin {

@@ -4,7 +4,7 @@
 ///
 /// Wire name `NoPermission`; VMODL `vim.fault.NoPermission`; since VI API 2.0 (`vim.version.version1`). Extends [`SecurityError`](crate::SecurityError).
 #[cfg(feature = "full")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoPermission {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -20,18 +20,6 @@ pub struct NoPermission {
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub object: crate::ManagedObjectReference,
     pub privilege_id: String,
-}
-#[cfg(feature = "full")]
-impl PartialEq for NoPermission {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "full")]
-impl std::fmt::Debug for NoPermission {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "full")]
 impl NoPermission {

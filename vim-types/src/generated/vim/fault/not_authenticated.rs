@@ -4,7 +4,7 @@
 ///
 /// Wire name `NotAuthenticated`; VMODL `vim.fault.NotAuthenticated`; since VI API 2.5 (`vim.version.version2`). Extends [`NoPermission`](crate::NoPermission).
 #[cfg(feature = "full")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotAuthenticated {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -22,18 +22,6 @@ pub struct NotAuthenticated {
     pub object: crate::ManagedObjectReference,
     /// (From `NoPermission`.)
     pub privilege_id: String,
-}
-#[cfg(feature = "full")]
-impl PartialEq for NotAuthenticated {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "full")]
-impl std::fmt::Debug for NotAuthenticated {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "full")]
 impl NotAuthenticated {

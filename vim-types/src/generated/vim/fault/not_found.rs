@@ -4,7 +4,7 @@
 ///
 /// Wire name `NotFound`; VMODL `vim.fault.NotFound`; since VI API 2.0 (`vim.version.version1`). Extends [`VimFault`](crate::VimFault).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotFound {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -18,18 +18,6 @@ pub struct NotFound {
     pub fault_cause: Option<crate::LocalizedMethodFault>,
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for NotFound {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for NotFound {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl NotFound {

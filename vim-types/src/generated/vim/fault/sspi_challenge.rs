@@ -4,7 +4,7 @@
 ///
 /// Wire name `SSPIChallenge`; VMODL `vim.fault.SSPIChallenge`; since VI API 2.5 (`vim.version.version2`). Extends [`VimFault`](crate::VimFault).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SSPIChallenge {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -19,18 +19,6 @@ pub struct SSPIChallenge {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub base64_token: String,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for SSPIChallenge {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for SSPIChallenge {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl SSPIChallenge {

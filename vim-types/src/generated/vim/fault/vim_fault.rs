@@ -4,7 +4,7 @@
 ///
 /// Wire name `VimFault`; VMODL `vim.fault.VimFault`; since VI API 2.0 (`vim.version.version1`). Extends [`MethodFault`](crate::MethodFault).
 #[cfg(feature = "session-manager")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VimFault {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -18,18 +18,6 @@ pub struct VimFault {
     pub fault_cause: Option<crate::LocalizedMethodFault>,
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
-}
-#[cfg(feature = "session-manager")]
-impl PartialEq for VimFault {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "session-manager")]
-impl std::fmt::Debug for VimFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "session-manager")]
 impl VimFault {

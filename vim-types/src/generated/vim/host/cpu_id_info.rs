@@ -4,7 +4,7 @@
 ///
 /// Wire name `HostCpuIdInfo`; VMODL `vim.host.CpuIdInfo`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "service-instance")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostCpuIdInfo {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -26,18 +26,6 @@ pub struct HostCpuIdInfo {
     pub ecx: Option<String>,
     /// Bits of register EDX.
     pub edx: Option<String>,
-}
-#[cfg(feature = "service-instance")]
-impl PartialEq for HostCpuIdInfo {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "service-instance")]
-impl std::fmt::Debug for HostCpuIdInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "service-instance")]
 impl HostCpuIdInfo {

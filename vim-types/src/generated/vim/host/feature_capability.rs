@@ -4,7 +4,7 @@
 ///
 /// Wire name `HostFeatureCapability`; VMODL `vim.host.FeatureCapability`; since vSphere API 5.1 (`vim.version.version8`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "service-instance")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostFeatureCapability {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -20,18 +20,6 @@ pub struct HostFeatureCapability {
     pub feature_name: String,
     /// The value the host offers for the feature.
     pub value: String,
-}
-#[cfg(feature = "service-instance")]
-impl PartialEq for HostFeatureCapability {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "service-instance")]
-impl std::fmt::Debug for HostFeatureCapability {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "service-instance")]
 impl HostFeatureCapability {

@@ -4,7 +4,7 @@
 ///
 /// Wire name `VirtualMachineFeatureRequirement`; VMODL `vim.vm.FeatureRequirement`; since vSphere API 5.1 (`vim.version.version8`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "service-instance")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineFeatureRequirement {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -20,18 +20,6 @@ pub struct VirtualMachineFeatureRequirement {
     pub feature_name: String,
     /// The value the host must satisfy.
     pub value: String,
-}
-#[cfg(feature = "service-instance")]
-impl PartialEq for VirtualMachineFeatureRequirement {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "service-instance")]
-impl std::fmt::Debug for VirtualMachineFeatureRequirement {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "service-instance")]
 impl VirtualMachineFeatureRequirement {

@@ -4,7 +4,7 @@
 ///
 /// Wire name `InvalidArgument`; VMODL `vmodl.fault.InvalidArgument`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
 #[cfg(feature = "full")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidArgument {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -19,18 +19,6 @@ pub struct InvalidArgument {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub invalid_property: Option<String>,
-}
-#[cfg(feature = "full")]
-impl PartialEq for InvalidArgument {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "full")]
-impl std::fmt::Debug for InvalidArgument {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "full")]
 impl InvalidArgument {

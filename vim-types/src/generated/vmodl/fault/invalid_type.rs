@@ -4,7 +4,7 @@
 ///
 /// Wire name `InvalidType`; VMODL `vmodl.fault.InvalidType`; since `vmodl.version.version0`. Extends [`InvalidRequest`](crate::InvalidRequest).
 #[cfg(feature = "full")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidType {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -19,18 +19,6 @@ pub struct InvalidType {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub argument: Option<String>,
-}
-#[cfg(feature = "full")]
-impl PartialEq for InvalidType {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "full")]
-impl std::fmt::Debug for InvalidType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "full")]
 impl InvalidType {

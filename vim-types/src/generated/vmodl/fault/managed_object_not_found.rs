@@ -4,7 +4,7 @@
 ///
 /// Wire name `ManagedObjectNotFound`; VMODL `vmodl.fault.ManagedObjectNotFound`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
 #[cfg(feature = "full")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedObjectNotFound {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -19,18 +19,6 @@ pub struct ManagedObjectNotFound {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub obj: crate::ManagedObjectReference,
-}
-#[cfg(feature = "full")]
-impl PartialEq for ManagedObjectNotFound {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "full")]
-impl std::fmt::Debug for ManagedObjectNotFound {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "full")]
 impl ManagedObjectNotFound {

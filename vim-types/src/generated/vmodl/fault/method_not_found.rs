@@ -4,7 +4,7 @@
 ///
 /// Wire name `MethodNotFound`; VMODL `vmodl.fault.MethodNotFound`; since `vmodl.version.version0`. Extends [`InvalidRequest`](crate::InvalidRequest).
 #[cfg(feature = "full")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MethodNotFound {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -20,18 +20,6 @@ pub struct MethodNotFound {
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub receiver: crate::ManagedObjectReference,
     pub method: String,
-}
-#[cfg(feature = "full")]
-impl PartialEq for MethodNotFound {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "full")]
-impl std::fmt::Debug for MethodNotFound {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "full")]
 impl MethodNotFound {

@@ -3,7 +3,7 @@
 /// The server knows the method but has no implementation of it.
 ///
 /// Wire name `NotImplemented`; VMODL `vmodl.fault.NotImplemented`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotImplemented {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -17,16 +17,6 @@ pub struct NotImplemented {
     pub fault_cause: Option<crate::LocalizedMethodFault>,
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
-}
-impl PartialEq for NotImplemented {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-impl std::fmt::Debug for NotImplemented {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 impl NotImplemented {
     /// The type's name on the wire (`xsi:type`).

@@ -4,7 +4,7 @@
 ///
 /// Wire name `InvalidProperty`; VMODL `vmodl.query.InvalidProperty`; since `vmodl.query.version.version1`. Extends [`MethodFault`](crate::MethodFault).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidProperty {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -19,18 +19,6 @@ pub struct InvalidProperty {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub name: String,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for InvalidProperty {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for InvalidProperty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl InvalidProperty {

@@ -4,7 +4,7 @@
 ///
 /// Wire name `PropertyFilterSpec`; VMODL `vmodl.query.PropertyCollector.FilterSpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PropertyFilterSpec {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -20,18 +20,6 @@ pub struct PropertyFilterSpec {
     pub object_set: Vec<crate::ObjectSpec>,
     /// When true, objects that cannot be found are reported in the result instead of making the call fail. Unset means false.
     pub report_missing_objects_in_results: Option<bool>,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for PropertyFilterSpec {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for PropertyFilterSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl PropertyFilterSpec {
@@ -99,7 +87,7 @@ impl crate::xml::Fields for PropertyFilterSpec {
 ///
 /// Wire name `MissingProperty`; VMODL `vmodl.query.PropertyCollector.MissingProperty`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MissingProperty {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -113,18 +101,6 @@ pub struct MissingProperty {
     pub path: String,
     /// Why it could not be read, for example a [NoPermission](crate::NoPermission) fault.
     pub fault: crate::LocalizedMethodFault,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for MissingProperty {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for MissingProperty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl MissingProperty {
@@ -189,7 +165,7 @@ impl crate::xml::Fields for MissingProperty {
 ///
 /// Wire name `ObjectContent`; VMODL `vmodl.query.PropertyCollector.ObjectContent`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectContent {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -205,18 +181,6 @@ pub struct ObjectContent {
     pub prop_set: Vec<crate::DynamicProperty>,
     /// Requested properties that could not be read, each with the fault that says why.
     pub missing_set: Vec<crate::MissingProperty>,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for ObjectContent {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for ObjectContent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl ObjectContent {
@@ -284,7 +248,7 @@ impl crate::xml::Fields for ObjectContent {
 ///
 /// Wire name `ObjectSpec`; VMODL `vmodl.query.PropertyCollector.ObjectSpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectSpec {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -300,18 +264,6 @@ pub struct ObjectSpec {
     pub skip: Option<bool>,
     /// Traversals to follow from the starting object to other objects.
     pub select_set: Vec<crate::AnySelectionSpec>,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for ObjectSpec {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for ObjectSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl ObjectSpec {
@@ -379,7 +331,7 @@ impl crate::xml::Fields for ObjectSpec {
 ///
 /// Wire name `PropertySpec`; VMODL `vmodl.query.PropertyCollector.PropertySpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PropertySpec {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -395,18 +347,6 @@ pub struct PropertySpec {
     pub all: Option<bool>,
     /// Property paths to collect, for example `name`or `content.about`. Ignored when all is true; when empty and all is false, only the object references are returned.
     pub path_set: Vec<String>,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for PropertySpec {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for PropertySpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl PropertySpec {
@@ -474,7 +414,7 @@ impl crate::xml::Fields for PropertySpec {
 ///
 /// Wire name `RetrieveOptions`; VMODL `vmodl.query.PropertyCollector.RetrieveOptions`; since vSphere API 4.1 (`vim.version.version6`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveOptions {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -486,18 +426,6 @@ pub struct RetrieveOptions {
     pub dynamic_property: Vec<crate::DynamicProperty>,
     /// Largest number of objects to return in one result; the rest is fetched with [ContinueRetrievePropertiesEx](crate::PropertyCollectorClient::continue_retrieve_properties_ex). Unset or non-positive lets the server choose. The server may return fewer.
     pub max_objects: Option<i32>,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for RetrieveOptions {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for RetrieveOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl RetrieveOptions {
@@ -559,7 +487,7 @@ impl crate::xml::Fields for RetrieveOptions {
 ///
 /// Wire name `RetrieveResult`; VMODL `vmodl.query.PropertyCollector.RetrieveResult`; since vSphere API 4.1 (`vim.version.version6`). Extends [`DynamicData`](crate::DynamicData).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveResult {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -573,18 +501,6 @@ pub struct RetrieveResult {
     pub token: Option<String>,
     /// The objects in this batch with their properties.
     pub objects: Vec<crate::ObjectContent>,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for RetrieveResult {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for RetrieveResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl RetrieveResult {
@@ -649,7 +565,7 @@ impl crate::xml::Fields for RetrieveResult {
 ///
 /// Wire name `SelectionSpec`; VMODL `vmodl.query.PropertyCollector.SelectionSpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData). Where the API allows subclasses, it is held as [`AnySelectionSpec`](crate::AnySelectionSpec).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectionSpec {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -661,18 +577,6 @@ pub struct SelectionSpec {
     pub dynamic_property: Vec<crate::DynamicProperty>,
     /// Name of the traversal this refers to, or the name by which other specs refer to this one.
     pub name: Option<String>,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for SelectionSpec {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for SelectionSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl SelectionSpec {
@@ -818,7 +722,7 @@ impl crate::xml::Encode for AnySelectionSpec {
 ///
 /// Wire name `TraversalSpec`; VMODL `vmodl.query.PropertyCollector.TraversalSpec`; since `vmodl.query.version.version1`. Extends [`SelectionSpec`](crate::SelectionSpec).
 #[cfg(feature = "property-collector")]
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TraversalSpec {
     /// Kept for the protocol; clients leave it unset.
     ///
@@ -840,18 +744,6 @@ pub struct TraversalSpec {
     pub skip: Option<bool>,
     /// Further traversals to apply to the objects reached, given in full or by name.
     pub select_set: Vec<crate::AnySelectionSpec>,
-}
-#[cfg(feature = "property-collector")]
-impl PartialEq for TraversalSpec {
-    fn eq(&self, other: &Self) -> bool {
-        crate::xml::fields_eq(self, other)
-    }
-}
-#[cfg(feature = "property-collector")]
-impl std::fmt::Debug for TraversalSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::xml::fields_debug(self, f)
-    }
 }
 #[cfg(feature = "property-collector")]
 impl TraversalSpec {
