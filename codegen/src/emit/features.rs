@@ -2,10 +2,10 @@
 //!
 //! Each managed object has a feature (`VirtualMachine` -> `virtual-machine`) that enables its
 //! base's. What a feature holds is computed here, the *closure* of the managed object: the
-//! types of its properties, of its methods' parameters and results and its methods' declared
-//! faults and the types nested in it (`vmodl.query.PropertyCollector.TraversalSpec`), then, for
-//! every data object reached, the types of its fields (inherited ones
-//! included) and its base classes, and so on. A reference to another managed object is a
+//! types of its properties, of its methods' parameters and results, its methods' declared
+//! faults and the types nested in it (`vmodl.query.PropertyCollector.TraversalSpec`), then,
+//! for every data object reached, the types of its fields (inherited ones included) and its
+//! base classes, and so on. A reference to another managed object is a
 //! typed handle (`MoRef<Folder>`): the marker type `Folder` is always compiled, what `Folder`
 //! offers is not followed. Subclasses are not followed either (polymorphism would pull in the
 //! whole API): a value whose class is compiled out decodes into the `Unknown` variant of its
