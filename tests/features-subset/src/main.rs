@@ -123,7 +123,7 @@ fn rewrite(result: &Option<RetrieveResult>) -> Vec<u8> {
 fn decode(path: &std::path::Path) -> Result<(Option<RetrieveResult>, u64)> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let (result, report) = decode_response_with_report::<methods::RetrievePropertiesEx>(&bytes, &DecodeOptions::default());
-    Ok((result.map_err(|e| format!("{}: {e}", path.display()))?, report.unknown_types as u64))
+    Ok((result.map_err(|e| format!("{}: {e}", path.display()))?, report.unknown_types))
 }
 
 fn compare(dir: &std::path::Path) -> Result<()> {
