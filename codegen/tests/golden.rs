@@ -313,9 +313,10 @@ fn check_emitted(cases: &[Case], folder: &str) -> Result<(), String> {
         }
         let runtime = workspace.join("vim-runtime");
         let toml = format!(
-            "[package]\nname = \"golden-{}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nvim-runtime = {{ path = {:?} }}\n\n[features]\nserver = []\n",
+            "[package]\nname = \"golden-{}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nvim-runtime = {{ path = {:?} }}\n\n{}",
             case.name,
-            runtime.display().to_string()
+            runtime.display().to_string(),
+            codegen::emit::cargo_features(&loaded.model)
         );
         std::fs::write(dir.join("Cargo.toml"), toml).unwrap();
         members.push(format!("{:?}", case.name));

@@ -271,8 +271,18 @@ impl<'a> Reader<'a> {
 
     /// The raw XML of an element being read, from its start tag (`Elem::start`) to the
     /// reader's position (for `Unknown` values).
+    ///
+    /// The text is written back inside a document of [`Writer`]'s, which names the XSI
+    /// namespace `xsi`: an attribute whose prefix an enclosing element bound to that
+    /// namespace under another name (vcsim declares `XMLSchema-instance` on every `<val>`) is
+    /// renamed to `xsi:`, or it would be unbound there and its `type` lost.
     pub fn raw_since(&self, start: u64) -> String {
-        self.input.get(start as usize..self.scan.offset()).unwrap_or_default().to_string()
+        let raw = self.input.get(start as usize..self.scan.offset()).unwrap_or_default();
+        let outside: Vec<&str> = self.xsi_prefixes.iter().map(|(p, _)| *p).filter(|p| *p != "xsi").collect();
+        if outside.is_empty() {
+            return raw.to_string();
+        }
+        rename_attribute_prefixes(raw, &outside, "xsi")
     }
 
     /// Reads a value of a type that implements [`Decode`].
@@ -325,6 +335,39 @@ impl<'a> Reader<'a> {
 
 /// What lies between an element's start tag and its end tag (empty for `<x/>`). The start
 /// tag ends at the first `>` outside a quoted attribute value; the end tag is the last `</`.
+/// `xml` with every attribute named `P:local`, for `P` in `from`, renamed `to:local`; text,
+/// element names and attribute values untouched.
+fn rename_attribute_prefixes(xml: &str, from: &[&str], to: &str) -> String {
+    let b = xml.as_bytes();
+    let mut out = String::with_capacity(xml.len());
+    let (mut i, mut copied) = (0, 0);
+    let (mut in_tag, mut quote) = (false, None);
+    while i < b.len() {
+        match (in_tag, quote, b[i]) {
+            (true, Some(q), c) if c == q => quote = None,
+            (true, Some(_), _) => {}
+            (true, None, b'"' | b'\'') => quote = Some(b[i]),
+            (true, None, b'>') => in_tag = false,
+            (true, None, c) if c.is_ascii_whitespace() => {
+                // An attribute name starts after whitespace inside a tag.
+                let name_at = i + 1;
+                if let Some(p) = from.iter().find(|p| xml[name_at..].starts_with(**p) && xml[name_at + p.len()..].starts_with(':')) {
+                    out.push_str(&xml[copied..name_at]);
+                    out.push_str(to);
+                    copied = name_at + p.len();
+                    i = copied;
+                    continue;
+                }
+            }
+            (false, _, b'<') => in_tag = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(&xml[copied..]);
+    out
+}
+
 fn element_content(element: &str) -> &str {
     let mut quote = None;
     let mut start_end = None;
@@ -945,6 +988,22 @@ mod tests {
         let e = r.child().unwrap().unwrap();
         r.skip(&e).unwrap();
         assert_eq!(r.raw_since(e.start), r#"<a x="1">t</a>"#);
+    }
+
+    /// A fragment kept as XML is written back in a document that binds XSI to `xsi`: the
+    /// prefix an ancestor bound to it under another name is renamed, nothing else.
+    #[test]
+    fn raw_xml_renames_an_outside_xsi_prefix() {
+        let doc = br#"<r><val xmlns:X="http://www.w3.org/2001/XMLSchema-instance" X:type="Dev"><b X:type="Back" a='X:type'>X:type="t" <c/></b><d X:nil="true"/></val></r>"#;
+        let mut r = Reader::new(doc).unwrap();
+        r.root().unwrap();
+        let val = r.child().unwrap().unwrap();
+        assert_eq!(val.xsi_type.as_deref(), Some("Dev"));
+        let b = r.child().unwrap().unwrap();
+        r.skip(&b).unwrap();
+        assert_eq!(r.raw_since(b.start), r#"<b xsi:type="Back" a='X:type'>X:type="t" <c/></b>"#);
+        assert_eq!(rename_attribute_prefixes("<a\n\tX:type='1'/>", &["X"], "xsi"), "<a\n\txsi:type='1'/>");
+        assert_eq!(rename_attribute_prefixes("<a XY:type='1'/>", &["X"], "xsi"), "<a XY:type='1'/>");
     }
 
     #[test]

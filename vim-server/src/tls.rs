@@ -26,7 +26,7 @@ pub fn self_signed() -> Result<Tls, String> {
 /// DER in a PEM section (base64 in lines of 64).
 fn pem(label: &str, der: &[u8]) -> String {
     let mut b64 = Vec::new();
-    vim_types::xml::base64_encode(der, &mut b64);
+    vim_runtime::xml::base64_encode(der, &mut b64);
     let mut out = format!("-----BEGIN {label}-----\n");
     for line in b64.chunks(64) {
         out.push_str(&String::from_utf8_lossy(line));

@@ -15,6 +15,65 @@
 //! [`Error`], ...) is re-exported here, so a program needs no other dependency to name it.
 //!
 //! This file and `src/generated/` are written by `cargo xtask gen`; do not edit them.
+//!
+//! # Features
+//!
+//! `full` (the default) compiles the whole API; `server` adds the server side. For a smaller
+//! build, turn the default off and name the managed objects you use: each one's feature
+//! compiles its methods (client trait, method types, fault enums) and the data objects and
+//! enums they reach through fields and base classes, and enables its base's feature.
+//! References to other managed objects are typed handles (`MoRef<Folder>`: the marker is
+//! always there). A value of a class that is compiled out still decodes: into the `Unknown`
+//! variant of its base's `Any*` enum (or `AnyValue::Unknown`), with its XML, and is written
+//! back as it came. Always compiled: every managed object's marker and metadata, [`API`],
+//! privileges, versions, `AnyValue`, and the fault core (`MethodFault`, `LocalizedMethodFault`).
+//!
+//! | feature | managed object | enables | types in its closure |
+//! |---|---|---|---|
+//! | `authorization-manager` | [`AuthorizationManager`] |  | 8 |
+//! | `custom-fields-manager` | [`CustomFieldsManager`] |  | 8 |
+//! | `customization-spec-manager` | [`CustomizationSpecManager`] |  | 8 |
+//! | `datastore-namespace-manager` | [`DatastoreNamespaceManager`] |  | 8 |
+//! | `diagnostic-manager` | [`DiagnosticManager`] |  | 8 |
+//! | `extensible-managed-object` | [`ExtensibleManagedObject`] |  | 8 |
+//! | `extension-manager` | [`ExtensionManager`] |  | 8 |
+//! | `file-manager` | [`FileManager`] |  | 8 |
+//! | `folder` | [`Folder`] | `managed-entity` | 8 |
+//! | `ip-pool-manager` | [`IpPoolManager`] |  | 8 |
+//! | `license-manager` | [`LicenseManager`] |  | 8 |
+//! | `localization-manager` | [`LocalizationManager`] |  | 8 |
+//! | `managed-entity` | [`ManagedEntity`] | `extensible-managed-object` | 8 |
+//! | `ovf-manager` | [`OvfManager`] |  | 8 |
+//! | `performance-manager` | [`PerformanceManager`] |  | 8 |
+//! | `search-index` | [`SearchIndex`] |  | 8 |
+//! | `service-instance` | [`ServiceInstance`] |  | 18 |
+//! | `service-manager` | [`ServiceManager`] |  | 8 |
+//! | `session-manager` | [`SessionManager`] |  | 22 |
+//! | `storage-resource-manager` | [`StorageResourceManager`] |  | 8 |
+//! | `task-manager` | [`TaskManager`] |  | 8 |
+//! | `user-directory` | [`UserDirectory`] |  | 8 |
+//! | `virtual-disk-manager` | [`VirtualDiskManager`] |  | 8 |
+//! | `virtualization-manager` | [`VirtualizationManager`] |  | 8 |
+//! | `alarm-manager` | [`AlarmManager`] |  | 8 |
+//! | `distributed-virtual-switch-manager` | [`DistributedVirtualSwitchManager`] |  | 8 |
+//! | `event-manager` | [`EventManager`] |  | 8 |
+//! | `host-local-account-manager` | [`HostLocalAccountManager`] |  | 8 |
+//! | `host-snmp-system` | [`HostSnmpSystem`] |  | 8 |
+//! | `option-manager` | [`OptionManager`] |  | 8 |
+//! | `profile-compliance-manager` | [`ProfileComplianceManager`] |  | 8 |
+//! | `profile-manager` | [`ProfileManager`] |  | 8 |
+//! | `cluster-profile-manager` | [`ClusterProfileManager`] | `profile-manager` | 8 |
+//! | `host-profile-manager` | [`HostProfileManager`] | `profile-manager` | 8 |
+//! | `scheduled-task-manager` | [`ScheduledTaskManager`] |  | 8 |
+//! | `view-manager` | [`ViewManager`] |  | 8 |
+//! | `virtual-machine-compatibility-checker` | [`VirtualMachineCompatibilityChecker`] |  | 8 |
+//! | `virtual-machine-provisioning-checker` | [`VirtualMachineProvisioningChecker`] |  | 8 |
+//! | `guest-operations-manager` | [`GuestOperationsManager`] |  | 8 |
+//! | `property-collector` | [`PropertyCollector`] |  | 18 |
+//! | `property-filter` | [`PropertyFilter`] |  | 8 |
+//!
+// With only some features, the docs of what is compiled still link to what is not: left as text.
+#![cfg_attr(not(feature = "full"), allow(rustdoc::broken_intra_doc_links))]
 
 pub use vim_runtime::{server, soap, xml};
 pub use vim_runtime::{

@@ -82,7 +82,8 @@ enum Cmd {
     /// corpus, `versions` (every corpus WSDL with pyVmomi's registry), clippy and rustdoc on
     /// vim-types, then the full 5.5 API generated into
     /// target/full-api/ (vim-types built with default features and clippy'd with all of them,
-    /// warnings denied) with vim-client and the scale test on it, `scale`, the 9.1 API built
+    /// warnings denied) with vim-client and the scale test on it, the user guide, the
+    /// automation example and the features test against vcsim, `scale`, the 9.1 API built
     /// and clippy'd with its client's version gate run against vcsim, and a 30 s soak of
     /// vimsim.
     Test,
@@ -133,7 +134,15 @@ enum Cmd {
     },
     /// Generate the full 5.5 API as a standalone crate and time cargo build (debug and
     /// release, clean target dirs): wall time, peak RSS, --timings report. Asserts nothing.
-    BenchBuild,
+    BenchBuild {
+        /// Only the debug builds (full API and the subset of eight managed objects).
+        #[arg(long)]
+        debug_only: bool,
+    },
+    /// The features step of `cargo xtask test` alone: the full 5.5 API generated into
+    /// target/full-api/vim-types, tests/features-subset built with eight managed objects'
+    /// features, run against vcsim, and its rewrite checked with the full API.
+    FeaturesSubset,
     /// Decode one large vcsim payload (every VM's config and summary) side by side: a bare
     /// quick-xml scan (floor), our decoder and encoder (release), govmomi's and pyVmomi's
     /// decoders; MB/s, objects/s, peak memory and ratios. Asserts nothing.
@@ -363,8 +372,16 @@ fn run() -> Result<ExitCode> {
             bench::run(&paths, iterations)?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::BenchBuild => {
-            bench_build::run(&corpus_args()?)?;
+        Cmd::BenchBuild { debug_only } => {
+            bench_build::run(&corpus_args()?, debug_only)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::FeaturesSubset => {
+            let layout = scale::Layout::new(&target_dir());
+            if !gen_cmd(&corpus_args()?, false, Some(&layout.vim_types), &gen::RuntimeDep::Local)? {
+                bail!("generating the full 5.5 API failed");
+            }
+            features_subset(&layout, &peers::vcsim(&root())?)?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::BenchDecode { payload, refetch, vm, runs, slow_runs } => {
@@ -425,18 +442,19 @@ fn gen_cmd(spec: &SpecArgs, check: bool, out: Option<&Path>, runtime: &gen::Runt
         eprintln!("gen: the spec has errors; nothing was generated");
         return Ok(false);
     }
+    let features = codegen::emit::cargo_features(&loaded.model);
     match out {
         None => gen::write_or_check(
             &loaded,
-            |files| Ok(gen::Tree::in_tree(&root(), files)),
+            |files| gen::Tree::in_tree(&root(), files, &features),
             check,
-            "vim-types/src",
+            "vim-types",
             "cargo xtask gen",
             started,
         ),
         Some(dir) => {
             let fix = "the same command without --check";
-            gen::write_or_check(&loaded, |files| gen::Tree::standalone(dir, files, runtime), check, &dir.display().to_string(), fix, started)
+            gen::write_or_check(&loaded, |files| gen::Tree::standalone(dir, files, runtime, &features), check, &dir.display().to_string(), fix, started)
         }
     }
 }
@@ -536,15 +554,23 @@ fn test() -> Result<()> {
     cargo(&root, &["doc", "-p", "vim-runtime", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-runtime")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types (all features)")?;
+    // A subset of the per-object features (docs/generated-crate.md, "Features"): what is
+    // compiled holds together, warning-free, and its docs build.
+    let subset = ["--no-default-features", "--features", SUBSET_FEATURES];
+    let clippy_subset = [&["clippy", "-p", "vim-types", "--lib"][..], &subset, &["--", "-D", "warnings"]].concat();
+    cargo(&root, &clippy_subset, &[], "clippy on vim-types with a subset of features")?;
+    let doc_subset = [&["doc", "-p", "vim-types", "--no-deps"][..], &subset].concat();
+    cargo(&root, &doc_subset, &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types with a subset of features")?;
 
     // The full 5.5 API, with vim-client and the scale test built on it, in a target dir of its
     // own that later runs reuse; then the scale test against vcsim.
     let layout = full_api(true)?;
     user_guide(&layout, &vcsim)?;
     automation(&layout, &vcsim)?;
+    features_subset(&layout, &vcsim)?;
+    scale::run_test(&layout, &vcsim, &scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })?;
     // The 9.1 API (WSDL-first), built and clippy'd, its client's version gate against vcsim.
     versions::full_api_91(&root, &target_dir(), &vcsim)?;
-    scale::run_test(&layout, &vcsim, &scale::Options { vm_per_pool: 2000, hosts_per_cluster: 19, page: 500 })?;
     // Last: a short soak of vimsim (the test is ignored in the workspace run above).
     soak(30.0, false)?;
     eprintln!("--- all tests passed");
@@ -692,6 +718,51 @@ fn automation(layout: &scale::Layout, vcsim: &Path) -> Result<()> {
         }
     }
     eprintln!("--- automation against vcsim: ok in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The features of vim-types (spec/) that `cargo xtask test` checks alone.
+const SUBSET_FEATURES: &str = "session-manager,property-collector,service-instance";
+
+/// `tests/features-subset/` (a project of its own on the full API of
+/// `target/full-api/vim-types/`): built and clippy'd with its default, eight managed objects'
+/// features, it reads VMs and hosts from vcsim and writes back what it decoded; built with
+/// `--features full` it decodes the response and that rewrite and checks they are equal
+/// (docs/generated-crate.md, "Features"). Both builds use the full API's target folder.
+fn features_subset(layout: &scale::Layout, vcsim: &Path) -> Result<()> {
+    let dir = root().join("tests/features-subset");
+    let deny = std::ffi::OsStr::new("-Dwarnings");
+    let envs = [("CARGO_TARGET_DIR", layout.target.as_os_str()), ("RUSTFLAGS", deny)];
+    cargo(&dir, &["clippy", "--all-targets", "--", "-D", "warnings"], &envs, "features subset: build and clippy (8 managed objects)")?;
+    cargo(&dir, &["clippy", "--all-targets", "--features", "full", "--", "-D", "warnings"], &envs, "features subset: build and clippy (full)")?;
+    let out = target_dir().join("features-subset");
+    std::fs::create_dir_all(&out)?;
+    let server = bench_server::Server::start("vcsim", vcsim, &[], "VCSIM_URL=", &out.join("vcsim.log"), ("user", "pass"))?;
+    let out_arg = out.display().to_string();
+    let run = |args: &[&str], full: bool| -> Result<String> {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["run", "--quiet"]);
+        if full {
+            cmd.args(["--features", "full"]);
+        }
+        cmd.arg("--").args(args).current_dir(&dir);
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let o = cmd.output().context("running tests/features-subset")?;
+        let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+        eprint!("{stdout}{}", String::from_utf8_lossy(&o.stderr));
+        if !o.status.success() {
+            bail!("features-subset {} failed ({})", args[0], o.status);
+        }
+        Ok(stdout)
+    };
+    run(&["fetch", &server.url, &server.user, &server.password, &out_arg], false)?;
+    let verdict = run(&["compare", &out_arg], true)?;
+    if !verdict.contains("objects equal") {
+        bail!("features-subset compare did not report equal objects");
+    }
+    eprintln!("--- features subset against vcsim: ok");
     Ok(())
 }
 

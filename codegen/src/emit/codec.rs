@@ -71,19 +71,23 @@ pub fn data_object(ctx: &Ctx, d: &DataObject) -> TokenStream {
             },
         )
     };
+    let cfg = ctx.cfg(&d.name);
     quote! {
+        #cfg
         impl crate::xml::Decode for #name {
             fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
                 #decode
             }
         }
 
+        #cfg
         impl crate::xml::Encode for #name {
             fn encode_content(&self, w: &mut crate::xml::Writer) {
                 #encode
             }
         }
 
+        #cfg
         impl crate::xml::Fields for #name {
             fn type_name(&self) -> &'static str {
                 Self::WSDL_NAME
@@ -107,15 +111,19 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
     let arms = subs.iter().map(|c| {
         let w = &ctx.dos[c].wsdl_name;
         let i = type_ident(w);
-        quote! { Some(#w) => Ok(Self::#i(r.read(e)?)), }
+        let cfg = ctx.cfg(c);
+        quote! { #cfg Some(#w) => Ok(Self::#i(r.read(e)?)), }
     });
     let mut classes = vec![d.name.as_str()];
     classes.extend(subs.iter().copied());
     let enc = classes.iter().map(|c| {
         let i = type_ident(&ctx.dos[c].wsdl_name);
-        quote! { Self::#i(v) => crate::xml::Encode::encode_content(&**v, w), }
+        let cfg = ctx.cfg(c);
+        quote! { #cfg Self::#i(v) => crate::xml::Encode::encode_content(&**v, w), }
     });
+    let cfg = ctx.cfg(&d.name);
     quote! {
+        #cfg
         impl crate::xml::Decode for #any {
             fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
                 match e.xsi_type.as_deref() {
@@ -132,6 +140,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
             }
         }
 
+        #cfg
         impl crate::xml::Encode for #any {
             fn xsi_type(&self) -> Option<&str> {
                 Some(self.type_name())
@@ -150,15 +159,18 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
 }
 
 /// `Decode`/`Encode` for an enumeration: its wire string.
-pub fn enumeration(e: &Enum) -> TokenStream {
+pub fn enumeration(ctx: &Ctx, e: &Enum) -> TokenStream {
     let name = type_ident(&e.wsdl_name);
+    let cfg = ctx.cfg(&e.name);
     quote! {
+        #cfg
         impl crate::xml::Decode for #name {
             fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
                 Ok(Self::from_wire(r.text(e)?.trim()))
             }
         }
 
+        #cfg
         impl crate::xml::Encode for #name {
             fn encode_content(&self, w: &mut crate::xml::Writer) {
                 w.escaped(self.as_str());
@@ -176,6 +188,10 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
     let names = classes.iter().map(|d| d.wsdl_name.as_str());
     let idx = (0..classes.len()).map(proc_macro2::Literal::usize_unsuffixed);
     let variants: Vec<proc_macro2::Ident> = classes.iter().map(|d| type_ident(&d.wsdl_name)).collect();
+    // A class whose feature is off keeps its place in `CLASSES` (so the positions do not
+    // depend on the features) but has no arm: `decode_as` answers `None`, and the value is
+    // kept as `AnyValue::Unknown`.
+    let cfgs: Vec<TokenStream> = classes.iter().map(|d| ctx.cfg(&d.name)).collect();
     let mut enum_names: Vec<&str> = ctx.enums.values().map(|e| e.wsdl_name.as_str()).collect();
     enum_names.sort();
     quote! {
@@ -186,7 +202,7 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
             /// A default value of class `CLASSES[i]`.
             fn default_of(i: usize) -> Option<Self> {
                 Some(match i {
-                    #(#idx => Self::#variants(Box::default()),)*
+                    #(#cfgs #idx => Self::#variants(Box::default()),)*
                     _ => return None,
                 })
             }
@@ -194,14 +210,14 @@ pub fn any_value(ctx: &Ctx) -> TokenStream {
             /// The value as its table of fields, to read into.
             pub fn as_fields_mut(&mut self) -> &mut dyn crate::xml::Fields {
                 match self {
-                    #(Self::#variants(v) => &mut **v,)*
+                    #(#cfgs Self::#variants(v) => &mut **v,)*
                 }
             }
 
             /// The value as its table of fields.
             pub fn as_fields(&self) -> &dyn crate::xml::Fields {
                 match self {
-                    #(Self::#variants(v) => &**v,)*
+                    #(#cfgs Self::#variants(v) => &**v,)*
                 }
             }
 

@@ -22,6 +22,8 @@ pub struct Ctx<'m> {
     pub poly: BTreeSet<&'m str>,
     /// (data object, field) pairs that hold their type by value in a cycle: boxed.
     pub boxed: BTreeSet<(&'m str, &'m str)>,
+    /// The cargo feature of each managed object and when each type is compiled.
+    pub feat: super::features::Features<'m>,
 }
 
 /// `vmodl.MethodFault` in the IR means a fault value, which the wire wraps in a
@@ -56,8 +58,9 @@ impl<'m> Ctx<'m> {
         }
         used.insert(METHOD_FAULT);
         let poly = used.into_iter().filter(|t| children.contains_key(t)).collect();
-        let mut ctx = Ctx { model, dos, mos, enums, children, poly, boxed: BTreeSet::new() };
+        let mut ctx = Ctx { model, dos, mos, enums, children, poly, boxed: BTreeSet::new(), feat: Default::default() };
         ctx.boxed = ctx.find_cycles();
+        ctx.feat = super::features::Features::new(&ctx);
         ctx
     }
 
@@ -210,6 +213,11 @@ impl<'m> Ctx<'m> {
         } else {
             t
         }
+    }
+
+    /// The `#[cfg]` of a data object's or enum's items (nothing when always compiled).
+    pub fn cfg(&self, ty: &str) -> TokenStream {
+        self.feat.of(ty).attr()
     }
 
     /// "vSphere API 5.5" for a version id, when the table knows it.

@@ -29,9 +29,11 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
         about.push("Deprecated.".into());
     }
     let docs = doc_paragraphs(&about, ctx);
+    // Written out, not `<methods::X as Method>::INFO`: the metadata is always compiled, the
+    // method types only with the managed object's feature.
     let method_infos = m.methods.iter().map(|me| {
-        let marker = method_ident(&me.name);
-        quote! { <methods::#marker as crate::Method>::INFO, }
+        let info = method_info(ctx, m, me);
+        quote! { #info, }
     });
     let props = m.properties.iter().map(|p| {
         let n = &p.name;
@@ -55,7 +57,10 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
             quote! { #[doc = #doc] #allow pub fn #f() -> crate::PropertyPath<Self, #t> { crate::PropertyPath::new(#n) } }
         }
     });
-    let paths = (!m.properties.is_empty()).then(|| quote! { impl #name { #(#paths)* } });
+    // The property types are in the managed object's feature closure, not always compiled.
+    let cfg = ctx.feat.of_mo(&m.name);
+    let paths_cfg = cfg.attr();
+    let paths = (!m.properties.is_empty()).then(|| quote! { #paths_cfg impl #name { #(#paths)* } });
     let (base_name, base_info) = match base {
         Some(b) => {
             let w = &b.wsdl_name;
@@ -68,10 +73,10 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
     let is_a = std::iter::once(name.clone()).chain(ancestors).map(|a| {
         quote! { impl crate::IsA<crate::#a> for #name {} }
     });
-    let methods = m.methods.iter().map(|me| method_items(ctx, m, me));
-    let fault_enums = m.methods.iter().map(|me| fault_enum(ctx, me));
-    let client = client_trait(ctx, m);
-    let server = server_trait(ctx, m);
+    let methods = m.methods.iter().map(|me| method_items(ctx, m, me, &cfg));
+    let fault_enums = m.methods.iter().map(|me| fault_enum(ctx, me, &cfg.attr()));
+    let client = client_trait(ctx, m, &cfg.attr());
+    let server = server_trait(ctx, m, &cfg.server_attr());
     let items = quote! {
         #docs
         #[derive(Debug)]
@@ -208,8 +213,30 @@ fn response_type(ctx: &Ctx, me: &Method) -> TokenStream {
     }
 }
 
-/// `methods::Login`, `methods::LoginRequest` and the `Method` impl.
-fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
+/// A method's metadata, `crate::MethodInfo { .. }`.
+fn method_info(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
+    let name = &me.name;
+    let wsdl_name = &me.wsdl_name;
+    let owner = &m.wsdl_name;
+    let pr = privilege(me.privilege.as_deref());
+    let since = version_const(&me.since);
+    let faults = me.faults.iter().filter_map(|f| ctx.wsdl_of(f));
+    quote! {
+        crate::MethodInfo {
+            name: #name,
+            wsdl_name: #wsdl_name,
+            owner: #owner,
+            privilege: #pr,
+            since: crate::versions::#since,
+            faults: &[#(#faults),*],
+        }
+    }
+}
+
+/// `methods::Login`, `methods::LoginRequest` and the `Method` impl, under the managed
+/// object's feature (`cfg`).
+fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method, cfg: &super::features::Cfg) -> TokenStream {
+    let (server_cfg, cfg) = (cfg.server_attr(), cfg.attr());
     let marker = method_ident(&me.name);
     let request = request_ident(&me.name);
     let fault = fault_enum_ident(&me.name);
@@ -228,6 +255,7 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
         (
             quote! {
                 #[doc = #doc]
+                #cfg
                 #[derive(Clone, Copy, Debug)]
                 pub struct #request<'a> { #(#fields)* }
             },
@@ -238,45 +266,36 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method) -> TokenStream {
         (
             quote! {
                 #[doc = #doc]
+                #cfg
                 #[derive(Clone, Copy, Debug)]
                 pub struct #request { #(#fields)* }
             },
             quote!(#request),
         )
     };
-    let name = &me.name;
-    let wsdl_name = &me.wsdl_name;
-    let owner = &m.wsdl_name;
-    let pr = privilege(me.privilege.as_deref());
-    let since = version_const(&me.since);
-    let faults = me.faults.iter().filter_map(|f| ctx.wsdl_of(f));
+    let info = method_info(ctx, m, me);
     let (client_codec, server_codec) = super::codec::method_codec(ctx, me);
     let args = me.params.iter().map(|p| owned_type(ctx, p));
-    let alias = wire_alias(&marker, wsdl_name);
+    let alias = wire_alias(&marker, &me.wsdl_name);
     quote! {
         #docs
         #alias
+        #cfg
         #[derive(Debug)]
         pub enum #marker {}
 
         #request_def
 
+        #cfg
         impl crate::Method for #marker {
             type Request<'a> = #request_ty;
             type Response = #response;
             type Fault = crate::#fault;
-            const INFO: crate::MethodInfo = crate::MethodInfo {
-                name: #name,
-                wsdl_name: #wsdl_name,
-                owner: #owner,
-                privilege: #pr,
-                since: crate::versions::#since,
-                faults: &[#(#faults),*],
-            };
+            const INFO: crate::MethodInfo = #info;
             #client_codec
         }
 
-        #[cfg(feature = "server")]
+        #server_cfg
         impl crate::ServeMethod for #marker {
             type Args = (#(#args,)*);
             #server_codec
@@ -301,7 +320,7 @@ fn depth(ctx: &Ctx, name: &str) -> usize {
 /// A method's faults: one variant per declared fault (holding its subclasses too), and
 /// `Other` for the runtime faults any method may raise. `From<AnyMethodFault>` routes a
 /// decoded fault to the most specific declared variant.
-fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
+fn fault_enum(ctx: &Ctx, me: &Method, cfg: &TokenStream) -> TokenStream {
     let name = fault_enum_ident(&me.name);
     let declared: Vec<&str> = me.faults.iter().map(String::as_str).filter(|f| ctx.dos.contains_key(f)).collect();
     let doc = format!(
@@ -347,6 +366,7 @@ fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
     });
     quote! {
         #[doc = #doc]
+        #cfg
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #(#variants)*
@@ -354,6 +374,7 @@ fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
             Other(crate::AnyMethodFault),
         }
 
+        #cfg
         impl From<crate::AnyMethodFault> for #name {
             fn from(f: crate::AnyMethodFault) -> Self {
                 #(#routes)*
@@ -362,6 +383,7 @@ fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
         }
 
         /// Read as any fault class of the API, then routed to its variant.
+        #cfg
         impl crate::xml::Decode for #name {
             fn decode<'a>(
                 r: &mut crate::xml::Reader<'a>,
@@ -372,6 +394,7 @@ fn fault_enum(ctx: &Ctx, me: &Method) -> TokenStream {
         }
 
         /// Written as the fault's concrete class (the server's `<detail>`).
+        #cfg
         impl crate::xml::Encode for #name {
             fn xsi_type(&self) -> Option<&str> {
                 match self {
@@ -424,16 +447,19 @@ pub fn fault_routing(ctx: &Ctx) -> TokenStream {
         let d = ctx.dos[f];
         let payload = payload(ctx, f);
         let doc = format!(" The fault as a [`{0}`](crate::{0}) (or subclass), or `Err(self)`.", d.wsdl_name);
+        let cfg = ctx.cfg(f);
         if ctx.poly.contains(f) {
             let any = any_ident(&d.wsdl_name);
             let mut classes = vec![*f];
             classes.extend(ctx.descendants(f));
             let arms = classes.iter().map(|c| {
                 let v = type_ident(&ctx.dos[c].wsdl_name);
-                quote! { Self::#v(x) => Ok(crate::#any::#v(x)), }
+                let cfg = ctx.cfg(c);
+                quote! { #cfg Self::#v(x) => Ok(crate::#any::#v(x)), }
             });
             quote! {
                 #[doc = #doc]
+                #cfg
                 pub fn #into(self) -> Result<#payload, Self> {
                     match self {
                         #(#arms)*
@@ -445,6 +471,7 @@ pub fn fault_routing(ctx: &Ctx) -> TokenStream {
             let v = type_ident(&d.wsdl_name);
             quote! {
                 #[doc = #doc]
+                #cfg
                 pub fn #into(self) -> Result<#payload, Self> {
                     match self {
                         Self::#v(x) => Ok(x),
@@ -473,7 +500,7 @@ pub fn fault_routing(ctx: &Ctx) -> TokenStream {
     }
 }
 
-fn client_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
+fn client_trait(ctx: &Ctx, m: &ManagedObject, cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}Client", m.wsdl_name);
     let mo = type_ident(&m.wsdl_name);
     let sup = match m.base.as_deref().and_then(|b| ctx.mos.get(b)) {
@@ -522,15 +549,17 @@ fn client_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
+        #cfg
         pub trait #name: #sup {
             #(#methods)*
         }
 
+        #cfg
         impl<I: crate::Invoke> #name for I {}
     }
 }
 
-fn server_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
+fn server_trait(ctx: &Ctx, m: &ManagedObject, server_cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}Server", m.wsdl_name);
     let mo = type_ident(&m.wsdl_name);
     let sup = match m.base.as_deref().and_then(|b| ctx.mos.get(b)) {
@@ -613,12 +642,12 @@ fn server_trait(ctx: &Ctx, m: &ManagedObject) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
-        #[cfg(feature = "server")]
+        #server_cfg
         pub trait #name: #sup {
             #(#methods)*
         }
 
-        #[cfg(feature = "server")]
+        #server_cfg
         impl #mo {
             #[doc = #serve_doc]
             pub async fn serve<S: crate::#name + ?Sized>(

@@ -10,6 +10,7 @@
 mod codec;
 mod context;
 pub mod docs;
+pub mod features;
 mod managed;
 mod meta;
 pub mod names;
@@ -43,10 +44,9 @@ struct Module {
     items: Vec<TokenStream>,
     /// Method types, written into the module's `methods` submodule.
     method_items: Vec<TokenStream>,
-    names: Vec<String>,
-    /// Public names that exist only with the `server` feature (the server traits).
-    server_names: Vec<String>,
-    methods: Vec<String>,
+    /// Public names, each with the `#[cfg]` it is compiled under (features).
+    names: Vec<(String, TokenStream)>,
+    methods: Vec<(String, TokenStream)>,
     children: BTreeMap<String, Module>,
 }
 
@@ -67,39 +67,46 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let mut root = Module::default();
     let mut diags = Diagnostics::new();
 
+    for c in ctx.feat.collisions() {
+        diags.push(Diagnostic::error("emit-feature-collision", c));
+    }
     for d in ctx.dos.values() {
         let m = root.at(&module_path(&d.name));
+        let cfg = ctx.cfg(&d.name);
         m.items.push(types::data_object(&ctx, d));
         m.items.push(codec::data_object(&ctx, d));
-        m.names.push(type_ident(&d.wsdl_name).to_string());
+        m.names.push((type_ident(&d.wsdl_name).to_string(), cfg.clone()));
         if ctx.poly.contains(d.name.as_str()) {
             m.items.push(types::any_enum(&ctx, d));
             m.items.push(codec::any_enum(&ctx, d));
-            m.names.push(any_ident(&d.wsdl_name).to_string());
+            m.names.push((any_ident(&d.wsdl_name).to_string(), cfg));
         }
         if d.name == context::METHOD_FAULT {
             m.items.push(managed::fault_routing(&ctx));
-            m.names.push("not_implemented_fault".into());
+            m.names.push(("not_implemented_fault".into(), quote!()));
         }
     }
     for e in ctx.enums.values() {
         let m = root.at(&module_path(&e.name));
         m.items.push(types::enumeration(&ctx, e));
-        m.items.push(codec::enumeration(e));
-        m.names.push(type_ident(&e.wsdl_name).to_string());
+        m.items.push(codec::enumeration(&ctx, e));
+        m.names.push((type_ident(&e.wsdl_name).to_string(), ctx.cfg(&e.name)));
     }
     for mo in ctx.mos.values() {
         let m = root.at(&module_path(&mo.name));
         let (items, methods) = managed::managed_object(&ctx, mo);
+        let feat = ctx.feat.of_mo(&mo.name);
+        let cfg = feat.attr();
         m.items.push(items);
         m.method_items.push(methods);
-        m.names.extend([mo.wsdl_name.clone(), format!("{}Client", mo.wsdl_name)]);
-        m.server_names.push(format!("{}Server", mo.wsdl_name));
+        m.names.push((mo.wsdl_name.clone(), quote!()));
+        m.names.push((format!("{}Client", mo.wsdl_name), cfg.clone()));
+        m.names.push((format!("{}Server", mo.wsdl_name), feat.server_attr()));
         for me in &mo.methods {
-            m.names.push(fault_enum_ident(&me.name).to_string());
-            m.methods.push(method_type_name(&me.name));
+            m.names.push((fault_enum_ident(&me.name).to_string(), cfg.clone()));
+            m.methods.push((method_type_name(&me.name), cfg.clone()));
             if !me.params.is_empty() {
-                m.methods.push(request_ident(&me.name).to_string());
+                m.methods.push((request_ident(&me.name).to_string(), cfg.clone()));
             }
         }
     }
@@ -107,11 +114,11 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
     meta.items.push(meta::privilege_consts(&ctx));
     meta.items.push(meta::version_consts(&ctx));
     meta.items.push(meta::api_info(&ctx));
-    meta.names.extend(["privileges".to_string(), "versions".to_string(), "API".to_string()]);
+    meta.names.extend(["privileges", "versions", "API"].map(|n| (n.to_string(), quote!())));
     let any = root.children.entry("any".into()).or_default();
     any.items.push(types::any_value(&ctx));
     any.items.push(codec::any_value(&ctx));
-    any.names.extend(["AnyData".to_string(), "AnyValue".to_string()]);
+    any.names.extend(["AnyData", "AnyValue"].map(|n| (n.to_string(), quote!())));
 
     // Re-exports: every public name once at the root.
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
@@ -154,6 +161,10 @@ fn lib_rs(ctx: &Ctx) -> String {
 //! [`Error`], ...) is re-exported here, so a program needs no other dependency to name it.
 //!
 //! This file and `src/generated/` are written by `cargo xtask gen`; do not edit them.
+//!
+{features}
+// With only some features, the docs of what is compiled still link to what is not: left as text.
+#![cfg_attr(not(feature = "full"), allow(rustdoc::broken_intra_doc_links))]
 
 pub use vim_runtime::{{server, soap, xml}};
 pub use vim_runtime::{{
@@ -170,7 +181,36 @@ pub use generated::*;
         mos = ctx.mos.len(),
         dos = ctx.dos.len(),
         enums = ctx.enums.len(),
+        features = ctx.feat.docs(ctx).trim_end(),
     )
+}
+
+/// The `[features]` table of the generated crate's manifest (TOML): `default = ["full"]`,
+/// `full`, `server`, and one feature per managed object that enables its base's.
+pub fn cargo_features(model: &Model) -> String {
+    let ctx = Ctx::new(model);
+    ctx.feat.cargo_table(&ctx)
+}
+
+/// How many data objects the features of `mos` (WSDL names of managed objects) compile,
+/// their bases' features and the always-compiled core included: (theirs, all). Unknown names
+/// are an error.
+pub fn feature_closure(model: &Model, mos: &[&str]) -> Result<(usize, usize), String> {
+    let ctx = Ctx::new(model);
+    let mut vmodl = Vec::new();
+    for w in mos {
+        match ctx.mos.values().find(|m| m.wsdl_name == *w) {
+            Some(m) => vmodl.push(m.name.as_str()),
+            None => return Err(format!("no managed object `{w}` in the model")),
+        }
+    }
+    let set = ctx.feat.closure_of(&ctx, &vmodl);
+    Ok((set.iter().filter(|t| ctx.dos.contains_key(*t)).count(), ctx.dos.len()))
+}
+
+/// The cargo feature of a managed object (by WSDL name): `VirtualMachine` -> `virtual-machine`.
+pub fn feature_of(wsdl_name: &str) -> String {
+    features::feature_name(wsdl_name)
 }
 
 fn collect_reexports(
@@ -184,42 +224,45 @@ fn collect_reexports(
 ) {
     let here = path.join("::");
     let segs: Vec<proc_macro2::Ident> = path.iter().map(|p| ident(p)).collect();
-    for n in m.names.iter().chain(&m.server_names) {
+    for (n, _) in &m.names {
         if let Some(prev) = owners.insert(n.clone(), here.clone()) {
             diags.push(Diagnostic::error("emit-name-collision", format!("`{n}` is defined in both `{prev}` and `{here}`")));
         }
     }
-    if !m.names.is_empty() {
-        let mut names = m.names.clone();
-        names.sort();
+    // One `pub use` per set of features, the unconditional one first.
+    for (cfg, names) in by_cfg(&m.names) {
         let ids = names.iter().map(|n| ident(n));
-        reexports.push(quote! { pub use self::#(#segs)::*::{#(#ids),*}; });
+        reexports.push(quote! { #cfg pub use self::#(#segs)::*::{#(#ids),*}; });
     }
-    if !m.server_names.is_empty() {
-        let mut names = m.server_names.clone();
-        names.sort();
-        let ids = names.iter().map(|n| ident(n));
-        reexports.push(quote! {
-            #[cfg(feature = "server")]
-            pub use self::#(#segs)::*::{#(#ids),*};
-        });
-    }
-    for n in &m.methods {
+    for (n, _) in &m.methods {
         if let Some(prev) = method_owners.insert(n.clone(), here.clone()) {
             diags.push(Diagnostic::error("emit-name-collision", format!("method type `{n}` is defined in both `{prev}` and `{here}`")));
         }
     }
-    if !m.methods.is_empty() {
-        let mut names = m.methods.clone();
-        names.sort();
+    for (cfg, names) in by_cfg(&m.methods) {
         let ids = names.iter().map(|n| ident(n));
-        method_reexports.push(quote! { pub use super::#(#segs)::*::methods::{#(#ids),*}; });
+        method_reexports.push(quote! { #cfg pub use super::#(#segs)::*::methods::{#(#ids),*}; });
     }
     for (k, c) in &m.children {
         path.push(k.clone());
         collect_reexports(c, path, owners, method_owners, reexports, method_reexports, diags);
         path.pop();
     }
+}
+
+/// Names grouped by their `#[cfg]` (ordered by its text, so `""` first), each group sorted.
+fn by_cfg(names: &[(String, TokenStream)]) -> Vec<(TokenStream, Vec<String>)> {
+    let mut groups: BTreeMap<String, (TokenStream, Vec<String>)> = BTreeMap::new();
+    for (n, cfg) in names {
+        groups.entry(cfg.to_string()).or_insert_with(|| (cfg.clone(), Vec::new())).1.push(n.clone());
+    }
+    groups
+        .into_values()
+        .map(|(c, mut ns)| {
+            ns.sort();
+            (c, ns)
+        })
+        .collect()
 }
 
 /// Writes a module: a folder with `mod.rs` when it has children, else `name.rs`.

@@ -43,12 +43,15 @@ pub fn data_object(ctx: &Ctx, d: &DataObject) -> TokenStream {
         quote! { #fd pub #f: #t, }
     });
     let deprecated = d.deprecated.then(|| quote!(#[doc(alias = "deprecated")]));
+    let cfg = ctx.cfg(&d.name);
     quote! {
         #docs
         #deprecated
+        #cfg
         #[derive(Clone, Debug, Default, PartialEq)]
         pub struct #name { #(#fields)* }
 
+        #cfg
         impl #name {
             /// The type's name on the wire (`xsi:type`).
             pub const WSDL_NAME: &'static str = #wsdl;
@@ -66,13 +69,16 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
         let w = &ctx.dos[c].wsdl_name;
         let i = type_ident(w);
         let doc = format!(" A [`{w}`](crate::{w}).");
-        quote! { #[doc = #doc] #i(Box<crate::#i>), }
+        let cfg = ctx.cfg(c);
+        quote! { #[doc = #doc] #cfg #i(Box<crate::#i>), }
     });
     let names = classes.iter().map(|c| {
         let w = &ctx.dos[c].wsdl_name;
         let i = type_ident(w);
-        quote! { Self::#i(_) => #w, }
+        let cfg = ctx.cfg(c);
+        quote! { #cfg Self::#i(_) => #w, }
     });
+    let cfg = ctx.cfg(&d.name);
     let as_fields = classes.iter().map(|c| {
         let i = type_ident(&ctx.dos[c].wsdl_name);
         quote! { Self::#i(v) => &**v, }
@@ -102,19 +108,23 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
+        #cfg
         #[derive(Clone, Debug, PartialEq)]
         pub enum #any {
             #(#variants)*
-            /// A subclass these bindings do not know, with the fields its known base has.
+            /// A subclass these bindings do not know (or whose feature is off), with the
+            /// fields its known base has and its XML.
             Unknown(Box<crate::UnknownSubtype<crate::#base>>),
         }
 
+        #cfg
         impl Default for #any {
             fn default() -> Self {
                 Self::#base(Box::default())
             }
         }
 
+        #cfg
         impl #any {
             /// The concrete class's wire name (`xsi:type`).
             pub fn type_name(&self) -> &str {
@@ -135,6 +145,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
             #(#accessors)*
         }
 
+        #cfg
         impl From<crate::#base> for #any {
             fn from(v: crate::#base) -> Self {
                 Self::#base(Box::new(v))
@@ -174,8 +185,10 @@ pub fn enumeration(ctx: &Ctx, e: &Enum) -> TokenStream {
     let from_str = variants.iter().map(|(i, v, _)| quote! { #v => Self::#i, });
     let derive_default = (!variants.is_empty()).then(|| quote!(Default,));
     let docs = doc_paragraphs(&[e.description.clone(), format!("Wire name `{}`; VMODL `{}`.", e.wsdl_name, e.name)], ctx);
+    let cfg = ctx.cfg(&e.name);
     quote! {
         #docs
+        #cfg
         #[derive(Clone, Debug, #derive_default PartialEq, Eq, Hash)]
         pub enum #name {
             #(#decl)*
@@ -183,6 +196,7 @@ pub fn enumeration(ctx: &Ctx, e: &Enum) -> TokenStream {
             Unrecognized(String),
         }
 
+        #cfg
         impl #name {
             /// The value as the wire spells it.
             pub fn as_str(&self) -> &str {
@@ -208,10 +222,12 @@ pub fn enumeration(ctx: &Ctx, e: &Enum) -> TokenStream {
 pub fn any_value(ctx: &Ctx) -> TokenStream {
     let variants = ctx.dos.values().map(|d| {
         let i = type_ident(&d.wsdl_name);
-        quote! { #i(Box<crate::#i>), }
+        let cfg = ctx.cfg(&d.name);
+        quote! { #cfg #i(Box<crate::#i>), }
     });
     quote! {
-        /// Any data object: what an `anyType` element holds when it is a structure.
+        /// Any data object: what an `anyType` element holds when it is a structure (of a
+        /// class whose feature is on; others are `AnyValue::Unknown`).
         #[derive(Clone, Debug, PartialEq)]
         pub enum AnyData {
             #(#variants)*

@@ -6,221 +6,299 @@ mod vim;
 mod vmodl;
 pub use self::any::{AnyData, AnyValue};
 pub use self::meta::{API, privileges, versions};
+#[cfg(feature = "service-instance")]
 pub use self::vim::about_info::AboutInfo;
-pub use self::vim::alarm::alarm_manager::{AlarmManager, AlarmManagerClient};
-#[cfg(feature = "server")]
+pub use self::vim::alarm::alarm_manager::AlarmManager;
+#[cfg(all(feature = "server", feature = "alarm-manager"))]
 pub use self::vim::alarm::alarm_manager::AlarmManagerServer;
-pub use self::vim::authorization_manager::{
-    AuthorizationManager, AuthorizationManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "alarm-manager")]
+pub use self::vim::alarm::alarm_manager::AlarmManagerClient;
+pub use self::vim::authorization_manager::AuthorizationManager;
+#[cfg(all(feature = "server", feature = "authorization-manager"))]
 pub use self::vim::authorization_manager::AuthorizationManagerServer;
+#[cfg(feature = "authorization-manager")]
+pub use self::vim::authorization_manager::AuthorizationManagerClient;
+#[cfg(feature = "service-instance")]
 pub use self::vim::capability::Capability;
-pub use self::vim::custom_fields_manager::{
-    CustomFieldsManager, CustomFieldsManagerClient,
-};
-#[cfg(feature = "server")]
+pub use self::vim::custom_fields_manager::CustomFieldsManager;
+#[cfg(all(feature = "server", feature = "custom-fields-manager"))]
 pub use self::vim::custom_fields_manager::CustomFieldsManagerServer;
-pub use self::vim::customization_spec_manager::{
-    CustomizationSpecManager, CustomizationSpecManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "custom-fields-manager")]
+pub use self::vim::custom_fields_manager::CustomFieldsManagerClient;
+pub use self::vim::customization_spec_manager::CustomizationSpecManager;
+#[cfg(all(feature = "server", feature = "customization-spec-manager"))]
 pub use self::vim::customization_spec_manager::CustomizationSpecManagerServer;
-pub use self::vim::datastore_namespace_manager::{
-    DatastoreNamespaceManager, DatastoreNamespaceManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "customization-spec-manager")]
+pub use self::vim::customization_spec_manager::CustomizationSpecManagerClient;
+pub use self::vim::datastore_namespace_manager::DatastoreNamespaceManager;
+#[cfg(all(feature = "server", feature = "datastore-namespace-manager"))]
 pub use self::vim::datastore_namespace_manager::DatastoreNamespaceManagerServer;
+#[cfg(feature = "datastore-namespace-manager")]
+pub use self::vim::datastore_namespace_manager::DatastoreNamespaceManagerClient;
+#[cfg(feature = "service-instance")]
 pub use self::vim::description::Description;
-pub use self::vim::diagnostic_manager::{DiagnosticManager, DiagnosticManagerClient};
-#[cfg(feature = "server")]
+pub use self::vim::diagnostic_manager::DiagnosticManager;
+#[cfg(all(feature = "server", feature = "diagnostic-manager"))]
 pub use self::vim::diagnostic_manager::DiagnosticManagerServer;
-pub use self::vim::dvs::distributed_virtual_switch_manager::{
-    DistributedVirtualSwitchManager, DistributedVirtualSwitchManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "diagnostic-manager")]
+pub use self::vim::diagnostic_manager::DiagnosticManagerClient;
+pub use self::vim::dvs::distributed_virtual_switch_manager::DistributedVirtualSwitchManager;
+#[cfg(all(feature = "server", feature = "distributed-virtual-switch-manager"))]
 pub use self::vim::dvs::distributed_virtual_switch_manager::DistributedVirtualSwitchManagerServer;
+#[cfg(feature = "distributed-virtual-switch-manager")]
+pub use self::vim::dvs::distributed_virtual_switch_manager::DistributedVirtualSwitchManagerClient;
+#[cfg(feature = "service-instance")]
 pub use self::vim::element_description::ElementDescription;
+#[cfg(feature = "service-instance")]
 pub use self::vim::evc_mode::EVCMode;
-pub use self::vim::event::event_manager::{EventManager, EventManagerClient};
-#[cfg(feature = "server")]
+pub use self::vim::event::event_manager::EventManager;
+#[cfg(all(feature = "server", feature = "event-manager"))]
 pub use self::vim::event::event_manager::EventManagerServer;
-pub use self::vim::extensible_managed_object::{
-    ExtensibleManagedObject, ExtensibleManagedObjectClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "event-manager")]
+pub use self::vim::event::event_manager::EventManagerClient;
+pub use self::vim::extensible_managed_object::ExtensibleManagedObject;
+#[cfg(all(feature = "server", feature = "extensible-managed-object"))]
 pub use self::vim::extensible_managed_object::ExtensibleManagedObjectServer;
-pub use self::vim::extension_manager::{ExtensionManager, ExtensionManagerClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "extensible-managed-object")]
+pub use self::vim::extensible_managed_object::ExtensibleManagedObjectClient;
+pub use self::vim::extension_manager::ExtensionManager;
+#[cfg(all(feature = "server", feature = "extension-manager"))]
 pub use self::vim::extension_manager::ExtensionManagerServer;
+#[cfg(feature = "extension-manager")]
+pub use self::vim::extension_manager::ExtensionManagerClient;
+#[cfg(feature = "full")]
 pub use self::vim::fault::invalid_client_certificate::InvalidClientCertificate;
+#[cfg(feature = "session-manager")]
 pub use self::vim::fault::invalid_locale::InvalidLocale;
+#[cfg(feature = "session-manager")]
 pub use self::vim::fault::invalid_login::{AnyInvalidLogin, InvalidLogin};
+#[cfg(feature = "session-manager")]
 pub use self::vim::fault::no_client_certificate::NoClientCertificate;
+#[cfg(feature = "full")]
 pub use self::vim::fault::no_permission::NoPermission;
+#[cfg(feature = "session-manager")]
 pub use self::vim::fault::no_subject_name::NoSubjectName;
+#[cfg(feature = "full")]
 pub use self::vim::fault::not_authenticated::NotAuthenticated;
+#[cfg(feature = "session-manager")]
 pub use self::vim::fault::not_found::NotFound;
+#[cfg(feature = "session-manager")]
 pub use self::vim::fault::sspi_challenge::SSPIChallenge;
+#[cfg(feature = "session-manager")]
 pub use self::vim::fault::vim_fault::VimFault;
-pub use self::vim::file_manager::{FileManager, FileManagerClient};
-#[cfg(feature = "server")]
+pub use self::vim::file_manager::FileManager;
+#[cfg(all(feature = "server", feature = "file-manager"))]
 pub use self::vim::file_manager::FileManagerServer;
-pub use self::vim::folder::{Folder, FolderClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "file-manager")]
+pub use self::vim::file_manager::FileManagerClient;
+pub use self::vim::folder::Folder;
+#[cfg(all(feature = "server", feature = "folder"))]
 pub use self::vim::folder::FolderServer;
+#[cfg(feature = "folder")]
+pub use self::vim::folder::FolderClient;
+#[cfg(feature = "service-instance")]
 pub use self::vim::host::cpu_id_info::HostCpuIdInfo;
+#[cfg(feature = "service-instance")]
 pub use self::vim::host::feature_capability::HostFeatureCapability;
+#[cfg(feature = "service-instance")]
 pub use self::vim::host::feature_mask::HostFeatureMask;
-pub use self::vim::host::local_account_manager::{
-    HostLocalAccountManager, HostLocalAccountManagerClient,
-};
-#[cfg(feature = "server")]
+pub use self::vim::host::local_account_manager::HostLocalAccountManager;
+#[cfg(all(feature = "server", feature = "host-local-account-manager"))]
 pub use self::vim::host::local_account_manager::HostLocalAccountManagerServer;
-pub use self::vim::host::snmp_system::{HostSnmpSystem, HostSnmpSystemClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "host-local-account-manager")]
+pub use self::vim::host::local_account_manager::HostLocalAccountManagerClient;
+pub use self::vim::host::snmp_system::HostSnmpSystem;
+#[cfg(all(feature = "server", feature = "host-snmp-system"))]
 pub use self::vim::host::snmp_system::HostSnmpSystemServer;
-pub use self::vim::ip_pool_manager::{IpPoolManager, IpPoolManagerClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "host-snmp-system")]
+pub use self::vim::host::snmp_system::HostSnmpSystemClient;
+pub use self::vim::ip_pool_manager::IpPoolManager;
+#[cfg(all(feature = "server", feature = "ip-pool-manager"))]
 pub use self::vim::ip_pool_manager::IpPoolManagerServer;
-pub use self::vim::license_manager::{LicenseManager, LicenseManagerClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "ip-pool-manager")]
+pub use self::vim::ip_pool_manager::IpPoolManagerClient;
+pub use self::vim::license_manager::LicenseManager;
+#[cfg(all(feature = "server", feature = "license-manager"))]
 pub use self::vim::license_manager::LicenseManagerServer;
-pub use self::vim::localization_manager::{
-    LocalizationManager, LocalizationManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "license-manager")]
+pub use self::vim::license_manager::LicenseManagerClient;
+pub use self::vim::localization_manager::LocalizationManager;
+#[cfg(all(feature = "server", feature = "localization-manager"))]
 pub use self::vim::localization_manager::LocalizationManagerServer;
-pub use self::vim::managed_entity::{ManagedEntity, ManagedEntityClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "localization-manager")]
+pub use self::vim::localization_manager::LocalizationManagerClient;
+pub use self::vim::managed_entity::ManagedEntity;
+#[cfg(all(feature = "server", feature = "managed-entity"))]
 pub use self::vim::managed_entity::ManagedEntityServer;
-pub use self::vim::option::option_manager::{OptionManager, OptionManagerClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "managed-entity")]
+pub use self::vim::managed_entity::ManagedEntityClient;
+pub use self::vim::option::option_manager::OptionManager;
+#[cfg(all(feature = "server", feature = "option-manager"))]
 pub use self::vim::option::option_manager::OptionManagerServer;
-pub use self::vim::ovf_manager::{OvfManager, OvfManagerClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "option-manager")]
+pub use self::vim::option::option_manager::OptionManagerClient;
+pub use self::vim::ovf_manager::OvfManager;
+#[cfg(all(feature = "server", feature = "ovf-manager"))]
 pub use self::vim::ovf_manager::OvfManagerServer;
-pub use self::vim::performance_manager::{PerformanceManager, PerformanceManagerClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "ovf-manager")]
+pub use self::vim::ovf_manager::OvfManagerClient;
+pub use self::vim::performance_manager::PerformanceManager;
+#[cfg(all(feature = "server", feature = "performance-manager"))]
 pub use self::vim::performance_manager::PerformanceManagerServer;
-pub use self::vim::profile::cluster::profile_manager::{
-    ClusterProfileManager, ClusterProfileManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "performance-manager")]
+pub use self::vim::performance_manager::PerformanceManagerClient;
+pub use self::vim::profile::cluster::profile_manager::ClusterProfileManager;
+#[cfg(all(feature = "server", feature = "cluster-profile-manager"))]
 pub use self::vim::profile::cluster::profile_manager::ClusterProfileManagerServer;
-pub use self::vim::profile::compliance_manager::{
-    ProfileComplianceManager, ProfileComplianceManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "cluster-profile-manager")]
+pub use self::vim::profile::cluster::profile_manager::ClusterProfileManagerClient;
+pub use self::vim::profile::compliance_manager::ProfileComplianceManager;
+#[cfg(all(feature = "server", feature = "profile-compliance-manager"))]
 pub use self::vim::profile::compliance_manager::ProfileComplianceManagerServer;
-pub use self::vim::profile::host::profile_manager::{
-    HostProfileManager, HostProfileManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "profile-compliance-manager")]
+pub use self::vim::profile::compliance_manager::ProfileComplianceManagerClient;
+pub use self::vim::profile::host::profile_manager::HostProfileManager;
+#[cfg(all(feature = "server", feature = "host-profile-manager"))]
 pub use self::vim::profile::host::profile_manager::HostProfileManagerServer;
-pub use self::vim::profile::profile_manager::{ProfileManager, ProfileManagerClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "host-profile-manager")]
+pub use self::vim::profile::host::profile_manager::HostProfileManagerClient;
+pub use self::vim::profile::profile_manager::ProfileManager;
+#[cfg(all(feature = "server", feature = "profile-manager"))]
 pub use self::vim::profile::profile_manager::ProfileManagerServer;
-pub use self::vim::scheduler::scheduled_task_manager::{
-    ScheduledTaskManager, ScheduledTaskManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "profile-manager")]
+pub use self::vim::profile::profile_manager::ProfileManagerClient;
+pub use self::vim::scheduler::scheduled_task_manager::ScheduledTaskManager;
+#[cfg(all(feature = "server", feature = "scheduled-task-manager"))]
 pub use self::vim::scheduler::scheduled_task_manager::ScheduledTaskManagerServer;
-pub use self::vim::search_index::{SearchIndex, SearchIndexClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "scheduled-task-manager")]
+pub use self::vim::scheduler::scheduled_task_manager::ScheduledTaskManagerClient;
+pub use self::vim::search_index::SearchIndex;
+#[cfg(all(feature = "server", feature = "search-index"))]
 pub use self::vim::search_index::SearchIndexServer;
-pub use self::vim::service_instance::{
-    CurrentTimeFault, RetrieveServiceContentFault, ServiceInstance, ServiceInstanceClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "search-index")]
+pub use self::vim::search_index::SearchIndexClient;
+pub use self::vim::service_instance::ServiceInstance;
+#[cfg(all(feature = "server", feature = "service-instance"))]
 pub use self::vim::service_instance::ServiceInstanceServer;
+#[cfg(feature = "service-instance")]
+pub use self::vim::service_instance::{
+    CurrentTimeFault, RetrieveServiceContentFault, ServiceInstanceClient,
+};
+#[cfg(feature = "service-instance")]
 pub use self::vim::service_instance_content::ServiceContent;
-pub use self::vim::service_manager::{ServiceManager, ServiceManagerClient};
-#[cfg(feature = "server")]
+pub use self::vim::service_manager::ServiceManager;
+#[cfg(all(feature = "server", feature = "service-manager"))]
 pub use self::vim::service_manager::ServiceManagerServer;
+#[cfg(feature = "service-manager")]
+pub use self::vim::service_manager::ServiceManagerClient;
+pub use self::vim::session_manager::SessionManager;
+#[cfg(all(feature = "server", feature = "session-manager"))]
+pub use self::vim::session_manager::SessionManagerServer;
+#[cfg(feature = "session-manager")]
 pub use self::vim::session_manager::{
     AcquireCloneTicketFault, AcquireGenericServiceTicketFault, AcquireLocalTicketFault,
     AnySessionManagerServiceRequestSpec, CloneSessionFault, ImpersonateUserFault,
     LoginBySSPIFault, LoginByTokenFault, LoginExtensionByCertificateFault,
     LoginExtensionBySubjectNameFault, LoginFault, LogoutFault, SessionIsActiveFault,
-    SessionManager, SessionManagerClient, SessionManagerGenericServiceTicket,
+    SessionManagerClient, SessionManagerGenericServiceTicket,
     SessionManagerHttpServiceRequestSpec, SessionManagerHttpServiceRequestSpecMethod,
     SessionManagerLocalTicket, SessionManagerServiceRequestSpec,
     SessionManagerVmomiServiceRequestSpec, SetLocaleFault, TerminateSessionFault,
     UpdateServiceMessageFault,
 };
-#[cfg(feature = "server")]
-pub use self::vim::session_manager::SessionManagerServer;
-pub use self::vim::storage_resource_manager::{
-    StorageResourceManager, StorageResourceManagerClient,
-};
-#[cfg(feature = "server")]
+pub use self::vim::storage_resource_manager::StorageResourceManager;
+#[cfg(all(feature = "server", feature = "storage-resource-manager"))]
 pub use self::vim::storage_resource_manager::StorageResourceManagerServer;
-pub use self::vim::task_manager::{TaskManager, TaskManagerClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "storage-resource-manager")]
+pub use self::vim::storage_resource_manager::StorageResourceManagerClient;
+pub use self::vim::task_manager::TaskManager;
+#[cfg(all(feature = "server", feature = "task-manager"))]
 pub use self::vim::task_manager::TaskManagerServer;
-pub use self::vim::user_directory::{UserDirectory, UserDirectoryClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "task-manager")]
+pub use self::vim::task_manager::TaskManagerClient;
+pub use self::vim::user_directory::UserDirectory;
+#[cfg(all(feature = "server", feature = "user-directory"))]
 pub use self::vim::user_directory::UserDirectoryServer;
+#[cfg(feature = "user-directory")]
+pub use self::vim::user_directory::UserDirectoryClient;
+#[cfg(feature = "session-manager")]
 pub use self::vim::user_session::UserSession;
-pub use self::vim::view::view_manager::{ViewManager, ViewManagerClient};
-#[cfg(feature = "server")]
+pub use self::vim::view::view_manager::ViewManager;
+#[cfg(all(feature = "server", feature = "view-manager"))]
 pub use self::vim::view::view_manager::ViewManagerServer;
-pub use self::vim::virtual_disk_manager::{VirtualDiskManager, VirtualDiskManagerClient};
-#[cfg(feature = "server")]
+#[cfg(feature = "view-manager")]
+pub use self::vim::view::view_manager::ViewManagerClient;
+pub use self::vim::virtual_disk_manager::VirtualDiskManager;
+#[cfg(all(feature = "server", feature = "virtual-disk-manager"))]
 pub use self::vim::virtual_disk_manager::VirtualDiskManagerServer;
-pub use self::vim::virtualization_manager::{
-    VirtualizationManager, VirtualizationManagerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "virtual-disk-manager")]
+pub use self::vim::virtual_disk_manager::VirtualDiskManagerClient;
+pub use self::vim::virtualization_manager::VirtualizationManager;
+#[cfg(all(feature = "server", feature = "virtualization-manager"))]
 pub use self::vim::virtualization_manager::VirtualizationManagerServer;
-pub use self::vim::vm::check::compatibility_checker::{
-    VirtualMachineCompatibilityChecker, VirtualMachineCompatibilityCheckerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "virtualization-manager")]
+pub use self::vim::virtualization_manager::VirtualizationManagerClient;
+pub use self::vim::vm::check::compatibility_checker::VirtualMachineCompatibilityChecker;
+#[cfg(all(feature = "server", feature = "virtual-machine-compatibility-checker"))]
 pub use self::vim::vm::check::compatibility_checker::VirtualMachineCompatibilityCheckerServer;
-pub use self::vim::vm::check::provisioning_checker::{
-    VirtualMachineProvisioningChecker, VirtualMachineProvisioningCheckerClient,
-};
-#[cfg(feature = "server")]
+#[cfg(feature = "virtual-machine-compatibility-checker")]
+pub use self::vim::vm::check::compatibility_checker::VirtualMachineCompatibilityCheckerClient;
+pub use self::vim::vm::check::provisioning_checker::VirtualMachineProvisioningChecker;
+#[cfg(all(feature = "server", feature = "virtual-machine-provisioning-checker"))]
 pub use self::vim::vm::check::provisioning_checker::VirtualMachineProvisioningCheckerServer;
+#[cfg(feature = "virtual-machine-provisioning-checker")]
+pub use self::vim::vm::check::provisioning_checker::VirtualMachineProvisioningCheckerClient;
+#[cfg(feature = "service-instance")]
 pub use self::vim::vm::feature_requirement::VirtualMachineFeatureRequirement;
-pub use self::vim::vm::guest::guest_operations_manager::{
-    GuestOperationsManager, GuestOperationsManagerClient,
-};
-#[cfg(feature = "server")]
+pub use self::vim::vm::guest::guest_operations_manager::GuestOperationsManager;
+#[cfg(all(feature = "server", feature = "guest-operations-manager"))]
 pub use self::vim::vm::guest::guest_operations_manager::GuestOperationsManagerServer;
+#[cfg(feature = "guest-operations-manager")]
+pub use self::vim::vm::guest::guest_operations_manager::GuestOperationsManagerClient;
 pub use self::vmodl::dynamic_data::DynamicData;
 pub use self::vmodl::dynamic_property::DynamicProperty;
+#[cfg(feature = "full")]
 pub use self::vmodl::fault::invalid_argument::InvalidArgument;
+#[cfg(feature = "full")]
 pub use self::vmodl::fault::invalid_request::InvalidRequest;
+#[cfg(feature = "full")]
 pub use self::vmodl::fault::invalid_type::InvalidType;
+#[cfg(feature = "full")]
 pub use self::vmodl::fault::managed_object_not_found::ManagedObjectNotFound;
+#[cfg(feature = "full")]
 pub use self::vmodl::fault::method_not_found::MethodNotFound;
 pub use self::vmodl::fault::not_implemented::NotImplemented;
+#[cfg(feature = "full")]
 pub use self::vmodl::fault::not_supported::NotSupported;
+#[cfg(feature = "full")]
 pub use self::vmodl::fault::security_error::SecurityError;
 pub use self::vmodl::key_any_value::KeyAnyValue;
 pub use self::vmodl::localizable_message::LocalizableMessage;
 pub use self::vmodl::localized_method_fault::LocalizedMethodFault;
 pub use self::vmodl::method_fault::{AnyMethodFault, MethodFault, not_implemented_fault};
+#[cfg(feature = "property-collector")]
 pub use self::vmodl::query::invalid_property::InvalidProperty;
+pub use self::vmodl::query::property_collector::{PropertyCollector, PropertyFilter};
+#[cfg(all(feature = "server", feature = "property-collector"))]
+pub use self::vmodl::query::property_collector::PropertyCollectorServer;
+#[cfg(all(feature = "server", feature = "property-filter"))]
+pub use self::vmodl::query::property_collector::PropertyFilterServer;
+#[cfg(feature = "property-collector")]
 pub use self::vmodl::query::property_collector::{
     AnySelectionSpec, CancelRetrievePropertiesExFault, ContinueRetrievePropertiesExFault,
-    MissingProperty, ObjectContent, ObjectSpec, PropertyCollector,
-    PropertyCollectorClient, PropertyFilter, PropertyFilterClient, PropertyFilterSpec,
-    PropertySpec, RetrieveOptions, RetrievePropertiesExFault, RetrievePropertiesFault,
-    RetrieveResult, SelectionSpec, TraversalSpec,
+    MissingProperty, ObjectContent, ObjectSpec, PropertyCollectorClient,
+    PropertyFilterSpec, PropertySpec, RetrieveOptions, RetrievePropertiesExFault,
+    RetrievePropertiesFault, RetrieveResult, SelectionSpec, TraversalSpec,
 };
-#[cfg(feature = "server")]
-pub use self::vmodl::query::property_collector::{
-    PropertyCollectorServer, PropertyFilterServer,
-};
+#[cfg(feature = "property-filter")]
+pub use self::vmodl::query::property_collector::PropertyFilterClient;
 pub use self::vmodl::runtime_fault::RuntimeFault;
 /// Every API method as a type implementing [`Method`](crate::Method), with its
 /// request struct (`Login`, `LoginRequest`).
 pub mod methods {
+    #[cfg(feature = "service-instance")]
     pub use super::vim::service_instance::methods::{CurrentTime, RetrieveServiceContent};
+    #[cfg(feature = "session-manager")]
     pub use super::vim::session_manager::methods::{
         AcquireCloneTicket, AcquireGenericServiceTicket,
         AcquireGenericServiceTicketRequest, AcquireLocalTicket,
@@ -232,6 +310,7 @@ pub mod methods {
         SessionIsActiveRequest, SetLocale, SetLocaleRequest, TerminateSession,
         TerminateSessionRequest, UpdateServiceMessage, UpdateServiceMessageRequest,
     };
+    #[cfg(feature = "property-collector")]
     pub use super::vmodl::query::property_collector::methods::{
         CancelRetrievePropertiesEx, CancelRetrievePropertiesExRequest,
         ContinueRetrievePropertiesEx, ContinueRetrievePropertiesExRequest,

@@ -9,7 +9,14 @@ pub enum Bell {}
 impl crate::ManagedObject for Bell {
     const WSDL_NAME: &'static str = "Bell";
     const METHODS: &'static [crate::MethodInfo] = &[
-        <methods::Ring as crate::Method>::INFO,
+        crate::MethodInfo {
+            name: "Ring",
+            wsdl_name: "Ring",
+            owner: "Bell",
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
+            faults: &[],
+        },
     ];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
@@ -24,17 +31,20 @@ impl crate::IsA<crate::Bell> for Bell {}
 /** The faults of [`Ring`](crate::methods::Ring): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "bell")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum RingFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "bell")]
 impl From<crate::AnyMethodFault> for RingFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "bell")]
 impl crate::xml::Decode for RingFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -44,6 +54,7 @@ impl crate::xml::Decode for RingFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "bell")]
 impl crate::xml::Encode for RingFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -58,6 +69,7 @@ impl crate::xml::Encode for RingFault {
 }
 /** Calls the methods of [`Bell`](crate::Bell) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "bell")]
 pub trait BellClient: crate::Invoke {
     /// `Bell.Ring` (SOAP operation `Ring`), since `vim.version.version1`; privilege `System.View`.
     #[doc(alias = "Ring")]
@@ -71,10 +83,11 @@ pub trait BellClient: crate::Invoke {
         self.invoke::<methods::Ring>(this.untyped(), methods::RingRequest { times })
     }
 }
+#[cfg(feature = "bell")]
 impl<I: crate::Invoke> BellClient for I {}
 /** Serves the methods of [`Bell`](crate::Bell): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "bell"))]
 pub trait BellServer: Send + Sync {
     /// `Bell.Ring` (SOAP operation `Ring`), since `vim.version.version1`; privilege `System.View`.
     ///
@@ -90,7 +103,7 @@ pub trait BellServer: Send + Sync {
         async { Err::<(), crate::RingFault>(crate::not_implemented_fault().into()) }
     }
 }
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "bell"))]
 impl Bell {
     /** Answers `call`, a call of one of [`Bell`](crate::Bell)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -113,13 +126,16 @@ impl Bell {
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {
     /// `Bell.Ring` (SOAP operation `Ring`), since `vim.version.version1`; privilege `System.View`.
+    #[cfg(feature = "bell")]
     #[derive(Debug)]
     pub enum Ring {}
     /// The parameters of [`Ring`].
+    #[cfg(feature = "bell")]
     #[derive(Clone, Copy, Debug)]
     pub struct RingRequest {
         pub times: i32,
     }
+    #[cfg(feature = "bell")]
     impl crate::Method for Ring {
         type Request<'a> = RingRequest;
         type Response = ();
@@ -142,7 +158,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "bell"))]
     impl crate::ServeMethod for Ring {
         type Args = (i32,);
         fn decode_args<'a>(

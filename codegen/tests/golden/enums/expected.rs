@@ -4,15 +4,18 @@
 /// A lamp.
 ///
 /// Wire name `Lamp`; VMODL `vim.Lamp`; since `vim.version.version1`.
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Lamp {
     /// The shade fitted.
     pub shade: Option<crate::LampShade>,
 }
+#[cfg(feature = "full")]
 impl Lamp {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "Lamp";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for Lamp {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -23,11 +26,13 @@ impl crate::xml::Decode for Lamp {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for Lamp {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for Lamp {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -56,6 +61,7 @@ impl crate::xml::Fields for Lamp {
 /// The shape of a lamp's shade.
 ///
 /// Wire name `LampShade`; VMODL `vim.Lamp.Shade`.
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum LampShade {
     /// `cone`: Wide at the bottom.
@@ -68,6 +74,7 @@ pub enum LampShade {
     /// A value these bindings do not know (from a newer server), kept as sent.
     Unrecognized(String),
 }
+#[cfg(feature = "full")]
 impl LampShade {
     /// The value as the wire spells it.
     pub fn as_str(&self) -> &str {
@@ -88,6 +95,7 @@ impl LampShade {
         }
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for LampShade {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -96,6 +104,7 @@ impl crate::xml::Decode for LampShade {
         Ok(Self::from_wire(r.text(e)?.trim()))
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for LampShade {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.escaped(self.as_str());

@@ -9,8 +9,22 @@ pub enum Press {}
 impl crate::ManagedObject for Press {
     const WSDL_NAME: &'static str = "Press";
     const METHODS: &'static [crate::MethodInfo] = &[
-        <methods::Idle as crate::Method>::INFO,
-        <methods::Stamp as crate::Method>::INFO,
+        crate::MethodInfo {
+            name: "Idle",
+            wsdl_name: "Idle",
+            owner: "Press",
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
+            faults: &[],
+        },
+        crate::MethodInfo {
+            name: "Stamp",
+            wsdl_name: "Stamp",
+            owner: "Press",
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
+            faults: &["Jammed", "Overheated"],
+        },
     ];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
@@ -25,17 +39,20 @@ impl crate::IsA<crate::Press> for Press {}
 /** The faults of [`Idle`](crate::methods::Idle): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "press")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum IdleFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "press")]
 impl From<crate::AnyMethodFault> for IdleFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "press")]
 impl crate::xml::Decode for IdleFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -45,6 +62,7 @@ impl crate::xml::Decode for IdleFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "press")]
 impl crate::xml::Encode for IdleFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -60,6 +78,7 @@ impl crate::xml::Encode for IdleFault {
 /** The faults of [`Stamp`](crate::methods::Stamp): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "press")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum StampFault {
     /// [`Jammed`](crate::Jammed) or a subclass of it.
@@ -69,6 +88,7 @@ pub enum StampFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "press")]
 impl From<crate::AnyMethodFault> for StampFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_jammed() {
@@ -83,6 +103,7 @@ impl From<crate::AnyMethodFault> for StampFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "press")]
 impl crate::xml::Decode for StampFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -92,6 +113,7 @@ impl crate::xml::Decode for StampFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "press")]
 impl crate::xml::Encode for StampFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -110,6 +132,7 @@ impl crate::xml::Encode for StampFault {
 }
 /** Calls the methods of [`Press`](crate::Press) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "press")]
 pub trait PressClient: crate::Invoke {
     /// `Press.Idle` (SOAP operation `Idle`), since `vim.version.version1`; privilege `System.View`.
     ///
@@ -140,10 +163,11 @@ pub trait PressClient: crate::Invoke {
         self.invoke::<methods::Stamp>(this.untyped(), methods::StampRequest { sheets })
     }
 }
+#[cfg(feature = "press")]
 impl<I: crate::Invoke> PressClient for I {}
 /** Serves the methods of [`Press`](crate::Press): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "press"))]
 pub trait PressServer: Send + Sync {
     /// `Press.Idle` (SOAP operation `Idle`), since `vim.version.version1`; privilege `System.View`.
     ///
@@ -178,7 +202,7 @@ pub trait PressServer: Send + Sync {
         async { Err::<(), crate::StampFault>(crate::not_implemented_fault().into()) }
     }
 }
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "press"))]
 impl Press {
     /** Answers `call`, a call of one of [`Press`](crate::Press)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -208,8 +232,10 @@ pub mod methods {
     ///
     /// Faults:
     /// - [`Jammed`](crate::Jammed): if it cannot stop cleanly.
+    #[cfg(feature = "press")]
     #[derive(Debug)]
     pub enum Idle {}
+    #[cfg(feature = "press")]
     impl crate::Method for Idle {
         type Request<'a> = ();
         type Response = ();
@@ -230,7 +256,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "press"))]
     impl crate::ServeMethod for Idle {
         type Args = ();
         fn decode_args<'a>(
@@ -246,13 +272,16 @@ pub mod methods {
     /// Faults:
     /// - [`Overheated`](crate::Overheated): if it ran too long.
     /// - [`Jammed`](crate::Jammed): if paper is stuck.
+    #[cfg(feature = "press")]
     #[derive(Debug)]
     pub enum Stamp {}
     /// The parameters of [`Stamp`].
+    #[cfg(feature = "press")]
     #[derive(Clone, Copy, Debug)]
     pub struct StampRequest {
         pub sheets: i32,
     }
+    #[cfg(feature = "press")]
     impl crate::Method for Stamp {
         type Request<'a> = StampRequest;
         type Response = ();
@@ -275,7 +304,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "press"))]
     impl crate::ServeMethod for Stamp {
         type Args = (i32,);
         fn decode_args<'a>(

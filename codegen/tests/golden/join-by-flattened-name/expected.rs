@@ -4,6 +4,7 @@
 /// One place on a shelf.
 ///
 /// Wire name `ShelfSlot`; VMODL `vim.Shelf.Slot`; since `vim.version.version1`.
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShelfSlot {
     /// Counted from the left, starting at 0.
@@ -11,10 +12,12 @@ pub struct ShelfSlot {
     /// The lamp standing here.
     pub lamp: Option<crate::Lamp>,
 }
+#[cfg(feature = "full")]
 impl ShelfSlot {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "ShelfSlot";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for ShelfSlot {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -25,11 +28,13 @@ impl crate::xml::Decode for ShelfSlot {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for ShelfSlot {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for ShelfSlot {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -9,7 +9,14 @@ pub enum Lab {}
 impl crate::ManagedObject for Lab {
     const WSDL_NAME: &'static str = "Lab";
     const METHODS: &'static [crate::MethodInfo] = &[
-        <methods::Move as crate::Method>::INFO,
+        crate::MethodInfo {
+            name: "Move",
+            wsdl_name: "Move",
+            owner: "Lab",
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
+            faults: &[],
+        },
     ];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[];
     const BASE: Option<&'static str> = None;
@@ -24,17 +31,20 @@ impl crate::IsA<crate::Lab> for Lab {}
 /** The faults of [`Move`](crate::methods::Move): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "lab")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MoveFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "lab")]
 impl From<crate::AnyMethodFault> for MoveFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "lab")]
 impl crate::xml::Decode for MoveFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -44,6 +54,7 @@ impl crate::xml::Decode for MoveFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "lab")]
 impl crate::xml::Encode for MoveFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -58,6 +69,7 @@ impl crate::xml::Encode for MoveFault {
 }
 /** Calls the methods of [`Lab`](crate::Lab) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "lab")]
 pub trait LabClient: crate::Invoke {
     /// Moves the lab to another host; returns the old one.
     ///
@@ -73,10 +85,11 @@ pub trait LabClient: crate::Invoke {
         self.invoke::<methods::Move>(this.untyped(), methods::MoveRequest { host })
     }
 }
+#[cfg(feature = "lab")]
 impl<I: crate::Invoke> LabClient for I {}
 /** Serves the methods of [`Lab`](crate::Lab): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "lab"))]
 pub trait LabServer: Send + Sync {
     /// Moves the lab to another host; returns the old one.
     ///
@@ -101,7 +114,7 @@ pub trait LabServer: Send + Sync {
         }
     }
 }
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "lab"))]
 impl Lab {
     /** Answers `call`, a call of one of [`Lab`](crate::Lab)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -126,13 +139,16 @@ pub mod methods {
     /// Moves the lab to another host; returns the old one.
     ///
     /// `Lab.Move` (SOAP operation `Move`), since `vim.version.version1`; privilege `System.View`.
+    #[cfg(feature = "lab")]
     #[derive(Debug)]
     pub enum Move {}
     /// The parameters of [`Move`].
+    #[cfg(feature = "lab")]
     #[derive(Clone, Copy, Debug)]
     pub struct MoveRequest<'a> {
         pub host: &'a crate::MoRef<crate::HostSystem>,
     }
+    #[cfg(feature = "lab")]
     impl crate::Method for Move {
         type Request<'a> = MoveRequest<'a>;
         type Response = crate::MoRef<crate::HostSystem>;
@@ -155,7 +171,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "lab"))]
     impl crate::ServeMethod for Move {
         type Args = (crate::MoRef<crate::HostSystem>,);
         fn decode_args<'a>(

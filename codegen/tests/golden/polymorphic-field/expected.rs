@@ -4,15 +4,18 @@
 /// Something to put on display.
 ///
 /// Wire name `Item`; VMODL `vim.Item`; since `vim.version.version1`. Where the API allows subclasses, it is held as [`AnyItem`](crate::AnyItem).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Item {
     /// Its label.
     pub tag: String,
 }
+#[cfg(feature = "full")]
 impl Item {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "Item";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for Item {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -23,11 +26,13 @@ impl crate::xml::Decode for Item {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for Item {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for Item {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -55,28 +60,38 @@ impl crate::xml::Fields for Item {
 }
 /** A [`Item`](crate::Item) or any of its subclasses: `match` on the concrete type. Values of classes
  these bindings do not know (a newer server's) are kept in `Unknown`.*/
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnyItem {
     /// A [`Item`](crate::Item).
+    #[cfg(feature = "full")]
     Item(Box<crate::Item>),
     /// A [`Book`](crate::Book).
+    #[cfg(feature = "full")]
     Book(Box<crate::Book>),
     /// A [`Vase`](crate::Vase).
+    #[cfg(feature = "full")]
     Vase(Box<crate::Vase>),
-    /// A subclass these bindings do not know, with the fields its known base has.
+    /// A subclass these bindings do not know (or whose feature is off), with the
+    /// fields its known base has and its XML.
     Unknown(Box<crate::UnknownSubtype<crate::Item>>),
 }
+#[cfg(feature = "full")]
 impl Default for AnyItem {
     fn default() -> Self {
         Self::Item(Box::default())
     }
 }
+#[cfg(feature = "full")]
 impl AnyItem {
     /// The concrete class's wire name (`xsi:type`).
     pub fn type_name(&self) -> &str {
         match self {
+            #[cfg(feature = "full")]
             Self::Item(_) => "Item",
+            #[cfg(feature = "full")]
             Self::Book(_) => "Book",
+            #[cfg(feature = "full")]
             Self::Vase(_) => "Vase",
             Self::Unknown(u) => &u.type_name,
         }
@@ -96,11 +111,13 @@ impl AnyItem {
             .expect("a base field is at the same position in every subclass")
     }
 }
+#[cfg(feature = "full")]
 impl From<crate::Item> for AnyItem {
     fn from(v: crate::Item) -> Self {
         Self::Item(Box::new(v))
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for AnyItem {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -108,7 +125,9 @@ impl crate::xml::Decode for AnyItem {
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
             None | Some("Item") => Ok(Self::Item(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("Book") => Ok(Self::Book(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("Vase") => Ok(Self::Vase(r.read(e)?)),
             Some(other) => {
                 let type_name = other.to_string();
@@ -128,14 +147,18 @@ impl crate::xml::Decode for AnyItem {
         }
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for AnyItem {
     fn xsi_type(&self) -> Option<&str> {
         Some(self.type_name())
     }
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         match self {
+            #[cfg(feature = "full")]
             Self::Item(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::Book(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::Vase(v) => crate::xml::Encode::encode_content(&**v, w),
             Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
             Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),

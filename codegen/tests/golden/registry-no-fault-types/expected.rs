@@ -7,8 +7,22 @@ pub enum Tower {}
 impl crate::ManagedObject for Tower {
     const WSDL_NAME: &'static str = "Tower";
     const METHODS: &'static [crate::MethodInfo] = &[
-        <methods::Hush as crate::Method>::INFO,
-        <methods::Ring as crate::Method>::INFO,
+        crate::MethodInfo {
+            name: "Hush",
+            wsdl_name: "Hush",
+            owner: "Tower",
+            privilege: Some(crate::privileges::TOWER_RING),
+            since: crate::versions::VERSION9,
+            faults: &[],
+        },
+        crate::MethodInfo {
+            name: "Ring",
+            wsdl_name: "Ring",
+            owner: "Tower",
+            privilege: Some(crate::privileges::TOWER_RING),
+            since: crate::versions::VERSION1,
+            faults: &[],
+        },
     ];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[
         crate::PropertyInfo {
@@ -29,6 +43,7 @@ impl crate::ManagedObject for Tower {
     };
 }
 impl crate::IsA<crate::Tower> for Tower {}
+#[cfg(feature = "tower")]
 impl Tower {
     /// The `bells` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
     pub fn bells() -> crate::PropertyPath<Self, i32> {
@@ -38,17 +53,20 @@ impl Tower {
 /** The faults of [`Hush`](crate::methods::Hush): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "tower")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum HushFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "tower")]
 impl From<crate::AnyMethodFault> for HushFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "tower")]
 impl crate::xml::Decode for HushFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -58,6 +76,7 @@ impl crate::xml::Decode for HushFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "tower")]
 impl crate::xml::Encode for HushFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -73,17 +92,20 @@ impl crate::xml::Encode for HushFault {
 /** The faults of [`Ring`](crate::methods::Ring): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "tower")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum RingFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "tower")]
 impl From<crate::AnyMethodFault> for RingFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "tower")]
 impl crate::xml::Decode for RingFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -93,6 +115,7 @@ impl crate::xml::Decode for RingFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "tower")]
 impl crate::xml::Encode for RingFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -107,6 +130,7 @@ impl crate::xml::Encode for RingFault {
 }
 /** Calls the methods of [`Tower`](crate::Tower) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "tower")]
 pub trait TowerClient: crate::Invoke {
     /// `Tower.Hush` (SOAP operation `Hush`), since vSphere API 5.5 (`vim.version.version9`); privilege `Tower.Ring`.
     #[doc(alias = "Hush")]
@@ -129,10 +153,11 @@ pub trait TowerClient: crate::Invoke {
         self.invoke::<methods::Ring>(this.untyped(), ())
     }
 }
+#[cfg(feature = "tower")]
 impl<I: crate::Invoke> TowerClient for I {}
 /** Serves the methods of [`Tower`](crate::Tower): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "tower"))]
 pub trait TowerServer: Send + Sync {
     /// `Tower.Hush` (SOAP operation `Hush`), since vSphere API 5.5 (`vim.version.version9`); privilege `Tower.Ring`.
     ///
@@ -159,7 +184,7 @@ pub trait TowerServer: Send + Sync {
         async { Err::<(), crate::RingFault>(crate::not_implemented_fault().into()) }
     }
 }
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "tower"))]
 impl Tower {
     /** Answers `call`, a call of one of [`Tower`](crate::Tower)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -180,8 +205,10 @@ impl Tower {
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {
     /// `Tower.Hush` (SOAP operation `Hush`), since vSphere API 5.5 (`vim.version.version9`); privilege `Tower.Ring`.
+    #[cfg(feature = "tower")]
     #[derive(Debug)]
     pub enum Hush {}
+    #[cfg(feature = "tower")]
     impl crate::Method for Hush {
         type Request<'a> = ();
         type Response = ();
@@ -202,7 +229,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "tower"))]
     impl crate::ServeMethod for Hush {
         type Args = ();
         fn decode_args<'a>(
@@ -214,8 +241,10 @@ pub mod methods {
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `Tower.Ring` (SOAP operation `Ring`), since vSphere API 2.0 (`vim.version.version1`); privilege `Tower.Ring`.
+    #[cfg(feature = "tower")]
     #[derive(Debug)]
     pub enum Ring {}
+    #[cfg(feature = "tower")]
     impl crate::Method for Ring {
         type Request<'a> = ();
         type Response = ();
@@ -236,7 +265,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "tower"))]
     impl crate::ServeMethod for Ring {
         type Args = ();
         fn decode_args<'a>(

@@ -3,6 +3,7 @@
 /// Identifies the product that serves the API: its name, vendor, version, build and the API it implements.
 ///
 /// Wire name `AboutInfo`; VMODL `vim.AboutInfo`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AboutInfo {
     /// Kept for the protocol; clients leave it unset.
@@ -42,10 +43,12 @@ pub struct AboutInfo {
     /// Product version used for licensing.
     pub license_product_version: Option<String>,
 }
+#[cfg(feature = "service-instance")]
 impl AboutInfo {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "AboutInfo";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for AboutInfo {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -56,11 +59,13 @@ impl crate::xml::Decode for AboutInfo {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for AboutInfo {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for AboutInfo {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

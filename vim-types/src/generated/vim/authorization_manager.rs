@@ -20,13 +20,15 @@ impl crate::ManagedObject for AuthorizationManager {
 impl crate::IsA<crate::AuthorizationManager> for AuthorizationManager {}
 /** Calls the methods of [`AuthorizationManager`](crate::AuthorizationManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "authorization-manager")]
 pub trait AuthorizationManagerClient: crate::Invoke {}
+#[cfg(feature = "authorization-manager")]
 impl<I: crate::Invoke> AuthorizationManagerClient for I {}
 /** Serves the methods of [`AuthorizationManager`](crate::AuthorizationManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "authorization-manager"))]
 pub trait AuthorizationManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "authorization-manager"))]
 impl AuthorizationManager {
     /** Answers `call`, a call of one of [`AuthorizationManager`](crate::AuthorizationManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -3,6 +3,7 @@
 /// Says which optional features the server as a whole supports.
 ///
 /// Wire name `Capability`; VMODL `vim.Capability`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Capability {
     /// Kept for the protocol; clients leave it unset.
@@ -24,10 +25,12 @@ pub struct Capability {
     /// Whether network configuration can be backed up and restored.
     pub network_backup_and_restore_supported: Option<bool>,
 }
+#[cfg(feature = "service-instance")]
 impl Capability {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "Capability";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for Capability {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -38,11 +41,13 @@ impl crate::xml::Decode for Capability {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for Capability {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for Capability {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

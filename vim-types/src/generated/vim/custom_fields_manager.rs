@@ -20,13 +20,15 @@ impl crate::ManagedObject for CustomFieldsManager {
 impl crate::IsA<crate::CustomFieldsManager> for CustomFieldsManager {}
 /** Calls the methods of [`CustomFieldsManager`](crate::CustomFieldsManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "custom-fields-manager")]
 pub trait CustomFieldsManagerClient: crate::Invoke {}
+#[cfg(feature = "custom-fields-manager")]
 impl<I: crate::Invoke> CustomFieldsManagerClient for I {}
 /** Serves the methods of [`CustomFieldsManager`](crate::CustomFieldsManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "custom-fields-manager"))]
 pub trait CustomFieldsManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "custom-fields-manager"))]
 impl CustomFieldsManager {
     /** Answers `call`, a call of one of [`CustomFieldsManager`](crate::CustomFieldsManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

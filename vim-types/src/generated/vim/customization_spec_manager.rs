@@ -20,13 +20,15 @@ impl crate::ManagedObject for CustomizationSpecManager {
 impl crate::IsA<crate::CustomizationSpecManager> for CustomizationSpecManager {}
 /** Calls the methods of [`CustomizationSpecManager`](crate::CustomizationSpecManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "customization-spec-manager")]
 pub trait CustomizationSpecManagerClient: crate::Invoke {}
+#[cfg(feature = "customization-spec-manager")]
 impl<I: crate::Invoke> CustomizationSpecManagerClient for I {}
 /** Serves the methods of [`CustomizationSpecManager`](crate::CustomizationSpecManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "customization-spec-manager"))]
 pub trait CustomizationSpecManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "customization-spec-manager"))]
 impl CustomizationSpecManager {
     /** Answers `call`, a call of one of [`CustomizationSpecManager`](crate::CustomizationSpecManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

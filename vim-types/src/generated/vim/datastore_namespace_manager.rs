@@ -20,13 +20,15 @@ impl crate::ManagedObject for DatastoreNamespaceManager {
 impl crate::IsA<crate::DatastoreNamespaceManager> for DatastoreNamespaceManager {}
 /** Calls the methods of [`DatastoreNamespaceManager`](crate::DatastoreNamespaceManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "datastore-namespace-manager")]
 pub trait DatastoreNamespaceManagerClient: crate::Invoke {}
+#[cfg(feature = "datastore-namespace-manager")]
 impl<I: crate::Invoke> DatastoreNamespaceManagerClient for I {}
 /** Serves the methods of [`DatastoreNamespaceManager`](crate::DatastoreNamespaceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "datastore-namespace-manager"))]
 pub trait DatastoreNamespaceManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "datastore-namespace-manager"))]
 impl DatastoreNamespaceManager {
     /** Answers `call`, a call of one of [`DatastoreNamespaceManager`](crate::DatastoreNamespaceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -3,6 +3,7 @@
 /// A label and a short summary for showing something to a user.
 ///
 /// Wire name `Description`; VMODL `vim.Description`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Description {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct Description {
     /// A sentence or two saying what it is.
     pub summary: String,
 }
+#[cfg(feature = "service-instance")]
 impl Description {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "Description";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for Description {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for Description {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for Description {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for Description {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

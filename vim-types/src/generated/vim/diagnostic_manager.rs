@@ -20,13 +20,15 @@ impl crate::ManagedObject for DiagnosticManager {
 impl crate::IsA<crate::DiagnosticManager> for DiagnosticManager {}
 /** Calls the methods of [`DiagnosticManager`](crate::DiagnosticManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "diagnostic-manager")]
 pub trait DiagnosticManagerClient: crate::Invoke {}
+#[cfg(feature = "diagnostic-manager")]
 impl<I: crate::Invoke> DiagnosticManagerClient for I {}
 /** Serves the methods of [`DiagnosticManager`](crate::DiagnosticManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "diagnostic-manager"))]
 pub trait DiagnosticManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "diagnostic-manager"))]
 impl DiagnosticManager {
     /** Answers `call`, a call of one of [`DiagnosticManager`](crate::DiagnosticManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

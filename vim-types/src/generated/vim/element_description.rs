@@ -3,6 +3,7 @@
 /// A display label and summary attached to a key, typically one value of an enumeration or list.
 ///
 /// Wire name `ElementDescription`; VMODL `vim.ElementDescription`; since VI API 2.0 (`vim.version.version1`). Extends [`Description`](crate::Description).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ElementDescription {
     /// Kept for the protocol; clients leave it unset.
@@ -24,10 +25,12 @@ pub struct ElementDescription {
     /// The value this description belongs to.
     pub key: String,
 }
+#[cfg(feature = "service-instance")]
 impl ElementDescription {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "ElementDescription";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for ElementDescription {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -38,11 +41,13 @@ impl crate::xml::Decode for ElementDescription {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for ElementDescription {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for ElementDescription {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -3,6 +3,7 @@
 /// One Enhanced vMotion Compatibility (EVC) mode: the CPU feature baseline that hosts in a cluster are held to so that virtual machines can move between them.
 ///
 /// Wire name `EVCMode`; VMODL `vim.EVCMode`; since vSphere API 4.0 (`vim.version.version5`). Extends [`ElementDescription`](crate::ElementDescription).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EVCMode {
     /// Kept for the protocol; clients leave it unset.
@@ -40,10 +41,12 @@ pub struct EVCMode {
     /// Position of the mode among the modes of the same vendor; a larger value means a superset of features. Only compare it between modes of the same vendor.
     pub vendor_tier: i32,
 }
+#[cfg(feature = "service-instance")]
 impl EVCMode {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "EVCMode";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for EVCMode {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -54,11 +57,13 @@ impl crate::xml::Decode for EVCMode {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for EVCMode {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for EVCMode {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

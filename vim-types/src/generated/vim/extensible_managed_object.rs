@@ -20,13 +20,15 @@ impl crate::ManagedObject for ExtensibleManagedObject {
 impl crate::IsA<crate::ExtensibleManagedObject> for ExtensibleManagedObject {}
 /** Calls the methods of [`ExtensibleManagedObject`](crate::ExtensibleManagedObject) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "extensible-managed-object")]
 pub trait ExtensibleManagedObjectClient: crate::Invoke {}
+#[cfg(feature = "extensible-managed-object")]
 impl<I: crate::Invoke> ExtensibleManagedObjectClient for I {}
 /** Serves the methods of [`ExtensibleManagedObject`](crate::ExtensibleManagedObject): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "extensible-managed-object"))]
 pub trait ExtensibleManagedObjectServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "extensible-managed-object"))]
 impl ExtensibleManagedObject {
     /** Answers `call`, a call of one of [`ExtensibleManagedObject`](crate::ExtensibleManagedObject)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for ExtensionManager {
 impl crate::IsA<crate::ExtensionManager> for ExtensionManager {}
 /** Calls the methods of [`ExtensionManager`](crate::ExtensionManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "extension-manager")]
 pub trait ExtensionManagerClient: crate::Invoke {}
+#[cfg(feature = "extension-manager")]
 impl<I: crate::Invoke> ExtensionManagerClient for I {}
 /** Serves the methods of [`ExtensionManager`](crate::ExtensionManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "extension-manager"))]
 pub trait ExtensionManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "extension-manager"))]
 impl ExtensionManager {
     /** Answers `call`, a call of one of [`ExtensionManager`](crate::ExtensionManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

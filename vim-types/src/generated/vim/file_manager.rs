@@ -20,13 +20,15 @@ impl crate::ManagedObject for FileManager {
 impl crate::IsA<crate::FileManager> for FileManager {}
 /** Calls the methods of [`FileManager`](crate::FileManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "file-manager")]
 pub trait FileManagerClient: crate::Invoke {}
+#[cfg(feature = "file-manager")]
 impl<I: crate::Invoke> FileManagerClient for I {}
 /** Serves the methods of [`FileManager`](crate::FileManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "file-manager"))]
 pub trait FileManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "file-manager"))]
 impl FileManager {
     /** Answers `call`, a call of one of [`FileManager`](crate::FileManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -22,13 +22,15 @@ impl crate::IsA<crate::ManagedEntity> for Folder {}
 impl crate::IsA<crate::ExtensibleManagedObject> for Folder {}
 /** Calls the methods of [`Folder`](crate::Folder) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "folder")]
 pub trait FolderClient: crate::ManagedEntityClient {}
+#[cfg(feature = "folder")]
 impl<I: crate::Invoke> FolderClient for I {}
 /** Serves the methods of [`Folder`](crate::Folder): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "folder"))]
 pub trait FolderServer: crate::ManagedEntityServer {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "folder"))]
 impl Folder {
     /** Answers `call`, a call of one of [`Folder`](crate::Folder)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for IpPoolManager {
 impl crate::IsA<crate::IpPoolManager> for IpPoolManager {}
 /** Calls the methods of [`IpPoolManager`](crate::IpPoolManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "ip-pool-manager")]
 pub trait IpPoolManagerClient: crate::Invoke {}
+#[cfg(feature = "ip-pool-manager")]
 impl<I: crate::Invoke> IpPoolManagerClient for I {}
 /** Serves the methods of [`IpPoolManager`](crate::IpPoolManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "ip-pool-manager"))]
 pub trait IpPoolManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "ip-pool-manager"))]
 impl IpPoolManager {
     /** Answers `call`, a call of one of [`IpPoolManager`](crate::IpPoolManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for LicenseManager {
 impl crate::IsA<crate::LicenseManager> for LicenseManager {}
 /** Calls the methods of [`LicenseManager`](crate::LicenseManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "license-manager")]
 pub trait LicenseManagerClient: crate::Invoke {}
+#[cfg(feature = "license-manager")]
 impl<I: crate::Invoke> LicenseManagerClient for I {}
 /** Serves the methods of [`LicenseManager`](crate::LicenseManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "license-manager"))]
 pub trait LicenseManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "license-manager"))]
 impl LicenseManager {
     /** Answers `call`, a call of one of [`LicenseManager`](crate::LicenseManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for LocalizationManager {
 impl crate::IsA<crate::LocalizationManager> for LocalizationManager {}
 /** Calls the methods of [`LocalizationManager`](crate::LocalizationManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "localization-manager")]
 pub trait LocalizationManagerClient: crate::Invoke {}
+#[cfg(feature = "localization-manager")]
 impl<I: crate::Invoke> LocalizationManagerClient for I {}
 /** Serves the methods of [`LocalizationManager`](crate::LocalizationManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "localization-manager"))]
 pub trait LocalizationManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "localization-manager"))]
 impl LocalizationManager {
     /** Answers `call`, a call of one of [`LocalizationManager`](crate::LocalizationManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -21,13 +21,15 @@ impl crate::IsA<crate::ManagedEntity> for ManagedEntity {}
 impl crate::IsA<crate::ExtensibleManagedObject> for ManagedEntity {}
 /** Calls the methods of [`ManagedEntity`](crate::ManagedEntity) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "managed-entity")]
 pub trait ManagedEntityClient: crate::ExtensibleManagedObjectClient {}
+#[cfg(feature = "managed-entity")]
 impl<I: crate::Invoke> ManagedEntityClient for I {}
 /** Serves the methods of [`ManagedEntity`](crate::ManagedEntity): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "managed-entity"))]
 pub trait ManagedEntityServer: crate::ExtensibleManagedObjectServer {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "managed-entity"))]
 impl ManagedEntity {
     /** Answers `call`, a call of one of [`ManagedEntity`](crate::ManagedEntity)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for OvfManager {
 impl crate::IsA<crate::OvfManager> for OvfManager {}
 /** Calls the methods of [`OvfManager`](crate::OvfManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "ovf-manager")]
 pub trait OvfManagerClient: crate::Invoke {}
+#[cfg(feature = "ovf-manager")]
 impl<I: crate::Invoke> OvfManagerClient for I {}
 /** Serves the methods of [`OvfManager`](crate::OvfManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "ovf-manager"))]
 pub trait OvfManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "ovf-manager"))]
 impl OvfManager {
     /** Answers `call`, a call of one of [`OvfManager`](crate::OvfManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for PerformanceManager {
 impl crate::IsA<crate::PerformanceManager> for PerformanceManager {}
 /** Calls the methods of [`PerformanceManager`](crate::PerformanceManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "performance-manager")]
 pub trait PerformanceManagerClient: crate::Invoke {}
+#[cfg(feature = "performance-manager")]
 impl<I: crate::Invoke> PerformanceManagerClient for I {}
 /** Serves the methods of [`PerformanceManager`](crate::PerformanceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "performance-manager"))]
 pub trait PerformanceManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "performance-manager"))]
 impl PerformanceManager {
     /** Answers `call`, a call of one of [`PerformanceManager`](crate::PerformanceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for SearchIndex {
 impl crate::IsA<crate::SearchIndex> for SearchIndex {}
 /** Calls the methods of [`SearchIndex`](crate::SearchIndex) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "search-index")]
 pub trait SearchIndexClient: crate::Invoke {}
+#[cfg(feature = "search-index")]
 impl<I: crate::Invoke> SearchIndexClient for I {}
 /** Serves the methods of [`SearchIndex`](crate::SearchIndex): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "search-index"))]
 pub trait SearchIndexServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "search-index"))]
 impl SearchIndex {
     /** Answers `call`, a call of one of [`SearchIndex`](crate::SearchIndex)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

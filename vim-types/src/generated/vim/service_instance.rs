@@ -8,8 +8,22 @@ pub enum ServiceInstance {}
 impl crate::ManagedObject for ServiceInstance {
     const WSDL_NAME: &'static str = "ServiceInstance";
     const METHODS: &'static [crate::MethodInfo] = &[
-        <methods::CurrentTime as crate::Method>::INFO,
-        <methods::RetrieveServiceContent as crate::Method>::INFO,
+        crate::MethodInfo {
+            name: "CurrentTime",
+            wsdl_name: "CurrentTime",
+            owner: "ServiceInstance",
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
+            faults: &[],
+        },
+        crate::MethodInfo {
+            name: "RetrieveServiceContent",
+            wsdl_name: "RetrieveServiceContent",
+            owner: "ServiceInstance",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
+            faults: &[],
+        },
     ];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[
         crate::PropertyInfo {
@@ -46,6 +60,7 @@ impl crate::ManagedObject for ServiceInstance {
     };
 }
 impl crate::IsA<crate::ServiceInstance> for ServiceInstance {}
+#[cfg(feature = "service-instance")]
 impl ServiceInstance {
     /// The `serverClock` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
     pub fn server_clock() -> crate::PropertyPath<Self, crate::DateTime> {
@@ -63,17 +78,20 @@ impl ServiceInstance {
 /** The faults of [`CurrentTime`](crate::methods::CurrentTime): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum CurrentTimeFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "service-instance")]
 impl From<crate::AnyMethodFault> for CurrentTimeFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for CurrentTimeFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -83,6 +101,7 @@ impl crate::xml::Decode for CurrentTimeFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for CurrentTimeFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -98,17 +117,20 @@ impl crate::xml::Encode for CurrentTimeFault {
 /** The faults of [`RetrieveServiceContent`](crate::methods::RetrieveServiceContent): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum RetrieveServiceContentFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "service-instance")]
 impl From<crate::AnyMethodFault> for RetrieveServiceContentFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for RetrieveServiceContentFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -118,6 +140,7 @@ impl crate::xml::Decode for RetrieveServiceContentFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for RetrieveServiceContentFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -132,6 +155,7 @@ impl crate::xml::Encode for RetrieveServiceContentFault {
 }
 /** Calls the methods of [`ServiceInstance`](crate::ServiceInstance) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "service-instance")]
 pub trait ServiceInstanceClient: crate::Invoke {
     /// `ServiceInstance.CurrentTime` (SOAP operation `CurrentTime`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
     #[doc(alias = "CurrentTime")]
@@ -157,10 +181,11 @@ pub trait ServiceInstanceClient: crate::Invoke {
         self.invoke::<methods::RetrieveServiceContent>(this.untyped(), ())
     }
 }
+#[cfg(feature = "service-instance")]
 impl<I: crate::Invoke> ServiceInstanceClient for I {}
 /** Serves the methods of [`ServiceInstance`](crate::ServiceInstance): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "service-instance"))]
 pub trait ServiceInstanceServer: Send + Sync {
     /// `ServiceInstance.CurrentTime` (SOAP operation `CurrentTime`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
     ///
@@ -201,7 +226,7 @@ pub trait ServiceInstanceServer: Send + Sync {
         }
     }
 }
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "service-instance"))]
 impl ServiceInstance {
     /** Answers `call`, a call of one of [`ServiceInstance`](crate::ServiceInstance)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -231,8 +256,10 @@ impl ServiceInstance {
 /// The methods of this module's managed objects as types ([`Method`](crate::Method)).
 pub mod methods {
     /// `ServiceInstance.CurrentTime` (SOAP operation `CurrentTime`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
+    #[cfg(feature = "service-instance")]
     #[derive(Debug)]
     pub enum CurrentTime {}
+    #[cfg(feature = "service-instance")]
     impl crate::Method for CurrentTime {
         type Request<'a> = ();
         type Response = crate::DateTime;
@@ -253,7 +280,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "service-instance"))]
     impl crate::ServeMethod for CurrentTime {
         type Args = ();
         fn decode_args<'a>(
@@ -267,8 +294,10 @@ pub mod methods {
         }
     }
     /// `ServiceInstance.RetrieveServiceContent` (SOAP operation `RetrieveServiceContent`), since VI API 2.0 (`vim.version.version1`); privilege `System.Anonymous`.
+    #[cfg(feature = "service-instance")]
     #[derive(Debug)]
     pub enum RetrieveServiceContent {}
+    #[cfg(feature = "service-instance")]
     impl crate::Method for RetrieveServiceContent {
         type Request<'a> = ();
         type Response = crate::ServiceContent;
@@ -289,7 +318,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "service-instance"))]
     impl crate::ServeMethod for RetrieveServiceContent {
         type Args = ();
         fn decode_args<'a>(

@@ -3,6 +3,7 @@
 /// What [RetrieveServiceContent](crate::ServiceInstanceClient::retrieve_service_content) returns: information about the server and references to the root folder, the property collector and the manager objects. A reference is left unset when the server does not offer that manager.
 ///
 /// Wire name `ServiceContent`; VMODL `vim.ServiceInstanceContent`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceContent {
     /// Kept for the protocol; clients leave it unset.
@@ -96,10 +97,12 @@ pub struct ServiceContent {
     /// Runs operations inside guest operating systems.
     pub guest_operations_manager: Option<crate::MoRef<crate::GuestOperationsManager>>,
 }
+#[cfg(feature = "service-instance")]
 impl ServiceContent {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "ServiceContent";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for ServiceContent {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -110,11 +113,13 @@ impl crate::xml::Decode for ServiceContent {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for ServiceContent {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for ServiceContent {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

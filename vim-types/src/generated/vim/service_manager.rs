@@ -20,13 +20,15 @@ impl crate::ManagedObject for ServiceManager {
 impl crate::IsA<crate::ServiceManager> for ServiceManager {}
 /** Calls the methods of [`ServiceManager`](crate::ServiceManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "service-manager")]
 pub trait ServiceManagerClient: crate::Invoke {}
+#[cfg(feature = "service-manager")]
 impl<I: crate::Invoke> ServiceManagerClient for I {}
 /** Serves the methods of [`ServiceManager`](crate::ServiceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "service-manager"))]
 pub trait ServiceManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "service-manager"))]
 impl ServiceManager {
     /** Answers `call`, a call of one of [`ServiceManager`](crate::ServiceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

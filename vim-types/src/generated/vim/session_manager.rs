@@ -3,6 +3,7 @@
 /// A single-use ticket that grants access to one service request, as described by the [ServiceRequestSpec](crate::SessionManagerServiceRequestSpec) given to [AcquireGenericServiceTicket](crate::SessionManagerClient::acquire_generic_service_ticket).
 ///
 /// Wire name `SessionManagerGenericServiceTicket`; VMODL `vim.SessionManager.GenericServiceTicket`; since vSphere API 5.0 (`vim.version.version7`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerGenericServiceTicket {
     /// Kept for the protocol; clients leave it unset.
@@ -20,10 +21,12 @@ pub struct SessionManagerGenericServiceTicket {
     /// SSL certificate thumbprint of that host, so the client can verify it.
     pub ssl_thumbprint: Option<String>,
 }
+#[cfg(feature = "session-manager")]
 impl SessionManagerGenericServiceTicket {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerGenericServiceTicket";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for SessionManagerGenericServiceTicket {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -34,11 +37,13 @@ impl crate::xml::Decode for SessionManagerGenericServiceTicket {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for SessionManagerGenericServiceTicket {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for SessionManagerGenericServiceTicket {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -81,6 +86,7 @@ impl crate::xml::Fields for SessionManagerGenericServiceTicket {
 /// A request to a service reached over HTTP or HTTPS.
 ///
 /// Wire name `SessionManagerHttpServiceRequestSpec`; VMODL `vim.SessionManager.HttpServiceRequestSpec`; since vSphere API 5.0 (`vim.version.version7`). Extends [`SessionManagerServiceRequestSpec`](crate::SessionManagerServiceRequestSpec).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerHttpServiceRequestSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -96,10 +102,12 @@ pub struct SessionManagerHttpServiceRequestSpec {
     /// URL of the request, for example `https://host/cgi-bin/vm-support.cgi?n=val`. For CGI services on an ESXi host only the path and query are checked, because the scheme and port seen by the service can differ behind a proxy.
     pub url: String,
 }
+#[cfg(feature = "session-manager")]
 impl SessionManagerHttpServiceRequestSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerHttpServiceRequestSpec";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for SessionManagerHttpServiceRequestSpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -110,11 +118,13 @@ impl crate::xml::Decode for SessionManagerHttpServiceRequestSpec {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for SessionManagerHttpServiceRequestSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for SessionManagerHttpServiceRequestSpec {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -154,6 +164,7 @@ impl crate::xml::Fields for SessionManagerHttpServiceRequestSpec {
 /// The answer to [AcquireLocalTicket](crate::SessionManagerClient::acquire_local_ticket): a user name and the path of a file holding a one-time password. A client on the same machine reads the file and logs on with both.
 ///
 /// Wire name `SessionManagerLocalTicket`; VMODL `vim.SessionManager.LocalTicket`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerLocalTicket {
     /// Kept for the protocol; clients leave it unset.
@@ -169,10 +180,12 @@ pub struct SessionManagerLocalTicket {
     /// Path on the server's file system of the file that holds the one-time password.
     pub password_file_path: String,
 }
+#[cfg(feature = "session-manager")]
 impl SessionManagerLocalTicket {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerLocalTicket";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for SessionManagerLocalTicket {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -183,11 +196,13 @@ impl crate::xml::Decode for SessionManagerLocalTicket {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for SessionManagerLocalTicket {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for SessionManagerLocalTicket {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -227,6 +242,7 @@ impl crate::xml::Fields for SessionManagerLocalTicket {
 /// Describes a request to some service, for which [AcquireGenericServiceTicket](crate::SessionManagerClient::acquire_generic_service_ticket) issues a ticket. This type has no fields of its own; use one of its subtypes.
 ///
 /// Wire name `SessionManagerServiceRequestSpec`; VMODL `vim.SessionManager.ServiceRequestSpec`; since vSphere API 5.0 (`vim.version.version7`). Extends [`DynamicData`](crate::DynamicData). Where the API allows subclasses, it is held as [`AnySessionManagerServiceRequestSpec`](crate::AnySessionManagerServiceRequestSpec).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerServiceRequestSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -238,10 +254,12 @@ pub struct SessionManagerServiceRequestSpec {
     /// (From `DynamicData`.)
     pub dynamic_property: Vec<crate::DynamicProperty>,
 }
+#[cfg(feature = "session-manager")]
 impl SessionManagerServiceRequestSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerServiceRequestSpec";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for SessionManagerServiceRequestSpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -252,11 +270,13 @@ impl crate::xml::Decode for SessionManagerServiceRequestSpec {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for SessionManagerServiceRequestSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for SessionManagerServiceRequestSpec {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -289,36 +309,46 @@ impl crate::xml::Fields for SessionManagerServiceRequestSpec {
 }
 /** A [`SessionManagerServiceRequestSpec`](crate::SessionManagerServiceRequestSpec) or any of its subclasses: `match` on the concrete type. Values of classes
  these bindings do not know (a newer server's) are kept in `Unknown`.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnySessionManagerServiceRequestSpec {
     /// A [`SessionManagerServiceRequestSpec`](crate::SessionManagerServiceRequestSpec).
+    #[cfg(feature = "session-manager")]
     SessionManagerServiceRequestSpec(Box<crate::SessionManagerServiceRequestSpec>),
     /// A [`SessionManagerHttpServiceRequestSpec`](crate::SessionManagerHttpServiceRequestSpec).
+    #[cfg(feature = "session-manager")]
     SessionManagerHttpServiceRequestSpec(
         Box<crate::SessionManagerHttpServiceRequestSpec>,
     ),
     /// A [`SessionManagerVmomiServiceRequestSpec`](crate::SessionManagerVmomiServiceRequestSpec).
+    #[cfg(feature = "session-manager")]
     SessionManagerVmomiServiceRequestSpec(
         Box<crate::SessionManagerVmomiServiceRequestSpec>,
     ),
-    /// A subclass these bindings do not know, with the fields its known base has.
+    /// A subclass these bindings do not know (or whose feature is off), with the
+    /// fields its known base has and its XML.
     Unknown(Box<crate::UnknownSubtype<crate::SessionManagerServiceRequestSpec>>),
 }
+#[cfg(feature = "session-manager")]
 impl Default for AnySessionManagerServiceRequestSpec {
     fn default() -> Self {
         Self::SessionManagerServiceRequestSpec(Box::default())
     }
 }
+#[cfg(feature = "session-manager")]
 impl AnySessionManagerServiceRequestSpec {
     /// The concrete class's wire name (`xsi:type`).
     pub fn type_name(&self) -> &str {
         match self {
+            #[cfg(feature = "session-manager")]
             Self::SessionManagerServiceRequestSpec(_) => {
                 "SessionManagerServiceRequestSpec"
             }
+            #[cfg(feature = "session-manager")]
             Self::SessionManagerHttpServiceRequestSpec(_) => {
                 "SessionManagerHttpServiceRequestSpec"
             }
+            #[cfg(feature = "session-manager")]
             Self::SessionManagerVmomiServiceRequestSpec(_) => {
                 "SessionManagerVmomiServiceRequestSpec"
             }
@@ -335,12 +365,14 @@ impl AnySessionManagerServiceRequestSpec {
         }
     }
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::SessionManagerServiceRequestSpec>
 for AnySessionManagerServiceRequestSpec {
     fn from(v: crate::SessionManagerServiceRequestSpec) -> Self {
         Self::SessionManagerServiceRequestSpec(Box::new(v))
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for AnySessionManagerServiceRequestSpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -350,9 +382,11 @@ impl crate::xml::Decode for AnySessionManagerServiceRequestSpec {
             None | Some("SessionManagerServiceRequestSpec") => {
                 Ok(Self::SessionManagerServiceRequestSpec(r.read(e)?))
             }
+            #[cfg(feature = "session-manager")]
             Some("SessionManagerHttpServiceRequestSpec") => {
                 Ok(Self::SessionManagerHttpServiceRequestSpec(r.read(e)?))
             }
+            #[cfg(feature = "session-manager")]
             Some("SessionManagerVmomiServiceRequestSpec") => {
                 Ok(Self::SessionManagerVmomiServiceRequestSpec(r.read(e)?))
             }
@@ -374,18 +408,22 @@ impl crate::xml::Decode for AnySessionManagerServiceRequestSpec {
         }
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for AnySessionManagerServiceRequestSpec {
     fn xsi_type(&self) -> Option<&str> {
         Some(self.type_name())
     }
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         match self {
+            #[cfg(feature = "session-manager")]
             Self::SessionManagerServiceRequestSpec(v) => {
                 crate::xml::Encode::encode_content(&**v, w)
             }
+            #[cfg(feature = "session-manager")]
             Self::SessionManagerHttpServiceRequestSpec(v) => {
                 crate::xml::Encode::encode_content(&**v, w)
             }
+            #[cfg(feature = "session-manager")]
             Self::SessionManagerVmomiServiceRequestSpec(v) => {
                 crate::xml::Encode::encode_content(&**v, w)
             }
@@ -397,6 +435,7 @@ impl crate::xml::Encode for AnySessionManagerServiceRequestSpec {
 /// A request to call one method of a VMOMI (SOAP API) service. The only method supported is [CloneSession](crate::SessionManagerClient::clone_session): the ticket id is then passed to it as the clone ticket.
 ///
 /// Wire name `SessionManagerVmomiServiceRequestSpec`; VMODL `vim.SessionManager.VmomiServiceRequestSpec`; since vSphere API 5.1 (`vim.version.version8`). Extends [`SessionManagerServiceRequestSpec`](crate::SessionManagerServiceRequestSpec).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionManagerVmomiServiceRequestSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -410,10 +449,12 @@ pub struct SessionManagerVmomiServiceRequestSpec {
     /// The method the ticket is for.
     pub method: String,
 }
+#[cfg(feature = "session-manager")]
 impl SessionManagerVmomiServiceRequestSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SessionManagerVmomiServiceRequestSpec";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for SessionManagerVmomiServiceRequestSpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -424,11 +465,13 @@ impl crate::xml::Decode for SessionManagerVmomiServiceRequestSpec {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for SessionManagerVmomiServiceRequestSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for SessionManagerVmomiServiceRequestSpec {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -465,6 +508,7 @@ impl crate::xml::Fields for SessionManagerVmomiServiceRequestSpec {
 /// The HTTP methods a [HttpServiceRequestSpec](crate::SessionManagerHttpServiceRequestSpec) can restrict a ticket to.
 ///
 /// Wire name `SessionManagerHttpServiceRequestSpecMethod`; VMODL `vim.SessionManager.HttpServiceRequestSpec.Method`.
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SessionManagerHttpServiceRequestSpecMethod {
     /// `httpOptions`: HTTP OPTIONS: ask which methods and options the resource supports.
@@ -487,6 +531,7 @@ pub enum SessionManagerHttpServiceRequestSpecMethod {
     /// A value these bindings do not know (from a newer server), kept as sent.
     Unrecognized(String),
 }
+#[cfg(feature = "session-manager")]
 impl SessionManagerHttpServiceRequestSpecMethod {
     /// The value as the wire spells it.
     pub fn as_str(&self) -> &str {
@@ -517,6 +562,7 @@ impl SessionManagerHttpServiceRequestSpecMethod {
         }
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for SessionManagerHttpServiceRequestSpecMethod {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -525,6 +571,7 @@ impl crate::xml::Decode for SessionManagerHttpServiceRequestSpecMethod {
         Ok(Self::from_wire(r.text(e)?.trim()))
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for SessionManagerHttpServiceRequestSpecMethod {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.escaped(self.as_str());
@@ -538,21 +585,132 @@ pub enum SessionManager {}
 impl crate::ManagedObject for SessionManager {
     const WSDL_NAME: &'static str = "SessionManager";
     const METHODS: &'static [crate::MethodInfo] = &[
-        <methods::AcquireCloneTicket as crate::Method>::INFO,
-        <methods::AcquireGenericServiceTicket as crate::Method>::INFO,
-        <methods::AcquireLocalTicket as crate::Method>::INFO,
-        <methods::CloneSession as crate::Method>::INFO,
-        <methods::ImpersonateUser as crate::Method>::INFO,
-        <methods::Login as crate::Method>::INFO,
-        <methods::LoginBySSPI as crate::Method>::INFO,
-        <methods::LoginByToken as crate::Method>::INFO,
-        <methods::LoginExtensionByCertificate as crate::Method>::INFO,
-        <methods::LoginExtensionBySubjectName as crate::Method>::INFO,
-        <methods::Logout as crate::Method>::INFO,
-        <methods::SessionIsActive as crate::Method>::INFO,
-        <methods::SetLocale as crate::Method>::INFO,
-        <methods::TerminateSession as crate::Method>::INFO,
-        <methods::UpdateServiceMessage as crate::Method>::INFO,
+        crate::MethodInfo {
+            name: "AcquireCloneTicket",
+            wsdl_name: "AcquireCloneTicket",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION3,
+            faults: &[],
+        },
+        crate::MethodInfo {
+            name: "AcquireGenericServiceTicket",
+            wsdl_name: "AcquireGenericServiceTicket",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION7,
+            faults: &[],
+        },
+        crate::MethodInfo {
+            name: "AcquireLocalTicket",
+            wsdl_name: "AcquireLocalTicket",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
+            faults: &["InvalidLogin"],
+        },
+        crate::MethodInfo {
+            name: "CloneSession",
+            wsdl_name: "CloneSession",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION3,
+            faults: &["InvalidLogin"],
+        },
+        crate::MethodInfo {
+            name: "ImpersonateUser",
+            wsdl_name: "ImpersonateUser",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SESSIONS_IMPERSONATE_USER),
+            since: crate::versions::VERSION2,
+            faults: &["InvalidLocale", "InvalidLogin"],
+        },
+        crate::MethodInfo {
+            name: "Login",
+            wsdl_name: "Login",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
+            faults: &["InvalidLocale", "InvalidLogin"],
+        },
+        crate::MethodInfo {
+            name: "LoginBySSPI",
+            wsdl_name: "LoginBySSPI",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION2,
+            faults: &["InvalidLocale", "InvalidLogin", "SSPIChallenge"],
+        },
+        crate::MethodInfo {
+            name: "LoginByToken",
+            wsdl_name: "LoginByToken",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION8,
+            faults: &["InvalidLocale", "InvalidLogin"],
+        },
+        crate::MethodInfo {
+            name: "LoginExtensionByCertificate",
+            wsdl_name: "LoginExtensionByCertificate",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION5,
+            faults: &["InvalidLocale", "InvalidLogin", "NoClientCertificate"],
+        },
+        crate::MethodInfo {
+            name: "LoginExtensionBySubjectName",
+            wsdl_name: "LoginExtensionBySubjectName",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION2,
+            faults: &[
+                "InvalidLocale",
+                "InvalidLogin",
+                "NoClientCertificate",
+                "NoSubjectName",
+                "NotFound",
+            ],
+        },
+        crate::MethodInfo {
+            name: "Logout",
+            wsdl_name: "Logout",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
+            faults: &[],
+        },
+        crate::MethodInfo {
+            name: "SessionIsActive",
+            wsdl_name: "SessionIsActive",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SESSIONS_VALIDATE_SESSION),
+            since: crate::versions::VERSION2,
+            faults: &[],
+        },
+        crate::MethodInfo {
+            name: "SetLocale",
+            wsdl_name: "SetLocale",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SYSTEM_VIEW),
+            since: crate::versions::VERSION1,
+            faults: &["InvalidLocale"],
+        },
+        crate::MethodInfo {
+            name: "TerminateSession",
+            wsdl_name: "TerminateSession",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SESSIONS_TERMINATE_SESSION),
+            since: crate::versions::VERSION1,
+            faults: &["NotFound"],
+        },
+        crate::MethodInfo {
+            name: "UpdateServiceMessage",
+            wsdl_name: "UpdateServiceMessage",
+            owner: "SessionManager",
+            privilege: Some(crate::privileges::SESSIONS_GLOBAL_MESSAGE),
+            since: crate::versions::VERSION1,
+            faults: &[],
+        },
     ];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[
         crate::PropertyInfo {
@@ -613,6 +771,7 @@ impl crate::ManagedObject for SessionManager {
     };
 }
 impl crate::IsA<crate::SessionManager> for SessionManager {}
+#[cfg(feature = "session-manager")]
 impl SessionManager {
     /// The `sessionList` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
     pub fn session_list() -> crate::PropertyPath<Self, Vec<crate::UserSession>> {
@@ -642,17 +801,20 @@ impl SessionManager {
 /** The faults of [`AcquireCloneTicket`](crate::methods::AcquireCloneTicket): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum AcquireCloneTicketFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for AcquireCloneTicketFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for AcquireCloneTicketFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -662,6 +824,7 @@ impl crate::xml::Decode for AcquireCloneTicketFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for AcquireCloneTicketFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -677,17 +840,20 @@ impl crate::xml::Encode for AcquireCloneTicketFault {
 /** The faults of [`AcquireGenericServiceTicket`](crate::methods::AcquireGenericServiceTicket): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum AcquireGenericServiceTicketFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for AcquireGenericServiceTicketFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for AcquireGenericServiceTicketFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -697,6 +863,7 @@ impl crate::xml::Decode for AcquireGenericServiceTicketFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for AcquireGenericServiceTicketFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -712,6 +879,7 @@ impl crate::xml::Encode for AcquireGenericServiceTicketFault {
 /** The faults of [`AcquireLocalTicket`](crate::methods::AcquireLocalTicket): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum AcquireLocalTicketFault {
     /// [`InvalidLogin`](crate::InvalidLogin) or a subclass of it.
@@ -719,6 +887,7 @@ pub enum AcquireLocalTicketFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for AcquireLocalTicketFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_any_invalid_login() {
@@ -729,6 +898,7 @@ impl From<crate::AnyMethodFault> for AcquireLocalTicketFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for AcquireLocalTicketFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -738,6 +908,7 @@ impl crate::xml::Decode for AcquireLocalTicketFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for AcquireLocalTicketFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -755,6 +926,7 @@ impl crate::xml::Encode for AcquireLocalTicketFault {
 /** The faults of [`CloneSession`](crate::methods::CloneSession): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum CloneSessionFault {
     /// [`InvalidLogin`](crate::InvalidLogin) or a subclass of it.
@@ -762,6 +934,7 @@ pub enum CloneSessionFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for CloneSessionFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_any_invalid_login() {
@@ -772,6 +945,7 @@ impl From<crate::AnyMethodFault> for CloneSessionFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for CloneSessionFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -781,6 +955,7 @@ impl crate::xml::Decode for CloneSessionFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for CloneSessionFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -798,6 +973,7 @@ impl crate::xml::Encode for CloneSessionFault {
 /** The faults of [`ImpersonateUser`](crate::methods::ImpersonateUser): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImpersonateUserFault {
     /// [`InvalidLocale`](crate::InvalidLocale) or a subclass of it.
@@ -807,6 +983,7 @@ pub enum ImpersonateUserFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for ImpersonateUserFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_locale() {
@@ -821,6 +998,7 @@ impl From<crate::AnyMethodFault> for ImpersonateUserFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for ImpersonateUserFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -830,6 +1008,7 @@ impl crate::xml::Decode for ImpersonateUserFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for ImpersonateUserFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -849,6 +1028,7 @@ impl crate::xml::Encode for ImpersonateUserFault {
 /** The faults of [`Login`](crate::methods::Login): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoginFault {
     /// [`InvalidLocale`](crate::InvalidLocale) or a subclass of it.
@@ -858,6 +1038,7 @@ pub enum LoginFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for LoginFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_locale() {
@@ -872,6 +1053,7 @@ impl From<crate::AnyMethodFault> for LoginFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for LoginFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -881,6 +1063,7 @@ impl crate::xml::Decode for LoginFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for LoginFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -900,6 +1083,7 @@ impl crate::xml::Encode for LoginFault {
 /** The faults of [`LoginBySSPI`](crate::methods::LoginBySSPI): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoginBySSPIFault {
     /// [`InvalidLocale`](crate::InvalidLocale) or a subclass of it.
@@ -911,6 +1095,7 @@ pub enum LoginBySSPIFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for LoginBySSPIFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_locale() {
@@ -929,6 +1114,7 @@ impl From<crate::AnyMethodFault> for LoginBySSPIFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for LoginBySSPIFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -938,6 +1124,7 @@ impl crate::xml::Decode for LoginBySSPIFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for LoginBySSPIFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -959,6 +1146,7 @@ impl crate::xml::Encode for LoginBySSPIFault {
 /** The faults of [`LoginByToken`](crate::methods::LoginByToken): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoginByTokenFault {
     /// [`InvalidLocale`](crate::InvalidLocale) or a subclass of it.
@@ -968,6 +1156,7 @@ pub enum LoginByTokenFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for LoginByTokenFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_locale() {
@@ -982,6 +1171,7 @@ impl From<crate::AnyMethodFault> for LoginByTokenFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for LoginByTokenFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -991,6 +1181,7 @@ impl crate::xml::Decode for LoginByTokenFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for LoginByTokenFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -1010,6 +1201,7 @@ impl crate::xml::Encode for LoginByTokenFault {
 /** The faults of [`LoginExtensionByCertificate`](crate::methods::LoginExtensionByCertificate): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoginExtensionByCertificateFault {
     /// [`InvalidLocale`](crate::InvalidLocale) or a subclass of it.
@@ -1021,6 +1213,7 @@ pub enum LoginExtensionByCertificateFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for LoginExtensionByCertificateFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_locale() {
@@ -1039,6 +1232,7 @@ impl From<crate::AnyMethodFault> for LoginExtensionByCertificateFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for LoginExtensionByCertificateFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -1048,6 +1242,7 @@ impl crate::xml::Decode for LoginExtensionByCertificateFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for LoginExtensionByCertificateFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -1069,6 +1264,7 @@ impl crate::xml::Encode for LoginExtensionByCertificateFault {
 /** The faults of [`LoginExtensionBySubjectName`](crate::methods::LoginExtensionBySubjectName): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoginExtensionBySubjectNameFault {
     /// [`InvalidLocale`](crate::InvalidLocale) or a subclass of it.
@@ -1084,6 +1280,7 @@ pub enum LoginExtensionBySubjectNameFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for LoginExtensionBySubjectNameFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_locale() {
@@ -1110,6 +1307,7 @@ impl From<crate::AnyMethodFault> for LoginExtensionBySubjectNameFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for LoginExtensionBySubjectNameFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -1119,6 +1317,7 @@ impl crate::xml::Decode for LoginExtensionBySubjectNameFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for LoginExtensionBySubjectNameFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -1144,17 +1343,20 @@ impl crate::xml::Encode for LoginExtensionBySubjectNameFault {
 /** The faults of [`Logout`](crate::methods::Logout): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum LogoutFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for LogoutFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for LogoutFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -1164,6 +1366,7 @@ impl crate::xml::Decode for LogoutFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for LogoutFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -1179,17 +1382,20 @@ impl crate::xml::Encode for LogoutFault {
 /** The faults of [`SessionIsActive`](crate::methods::SessionIsActive): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum SessionIsActiveFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for SessionIsActiveFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for SessionIsActiveFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -1199,6 +1405,7 @@ impl crate::xml::Decode for SessionIsActiveFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for SessionIsActiveFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -1214,6 +1421,7 @@ impl crate::xml::Encode for SessionIsActiveFault {
 /** The faults of [`SetLocale`](crate::methods::SetLocale): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum SetLocaleFault {
     /// [`InvalidLocale`](crate::InvalidLocale) or a subclass of it.
@@ -1221,6 +1429,7 @@ pub enum SetLocaleFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for SetLocaleFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_locale() {
@@ -1231,6 +1440,7 @@ impl From<crate::AnyMethodFault> for SetLocaleFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for SetLocaleFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -1240,6 +1450,7 @@ impl crate::xml::Decode for SetLocaleFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for SetLocaleFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -1257,6 +1468,7 @@ impl crate::xml::Encode for SetLocaleFault {
 /** The faults of [`TerminateSession`](crate::methods::TerminateSession): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum TerminateSessionFault {
     /// [`NotFound`](crate::NotFound) or a subclass of it.
@@ -1264,6 +1476,7 @@ pub enum TerminateSessionFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for TerminateSessionFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_not_found() {
@@ -1274,6 +1487,7 @@ impl From<crate::AnyMethodFault> for TerminateSessionFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for TerminateSessionFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -1283,6 +1497,7 @@ impl crate::xml::Decode for TerminateSessionFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for TerminateSessionFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -1300,17 +1515,20 @@ impl crate::xml::Encode for TerminateSessionFault {
 /** The faults of [`UpdateServiceMessage`](crate::methods::UpdateServiceMessage): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdateServiceMessageFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::AnyMethodFault> for UpdateServiceMessageFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         Self::Other(f)
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for UpdateServiceMessageFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -1320,6 +1538,7 @@ impl crate::xml::Decode for UpdateServiceMessageFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for UpdateServiceMessageFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -1334,6 +1553,7 @@ impl crate::xml::Encode for UpdateServiceMessageFault {
 }
 /** Calls the methods of [`SessionManager`](crate::SessionManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "session-manager")]
 pub trait SessionManagerClient: crate::Invoke {
     /// `SessionManager.AcquireCloneTicket` (SOAP operation `AcquireCloneTicket`), since VI API 2.5u2 (`vim.version.version3`); privilege `System.View`.
     ///
@@ -1674,10 +1894,11 @@ pub trait SessionManagerClient: crate::Invoke {
         )
     }
 }
+#[cfg(feature = "session-manager")]
 impl<I: crate::Invoke> SessionManagerClient for I {}
 /** Serves the methods of [`SessionManager`](crate::SessionManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "session-manager"))]
 pub trait SessionManagerServer: Send + Sync {
     /// `SessionManager.AcquireCloneTicket` (SOAP operation `AcquireCloneTicket`), since VI API 2.5u2 (`vim.version.version3`); privilege `System.View`.
     ///
@@ -2032,7 +2253,7 @@ pub trait SessionManagerServer: Send + Sync {
         }
     }
 }
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "session-manager"))]
 impl SessionManager {
     /** Answers `call`, a call of one of [`SessionManager`](crate::SessionManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -2179,8 +2400,10 @@ pub mod methods {
     ///
     /// Faults:
     /// - [`NotAuthenticated`](crate::NotAuthenticated): if the current session is not authenticated See [CloneSession](crate::SessionManagerClient::clone_session)
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum AcquireCloneTicket {}
+    #[cfg(feature = "session-manager")]
     impl crate::Method for AcquireCloneTicket {
         type Request<'a> = ();
         type Response = String;
@@ -2201,7 +2424,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for AcquireCloneTicket {
         type Args = ();
         fn decode_args<'a>(
@@ -2220,13 +2443,16 @@ pub mod methods {
     /// - [`InvalidArgument`](crate::InvalidArgument): if the spec is not supported or not valid.
     /// - [`NoPermission`](crate::NoPermission): if the client does not have enough privileges to be granted a ticket.
     /// - [`NotAuthenticated`](crate::NotAuthenticated): if the current session is not authenticated for clone session request
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum AcquireGenericServiceTicket {}
     /// The parameters of [`AcquireGenericServiceTicket`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct AcquireGenericServiceTicketRequest<'a> {
         pub spec: &'a crate::AnySessionManagerServiceRequestSpec,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for AcquireGenericServiceTicket {
         type Request<'a> = AcquireGenericServiceTicketRequest<'a>;
         type Response = crate::SessionManagerGenericServiceTicket;
@@ -2249,7 +2475,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for AcquireGenericServiceTicket {
         type Args = (crate::AnySessionManagerServiceRequestSpec,);
         fn decode_args<'a>(
@@ -2283,13 +2509,16 @@ pub mod methods {
     /// - [`InvalidLogin`](crate::InvalidLogin): if the userName is invalid.
     /// - [`NoPermission`](crate::NoPermission): if the user and password are valid, but the user has no access granted.
     /// - [`NotSupported`](crate::NotSupported): if the server does not support this operation.
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum AcquireLocalTicket {}
     /// The parameters of [`AcquireLocalTicket`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct AcquireLocalTicketRequest<'a> {
         pub user_name: &'a str,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for AcquireLocalTicket {
         type Request<'a> = AcquireLocalTicketRequest<'a>;
         type Response = crate::SessionManagerLocalTicket;
@@ -2312,7 +2541,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for AcquireLocalTicket {
         type Args = (String,);
         fn decode_args<'a>(
@@ -2345,13 +2574,16 @@ pub mod methods {
     /// Faults:
     /// - [`InvalidLogin`](crate::InvalidLogin): if the specified ticket value is not valid. See [AcquireCloneTicket](crate::SessionManagerClient::acquire_clone_ticket) See [AcquireGenericServiceTicket](crate::SessionManagerClient::acquire_generic_service_ticket)
     /// - [`NotSupported`](crate::NotSupported): if the server does not support this operation. See [AcquireCloneTicket](crate::SessionManagerClient::acquire_clone_ticket) See [AcquireGenericServiceTicket](crate::SessionManagerClient::acquire_generic_service_ticket)
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum CloneSession {}
     /// The parameters of [`CloneSession`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct CloneSessionRequest<'a> {
         pub clone_ticket: &'a str,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for CloneSession {
         type Request<'a> = CloneSessionRequest<'a>;
         type Response = crate::UserSession;
@@ -2374,7 +2606,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for CloneSession {
         type Args = (String,);
         fn decode_args<'a>(
@@ -2407,14 +2639,17 @@ pub mod methods {
     /// Faults:
     /// - [`InvalidLogin`](crate::InvalidLogin)
     /// - [`InvalidLocale`](crate::InvalidLocale)
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum ImpersonateUser {}
     /// The parameters of [`ImpersonateUser`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct ImpersonateUserRequest<'a> {
         pub user_name: &'a str,
         pub locale: Option<&'a str>,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for ImpersonateUser {
         type Request<'a> = ImpersonateUserRequest<'a>;
         type Response = crate::UserSession;
@@ -2438,7 +2673,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for ImpersonateUser {
         type Args = (String, Option<String>);
         fn decode_args<'a>(
@@ -2474,15 +2709,18 @@ pub mod methods {
     /// - [`InvalidLogin`](crate::InvalidLogin): if the user and password combination is invalid.
     /// - [`InvalidLocale`](crate::InvalidLocale): if the locale is invalid or unknown to the server.
     /// - [`NoPermission`](crate::NoPermission): if the user is valid, but has no access granted.
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum Login {}
     /// The parameters of [`Login`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct LoginRequest<'a> {
         pub user_name: &'a str,
         pub password: &'a str,
         pub locale: Option<&'a str>,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for Login {
         type Request<'a> = LoginRequest<'a>;
         type Response = crate::UserSession;
@@ -2507,7 +2745,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for Login {
         type Args = (String, String, Option<String>);
         fn decode_args<'a>(
@@ -2543,14 +2781,17 @@ pub mod methods {
     /// - [`InvalidLocale`](crate::InvalidLocale): if the locale is invalid or unknown to the server.
     /// - [`SSPIChallenge`](crate::SSPIChallenge): if further negotiation is required.
     /// - [`NoPermission`](crate::NoPermission): if the user is valid, but has no access granted.
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum LoginBySSPI {}
     /// The parameters of [`LoginBySSPI`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct LoginBySSPIRequest<'a> {
         pub base64_token: &'a str,
         pub locale: Option<&'a str>,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for LoginBySSPI {
         type Request<'a> = LoginBySSPIRequest<'a>;
         type Response = crate::UserSession;
@@ -2574,7 +2815,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for LoginBySSPI {
         type Args = (String, Option<String>);
         fn decode_args<'a>(
@@ -2610,13 +2851,16 @@ pub mod methods {
     /// - [`InvalidLogin`](crate::InvalidLogin): if there is no token provided or the token could not be validated.
     /// - [`InvalidLocale`](crate::InvalidLocale): if the locale is invalid or unknown to the server.
     /// - [`NoPermission`](crate::NoPermission): if the principal is valid, but has no access granted.
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum LoginByToken {}
     /// The parameters of [`LoginByToken`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct LoginByTokenRequest<'a> {
         pub locale: Option<&'a str>,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for LoginByToken {
         type Request<'a> = LoginByTokenRequest<'a>;
         type Response = crate::UserSession;
@@ -2639,7 +2883,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for LoginByToken {
         type Args = (Option<String>,);
         fn decode_args<'a>(
@@ -2667,14 +2911,17 @@ pub mod methods {
     /// - [`NoClientCertificate`](crate::NoClientCertificate): if no certificate was used by the client to connect
     /// - [`InvalidLogin`](crate::InvalidLogin): if the extension is not registered, or the certificate does not match the expected value.
     /// - [`InvalidLocale`](crate::InvalidLocale): if the supplied locale is not valid
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum LoginExtensionByCertificate {}
     /// The parameters of [`LoginExtensionByCertificate`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct LoginExtensionByCertificateRequest<'a> {
         pub extension_key: &'a str,
         pub locale: Option<&'a str>,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for LoginExtensionByCertificate {
         type Request<'a> = LoginExtensionByCertificateRequest<'a>;
         type Response = crate::UserSession;
@@ -2698,7 +2945,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for LoginExtensionByCertificate {
         type Args = (String, Option<String>);
         fn decode_args<'a>(
@@ -2737,14 +2984,17 @@ pub mod methods {
     /// - [`InvalidLogin`](crate::InvalidLogin): if the extension is not registered, or the subject name doesn't match the subject name of the extension.
     /// - [`InvalidLocale`](crate::InvalidLocale): if the supplied locale is not valid
     /// - [`NoSubjectName`](crate::NoSubjectName): if the extension was registered without a subject name
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum LoginExtensionBySubjectName {}
     /// The parameters of [`LoginExtensionBySubjectName`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct LoginExtensionBySubjectNameRequest<'a> {
         pub extension_key: &'a str,
         pub locale: Option<&'a str>,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for LoginExtensionBySubjectName {
         type Request<'a> = LoginExtensionBySubjectNameRequest<'a>;
         type Response = crate::UserSession;
@@ -2774,7 +3024,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for LoginExtensionBySubjectName {
         type Args = (String, Option<String>);
         fn decode_args<'a>(
@@ -2805,8 +3055,10 @@ pub mod methods {
         }
     }
     /// `SessionManager.Logout` (SOAP operation `Logout`), since VI API 2.0 (`vim.version.version1`); privilege `System.View`.
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum Logout {}
+    #[cfg(feature = "session-manager")]
     impl crate::Method for Logout {
         type Request<'a> = ();
         type Response = ();
@@ -2827,7 +3079,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for Logout {
         type Args = ();
         fn decode_args<'a>(
@@ -2839,14 +3091,17 @@ pub mod methods {
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.SessionIsActive` (SOAP operation `SessionIsActive`), since VI API 2.5 (`vim.version.version2`); privilege `Sessions.ValidateSession`.
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum SessionIsActive {}
     /// The parameters of [`SessionIsActive`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct SessionIsActiveRequest<'a> {
         pub session_id: &'a str,
         pub user_name: &'a str,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for SessionIsActive {
         type Request<'a> = SessionIsActiveRequest<'a>;
         type Response = bool;
@@ -2870,7 +3125,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for SessionIsActive {
         type Args = (String, String);
         fn decode_args<'a>(
@@ -2910,13 +3165,16 @@ pub mod methods {
     ///
     /// Faults:
     /// - [`InvalidLocale`](crate::InvalidLocale): if the locale is invalid or unknown to the server.
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum SetLocale {}
     /// The parameters of [`SetLocale`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct SetLocaleRequest<'a> {
         pub locale: &'a str,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for SetLocale {
         type Request<'a> = SetLocaleRequest<'a>;
         type Response = ();
@@ -2939,7 +3197,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for SetLocale {
         type Args = (String,);
         fn decode_args<'a>(
@@ -2965,13 +3223,16 @@ pub mod methods {
     /// Faults:
     /// - [`InvalidArgument`](crate::InvalidArgument): if a sessionId matches the current session. Use the logout method to terminate the current session.
     /// - [`NotFound`](crate::NotFound): if a sessionId could not be found as a valid logged-on session.
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum TerminateSession {}
     /// The parameters of [`TerminateSession`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct TerminateSessionRequest<'a> {
         pub session_id: &'a [String],
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for TerminateSession {
         type Request<'a> = TerminateSessionRequest<'a>;
         type Response = ();
@@ -2994,7 +3255,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for TerminateSession {
         type Args = (Vec<String>,);
         fn decode_args<'a>(
@@ -3015,13 +3276,16 @@ pub mod methods {
         fn encode_response(_response: &Self::Response, _w: &mut crate::xml::Writer) {}
     }
     /// `SessionManager.UpdateServiceMessage` (SOAP operation `UpdateServiceMessage`), since VI API 2.0 (`vim.version.version1`); privilege `Sessions.GlobalMessage`.
+    #[cfg(feature = "session-manager")]
     #[derive(Debug)]
     pub enum UpdateServiceMessage {}
     /// The parameters of [`UpdateServiceMessage`].
+    #[cfg(feature = "session-manager")]
     #[derive(Clone, Copy, Debug)]
     pub struct UpdateServiceMessageRequest<'a> {
         pub message: &'a str,
     }
+    #[cfg(feature = "session-manager")]
     impl crate::Method for UpdateServiceMessage {
         type Request<'a> = UpdateServiceMessageRequest<'a>;
         type Response = ();
@@ -3044,7 +3308,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "session-manager"))]
     impl crate::ServeMethod for UpdateServiceMessage {
         type Args = (String,);
         fn decode_args<'a>(

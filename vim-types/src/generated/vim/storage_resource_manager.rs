@@ -20,13 +20,15 @@ impl crate::ManagedObject for StorageResourceManager {
 impl crate::IsA<crate::StorageResourceManager> for StorageResourceManager {}
 /** Calls the methods of [`StorageResourceManager`](crate::StorageResourceManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "storage-resource-manager")]
 pub trait StorageResourceManagerClient: crate::Invoke {}
+#[cfg(feature = "storage-resource-manager")]
 impl<I: crate::Invoke> StorageResourceManagerClient for I {}
 /** Serves the methods of [`StorageResourceManager`](crate::StorageResourceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "storage-resource-manager"))]
 pub trait StorageResourceManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "storage-resource-manager"))]
 impl StorageResourceManager {
     /** Answers `call`, a call of one of [`StorageResourceManager`](crate::StorageResourceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

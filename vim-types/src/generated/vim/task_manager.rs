@@ -20,13 +20,15 @@ impl crate::ManagedObject for TaskManager {
 impl crate::IsA<crate::TaskManager> for TaskManager {}
 /** Calls the methods of [`TaskManager`](crate::TaskManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "task-manager")]
 pub trait TaskManagerClient: crate::Invoke {}
+#[cfg(feature = "task-manager")]
 impl<I: crate::Invoke> TaskManagerClient for I {}
 /** Serves the methods of [`TaskManager`](crate::TaskManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "task-manager"))]
 pub trait TaskManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "task-manager"))]
 impl TaskManager {
     /** Answers `call`, a call of one of [`TaskManager`](crate::TaskManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for UserDirectory {
 impl crate::IsA<crate::UserDirectory> for UserDirectory {}
 /** Calls the methods of [`UserDirectory`](crate::UserDirectory) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "user-directory")]
 pub trait UserDirectoryClient: crate::Invoke {}
+#[cfg(feature = "user-directory")]
 impl<I: crate::Invoke> UserDirectoryClient for I {}
 /** Serves the methods of [`UserDirectory`](crate::UserDirectory): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "user-directory"))]
 pub trait UserDirectoryServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "user-directory"))]
 impl UserDirectory {
     /** Answers `call`, a call of one of [`UserDirectory`](crate::UserDirectory)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -3,6 +3,7 @@
 /// Describes one session open on the server: who owns it, when it started and when it was last used, and the locales in effect.
 ///
 /// Wire name `UserSession`; VMODL `vim.UserSession`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserSession {
     /// Kept for the protocol; clients leave it unset.
@@ -36,10 +37,12 @@ pub struct UserSession {
     /// How many API calls the session has made so far.
     pub call_count: i64,
 }
+#[cfg(feature = "session-manager")]
 impl UserSession {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "UserSession";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for UserSession {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -50,11 +53,13 @@ impl crate::xml::Decode for UserSession {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for UserSession {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for UserSession {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -20,13 +20,15 @@ impl crate::ManagedObject for VirtualDiskManager {
 impl crate::IsA<crate::VirtualDiskManager> for VirtualDiskManager {}
 /** Calls the methods of [`VirtualDiskManager`](crate::VirtualDiskManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "virtual-disk-manager")]
 pub trait VirtualDiskManagerClient: crate::Invoke {}
+#[cfg(feature = "virtual-disk-manager")]
 impl<I: crate::Invoke> VirtualDiskManagerClient for I {}
 /** Serves the methods of [`VirtualDiskManager`](crate::VirtualDiskManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "virtual-disk-manager"))]
 pub trait VirtualDiskManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "virtual-disk-manager"))]
 impl VirtualDiskManager {
     /** Answers `call`, a call of one of [`VirtualDiskManager`](crate::VirtualDiskManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -22,13 +22,15 @@ impl crate::ManagedObject for VirtualizationManager {
 impl crate::IsA<crate::VirtualizationManager> for VirtualizationManager {}
 /** Calls the methods of [`VirtualizationManager`](crate::VirtualizationManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "virtualization-manager")]
 pub trait VirtualizationManagerClient: crate::Invoke {}
+#[cfg(feature = "virtualization-manager")]
 impl<I: crate::Invoke> VirtualizationManagerClient for I {}
 /** Serves the methods of [`VirtualizationManager`](crate::VirtualizationManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "virtualization-manager"))]
 pub trait VirtualizationManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "virtualization-manager"))]
 impl VirtualizationManager {
     /** Answers `call`, a call of one of [`VirtualizationManager`](crate::VirtualizationManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

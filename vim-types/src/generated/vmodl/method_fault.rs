@@ -78,46 +78,65 @@ pub enum AnyMethodFault {
     /// A [`MethodFault`](crate::MethodFault).
     MethodFault(Box<crate::MethodFault>),
     /// A [`InvalidClientCertificate`](crate::InvalidClientCertificate).
+    #[cfg(feature = "full")]
     InvalidClientCertificate(Box<crate::InvalidClientCertificate>),
     /// A [`InvalidLocale`](crate::InvalidLocale).
+    #[cfg(feature = "session-manager")]
     InvalidLocale(Box<crate::InvalidLocale>),
     /// A [`InvalidLogin`](crate::InvalidLogin).
+    #[cfg(feature = "session-manager")]
     InvalidLogin(Box<crate::InvalidLogin>),
     /// A [`NoClientCertificate`](crate::NoClientCertificate).
+    #[cfg(feature = "session-manager")]
     NoClientCertificate(Box<crate::NoClientCertificate>),
     /// A [`NoPermission`](crate::NoPermission).
+    #[cfg(feature = "full")]
     NoPermission(Box<crate::NoPermission>),
     /// A [`NoSubjectName`](crate::NoSubjectName).
+    #[cfg(feature = "session-manager")]
     NoSubjectName(Box<crate::NoSubjectName>),
     /// A [`NotAuthenticated`](crate::NotAuthenticated).
+    #[cfg(feature = "full")]
     NotAuthenticated(Box<crate::NotAuthenticated>),
     /// A [`NotFound`](crate::NotFound).
+    #[cfg(feature = "session-manager")]
     NotFound(Box<crate::NotFound>),
     /// A [`SSPIChallenge`](crate::SSPIChallenge).
+    #[cfg(feature = "session-manager")]
     SSPIChallenge(Box<crate::SSPIChallenge>),
     /// A [`VimFault`](crate::VimFault).
+    #[cfg(feature = "session-manager")]
     VimFault(Box<crate::VimFault>),
     /// A [`RuntimeFault`](crate::RuntimeFault).
     RuntimeFault(Box<crate::RuntimeFault>),
     /// A [`InvalidArgument`](crate::InvalidArgument).
+    #[cfg(feature = "full")]
     InvalidArgument(Box<crate::InvalidArgument>),
     /// A [`InvalidRequest`](crate::InvalidRequest).
+    #[cfg(feature = "full")]
     InvalidRequest(Box<crate::InvalidRequest>),
     /// A [`InvalidType`](crate::InvalidType).
+    #[cfg(feature = "full")]
     InvalidType(Box<crate::InvalidType>),
     /// A [`ManagedObjectNotFound`](crate::ManagedObjectNotFound).
+    #[cfg(feature = "full")]
     ManagedObjectNotFound(Box<crate::ManagedObjectNotFound>),
     /// A [`MethodNotFound`](crate::MethodNotFound).
+    #[cfg(feature = "full")]
     MethodNotFound(Box<crate::MethodNotFound>),
     /// A [`NotImplemented`](crate::NotImplemented).
     NotImplemented(Box<crate::NotImplemented>),
     /// A [`NotSupported`](crate::NotSupported).
+    #[cfg(feature = "full")]
     NotSupported(Box<crate::NotSupported>),
     /// A [`SecurityError`](crate::SecurityError).
+    #[cfg(feature = "full")]
     SecurityError(Box<crate::SecurityError>),
     /// A [`InvalidProperty`](crate::InvalidProperty).
+    #[cfg(feature = "property-collector")]
     InvalidProperty(Box<crate::InvalidProperty>),
-    /// A subclass these bindings do not know, with the fields its known base has.
+    /// A subclass these bindings do not know (or whose feature is off), with the
+    /// fields its known base has and its XML.
     Unknown(Box<crate::UnknownSubtype<crate::MethodFault>>),
 }
 impl Default for AnyMethodFault {
@@ -130,25 +149,43 @@ impl AnyMethodFault {
     pub fn type_name(&self) -> &str {
         match self {
             Self::MethodFault(_) => "MethodFault",
+            #[cfg(feature = "full")]
             Self::InvalidClientCertificate(_) => "InvalidClientCertificate",
+            #[cfg(feature = "session-manager")]
             Self::InvalidLocale(_) => "InvalidLocale",
+            #[cfg(feature = "session-manager")]
             Self::InvalidLogin(_) => "InvalidLogin",
+            #[cfg(feature = "session-manager")]
             Self::NoClientCertificate(_) => "NoClientCertificate",
+            #[cfg(feature = "full")]
             Self::NoPermission(_) => "NoPermission",
+            #[cfg(feature = "session-manager")]
             Self::NoSubjectName(_) => "NoSubjectName",
+            #[cfg(feature = "full")]
             Self::NotAuthenticated(_) => "NotAuthenticated",
+            #[cfg(feature = "session-manager")]
             Self::NotFound(_) => "NotFound",
+            #[cfg(feature = "session-manager")]
             Self::SSPIChallenge(_) => "SSPIChallenge",
+            #[cfg(feature = "session-manager")]
             Self::VimFault(_) => "VimFault",
             Self::RuntimeFault(_) => "RuntimeFault",
+            #[cfg(feature = "full")]
             Self::InvalidArgument(_) => "InvalidArgument",
+            #[cfg(feature = "full")]
             Self::InvalidRequest(_) => "InvalidRequest",
+            #[cfg(feature = "full")]
             Self::InvalidType(_) => "InvalidType",
+            #[cfg(feature = "full")]
             Self::ManagedObjectNotFound(_) => "ManagedObjectNotFound",
+            #[cfg(feature = "full")]
             Self::MethodNotFound(_) => "MethodNotFound",
             Self::NotImplemented(_) => "NotImplemented",
+            #[cfg(feature = "full")]
             Self::NotSupported(_) => "NotSupported",
+            #[cfg(feature = "full")]
             Self::SecurityError(_) => "SecurityError",
+            #[cfg(feature = "property-collector")]
             Self::InvalidProperty(_) => "InvalidProperty",
             Self::Unknown(u) => &u.type_name,
         }
@@ -203,27 +240,45 @@ impl crate::xml::Decode for AnyMethodFault {
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
             None | Some("MethodFault") => Ok(Self::MethodFault(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("InvalidClientCertificate") => {
                 Ok(Self::InvalidClientCertificate(r.read(e)?))
             }
+            #[cfg(feature = "session-manager")]
             Some("InvalidLocale") => Ok(Self::InvalidLocale(r.read(e)?)),
+            #[cfg(feature = "session-manager")]
             Some("InvalidLogin") => Ok(Self::InvalidLogin(r.read(e)?)),
+            #[cfg(feature = "session-manager")]
             Some("NoClientCertificate") => Ok(Self::NoClientCertificate(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("NoPermission") => Ok(Self::NoPermission(r.read(e)?)),
+            #[cfg(feature = "session-manager")]
             Some("NoSubjectName") => Ok(Self::NoSubjectName(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("NotAuthenticated") => Ok(Self::NotAuthenticated(r.read(e)?)),
+            #[cfg(feature = "session-manager")]
             Some("NotFound") => Ok(Self::NotFound(r.read(e)?)),
+            #[cfg(feature = "session-manager")]
             Some("SSPIChallenge") => Ok(Self::SSPIChallenge(r.read(e)?)),
+            #[cfg(feature = "session-manager")]
             Some("VimFault") => Ok(Self::VimFault(r.read(e)?)),
             Some("RuntimeFault") => Ok(Self::RuntimeFault(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("InvalidArgument") => Ok(Self::InvalidArgument(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("InvalidRequest") => Ok(Self::InvalidRequest(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("InvalidType") => Ok(Self::InvalidType(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("ManagedObjectNotFound") => Ok(Self::ManagedObjectNotFound(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("MethodNotFound") => Ok(Self::MethodNotFound(r.read(e)?)),
             Some("NotImplemented") => Ok(Self::NotImplemented(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("NotSupported") => Ok(Self::NotSupported(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("SecurityError") => Ok(Self::SecurityError(r.read(e)?)),
+            #[cfg(feature = "property-collector")]
             Some("InvalidProperty") => Ok(Self::InvalidProperty(r.read(e)?)),
             Some(other) => {
                 let type_name = other.to_string();
@@ -250,27 +305,45 @@ impl crate::xml::Encode for AnyMethodFault {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         match self {
             Self::MethodFault(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::InvalidClientCertificate(v) => {
                 crate::xml::Encode::encode_content(&**v, w)
             }
+            #[cfg(feature = "session-manager")]
             Self::InvalidLocale(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "session-manager")]
             Self::InvalidLogin(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "session-manager")]
             Self::NoClientCertificate(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::NoPermission(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "session-manager")]
             Self::NoSubjectName(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::NotAuthenticated(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "session-manager")]
             Self::NotFound(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "session-manager")]
             Self::SSPIChallenge(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "session-manager")]
             Self::VimFault(v) => crate::xml::Encode::encode_content(&**v, w),
             Self::RuntimeFault(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::InvalidArgument(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::InvalidRequest(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::InvalidType(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::ManagedObjectNotFound(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::MethodNotFound(v) => crate::xml::Encode::encode_content(&**v, w),
             Self::NotImplemented(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::NotSupported(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::SecurityError(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "property-collector")]
             Self::InvalidProperty(v) => crate::xml::Encode::encode_content(&**v, w),
             Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
             Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
@@ -279,6 +352,7 @@ impl crate::xml::Encode for AnyMethodFault {
 }
 impl AnyMethodFault {
     /// The fault as a [`InvalidLocale`](crate::InvalidLocale) (or subclass), or `Err(self)`.
+    #[cfg(feature = "session-manager")]
     pub fn into_invalid_locale(self) -> Result<Box<crate::InvalidLocale>, Self> {
         match self {
             Self::InvalidLocale(x) => Ok(x),
@@ -286,9 +360,12 @@ impl AnyMethodFault {
         }
     }
     /// The fault as a [`InvalidLogin`](crate::InvalidLogin) (or subclass), or `Err(self)`.
+    #[cfg(feature = "session-manager")]
     pub fn into_any_invalid_login(self) -> Result<crate::AnyInvalidLogin, Self> {
         match self {
+            #[cfg(feature = "session-manager")]
             Self::InvalidLogin(x) => Ok(crate::AnyInvalidLogin::InvalidLogin(x)),
+            #[cfg(feature = "full")]
             Self::InvalidClientCertificate(x) => {
                 Ok(crate::AnyInvalidLogin::InvalidClientCertificate(x))
             }
@@ -296,6 +373,7 @@ impl AnyMethodFault {
         }
     }
     /// The fault as a [`NoClientCertificate`](crate::NoClientCertificate) (or subclass), or `Err(self)`.
+    #[cfg(feature = "session-manager")]
     pub fn into_no_client_certificate(
         self,
     ) -> Result<Box<crate::NoClientCertificate>, Self> {
@@ -305,6 +383,7 @@ impl AnyMethodFault {
         }
     }
     /// The fault as a [`NoSubjectName`](crate::NoSubjectName) (or subclass), or `Err(self)`.
+    #[cfg(feature = "session-manager")]
     pub fn into_no_subject_name(self) -> Result<Box<crate::NoSubjectName>, Self> {
         match self {
             Self::NoSubjectName(x) => Ok(x),
@@ -312,6 +391,7 @@ impl AnyMethodFault {
         }
     }
     /// The fault as a [`NotFound`](crate::NotFound) (or subclass), or `Err(self)`.
+    #[cfg(feature = "session-manager")]
     pub fn into_not_found(self) -> Result<Box<crate::NotFound>, Self> {
         match self {
             Self::NotFound(x) => Ok(x),
@@ -319,6 +399,7 @@ impl AnyMethodFault {
         }
     }
     /// The fault as a [`SSPIChallenge`](crate::SSPIChallenge) (or subclass), or `Err(self)`.
+    #[cfg(feature = "session-manager")]
     pub fn into_sspi_challenge(self) -> Result<Box<crate::SSPIChallenge>, Self> {
         match self {
             Self::SSPIChallenge(x) => Ok(x),
@@ -326,6 +407,7 @@ impl AnyMethodFault {
         }
     }
     /// The fault as a [`InvalidProperty`](crate::InvalidProperty) (or subclass), or `Err(self)`.
+    #[cfg(feature = "property-collector")]
     pub fn into_invalid_property(self) -> Result<Box<crate::InvalidProperty>, Self> {
         match self {
             Self::InvalidProperty(x) => Ok(x),

@@ -20,13 +20,15 @@ impl crate::ManagedObject for AlarmManager {
 impl crate::IsA<crate::AlarmManager> for AlarmManager {}
 /** Calls the methods of [`AlarmManager`](crate::AlarmManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "alarm-manager")]
 pub trait AlarmManagerClient: crate::Invoke {}
+#[cfg(feature = "alarm-manager")]
 impl<I: crate::Invoke> AlarmManagerClient for I {}
 /** Serves the methods of [`AlarmManager`](crate::AlarmManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "alarm-manager"))]
 pub trait AlarmManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "alarm-manager"))]
 impl AlarmManager {
     /** Answers `call`, a call of one of [`AlarmManager`](crate::AlarmManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -21,13 +21,15 @@ impl crate::IsA<crate::DistributedVirtualSwitchManager>
 for DistributedVirtualSwitchManager {}
 /** Calls the methods of [`DistributedVirtualSwitchManager`](crate::DistributedVirtualSwitchManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "distributed-virtual-switch-manager")]
 pub trait DistributedVirtualSwitchManagerClient: crate::Invoke {}
+#[cfg(feature = "distributed-virtual-switch-manager")]
 impl<I: crate::Invoke> DistributedVirtualSwitchManagerClient for I {}
 /** Serves the methods of [`DistributedVirtualSwitchManager`](crate::DistributedVirtualSwitchManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "distributed-virtual-switch-manager"))]
 pub trait DistributedVirtualSwitchManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "distributed-virtual-switch-manager"))]
 impl DistributedVirtualSwitchManager {
     /** Answers `call`, a call of one of [`DistributedVirtualSwitchManager`](crate::DistributedVirtualSwitchManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

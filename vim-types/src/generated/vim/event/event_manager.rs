@@ -20,13 +20,15 @@ impl crate::ManagedObject for EventManager {
 impl crate::IsA<crate::EventManager> for EventManager {}
 /** Calls the methods of [`EventManager`](crate::EventManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "event-manager")]
 pub trait EventManagerClient: crate::Invoke {}
+#[cfg(feature = "event-manager")]
 impl<I: crate::Invoke> EventManagerClient for I {}
 /** Serves the methods of [`EventManager`](crate::EventManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "event-manager"))]
 pub trait EventManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "event-manager"))]
 impl EventManager {
     /** Answers `call`, a call of one of [`EventManager`](crate::EventManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -3,6 +3,7 @@
 /// A logon with a client certificate failed because the server could not verify that certificate.
 ///
 /// Wire name `InvalidClientCertificate`; VMODL `vim.fault.InvalidClientCertificate`; since VI API 2.5u2 (`vim.version.version3`). Extends [`InvalidLogin`](crate::InvalidLogin).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidClientCertificate {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct InvalidClientCertificate {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "full")]
 impl InvalidClientCertificate {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "InvalidClientCertificate";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for InvalidClientCertificate {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for InvalidClientCertificate {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for InvalidClientCertificate {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for InvalidClientCertificate {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

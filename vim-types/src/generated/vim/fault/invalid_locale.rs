@@ -3,6 +3,7 @@
 /// The locale given in the request is malformed or not one the server knows.
 ///
 /// Wire name `InvalidLocale`; VMODL `vim.fault.InvalidLocale`; since VI API 2.0 (`vim.version.version1`). Extends [`VimFault`](crate::VimFault).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidLocale {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct InvalidLocale {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "session-manager")]
 impl InvalidLocale {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "InvalidLocale";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for InvalidLocale {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for InvalidLocale {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for InvalidLocale {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for InvalidLocale {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

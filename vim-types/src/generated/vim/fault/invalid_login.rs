@@ -3,6 +3,7 @@
 /// A logon attempt failed: the credentials, token, ticket or certificate presented were not accepted.
 ///
 /// Wire name `InvalidLogin`; VMODL `vim.fault.InvalidLogin`; since VI API 2.0 (`vim.version.version1`). Extends [`VimFault`](crate::VimFault). Where the API allows subclasses, it is held as [`AnyInvalidLogin`](crate::AnyInvalidLogin).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidLogin {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct InvalidLogin {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "session-manager")]
 impl InvalidLogin {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "InvalidLogin";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for InvalidLogin {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for InvalidLogin {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for InvalidLogin {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for InvalidLogin {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -75,25 +80,33 @@ impl crate::xml::Fields for InvalidLogin {
 }
 /** A [`InvalidLogin`](crate::InvalidLogin) or any of its subclasses: `match` on the concrete type. Values of classes
  these bindings do not know (a newer server's) are kept in `Unknown`.*/
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnyInvalidLogin {
     /// A [`InvalidLogin`](crate::InvalidLogin).
+    #[cfg(feature = "session-manager")]
     InvalidLogin(Box<crate::InvalidLogin>),
     /// A [`InvalidClientCertificate`](crate::InvalidClientCertificate).
+    #[cfg(feature = "full")]
     InvalidClientCertificate(Box<crate::InvalidClientCertificate>),
-    /// A subclass these bindings do not know, with the fields its known base has.
+    /// A subclass these bindings do not know (or whose feature is off), with the
+    /// fields its known base has and its XML.
     Unknown(Box<crate::UnknownSubtype<crate::InvalidLogin>>),
 }
+#[cfg(feature = "session-manager")]
 impl Default for AnyInvalidLogin {
     fn default() -> Self {
         Self::InvalidLogin(Box::default())
     }
 }
+#[cfg(feature = "session-manager")]
 impl AnyInvalidLogin {
     /// The concrete class's wire name (`xsi:type`).
     pub fn type_name(&self) -> &str {
         match self {
+            #[cfg(feature = "session-manager")]
             Self::InvalidLogin(_) => "InvalidLogin",
+            #[cfg(feature = "full")]
             Self::InvalidClientCertificate(_) => "InvalidClientCertificate",
             Self::Unknown(u) => &u.type_name,
         }
@@ -117,11 +130,13 @@ impl AnyInvalidLogin {
             .expect("a base field is at the same position in every subclass")
     }
 }
+#[cfg(feature = "session-manager")]
 impl From<crate::InvalidLogin> for AnyInvalidLogin {
     fn from(v: crate::InvalidLogin) -> Self {
         Self::InvalidLogin(Box::new(v))
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for AnyInvalidLogin {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -129,6 +144,7 @@ impl crate::xml::Decode for AnyInvalidLogin {
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
             None | Some("InvalidLogin") => Ok(Self::InvalidLogin(r.read(e)?)),
+            #[cfg(feature = "full")]
             Some("InvalidClientCertificate") => {
                 Ok(Self::InvalidClientCertificate(r.read(e)?))
             }
@@ -150,13 +166,16 @@ impl crate::xml::Decode for AnyInvalidLogin {
         }
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for AnyInvalidLogin {
     fn xsi_type(&self) -> Option<&str> {
         Some(self.type_name())
     }
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         match self {
+            #[cfg(feature = "session-manager")]
             Self::InvalidLogin(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "full")]
             Self::InvalidClientCertificate(v) => {
                 crate::xml::Encode::encode_content(&**v, w)
             }

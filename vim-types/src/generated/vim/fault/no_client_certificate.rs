@@ -3,6 +3,7 @@
 /// The operation needs a client certificate on the connection, and none was presented.
 ///
 /// Wire name `NoClientCertificate`; VMODL `vim.fault.NoClientCertificate`; since VI API 2.5 (`vim.version.version2`). Extends [`VimFault`](crate::VimFault).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoClientCertificate {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct NoClientCertificate {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "session-manager")]
 impl NoClientCertificate {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "NoClientCertificate";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for NoClientCertificate {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for NoClientCertificate {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for NoClientCertificate {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for NoClientCertificate {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

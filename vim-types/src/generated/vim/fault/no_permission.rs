@@ -3,6 +3,7 @@
 /// The session lacks a privilege the operation needs on some object.
 ///
 /// Wire name `NoPermission`; VMODL `vim.fault.NoPermission`; since VI API 2.0 (`vim.version.version1`). Extends [`SecurityError`](crate::SecurityError).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoPermission {
     /// Kept for the protocol; clients leave it unset.
@@ -20,10 +21,12 @@ pub struct NoPermission {
     pub object: crate::ManagedObjectReference,
     pub privilege_id: String,
 }
+#[cfg(feature = "full")]
 impl NoPermission {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "NoPermission";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for NoPermission {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -34,11 +37,13 @@ impl crate::xml::Decode for NoPermission {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for NoPermission {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for NoPermission {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -3,6 +3,7 @@
 /// The extension has no certificate subject name on record, so a logon by subject name is impossible for it.
 ///
 /// Wire name `NoSubjectName`; VMODL `vim.fault.NoSubjectName`; since VI API 2.5 (`vim.version.version2`). Extends [`VimFault`](crate::VimFault).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoSubjectName {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct NoSubjectName {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "session-manager")]
 impl NoSubjectName {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "NoSubjectName";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for NoSubjectName {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for NoSubjectName {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for NoSubjectName {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for NoSubjectName {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

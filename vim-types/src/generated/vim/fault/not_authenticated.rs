@@ -3,6 +3,7 @@
 /// The operation needs a logged-in session, and the session it was made on is not authenticated.
 ///
 /// Wire name `NotAuthenticated`; VMODL `vim.fault.NotAuthenticated`; since VI API 2.5 (`vim.version.version2`). Extends [`NoPermission`](crate::NoPermission).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotAuthenticated {
     /// Kept for the protocol; clients leave it unset.
@@ -22,10 +23,12 @@ pub struct NotAuthenticated {
     /// (From `NoPermission`.)
     pub privilege_id: String,
 }
+#[cfg(feature = "full")]
 impl NotAuthenticated {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "NotAuthenticated";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for NotAuthenticated {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -36,11 +39,13 @@ impl crate::xml::Decode for NotAuthenticated {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for NotAuthenticated {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for NotAuthenticated {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

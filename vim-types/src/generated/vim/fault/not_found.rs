@@ -3,6 +3,7 @@
 /// Something the request refers to by key or name does not exist.
 ///
 /// Wire name `NotFound`; VMODL `vim.fault.NotFound`; since VI API 2.0 (`vim.version.version1`). Extends [`VimFault`](crate::VimFault).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotFound {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct NotFound {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "session-manager")]
 impl NotFound {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "NotFound";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for NotFound {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for NotFound {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for NotFound {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for NotFound {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -3,6 +3,7 @@
 /// The SSPI logon needs another round: the server returns a token that the client passes to its SSPI provider before calling again.
 ///
 /// Wire name `SSPIChallenge`; VMODL `vim.fault.SSPIChallenge`; since VI API 2.5 (`vim.version.version2`). Extends [`VimFault`](crate::VimFault).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SSPIChallenge {
     /// Kept for the protocol; clients leave it unset.
@@ -19,10 +20,12 @@ pub struct SSPIChallenge {
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub base64_token: String,
 }
+#[cfg(feature = "session-manager")]
 impl SSPIChallenge {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SSPIChallenge";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for SSPIChallenge {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -33,11 +36,13 @@ impl crate::xml::Decode for SSPIChallenge {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for SSPIChallenge {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for SSPIChallenge {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

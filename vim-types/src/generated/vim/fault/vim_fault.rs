@@ -3,6 +3,7 @@
 /// Base of the faults that methods of the vim API declare explicitly.
 ///
 /// Wire name `VimFault`; VMODL `vim.fault.VimFault`; since VI API 2.0 (`vim.version.version1`). Extends [`MethodFault`](crate::MethodFault).
+#[cfg(feature = "session-manager")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VimFault {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct VimFault {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "session-manager")]
 impl VimFault {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "VimFault";
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Decode for VimFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for VimFault {
         Ok(v)
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Encode for VimFault {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "session-manager")]
 impl crate::xml::Fields for VimFault {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -3,6 +3,7 @@
 /// The values of the four registers returned by one CPUID level. Each register is written as 32 characters, from bit 31 to bit 0; depending on use a character is a bit value or a mask symbol.
 ///
 /// Wire name `HostCpuIdInfo`; VMODL `vim.host.CpuIdInfo`; since VI API 2.0 (`vim.version.version1`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostCpuIdInfo {
     /// Kept for the protocol; clients leave it unset.
@@ -26,10 +27,12 @@ pub struct HostCpuIdInfo {
     /// Bits of register EDX.
     pub edx: Option<String>,
 }
+#[cfg(feature = "service-instance")]
 impl HostCpuIdInfo {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "HostCpuIdInfo";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for HostCpuIdInfo {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -40,11 +43,13 @@ impl crate::xml::Decode for HostCpuIdInfo {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for HostCpuIdInfo {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for HostCpuIdInfo {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -3,6 +3,7 @@
 /// One CPU feature a host offers, with its value.
 ///
 /// Wire name `HostFeatureCapability`; VMODL `vim.host.FeatureCapability`; since vSphere API 5.1 (`vim.version.version8`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostFeatureCapability {
     /// Kept for the protocol; clients leave it unset.
@@ -20,10 +21,12 @@ pub struct HostFeatureCapability {
     /// The value the host offers for the feature.
     pub value: String,
 }
+#[cfg(feature = "service-instance")]
 impl HostFeatureCapability {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "HostFeatureCapability";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for HostFeatureCapability {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -34,11 +37,13 @@ impl crate::xml::Decode for HostFeatureCapability {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for HostFeatureCapability {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for HostFeatureCapability {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -3,6 +3,7 @@
 /// A change applied to one of a host's feature capabilities, used to lower what the host presents.
 ///
 /// Wire name `HostFeatureMask`; VMODL `vim.host.FeatureMask`; since vSphere API 5.1 (`vim.version.version8`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HostFeatureMask {
     /// Kept for the protocol; clients leave it unset.
@@ -20,10 +21,12 @@ pub struct HostFeatureMask {
     /// The mask applied to the feature's value.
     pub value: String,
 }
+#[cfg(feature = "service-instance")]
 impl HostFeatureMask {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "HostFeatureMask";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for HostFeatureMask {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -34,11 +37,13 @@ impl crate::xml::Decode for HostFeatureMask {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for HostFeatureMask {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for HostFeatureMask {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -20,13 +20,15 @@ impl crate::ManagedObject for HostLocalAccountManager {
 impl crate::IsA<crate::HostLocalAccountManager> for HostLocalAccountManager {}
 /** Calls the methods of [`HostLocalAccountManager`](crate::HostLocalAccountManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "host-local-account-manager")]
 pub trait HostLocalAccountManagerClient: crate::Invoke {}
+#[cfg(feature = "host-local-account-manager")]
 impl<I: crate::Invoke> HostLocalAccountManagerClient for I {}
 /** Serves the methods of [`HostLocalAccountManager`](crate::HostLocalAccountManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "host-local-account-manager"))]
 pub trait HostLocalAccountManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "host-local-account-manager"))]
 impl HostLocalAccountManager {
     /** Answers `call`, a call of one of [`HostLocalAccountManager`](crate::HostLocalAccountManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for HostSnmpSystem {
 impl crate::IsA<crate::HostSnmpSystem> for HostSnmpSystem {}
 /** Calls the methods of [`HostSnmpSystem`](crate::HostSnmpSystem) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "host-snmp-system")]
 pub trait HostSnmpSystemClient: crate::Invoke {}
+#[cfg(feature = "host-snmp-system")]
 impl<I: crate::Invoke> HostSnmpSystemClient for I {}
 /** Serves the methods of [`HostSnmpSystem`](crate::HostSnmpSystem): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "host-snmp-system"))]
 pub trait HostSnmpSystemServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "host-snmp-system"))]
 impl HostSnmpSystem {
     /** Answers `call`, a call of one of [`HostSnmpSystem`](crate::HostSnmpSystem)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

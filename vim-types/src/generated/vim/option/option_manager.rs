@@ -20,13 +20,15 @@ impl crate::ManagedObject for OptionManager {
 impl crate::IsA<crate::OptionManager> for OptionManager {}
 /** Calls the methods of [`OptionManager`](crate::OptionManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "option-manager")]
 pub trait OptionManagerClient: crate::Invoke {}
+#[cfg(feature = "option-manager")]
 impl<I: crate::Invoke> OptionManagerClient for I {}
 /** Serves the methods of [`OptionManager`](crate::OptionManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "option-manager"))]
 pub trait OptionManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "option-manager"))]
 impl OptionManager {
     /** Answers `call`, a call of one of [`OptionManager`](crate::OptionManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

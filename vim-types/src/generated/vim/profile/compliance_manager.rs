@@ -20,13 +20,15 @@ impl crate::ManagedObject for ProfileComplianceManager {
 impl crate::IsA<crate::ProfileComplianceManager> for ProfileComplianceManager {}
 /** Calls the methods of [`ProfileComplianceManager`](crate::ProfileComplianceManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "profile-compliance-manager")]
 pub trait ProfileComplianceManagerClient: crate::Invoke {}
+#[cfg(feature = "profile-compliance-manager")]
 impl<I: crate::Invoke> ProfileComplianceManagerClient for I {}
 /** Serves the methods of [`ProfileComplianceManager`](crate::ProfileComplianceManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "profile-compliance-manager"))]
 pub trait ProfileComplianceManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "profile-compliance-manager"))]
 impl ProfileComplianceManager {
     /** Answers `call`, a call of one of [`ProfileComplianceManager`](crate::ProfileComplianceManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for ProfileManager {
 impl crate::IsA<crate::ProfileManager> for ProfileManager {}
 /** Calls the methods of [`ProfileManager`](crate::ProfileManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "profile-manager")]
 pub trait ProfileManagerClient: crate::Invoke {}
+#[cfg(feature = "profile-manager")]
 impl<I: crate::Invoke> ProfileManagerClient for I {}
 /** Serves the methods of [`ProfileManager`](crate::ProfileManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "profile-manager"))]
 pub trait ProfileManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "profile-manager"))]
 impl ProfileManager {
     /** Answers `call`, a call of one of [`ProfileManager`](crate::ProfileManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for ScheduledTaskManager {
 impl crate::IsA<crate::ScheduledTaskManager> for ScheduledTaskManager {}
 /** Calls the methods of [`ScheduledTaskManager`](crate::ScheduledTaskManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "scheduled-task-manager")]
 pub trait ScheduledTaskManagerClient: crate::Invoke {}
+#[cfg(feature = "scheduled-task-manager")]
 impl<I: crate::Invoke> ScheduledTaskManagerClient for I {}
 /** Serves the methods of [`ScheduledTaskManager`](crate::ScheduledTaskManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "scheduled-task-manager"))]
 pub trait ScheduledTaskManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "scheduled-task-manager"))]
 impl ScheduledTaskManager {
     /** Answers `call`, a call of one of [`ScheduledTaskManager`](crate::ScheduledTaskManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -20,13 +20,15 @@ impl crate::ManagedObject for ViewManager {
 impl crate::IsA<crate::ViewManager> for ViewManager {}
 /** Calls the methods of [`ViewManager`](crate::ViewManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "view-manager")]
 pub trait ViewManagerClient: crate::Invoke {}
+#[cfg(feature = "view-manager")]
 impl<I: crate::Invoke> ViewManagerClient for I {}
 /** Serves the methods of [`ViewManager`](crate::ViewManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "view-manager"))]
 pub trait ViewManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "view-manager"))]
 impl ViewManager {
     /** Answers `call`, a call of one of [`ViewManager`](crate::ViewManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

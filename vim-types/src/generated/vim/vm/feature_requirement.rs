@@ -3,6 +3,7 @@
 /// A condition on one host feature that must hold for a virtual machine (or a mode) to run on the host.
 ///
 /// Wire name `VirtualMachineFeatureRequirement`; VMODL `vim.vm.FeatureRequirement`; since vSphere API 5.1 (`vim.version.version8`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "service-instance")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VirtualMachineFeatureRequirement {
     /// Kept for the protocol; clients leave it unset.
@@ -20,10 +21,12 @@ pub struct VirtualMachineFeatureRequirement {
     /// The value the host must satisfy.
     pub value: String,
 }
+#[cfg(feature = "service-instance")]
 impl VirtualMachineFeatureRequirement {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "VirtualMachineFeatureRequirement";
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Decode for VirtualMachineFeatureRequirement {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -34,11 +37,13 @@ impl crate::xml::Decode for VirtualMachineFeatureRequirement {
         Ok(v)
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Encode for VirtualMachineFeatureRequirement {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "service-instance")]
 impl crate::xml::Fields for VirtualMachineFeatureRequirement {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

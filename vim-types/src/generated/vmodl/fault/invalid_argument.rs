@@ -3,6 +3,7 @@
 /// A parameter of the call has a value the server does not accept.
 ///
 /// Wire name `InvalidArgument`; VMODL `vmodl.fault.InvalidArgument`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidArgument {
     /// Kept for the protocol; clients leave it unset.
@@ -19,10 +20,12 @@ pub struct InvalidArgument {
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub invalid_property: Option<String>,
 }
+#[cfg(feature = "full")]
 impl InvalidArgument {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "InvalidArgument";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for InvalidArgument {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -33,11 +36,13 @@ impl crate::xml::Decode for InvalidArgument {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for InvalidArgument {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for InvalidArgument {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

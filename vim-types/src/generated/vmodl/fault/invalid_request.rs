@@ -3,6 +3,7 @@
 /// Base of the runtime faults that report a request the server could not understand as sent, such as an unknown type.
 ///
 /// Wire name `InvalidRequest`; VMODL `vmodl.fault.InvalidRequest`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidRequest {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct InvalidRequest {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "full")]
 impl InvalidRequest {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "InvalidRequest";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for InvalidRequest {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for InvalidRequest {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for InvalidRequest {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for InvalidRequest {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

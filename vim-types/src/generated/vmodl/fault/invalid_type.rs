@@ -3,6 +3,7 @@
 /// The request names a type, or carries a value of a type, that is not valid in that place.
 ///
 /// Wire name `InvalidType`; VMODL `vmodl.fault.InvalidType`; since `vmodl.version.version0`. Extends [`InvalidRequest`](crate::InvalidRequest).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidType {
     /// Kept for the protocol; clients leave it unset.
@@ -19,10 +20,12 @@ pub struct InvalidType {
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub argument: Option<String>,
 }
+#[cfg(feature = "full")]
 impl InvalidType {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "InvalidType";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for InvalidType {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -33,11 +36,13 @@ impl crate::xml::Decode for InvalidType {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for InvalidType {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for InvalidType {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

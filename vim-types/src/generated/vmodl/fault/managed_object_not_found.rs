@@ -3,6 +3,7 @@
 /// A managed object reference in the request points at an object that does not exist, or no longer exists, on the server.
 ///
 /// Wire name `ManagedObjectNotFound`; VMODL `vmodl.fault.ManagedObjectNotFound`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ManagedObjectNotFound {
     /// Kept for the protocol; clients leave it unset.
@@ -19,10 +20,12 @@ pub struct ManagedObjectNotFound {
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub obj: crate::ManagedObjectReference,
 }
+#[cfg(feature = "full")]
 impl ManagedObjectNotFound {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "ManagedObjectNotFound";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for ManagedObjectNotFound {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -33,11 +36,13 @@ impl crate::xml::Decode for ManagedObjectNotFound {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for ManagedObjectNotFound {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for ManagedObjectNotFound {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

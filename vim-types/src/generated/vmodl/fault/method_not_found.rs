@@ -3,6 +3,7 @@
 /// The request named a method that the target object does not have.
 ///
 /// Wire name `MethodNotFound`; VMODL `vmodl.fault.MethodNotFound`; since `vmodl.version.version0`. Extends [`InvalidRequest`](crate::InvalidRequest).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MethodNotFound {
     /// Kept for the protocol; clients leave it unset.
@@ -20,10 +21,12 @@ pub struct MethodNotFound {
     pub receiver: crate::ManagedObjectReference,
     pub method: String,
 }
+#[cfg(feature = "full")]
 impl MethodNotFound {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "MethodNotFound";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for MethodNotFound {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -34,11 +37,13 @@ impl crate::xml::Decode for MethodNotFound {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for MethodNotFound {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for MethodNotFound {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -3,6 +3,7 @@
 /// The server, or the object the call was made on, does not support this operation.
 ///
 /// Wire name `NotSupported`; VMODL `vmodl.fault.NotSupported`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NotSupported {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct NotSupported {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "full")]
 impl NotSupported {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "NotSupported";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for NotSupported {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for NotSupported {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for NotSupported {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for NotSupported {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -3,6 +3,7 @@
 /// Base of the runtime faults that report a refused operation because of authentication or authorization.
 ///
 /// Wire name `SecurityError`; VMODL `vmodl.fault.SecurityError`; since `vmodl.version.version0`. Extends [`RuntimeFault`](crate::RuntimeFault).
+#[cfg(feature = "full")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecurityError {
     /// Kept for the protocol; clients leave it unset.
@@ -18,10 +19,12 @@ pub struct SecurityError {
     /// (From `MethodFault`.)
     pub fault_message: Vec<crate::LocalizableMessage>,
 }
+#[cfg(feature = "full")]
 impl SecurityError {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SecurityError";
 }
+#[cfg(feature = "full")]
 impl crate::xml::Decode for SecurityError {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -32,11 +35,13 @@ impl crate::xml::Decode for SecurityError {
         Ok(v)
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Encode for SecurityError {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "full")]
 impl crate::xml::Fields for SecurityError {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

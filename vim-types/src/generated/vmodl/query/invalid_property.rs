@@ -3,6 +3,7 @@
 /// A property path in a [PropertyCollector](crate::PropertyCollector) request does not name a property of the given type.
 ///
 /// Wire name `InvalidProperty`; VMODL `vmodl.query.InvalidProperty`; since `vmodl.query.version.version1`. Extends [`MethodFault`](crate::MethodFault).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidProperty {
     /// Kept for the protocol; clients leave it unset.
@@ -19,10 +20,12 @@ pub struct InvalidProperty {
     pub fault_message: Vec<crate::LocalizableMessage>,
     pub name: String,
 }
+#[cfg(feature = "property-collector")]
 impl InvalidProperty {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "InvalidProperty";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for InvalidProperty {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -33,11 +36,13 @@ impl crate::xml::Decode for InvalidProperty {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for InvalidProperty {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for InvalidProperty {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME

@@ -3,6 +3,7 @@
 /// Says what to collect: which objects to start from and how to reach more of them (objectSet), and which properties to read on each type reached (propSet).
 ///
 /// Wire name `PropertyFilterSpec`; VMODL `vmodl.query.PropertyCollector.FilterSpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PropertyFilterSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -20,10 +21,12 @@ pub struct PropertyFilterSpec {
     /// When true, objects that cannot be found are reported in the result instead of making the call fail. Unset means false.
     pub report_missing_objects_in_results: Option<bool>,
 }
+#[cfg(feature = "property-collector")]
 impl PropertyFilterSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "PropertyFilterSpec";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for PropertyFilterSpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -34,11 +37,13 @@ impl crate::xml::Decode for PropertyFilterSpec {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for PropertyFilterSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for PropertyFilterSpec {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -81,6 +86,7 @@ impl crate::xml::Fields for PropertyFilterSpec {
 /// A property that was asked for but could not be read.
 ///
 /// Wire name `MissingProperty`; VMODL `vmodl.query.PropertyCollector.MissingProperty`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MissingProperty {
     /// Kept for the protocol; clients leave it unset.
@@ -96,10 +102,12 @@ pub struct MissingProperty {
     /// Why it could not be read, for example a [NoPermission](crate::NoPermission) fault.
     pub fault: crate::LocalizedMethodFault,
 }
+#[cfg(feature = "property-collector")]
 impl MissingProperty {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "MissingProperty";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for MissingProperty {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -110,11 +118,13 @@ impl crate::xml::Decode for MissingProperty {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for MissingProperty {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for MissingProperty {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -154,6 +164,7 @@ impl crate::xml::Fields for MissingProperty {
 /// The collected properties of one object.
 ///
 /// Wire name `ObjectContent`; VMODL `vmodl.query.PropertyCollector.ObjectContent`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectContent {
     /// Kept for the protocol; clients leave it unset.
@@ -171,10 +182,12 @@ pub struct ObjectContent {
     /// Requested properties that could not be read, each with the fault that says why.
     pub missing_set: Vec<crate::MissingProperty>,
 }
+#[cfg(feature = "property-collector")]
 impl ObjectContent {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "ObjectContent";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for ObjectContent {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -185,11 +198,13 @@ impl crate::xml::Decode for ObjectContent {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for ObjectContent {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for ObjectContent {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -232,6 +247,7 @@ impl crate::xml::Fields for ObjectContent {
 /// A starting object for collection, with the traversals to follow from it.
 ///
 /// Wire name `ObjectSpec`; VMODL `vmodl.query.PropertyCollector.ObjectSpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -249,10 +265,12 @@ pub struct ObjectSpec {
     /// Traversals to follow from the starting object to other objects.
     pub select_set: Vec<crate::AnySelectionSpec>,
 }
+#[cfg(feature = "property-collector")]
 impl ObjectSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "ObjectSpec";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for ObjectSpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -263,11 +281,13 @@ impl crate::xml::Decode for ObjectSpec {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for ObjectSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for ObjectSpec {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -310,6 +330,7 @@ impl crate::xml::Fields for ObjectSpec {
 /// The properties to collect from every object of one managed object type.
 ///
 /// Wire name `PropertySpec`; VMODL `vmodl.query.PropertyCollector.PropertySpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PropertySpec {
     /// Kept for the protocol; clients leave it unset.
@@ -327,10 +348,12 @@ pub struct PropertySpec {
     /// Property paths to collect, for example `name`or `content.about`. Ignored when all is true; when empty and all is false, only the object references are returned.
     pub path_set: Vec<String>,
 }
+#[cfg(feature = "property-collector")]
 impl PropertySpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "PropertySpec";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for PropertySpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -341,11 +364,13 @@ impl crate::xml::Decode for PropertySpec {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for PropertySpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for PropertySpec {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -388,6 +413,7 @@ impl crate::xml::Fields for PropertySpec {
 /// Settings that shape how [RetrievePropertiesEx](crate::PropertyCollectorClient::retrieve_properties_ex) hands back its results.
 ///
 /// Wire name `RetrieveOptions`; VMODL `vmodl.query.PropertyCollector.RetrieveOptions`; since vSphere API 4.1 (`vim.version.version6`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveOptions {
     /// Kept for the protocol; clients leave it unset.
@@ -401,10 +427,12 @@ pub struct RetrieveOptions {
     /// Largest number of objects to return in one result; the rest is fetched with [ContinueRetrievePropertiesEx](crate::PropertyCollectorClient::continue_retrieve_properties_ex). Unset or non-positive lets the server choose. The server may return fewer.
     pub max_objects: Option<i32>,
 }
+#[cfg(feature = "property-collector")]
 impl RetrieveOptions {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "RetrieveOptions";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for RetrieveOptions {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -415,11 +443,13 @@ impl crate::xml::Decode for RetrieveOptions {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for RetrieveOptions {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for RetrieveOptions {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -456,6 +486,7 @@ impl crate::xml::Fields for RetrieveOptions {
 /// One batch of objects from [RetrievePropertiesEx](crate::PropertyCollectorClient::retrieve_properties_ex).
 ///
 /// Wire name `RetrieveResult`; VMODL `vmodl.query.PropertyCollector.RetrieveResult`; since vSphere API 4.1 (`vim.version.version6`). Extends [`DynamicData`](crate::DynamicData).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RetrieveResult {
     /// Kept for the protocol; clients leave it unset.
@@ -471,10 +502,12 @@ pub struct RetrieveResult {
     /// The objects in this batch with their properties.
     pub objects: Vec<crate::ObjectContent>,
 }
+#[cfg(feature = "property-collector")]
 impl RetrieveResult {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "RetrieveResult";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for RetrieveResult {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -485,11 +518,13 @@ impl crate::xml::Decode for RetrieveResult {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for RetrieveResult {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for RetrieveResult {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -529,6 +564,7 @@ impl crate::xml::Fields for RetrieveResult {
 /// Refers to a named traversal by name. A plain SelectionSpec inside a [TraversalSpec](crate::TraversalSpec) lets traversals refer to each other, and so walk recursive structures such as nested folders.
 ///
 /// Wire name `SelectionSpec`; VMODL `vmodl.query.PropertyCollector.SelectionSpec`; since `vmodl.query.version.version1`. Extends [`DynamicData`](crate::DynamicData). Where the API allows subclasses, it is held as [`AnySelectionSpec`](crate::AnySelectionSpec).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelectionSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -542,10 +578,12 @@ pub struct SelectionSpec {
     /// Name of the traversal this refers to, or the name by which other specs refer to this one.
     pub name: Option<String>,
 }
+#[cfg(feature = "property-collector")]
 impl SelectionSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "SelectionSpec";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for SelectionSpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -556,11 +594,13 @@ impl crate::xml::Decode for SelectionSpec {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for SelectionSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for SelectionSpec {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -596,25 +636,33 @@ impl crate::xml::Fields for SelectionSpec {
 }
 /** A [`SelectionSpec`](crate::SelectionSpec) or any of its subclasses: `match` on the concrete type. Values of classes
  these bindings do not know (a newer server's) are kept in `Unknown`.*/
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnySelectionSpec {
     /// A [`SelectionSpec`](crate::SelectionSpec).
+    #[cfg(feature = "property-collector")]
     SelectionSpec(Box<crate::SelectionSpec>),
     /// A [`TraversalSpec`](crate::TraversalSpec).
+    #[cfg(feature = "property-collector")]
     TraversalSpec(Box<crate::TraversalSpec>),
-    /// A subclass these bindings do not know, with the fields its known base has.
+    /// A subclass these bindings do not know (or whose feature is off), with the
+    /// fields its known base has and its XML.
     Unknown(Box<crate::UnknownSubtype<crate::SelectionSpec>>),
 }
+#[cfg(feature = "property-collector")]
 impl Default for AnySelectionSpec {
     fn default() -> Self {
         Self::SelectionSpec(Box::default())
     }
 }
+#[cfg(feature = "property-collector")]
 impl AnySelectionSpec {
     /// The concrete class's wire name (`xsi:type`).
     pub fn type_name(&self) -> &str {
         match self {
+            #[cfg(feature = "property-collector")]
             Self::SelectionSpec(_) => "SelectionSpec",
+            #[cfg(feature = "property-collector")]
             Self::TraversalSpec(_) => "TraversalSpec",
             Self::Unknown(u) => &u.type_name,
         }
@@ -633,11 +681,13 @@ impl AnySelectionSpec {
             .expect("a base field is at the same position in every subclass")
     }
 }
+#[cfg(feature = "property-collector")]
 impl From<crate::SelectionSpec> for AnySelectionSpec {
     fn from(v: crate::SelectionSpec) -> Self {
         Self::SelectionSpec(Box::new(v))
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for AnySelectionSpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -645,6 +695,7 @@ impl crate::xml::Decode for AnySelectionSpec {
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
             None | Some("SelectionSpec") => Ok(Self::SelectionSpec(r.read(e)?)),
+            #[cfg(feature = "property-collector")]
             Some("TraversalSpec") => Ok(Self::TraversalSpec(r.read(e)?)),
             Some(other) => {
                 let type_name = other.to_string();
@@ -664,13 +715,16 @@ impl crate::xml::Decode for AnySelectionSpec {
         }
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for AnySelectionSpec {
     fn xsi_type(&self) -> Option<&str> {
         Some(self.type_name())
     }
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         match self {
+            #[cfg(feature = "property-collector")]
             Self::SelectionSpec(v) => crate::xml::Encode::encode_content(&**v, w),
+            #[cfg(feature = "property-collector")]
             Self::TraversalSpec(v) => crate::xml::Encode::encode_content(&**v, w),
             Self::Unknown(u) if !u.xml.is_empty() => w.content_of(&u.xml),
             Self::Unknown(u) => crate::xml::Encode::encode_content(&u.base, w),
@@ -680,6 +734,7 @@ impl crate::xml::Encode for AnySelectionSpec {
 /// Tells the collector how to get from an object of one type to more objects: follow a property that holds references.
 ///
 /// Wire name `TraversalSpec`; VMODL `vmodl.query.PropertyCollector.TraversalSpec`; since `vmodl.query.version.version1`. Extends [`SelectionSpec`](crate::SelectionSpec).
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TraversalSpec {
     /// Kept for the protocol; clients leave it unset.
@@ -703,10 +758,12 @@ pub struct TraversalSpec {
     /// Further traversals to apply to the objects reached, given in full or by name.
     pub select_set: Vec<crate::AnySelectionSpec>,
 }
+#[cfg(feature = "property-collector")]
 impl TraversalSpec {
     /// The type's name on the wire (`xsi:type`).
     pub const WSDL_NAME: &'static str = "TraversalSpec";
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for TraversalSpec {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -717,11 +774,13 @@ impl crate::xml::Decode for TraversalSpec {
         Ok(v)
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for TraversalSpec {
     fn encode_content(&self, w: &mut crate::xml::Writer) {
         w.fields(self);
     }
 }
+#[cfg(feature = "property-collector")]
 impl crate::xml::Fields for TraversalSpec {
     fn type_name(&self) -> &'static str {
         Self::WSDL_NAME
@@ -775,10 +834,38 @@ pub enum PropertyCollector {}
 impl crate::ManagedObject for PropertyCollector {
     const WSDL_NAME: &'static str = "PropertyCollector";
     const METHODS: &'static [crate::MethodInfo] = &[
-        <methods::CancelRetrievePropertiesEx as crate::Method>::INFO,
-        <methods::ContinueRetrievePropertiesEx as crate::Method>::INFO,
-        <methods::RetrieveProperties as crate::Method>::INFO,
-        <methods::RetrievePropertiesEx as crate::Method>::INFO,
+        crate::MethodInfo {
+            name: "CancelRetrievePropertiesEx",
+            wsdl_name: "CancelRetrievePropertiesEx",
+            owner: "PropertyCollector",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION6,
+            faults: &["InvalidProperty"],
+        },
+        crate::MethodInfo {
+            name: "ContinueRetrievePropertiesEx",
+            wsdl_name: "ContinueRetrievePropertiesEx",
+            owner: "PropertyCollector",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION6,
+            faults: &["InvalidProperty"],
+        },
+        crate::MethodInfo {
+            name: "RetrieveProperties",
+            wsdl_name: "RetrieveProperties",
+            owner: "PropertyCollector",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION1,
+            faults: &["InvalidProperty"],
+        },
+        crate::MethodInfo {
+            name: "RetrievePropertiesEx",
+            wsdl_name: "RetrievePropertiesEx",
+            owner: "PropertyCollector",
+            privilege: Some(crate::privileges::SYSTEM_ANONYMOUS),
+            since: crate::versions::VERSION6,
+            faults: &["InvalidProperty"],
+        },
     ];
     const PROPERTIES: &'static [crate::PropertyInfo] = &[
         crate::PropertyInfo {
@@ -799,6 +886,7 @@ impl crate::ManagedObject for PropertyCollector {
     };
 }
 impl crate::IsA<crate::PropertyCollector> for PropertyCollector {}
+#[cfg(feature = "property-collector")]
 impl PropertyCollector {
     /// The `filter` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).
     pub fn filter() -> crate::PropertyPath<
@@ -811,6 +899,7 @@ impl PropertyCollector {
 /** The faults of [`CancelRetrievePropertiesEx`](crate::methods::CancelRetrievePropertiesEx): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum CancelRetrievePropertiesExFault {
     /// [`InvalidProperty`](crate::InvalidProperty) or a subclass of it.
@@ -818,6 +907,7 @@ pub enum CancelRetrievePropertiesExFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "property-collector")]
 impl From<crate::AnyMethodFault> for CancelRetrievePropertiesExFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_property() {
@@ -828,6 +918,7 @@ impl From<crate::AnyMethodFault> for CancelRetrievePropertiesExFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for CancelRetrievePropertiesExFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -837,6 +928,7 @@ impl crate::xml::Decode for CancelRetrievePropertiesExFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for CancelRetrievePropertiesExFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -854,6 +946,7 @@ impl crate::xml::Encode for CancelRetrievePropertiesExFault {
 /** The faults of [`ContinueRetrievePropertiesEx`](crate::methods::ContinueRetrievePropertiesEx): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum ContinueRetrievePropertiesExFault {
     /// [`InvalidProperty`](crate::InvalidProperty) or a subclass of it.
@@ -861,6 +954,7 @@ pub enum ContinueRetrievePropertiesExFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "property-collector")]
 impl From<crate::AnyMethodFault> for ContinueRetrievePropertiesExFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_property() {
@@ -871,6 +965,7 @@ impl From<crate::AnyMethodFault> for ContinueRetrievePropertiesExFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for ContinueRetrievePropertiesExFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -880,6 +975,7 @@ impl crate::xml::Decode for ContinueRetrievePropertiesExFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for ContinueRetrievePropertiesExFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -897,6 +993,7 @@ impl crate::xml::Encode for ContinueRetrievePropertiesExFault {
 /** The faults of [`RetrieveProperties`](crate::methods::RetrieveProperties): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum RetrievePropertiesFault {
     /// [`InvalidProperty`](crate::InvalidProperty) or a subclass of it.
@@ -904,6 +1001,7 @@ pub enum RetrievePropertiesFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "property-collector")]
 impl From<crate::AnyMethodFault> for RetrievePropertiesFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_property() {
@@ -914,6 +1012,7 @@ impl From<crate::AnyMethodFault> for RetrievePropertiesFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for RetrievePropertiesFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -923,6 +1022,7 @@ impl crate::xml::Decode for RetrievePropertiesFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for RetrievePropertiesFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -940,6 +1040,7 @@ impl crate::xml::Encode for RetrievePropertiesFault {
 /** The faults of [`RetrievePropertiesEx`](crate::methods::RetrievePropertiesEx): those it declares, and `Other` for the runtime faults
  any method may raise (`NotAuthenticated`, `NoPermission`, `InvalidArgument`, ...) or that a newer
  server adds.*/
+#[cfg(feature = "property-collector")]
 #[derive(Clone, Debug, PartialEq)]
 pub enum RetrievePropertiesExFault {
     /// [`InvalidProperty`](crate::InvalidProperty) or a subclass of it.
@@ -947,6 +1048,7 @@ pub enum RetrievePropertiesExFault {
     /// A runtime fault, or one the method does not declare.
     Other(crate::AnyMethodFault),
 }
+#[cfg(feature = "property-collector")]
 impl From<crate::AnyMethodFault> for RetrievePropertiesExFault {
     fn from(f: crate::AnyMethodFault) -> Self {
         let f = match f.into_invalid_property() {
@@ -957,6 +1059,7 @@ impl From<crate::AnyMethodFault> for RetrievePropertiesExFault {
     }
 }
 /// Read as any fault class of the API, then routed to its variant.
+#[cfg(feature = "property-collector")]
 impl crate::xml::Decode for RetrievePropertiesExFault {
     fn decode<'a>(
         r: &mut crate::xml::Reader<'a>,
@@ -966,6 +1069,7 @@ impl crate::xml::Decode for RetrievePropertiesExFault {
     }
 }
 /// Written as the fault's concrete class (the server's `<detail>`).
+#[cfg(feature = "property-collector")]
 impl crate::xml::Encode for RetrievePropertiesExFault {
     fn xsi_type(&self) -> Option<&str> {
         match self {
@@ -982,6 +1086,7 @@ impl crate::xml::Encode for RetrievePropertiesExFault {
 }
 /** Calls the methods of [`PropertyCollector`](crate::PropertyCollector) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "property-collector")]
 pub trait PropertyCollectorClient: crate::Invoke {
     /// `PropertyCollector.CancelRetrievePropertiesEx` (SOAP operation `CancelRetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
     ///
@@ -1089,10 +1194,11 @@ pub trait PropertyCollectorClient: crate::Invoke {
         )
     }
 }
+#[cfg(feature = "property-collector")]
 impl<I: crate::Invoke> PropertyCollectorClient for I {}
 /** Serves the methods of [`PropertyCollector`](crate::PropertyCollector): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "property-collector"))]
 pub trait PropertyCollectorServer: Send + Sync {
     /// `PropertyCollector.CancelRetrievePropertiesEx` (SOAP operation `CancelRetrievePropertiesEx`), since vSphere API 4.1 (`vim.version.version6`); privilege `System.Anonymous`.
     ///
@@ -1198,7 +1304,7 @@ pub trait PropertyCollectorServer: Send + Sync {
         }
     }
 }
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "property-collector"))]
 impl PropertyCollector {
     /** Answers `call`, a call of one of [`PropertyCollector`](crate::PropertyCollector)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -1266,13 +1372,15 @@ impl crate::ManagedObject for PropertyFilter {
 impl crate::IsA<crate::PropertyFilter> for PropertyFilter {}
 /** Calls the methods of [`PropertyFilter`](crate::PropertyFilter) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "property-filter")]
 pub trait PropertyFilterClient: crate::Invoke {}
+#[cfg(feature = "property-filter")]
 impl<I: crate::Invoke> PropertyFilterClient for I {}
 /** Serves the methods of [`PropertyFilter`](crate::PropertyFilter): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "property-filter"))]
 pub trait PropertyFilterServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "property-filter"))]
 impl PropertyFilter {
     /** Answers `call`, a call of one of [`PropertyFilter`](crate::PropertyFilter)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
@@ -1294,13 +1402,16 @@ pub mod methods {
     /// Faults:
     /// - [`InvalidArgument`](crate::InvalidArgument): if the token is not one this collector issued, or the results it stood for are already finished or cancelled.
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property requested by the original call is not valid.
+    #[cfg(feature = "property-collector")]
     #[derive(Debug)]
     pub enum CancelRetrievePropertiesEx {}
     /// The parameters of [`CancelRetrievePropertiesEx`].
+    #[cfg(feature = "property-collector")]
     #[derive(Clone, Copy, Debug)]
     pub struct CancelRetrievePropertiesExRequest<'a> {
         pub token: &'a str,
     }
+    #[cfg(feature = "property-collector")]
     impl crate::Method for CancelRetrievePropertiesEx {
         type Request<'a> = CancelRetrievePropertiesExRequest<'a>;
         type Response = ();
@@ -1323,7 +1434,7 @@ pub mod methods {
             crate::xml::no_returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "property-collector"))]
     impl crate::ServeMethod for CancelRetrievePropertiesEx {
         type Args = (String,);
         fn decode_args<'a>(
@@ -1354,13 +1465,16 @@ pub mod methods {
     /// Faults:
     /// - [`InvalidArgument`](crate::InvalidArgument): if the token is not one this collector issued, or the results it stood for are already finished or cancelled.
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property requested by the original call is not valid.
+    #[cfg(feature = "property-collector")]
     #[derive(Debug)]
     pub enum ContinueRetrievePropertiesEx {}
     /// The parameters of [`ContinueRetrievePropertiesEx`].
+    #[cfg(feature = "property-collector")]
     #[derive(Clone, Copy, Debug)]
     pub struct ContinueRetrievePropertiesExRequest<'a> {
         pub token: &'a str,
     }
+    #[cfg(feature = "property-collector")]
     impl crate::Method for ContinueRetrievePropertiesEx {
         type Request<'a> = ContinueRetrievePropertiesExRequest<'a>;
         type Response = crate::RetrieveResult;
@@ -1383,7 +1497,7 @@ pub mod methods {
             crate::xml::returnval(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "property-collector"))]
     impl crate::ServeMethod for ContinueRetrievePropertiesEx {
         type Args = (String,);
         fn decode_args<'a>(
@@ -1420,13 +1534,16 @@ pub mod methods {
     /// - [`InvalidArgument`](crate::InvalidArgument): if the spec is malformed, for example an empty objectSet, a TraversalSpec name that is used twice, or a SelectionSpec that names no traversal.
     /// - [`ManagedObjectNotFound`](crate::ManagedObjectNotFound): if a starting object in an ObjectSpec does not exist and missing objects are not being reported in the result.
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property path in a PropertySpec or TraversalSpec is not a property of the type it is given for.
+    #[cfg(feature = "property-collector")]
     #[derive(Debug)]
     pub enum RetrieveProperties {}
     /// The parameters of [`RetrieveProperties`].
+    #[cfg(feature = "property-collector")]
     #[derive(Clone, Copy, Debug)]
     pub struct RetrievePropertiesRequest<'a> {
         pub spec_set: &'a [crate::PropertyFilterSpec],
     }
+    #[cfg(feature = "property-collector")]
     impl crate::Method for RetrieveProperties {
         type Request<'a> = RetrievePropertiesRequest<'a>;
         type Response = Vec<crate::ObjectContent>;
@@ -1449,7 +1566,7 @@ pub mod methods {
             crate::xml::returnval_vec(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "property-collector"))]
     impl crate::ServeMethod for RetrieveProperties {
         type Args = (Vec<crate::PropertyFilterSpec>,);
         fn decode_args<'a>(
@@ -1478,14 +1595,17 @@ pub mod methods {
     /// - [`InvalidArgument`](crate::InvalidArgument): if the spec is malformed, for example an empty objectSet, a TraversalSpec name that is used twice, or a SelectionSpec that names no traversal.
     /// - [`ManagedObjectNotFound`](crate::ManagedObjectNotFound): if a starting object in an ObjectSpec does not exist and missing objects are not being reported in the result.
     /// - [`InvalidProperty`](crate::InvalidProperty): if a property path in a PropertySpec or TraversalSpec is not a property of the type it is given for.
+    #[cfg(feature = "property-collector")]
     #[derive(Debug)]
     pub enum RetrievePropertiesEx {}
     /// The parameters of [`RetrievePropertiesEx`].
+    #[cfg(feature = "property-collector")]
     #[derive(Clone, Copy, Debug)]
     pub struct RetrievePropertiesExRequest<'a> {
         pub spec_set: &'a [crate::PropertyFilterSpec],
         pub options: &'a crate::RetrieveOptions,
     }
+    #[cfg(feature = "property-collector")]
     impl crate::Method for RetrievePropertiesEx {
         type Request<'a> = RetrievePropertiesExRequest<'a>;
         type Response = Option<crate::RetrieveResult>;
@@ -1509,7 +1629,7 @@ pub mod methods {
             crate::xml::returnval_opt(r, e)
         }
     }
-    #[cfg(feature = "server")]
+    #[cfg(all(feature = "server", feature = "property-collector"))]
     impl crate::ServeMethod for RetrievePropertiesEx {
         type Args = (Vec<crate::PropertyFilterSpec>, crate::RetrieveOptions);
         fn decode_args<'a>(

@@ -21,13 +21,15 @@ impl crate::IsA<crate::ClusterProfileManager> for ClusterProfileManager {}
 impl crate::IsA<crate::ProfileManager> for ClusterProfileManager {}
 /** Calls the methods of [`ClusterProfileManager`](crate::ClusterProfileManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "cluster-profile-manager")]
 pub trait ClusterProfileManagerClient: crate::ProfileManagerClient {}
+#[cfg(feature = "cluster-profile-manager")]
 impl<I: crate::Invoke> ClusterProfileManagerClient for I {}
 /** Serves the methods of [`ClusterProfileManager`](crate::ClusterProfileManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "cluster-profile-manager"))]
 pub trait ClusterProfileManagerServer: crate::ProfileManagerServer {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "cluster-profile-manager"))]
 impl ClusterProfileManager {
     /** Answers `call`, a call of one of [`ClusterProfileManager`](crate::ClusterProfileManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -21,13 +21,15 @@ impl crate::IsA<crate::HostProfileManager> for HostProfileManager {}
 impl crate::IsA<crate::ProfileManager> for HostProfileManager {}
 /** Calls the methods of [`HostProfileManager`](crate::HostProfileManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "host-profile-manager")]
 pub trait HostProfileManagerClient: crate::ProfileManagerClient {}
+#[cfg(feature = "host-profile-manager")]
 impl<I: crate::Invoke> HostProfileManagerClient for I {}
 /** Serves the methods of [`HostProfileManager`](crate::HostProfileManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "host-profile-manager"))]
 pub trait HostProfileManagerServer: crate::ProfileManagerServer {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "host-profile-manager"))]
 impl HostProfileManager {
     /** Answers `call`, a call of one of [`HostProfileManager`](crate::HostProfileManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

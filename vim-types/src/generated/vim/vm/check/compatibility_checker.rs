@@ -21,13 +21,15 @@ impl crate::IsA<crate::VirtualMachineCompatibilityChecker>
 for VirtualMachineCompatibilityChecker {}
 /** Calls the methods of [`VirtualMachineCompatibilityChecker`](crate::VirtualMachineCompatibilityChecker) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "virtual-machine-compatibility-checker")]
 pub trait VirtualMachineCompatibilityCheckerClient: crate::Invoke {}
+#[cfg(feature = "virtual-machine-compatibility-checker")]
 impl<I: crate::Invoke> VirtualMachineCompatibilityCheckerClient for I {}
 /** Serves the methods of [`VirtualMachineCompatibilityChecker`](crate::VirtualMachineCompatibilityChecker): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "virtual-machine-compatibility-checker"))]
 pub trait VirtualMachineCompatibilityCheckerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "virtual-machine-compatibility-checker"))]
 impl VirtualMachineCompatibilityChecker {
     /** Answers `call`, a call of one of [`VirtualMachineCompatibilityChecker`](crate::VirtualMachineCompatibilityChecker)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

@@ -21,13 +21,15 @@ impl crate::IsA<crate::VirtualMachineProvisioningChecker>
 for VirtualMachineProvisioningChecker {}
 /** Calls the methods of [`VirtualMachineProvisioningChecker`](crate::VirtualMachineProvisioningChecker) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "virtual-machine-provisioning-checker")]
 pub trait VirtualMachineProvisioningCheckerClient: crate::Invoke {}
+#[cfg(feature = "virtual-machine-provisioning-checker")]
 impl<I: crate::Invoke> VirtualMachineProvisioningCheckerClient for I {}
 /** Serves the methods of [`VirtualMachineProvisioningChecker`](crate::VirtualMachineProvisioningChecker): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "virtual-machine-provisioning-checker"))]
 pub trait VirtualMachineProvisioningCheckerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "virtual-machine-provisioning-checker"))]
 impl VirtualMachineProvisioningChecker {
     /** Answers `call`, a call of one of [`VirtualMachineProvisioningChecker`](crate::VirtualMachineProvisioningChecker)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.

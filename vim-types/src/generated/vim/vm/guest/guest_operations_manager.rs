@@ -20,13 +20,15 @@ impl crate::ManagedObject for GuestOperationsManager {
 impl crate::IsA<crate::GuestOperationsManager> for GuestOperationsManager {}
 /** Calls the methods of [`GuestOperationsManager`](crate::GuestOperationsManager) (and, through the supertrait, those it inherits).
  Implemented for every [`Invoke`](crate::Invoke).*/
+#[cfg(feature = "guest-operations-manager")]
 pub trait GuestOperationsManagerClient: crate::Invoke {}
+#[cfg(feature = "guest-operations-manager")]
 impl<I: crate::Invoke> GuestOperationsManagerClient for I {}
 /** Serves the methods of [`GuestOperationsManager`](crate::GuestOperationsManager): implement the ones your server supports; the rest
  answer `NotImplemented`. The dispatcher checks sessions and privileges before calling.*/
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "guest-operations-manager"))]
 pub trait GuestOperationsManagerServer: Send + Sync {}
-#[cfg(feature = "server")]
+#[cfg(all(feature = "server", feature = "guest-operations-manager"))]
 impl GuestOperationsManager {
     /** Answers `call`, a call of one of [`GuestOperationsManager`](crate::GuestOperationsManager)'s methods (its own or inherited), with
  `server`: decodes the parameters, calls the method, encodes its result or fault.
