@@ -227,9 +227,7 @@ impl Diagnostics {
     /// the order files were read in.
     pub fn sort(&mut self, sources: &SourceMap) {
         self.list.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                d.span.map(|s| (sources.path(s.file).to_path_buf(), s.start, s.end))
-            };
+            let key = |d: &Diagnostic| d.span.map(|s| (sources.path(s.file).to_path_buf(), s.start, s.end));
             key(a).cmp(&key(b)).then(a.kind.cmp(b.kind)).then(a.message.cmp(&b.message))
         });
     }

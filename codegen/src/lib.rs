@@ -82,13 +82,17 @@ pub fn load(paths: &SpecPaths) -> Loaded {
     if let Some(reg) = &registry {
         let known = schema.api_version().and_then(|api| reg.version_by_id("vim25", api));
         if known.is_none() {
-            let what = schema.api_version().map_or("no single version (its soapActions disagree or are missing)".to_string(), |a| format!("`vim25/{a}`"));
+            let what = schema
+                .api_version()
+                .map_or("no single version (its soapActions disagree or are missing)".to_string(), |a| format!("`vim25/{a}`"));
             let span = schema.operations.iter().find_map(|o| o.soap_action_span);
             let message = match schema.api_version() {
                 Some(api) => format!("pyVmomi's registry has no version `vim25/{api}`, the WSDL's version"),
                 None => format!("the WSDL names {what}: pyVmomi's registry cannot be filtered to it"),
             };
-            diags.push(Diagnostic::error("py-no-wsdl-version", message).at_opt(span).help("use a pyVmomi release at least as new as the WSDL"));
+            diags.push(
+                Diagnostic::error("py-no-wsdl-version", message).at_opt(span).help("use a pyVmomi release at least as new as the WSDL"),
+            );
         }
     }
     // With the registry the WSDL leads (merge::registry); without it, the pages (merge).

@@ -76,10 +76,7 @@ impl Overrides {
             }
             Err(e) => {
                 let span = e.span().map(|r| Span::new(file, r.start, r.end));
-                diags.push(
-                    Diagnostic::error("overrides-syntax", format!("invalid overrides file: {}", e.message()))
-                        .at_opt(span),
-                );
+                diags.push(Diagnostic::error("overrides-syntax", format!("invalid overrides file: {}", e.message())).at_opt(span));
                 Overrides { file: Some(file), ..Overrides::default() }
             }
         }

@@ -104,9 +104,7 @@ fn all(l: &Loaded) -> String {
 /// The diagnostic of `kind` located in `file` at `line`; panics with every diagnostic
 /// rendered if there is none. Also checks severity and the rendered form.
 fn expect<'a>(l: &'a Loaded, kind: &'a str, severity: Severity, file: &Path, line: usize) -> &'a Diagnostic {
-    let at = |d: &&Diagnostic| {
-        d.span.is_some_and(|s| l.sources.path(s.file) == file && l.sources.get(s.file).line_col(s.start).0 == line)
-    };
+    let at = |d: &&Diagnostic| d.span.is_some_and(|s| l.sources.path(s.file) == file && l.sources.get(s.file).line_col(s.start).0 == line);
     let Some(d) = l.diags.of_kind(kind).find(at) else {
         panic!("expected `{kind}` at {}:{line}; got:\n{}", file.display(), all(l));
     };
@@ -324,7 +322,8 @@ fn wsdl_of_another_version() {
     let s = Scratch::new("wsdl-version");
     let rel = "wsdl/vim.wsdl";
     let text = s.read(rel);
-    let soap_lines: Vec<usize> = text.match_indices("soapAction=\"urn:vim25/5.5\"").map(|(i, _)| text[..i].matches('\n').count() + 1).collect();
+    let soap_lines: Vec<usize> =
+        text.match_indices("soapAction=\"urn:vim25/5.5\"").map(|(i, _)| text[..i].matches('\n').count() + 1).collect();
     assert!(!soap_lines.is_empty());
     s.mutate(rel, |t| t.replace("urn:vim25/5.5", "urn:vim25/6.0"));
     let l = s.load();

@@ -11,9 +11,9 @@
 //! The crashing inputs found by `fuzz/` (cargo-fuzz) or by this test are kept in
 //! [`regressions`].
 
-use vimgen_test_support::Rng;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use vimgen_test_support::Rng;
 
 use codegen::diag::{Diagnostics, FileId, SourceMap};
 use codegen::markdown;
@@ -23,7 +23,6 @@ use codegen::wsdl;
 
 const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
 const CORPUS_MD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/spec-corpus/pyvmomi-docs-5.5");
-
 
 fn env_usize(name: &str) -> Option<usize> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
@@ -39,13 +38,70 @@ fn base_seed() -> u64 {
 
 /// Pieces that mean something to one of the frontends.
 const TOKENS: &[&str] = &[
-    "<", ">", "</", "/>", "|", "||", "\\|", "\n---\n", "\n===\n", "\n", "\n\n", "\r\n", "\r", "\t", "(", ")", "[", "]", "](",
-    "`", "``", "\\", "&", "&amp;", "&#", "&#x;", "]]>", "<![CDATA[", "<!--", "-->", "<?xml ?>", "\"", "'", "#", "## ",
-    "### Faults\n", "### DEPRECATED\n", "| service name | X |\n|:--|:--|\n", "| property | type | optional |\n|:-|:-|:-|\n",
-    "inherits from ", "as of ", " raises ", "xmlns:", ":", "=", "é", "\u{FEFF}", "\u{10FFFF}", "\u{0}", "𝄞", "<br>",
-    "<a href='x'>", "</a>", "[vim.Foo](vim.Foo.md \"vim.Foo\")", "urn:vim25/", "minOccurs=\"0\"", "maxOccurs=\"unbounded\"",
-    "<element name=\"x\" type=\"xsd:string\"/>", "<complexType name=\"T\">", "</complexType>", "<operation name=\"Op\">",
-    "</operation>", "schemaLocation=\"nope.xsd\"", "type=\"vim25:Nope\"",
+    "<",
+    ">",
+    "</",
+    "/>",
+    "|",
+    "||",
+    "\\|",
+    "\n---\n",
+    "\n===\n",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "(",
+    ")",
+    "[",
+    "]",
+    "](",
+    "`",
+    "``",
+    "\\",
+    "&",
+    "&amp;",
+    "&#",
+    "&#x;",
+    "]]>",
+    "<![CDATA[",
+    "<!--",
+    "-->",
+    "<?xml ?>",
+    "\"",
+    "'",
+    "#",
+    "## ",
+    "### Faults\n",
+    "### DEPRECATED\n",
+    "| service name | X |\n|:--|:--|\n",
+    "| property | type | optional |\n|:-|:-|:-|\n",
+    "inherits from ",
+    "as of ",
+    " raises ",
+    "xmlns:",
+    ":",
+    "=",
+    "é",
+    "\u{FEFF}",
+    "\u{10FFFF}",
+    "\u{0}",
+    "𝄞",
+    "<br>",
+    "<a href='x'>",
+    "</a>",
+    "[vim.Foo](vim.Foo.md \"vim.Foo\")",
+    "urn:vim25/",
+    "minOccurs=\"0\"",
+    "maxOccurs=\"unbounded\"",
+    "<element name=\"x\" type=\"xsd:string\"/>",
+    "<complexType name=\"T\">",
+    "</complexType>",
+    "<operation name=\"Op\">",
+    "</operation>",
+    "schemaLocation=\"nope.xsd\"",
+    "type=\"vim25:Nope\"",
 ];
 
 /// Applies 1–4 random mutations; the result is made valid UTF-8 (lossily).
@@ -157,7 +213,14 @@ fn check(sources: &SourceMap, diags: &Diagnostics) {
             let r = d.render(sources);
             assert!(r.contains(line), "rendering lacks {line}:\n{r}");
             // The column is computed from the start: it must not split a character.
-            assert!(text.is_char_boundary(s.start as usize), "`{}` span {}..{} starts inside a character: {}", d.kind, s.start, s.end, d.message);
+            assert!(
+                text.is_char_boundary(s.start as usize),
+                "`{}` span {}..{} starts inside a character: {}",
+                d.kind,
+                s.start,
+                s.end,
+                d.message
+            );
         } else {
             let _ = d.render(sources);
         }
@@ -236,10 +299,12 @@ fn corpus_sample(step: usize) -> Vec<(String, String)> {
             pick.push(special.to_string());
         }
     }
-    pick.into_iter().map(|n| {
-        let t = std::fs::read_to_string(Path::new(CORPUS_MD).join(&n)).unwrap();
-        (n, t)
-    }).collect()
+    pick.into_iter()
+        .map(|n| {
+            let t = std::fs::read_to_string(Path::new(CORPUS_MD).join(&n)).unwrap();
+            (n, t)
+        })
+        .collect()
 }
 
 /// Runs `case` under `catch_unwind`; on a panic, saves the input and fails with the seed.

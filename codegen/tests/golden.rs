@@ -18,7 +18,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use codegen::{Loaded, SpecPaths, load};
+use codegen::{load, Loaded, SpecPaths};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
 const BLESS_CMD: &str = "VIMGEN_BLESS=1 cargo test -p vimgen-codegen --test golden";
@@ -65,10 +65,7 @@ fn cases() -> Vec<Case> {
         .unwrap_or_else(|e| panic!("{ROOT}: {e}"))
         .filter_map(|e| e.ok())
         .filter(|e| e.path().join("input").is_dir())
-        .map(|e| Case {
-            name: e.file_name().to_string_lossy().into_owned(),
-            dir: e.path(),
-        })
+        .map(|e| Case { name: e.file_name().to_string_lossy().into_owned(), dir: e.path() })
         .filter(|c| c.name.contains(&filter))
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -80,33 +77,21 @@ fn outputs(case: &Case) -> Result<Vec<(String, String)>, String> {
     let loaded = case.load();
     let mut diag = loaded.diags.render_all(&loaded.sources);
     diag.push_str(&loaded.diags.summary());
-    let mut out = vec![
-        ("expected.diag".to_string(), case.relative(&diag)),
-        ("expected.ir.json".to_string(), loaded.model.to_json()),
-    ];
+    let mut out = vec![("expected.diag".to_string(), case.relative(&diag)), ("expected.ir.json".to_string(), loaded.model.to_json())];
     let rs = case.dir.join("expected.rs");
     if rs.is_file() {
         let text = std::fs::read_to_string(&rs).map_err(|e| format!("{}: {e}", rs.display()))?;
         let first = text.lines().next().unwrap_or("");
         let Some(wanted) = first.strip_prefix(FILE_TAG) else {
-            return Err(format!(
-                "expected.rs must start with `{FILE_TAG}<path of an emitted file>`"
-            ));
+            return Err(format!("expected.rs must start with `{FILE_TAG}<path of an emitted file>`"));
         };
-        let files = codegen::emit::generate(&loaded.model)
-            .map_err(|d| format!("the emitter failed:\n{}", d.render_all(&loaded.sources)))?;
+        let files =
+            codegen::emit::generate(&loaded.model).map_err(|d| format!("the emitter failed:\n{}", d.render_all(&loaded.sources)))?;
         let Some(f) = files.iter().find(|f| f.path == wanted.trim()) else {
             let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-            return Err(format!(
-                "no emitted file `{}`; the emitter wrote: {}",
-                wanted.trim(),
-                names.join(", ")
-            ));
+            return Err(format!("no emitted file `{}`; the emitter wrote: {}", wanted.trim(), names.join(", ")));
         };
-        out.push((
-            "expected.rs".to_string(),
-            format!("{first}\n{}", f.contents),
-        ));
+        out.push(("expected.rs".to_string(), format!("{first}\n{}", f.contents)));
     }
     Ok(out)
 }
@@ -125,31 +110,16 @@ fn compare(case: &Case, file: &str, actual: &str, bless: bool) -> Option<String>
         return None;
     }
     let old = expected.as_deref().unwrap_or("");
-    let what = if expected.is_some() {
-        "differs from the output"
-    } else {
-        "is missing"
-    };
+    let what = if expected.is_some() { "differs from the output" } else { "is missing" };
     let diff = similar::TextDiff::from_lines(old, actual)
         .unified_diff()
         .context_radius(3)
-        .header(
-            &format!("a/{}/{file}", case.name),
-            &format!("b/{}/{file}", case.name),
-        )
+        .header(&format!("a/{}/{file}", case.name), &format!("b/{}/{file}", case.name))
         .to_string();
     let shown: Vec<&str> = diff.lines().take(120).collect();
     let more = diff.lines().count().saturating_sub(shown.len());
-    let tail = if more > 0 {
-        format!("\n... {more} more diff lines")
-    } else {
-        String::new()
-    };
-    Some(format!(
-        "{}/{file} {what}:\n{}{tail}",
-        case.name,
-        shown.join("\n")
-    ))
+    let tail = if more > 0 { format!("\n... {more} more diff lines") } else { String::new() };
+    Some(format!("{}/{file} {what}:\n{}{tail}", case.name, shown.join("\n")))
 }
 
 /// Runs every case; returns one message per failing file.
@@ -158,11 +128,7 @@ fn run(cases: &[Case], bless: bool) -> Vec<String> {
     for case in cases {
         match outputs(case) {
             Err(e) => failures.push(format!("{}: {e}", case.name)),
-            Ok(files) => failures.extend(
-                files
-                    .iter()
-                    .filter_map(|(file, actual)| compare(case, file, actual, bless)),
-            ),
+            Ok(files) => failures.extend(files.iter().filter_map(|(file, actual)| compare(case, file, actual, bless))),
         }
     }
     failures
@@ -171,10 +137,7 @@ fn run(cases: &[Case], bless: bool) -> Vec<String> {
 #[test]
 fn golden_cases() {
     let cases = cases();
-    assert!(
-        !cases.is_empty() || std::env::var_os("VIMGEN_GOLDEN").is_some(),
-        "no case folder under {ROOT}"
-    );
+    assert!(!cases.is_empty() || std::env::var_os("VIMGEN_GOLDEN").is_some(), "no case folder under {ROOT}");
     let failures = run(&cases, blessing());
     assert!(
         failures.is_empty(),
@@ -193,20 +156,13 @@ fn a_wrong_expected_file_fails_and_blessing_fixes_it() {
     let dir = std::env::temp_dir().join(format!("vimgen-golden-self-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&src, &dir);
-    let case = Case {
-        name: "copy".into(),
-        dir: dir.clone(),
-    };
+    let case = Case { name: "copy".into(), dir: dir.clone() };
     let diag = dir.join("expected.diag");
     let good = std::fs::read_to_string(&diag).unwrap();
     std::fs::write(&diag, format!("{good}an extra line\n")).unwrap();
     let failures = run(std::slice::from_ref(&case), false);
     assert_eq!(failures.len(), 1, "{failures:?}");
-    assert!(
-        failures[0].starts_with("copy/expected.diag differs"),
-        "{}",
-        failures[0]
-    );
+    assert!(failures[0].starts_with("copy/expected.diag differs"), "{}", failures[0]);
     assert!(failures[0].contains("-an extra line"), "{}", failures[0]);
     assert!(run(std::slice::from_ref(&case), true).is_empty());
     assert_eq!(std::fs::read_to_string(&diag).unwrap(), good);
@@ -218,10 +174,7 @@ fn a_wrong_expected_file_fails_and_blessing_fixes_it() {
 /// WSDL-first) and of the registry's frontend has a case whose `expected.diag` shows it.
 #[test]
 fn every_merge_kind_has_a_case() {
-    let all: String = cases()
-        .iter()
-        .filter_map(|c| std::fs::read_to_string(c.dir.join("expected.diag")).ok())
-        .collect();
+    let all: String = cases().iter().filter_map(|c| std::fs::read_to_string(c.dir.join("expected.diag")).ok()).collect();
     if std::env::var_os("VIMGEN_GOLDEN").is_some() {
         return;
     }
@@ -232,10 +185,7 @@ fn every_merge_kind_has_a_case() {
         .map(|(k, _, _)| *k)
         .filter(|k| !all.contains(&format!("[{k}]")))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "merge and registry diagnostic kinds no golden case shows: {missing:?}\nadd a case under {ROOT}"
-    );
+    assert!(missing.is_empty(), "merge and registry diagnostic kinds no golden case shows: {missing:?}\nadd a case under {ROOT}");
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -260,10 +210,8 @@ const KNOWN_BUG: &str = "KNOWN-BUG";
 /// denied) in one workspace under the target folder (reused by later runs).
 #[test]
 fn emitted_rust_compiles() {
-    let cases: Vec<Case> = cases()
-        .into_iter()
-        .filter(|c| c.dir.join("expected.rs").is_file() && !c.dir.join(KNOWN_BUG).is_file())
-        .collect();
+    let cases: Vec<Case> =
+        cases().into_iter().filter(|c| c.dir.join("expected.rs").is_file() && !c.dir.join(KNOWN_BUG).is_file()).collect();
     if let Err(e) = check_emitted(&cases, "golden-check") {
         panic!("{e}");
     }
@@ -274,10 +222,7 @@ fn emitted_rust_compiles() {
 #[test]
 #[ignore = "known bugs: fails until they are fixed"]
 fn known_bugs_compile() {
-    let cases: Vec<Case> = cases()
-        .into_iter()
-        .filter(|c| c.dir.join(KNOWN_BUG).is_file())
-        .collect();
+    let cases: Vec<Case> = cases().into_iter().filter(|c| c.dir.join(KNOWN_BUG).is_file()).collect();
     if let Err(e) = check_emitted(&cases, "golden-check-bugs") {
         panic!("{e}");
     }
@@ -290,20 +235,15 @@ fn check_emitted(cases: &[Case], folder: &str) -> Result<(), String> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let workspace = manifest.parent().unwrap();
     // A relative CARGO_TARGET_DIR is taken as relative to the workspace.
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or(workspace.join("target"), |t| workspace.join(t));
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or(workspace.join("target"), |t| workspace.join(t));
     let root = target.join(folder);
     let mut members = Vec::new();
     for case in cases {
         let loaded = case.load();
         if loaded.diags.has_errors() {
-            return Err(format!(
-                "{}: a case with expected.rs must load without errors",
-                case.name
-            ));
+            return Err(format!("{}: a case with expected.rs must load without errors", case.name));
         }
-        let files = codegen::emit::generate(&loaded.model)
-            .map_err(|d| format!("{}: {}", case.name, d.render_all(&loaded.sources)))?;
+        let files = codegen::emit::generate(&loaded.model).map_err(|d| format!("{}: {}", case.name, d.render_all(&loaded.sources)))?;
         let dir = root.join(&case.name);
         let _ = std::fs::remove_dir_all(dir.join("src"));
         for f in &files {
@@ -321,37 +261,21 @@ fn check_emitted(cases: &[Case], folder: &str) -> Result<(), String> {
         std::fs::write(dir.join("Cargo.toml"), toml).unwrap();
         members.push(format!("{:?}", case.name));
     }
-    let ws = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
+    let ws = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(root.join("Cargo.toml"), ws).unwrap();
     let _ = std::fs::copy(workspace.join("Cargo.lock"), root.join("Cargo.lock"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let started = std::time::Instant::now();
     let out = Command::new(cargo)
-        .args([
-            "check",
-            "--offline",
-            "--workspace",
-            "--all-features",
-            "--quiet",
-        ])
+        .args(["check", "--offline", "--workspace", "--all-features", "--quiet"])
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("RUSTFLAGS", "-Dwarnings")
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    eprintln!(
-        "cargo check of {} emitted crate(s): {:.1} s",
-        cases.len(),
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("cargo check of {} emitted crate(s): {:.1} s", cases.len(), started.elapsed().as_secs_f64());
     if !out.status.success() {
-        return Err(format!(
-            "the emitted Rust does not compile:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(format!("the emitted Rust does not compile:\n{}", String::from_utf8_lossy(&out.stderr)));
     }
     Ok(())
 }

@@ -107,7 +107,10 @@ fn mutations_never_panic_and_always_point_at_the_file() {
         // Losing a whole call (truncation, a deleted line) or renaming inside a string can
         // change the registry legitimately; a changed *shape* of what is kept cannot go
         // unreported. Count the silent differences in what both sides define.
-        let kept_differs = reg.managed.iter().any(|(k, t)| clean.managed.get(k).is_some_and(|c| c.methods.len() != t.methods.len() && diags.list.is_empty()));
+        let kept_differs = reg
+            .managed
+            .iter()
+            .any(|(k, t)| clean.managed.get(k).is_some_and(|c| c.methods.len() != t.methods.len() && diags.list.is_empty()));
         if kept_differs {
             silent_changes.push(case);
         }

@@ -207,7 +207,10 @@ fn wsdl_first_merge_of_every_corpus_version() {
         let power_on = vm.methods.iter().find(|m| m.wsdl_name == "PowerOnVM_Task").expect("PowerOnVM_Task");
         assert_eq!((power_on.name.as_str(), power_on.returns.as_ref().map(|r| r.ty.as_str())), ("PowerOnVM", Some("vim.Task")));
         assert_eq!(power_on.params[0].ty, "vim.HostSystem", "{folder}: reference target from the registry");
-        assert_eq!(l.model.data_objects.iter().find(|d| d.wsdl_name == "HostListSummary").map(|d| d.name.as_str()), Some("vim.host.Summary"));
+        assert_eq!(
+            l.model.data_objects.iter().find(|d| d.wsdl_name == "HostListSummary").map(|d| d.name.as_str()),
+            Some("vim.host.Summary")
+        );
         // Every WSDL operation the registry owns is a method; the others are reported.
         let methods: usize = l.model.managed_objects.iter().map(|m| m.methods.len()).sum();
         let unowned = l.diags.of_kind("py-operation-unowned").count();
@@ -222,7 +225,8 @@ fn wsdl_first_merge_of_every_corpus_version() {
             assert_eq!(dpm.since, "vim.version.v9_0_0_0");
             assert!(dpm.description.is_empty(), "no page: facts only, no prose");
             // 9.x layout: a urn:vsan group spliced into a vim25 type.
-            let scr = l.model.data_objects.iter().find(|d| d.wsdl_name == "VsanStorageComplianceResult").expect("VsanStorageComplianceResult");
+            let scr =
+                l.model.data_objects.iter().find(|d| d.wsdl_name == "VsanStorageComplianceResult").expect("VsanStorageComplianceResult");
             assert!(scr.properties.iter().any(|p| p.name == "objPolicyGenerationId"));
         } else {
             assert!(dpm.is_none(), "{folder}: a 9.0 managed object");

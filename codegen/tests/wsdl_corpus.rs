@@ -31,11 +31,8 @@ fn no_diagnostics_and_all_files_read() {
     let Some(_) = vimgen_test_support::corpus("no_diagnostics_and_all_files_read") else { return };
     let (schema, sources, diags) = read();
     assert!(diags.list.is_empty(), "{}\n{}", diags.render_all(&sources), diags.summary());
-    let names: Vec<_> = schema
-        .files
-        .iter()
-        .map(|&f| sources.path(f).file_name().and_then(|n| n.to_str()).unwrap_or("").to_string())
-        .collect();
+    let names: Vec<_> =
+        schema.files.iter().map(|&f| sources.path(f).file_name().and_then(|n| n.to_str()).unwrap_or("").to_string()).collect();
     assert_eq!(names[0], "vim.wsdl");
     let mut sorted = names.clone();
     sorted.sort();
@@ -115,10 +112,7 @@ fn power_on_vm_task() {
     assert_eq!(op.request_type, "PowerOnVMRequestType");
     assert_eq!(shape(&op.params), [("host", named("ManagedObjectReference"), 0, ONE)]);
     assert_eq!(op.returns.as_ref().map(|r| (r.ty.clone(), r.min_occurs)), Some((named("ManagedObjectReference"), 1)));
-    assert_eq!(
-        op.faults,
-        ["TaskInProgress", "InvalidState", "InsufficientResourcesFault", "VmConfigFault", "FileFault", "RuntimeFault"]
-    );
+    assert_eq!(op.faults, ["TaskInProgress", "InvalidState", "InsufficientResourcesFault", "VmConfigFault", "FileFault", "RuntimeFault"]);
     // Every task operation returns a (Task) reference.
     for op in schema.operations.iter().filter(|o| o.name.ends_with("_Task")) {
         assert_eq!(op.returns.as_ref().map(|r| &r.ty), Some(&named("ManagedObjectReference")), "{}", op.name);
@@ -133,10 +127,7 @@ fn property_collector() {
     let op = schema.operation("RetrievePropertiesEx").expect("RetrievePropertiesEx");
     assert_eq!(
         shape(&op.params),
-        [
-            ("specSet", named("PropertyFilterSpec"), 1, MaxOccurs::Unbounded),
-            ("options", named("RetrieveOptions"), 1, ONE)
-        ]
+        [("specSet", named("PropertyFilterSpec"), 1, MaxOccurs::Unbounded), ("options", named("RetrieveOptions"), 1, ONE)]
     );
     assert_eq!(op.returns.as_ref().map(|r| (r.ty.clone(), r.min_occurs)), Some((named("RetrieveResult"), 0)));
     let op = schema.operation("RetrieveProperties").expect("RetrieveProperties");
@@ -210,10 +201,7 @@ fn data_types() {
         .collect();
     used.sort();
     used.dedup();
-    assert_eq!(
-        used,
-        ["anyType", "base64Binary", "boolean", "byte", "dateTime", "double", "float", "int", "long", "short", "string"]
-    );
+    assert_eq!(used, ["anyType", "base64Binary", "boolean", "byte", "dateTime", "double", "float", "int", "long", "short", "string"]);
 }
 
 #[test]

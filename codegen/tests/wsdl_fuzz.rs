@@ -2,9 +2,9 @@
 //! mutations of real corpus files. Never a panic; every span inside its file; an error
 //! wherever the XML certainly became invalid, located at or after the damage.
 
-use vimgen_test_support::Rng;
 use codegen::diag::{Diagnostics, Severity, SourceMap};
 use codegen::wsdl::{self, Schema};
+use vimgen_test_support::Rng;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/spec-corpus/wsdl-5.5/vim25");
 
@@ -41,7 +41,6 @@ fn read(name: &str, text: &str) -> Outcome {
         .collect();
     Outcome { schema, diags, syntax_errors }
 }
-
 
 #[test]
 fn truncation_at_many_positions() {
@@ -185,10 +184,8 @@ fn truncated_wsdl_with_includes() {
 </definitions>
 "#,
     );
-    let includes: Vec<(String, String)> = ["query-messagetypes.xsd", "core-types.xsd", "query-types.xsd"]
-        .iter()
-        .map(|n| (format!("w/{n}"), corpus_file(n)))
-        .collect();
+    let includes: Vec<(String, String)> =
+        ["query-messagetypes.xsd", "core-types.xsd", "query-types.xsd"].iter().map(|n| (format!("w/{n}"), corpus_file(n))).collect();
     let run = |entry: &str| {
         let mut files: Vec<(&str, &str)> = vec![("w/vim.wsdl", entry)];
         files.extend(includes.iter().map(|(n, t)| (n.as_str(), t.as_str())));
@@ -209,9 +206,6 @@ fn truncated_wsdl_with_includes() {
     let root_end = small.rfind("</definitions>").expect("end") + "</definitions>".len();
     for cut in (0..root_end).step_by(7) {
         let (_, diags) = run(&small[..cut]);
-        assert!(
-            diags.list.iter().any(|d| d.kind == "wsdl-xml-syntax" && d.severity == Severity::Error),
-            "cut {cut}: no syntax error"
-        );
+        assert!(diags.list.iter().any(|d| d.kind == "wsdl-xml-syntax" && d.severity == Severity::Error), "cut {cut}: no syntax error");
     }
 }

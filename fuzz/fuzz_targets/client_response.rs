@@ -9,8 +9,8 @@
 use std::fmt::Debug;
 
 use libfuzzer_sys::fuzz_target;
-use vim_types::soap::{decode_response, DecodeOptions};
 use vim_types::server::response_envelope;
+use vim_types::soap::{decode_response, DecodeOptions};
 use vim_types::*;
 
 fn check<M: ServeMethod>(body: &[u8], options: &DecodeOptions)

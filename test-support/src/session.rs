@@ -4,10 +4,10 @@
 
 use vim_client::{Client, TransportError};
 use vim_types::{
-    AnyMethodFault, ContinueRetrievePropertiesExFault, DynamicProperty, Error, LoginFault, LogoutFault,
-    ManagedObjectReference, MoRef, ObjectContent, ObjectSpec, PropertyCollectorClient, PropertyFilterSpec,
-    PropertySpec, RetrieveOptions, RetrievePropertiesExFault, RetrieveResult, RetrieveServiceContentFault,
-    ServiceContent, ServiceInstance, ServiceInstanceClient, SessionManager, SessionManagerClient, UserSession,
+    AnyMethodFault, ContinueRetrievePropertiesExFault, DynamicProperty, Error, LoginFault, LogoutFault, ManagedObjectReference, MoRef,
+    ObjectContent, ObjectSpec, PropertyCollectorClient, PropertyFilterSpec, PropertySpec, RetrieveOptions, RetrievePropertiesExFault,
+    RetrieveResult, RetrieveServiceContentFault, ServiceContent, ServiceInstance, ServiceInstanceClient, SessionManager,
+    SessionManagerClient, UserSession,
 };
 
 /// The root object `ServiceInstance`.
@@ -25,10 +25,18 @@ pub trait Session {
     /// `SessionManager.Logout`.
     async fn log_out(&self) -> Result<(), Error<LogoutFault>>;
     /// The values of `paths` on one object; unset or unreadable properties are absent.
-    async fn read_properties(&self, obj: &ManagedObjectReference, paths: &[&str]) -> Result<Vec<DynamicProperty>, Error<RetrievePropertiesExFault>>;
+    async fn read_properties(
+        &self,
+        obj: &ManagedObjectReference,
+        paths: &[&str],
+    ) -> Result<Vec<DynamicProperty>, Error<RetrievePropertiesExFault>>;
     /// The whole `ObjectContent` of one object (with `missingSet`), through
     /// RetrievePropertiesEx and its continuation pages.
-    async fn read_object(&self, obj: &ManagedObjectReference, paths: &[&str]) -> Result<Option<ObjectContent>, Error<RetrievePropertiesExFault>>;
+    async fn read_object(
+        &self,
+        obj: &ManagedObjectReference,
+        paths: &[&str],
+    ) -> Result<Option<ObjectContent>, Error<RetrievePropertiesExFault>>;
 }
 
 impl Session for Client {
@@ -48,11 +56,19 @@ impl Session for Client {
         Ok(())
     }
 
-    async fn read_properties(&self, obj: &ManagedObjectReference, paths: &[&str]) -> Result<Vec<DynamicProperty>, Error<RetrievePropertiesExFault>> {
+    async fn read_properties(
+        &self,
+        obj: &ManagedObjectReference,
+        paths: &[&str],
+    ) -> Result<Vec<DynamicProperty>, Error<RetrievePropertiesExFault>> {
         Ok(self.read_object(obj, paths).await?.map(|c| c.prop_set).unwrap_or_default())
     }
 
-    async fn read_object(&self, obj: &ManagedObjectReference, paths: &[&str]) -> Result<Option<ObjectContent>, Error<RetrievePropertiesExFault>> {
+    async fn read_object(
+        &self,
+        obj: &ManagedObjectReference,
+        paths: &[&str],
+    ) -> Result<Option<ObjectContent>, Error<RetrievePropertiesExFault>> {
         let collector = self.content().await.map_err(from_service_content)?.property_collector;
         let spec = PropertyFilterSpec {
             prop_set: vec![PropertySpec {
@@ -96,9 +112,9 @@ impl Session for Client {
 
 async fn session_manager<G: From<AnyMethodFault>>(client: &Client) -> Result<MoRef<SessionManager>, Error<G>> {
     let content = client.content().await.map_err(from_service_content)?;
-    content.session_manager.ok_or_else(|| {
-        Error::Transport(Box::new(TransportError::Protocol("the server's ServiceContent has no sessionManager".into())))
-    })
+    content
+        .session_manager
+        .ok_or_else(|| Error::Transport(Box::new(TransportError::Protocol("the server's ServiceContent has no sessionManager".into()))))
 }
 
 /// Carries an error over to another method's fault type.

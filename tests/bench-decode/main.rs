@@ -21,9 +21,9 @@ mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
 
 use vim_types::xml::{Reader, Writer};
@@ -85,7 +85,8 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: vim-bench fetch DIR [VM_PER_POOL] | speed floor|tokenizer|ours|ours-kept|encode RUNS FILE... | memory floor|ours FILE...";
+const USAGE: &str =
+    "usage: vim-bench fetch DIR [VM_PER_POOL] | speed floor|tokenizer|ours|ours-kept|encode RUNS FILE... | memory floor|ours FILE...";
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -180,11 +181,7 @@ fn encode(result: &RetrieveResult) -> usize {
 fn speed(what: &str, runs: usize, files: &[String]) -> Result<(), String> {
     let bodies = read_all(files)?;
     let bytes: usize = bodies.iter().map(|(_, b)| b.len()).sum();
-    let decoded = if what == "encode" {
-        bodies.iter().map(|(p, b)| decode(p, b)).collect::<Result<Vec<_>, _>>()?
-    } else {
-        Vec::new()
-    };
+    let decoded = if what == "encode" { bodies.iter().map(|(p, b)| decode(p, b)).collect::<Result<Vec<_>, _>>()? } else { Vec::new() };
     let mut times = Vec::with_capacity(runs);
     let mut free_times = Vec::new();
     let (mut objects, mut out_bytes) = (0usize, 0usize);

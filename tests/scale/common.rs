@@ -105,7 +105,10 @@ pub async fn session(sim: &Vcsim, types: &[&str]) -> Result<Session, String> {
     // 33 MB pages take a while on a loaded machine.
     let options = ClientOptions { timeout: std::time::Duration::from_secs(300), ..ClientOptions::default() };
     let client = Client::connect(&vim_types::API, &sim.url, options).await.map_err(|e| format!("connect: {e}"))?;
-    let content = client.retrieve_service_content(&MoRef::<ServiceInstance>::new("ServiceInstance")).await.map_err(|e| format!("RetrieveServiceContent: {e:?}"))?;
+    let content = client
+        .retrieve_service_content(&MoRef::<ServiceInstance>::new("ServiceInstance"))
+        .await
+        .map_err(|e| format!("RetrieveServiceContent: {e:?}"))?;
     let sessions = content.session_manager.clone().ok_or("the service content has no session manager")?;
     client.login(&sessions, &sim.user, "any", None).await.map_err(|e| format!("Login: {e:?}"))?;
     let views = content.view_manager.clone().ok_or("no ViewManager in ServiceContent")?;
@@ -129,7 +132,11 @@ pub fn view_filter(view: &MoRef<ContainerView>, props: &[(&str, &[&str])]) -> Pr
     PropertyFilterSpec {
         prop_set: props
             .iter()
-            .map(|(t, paths)| PropertySpec { r#type: t.to_string(), path_set: paths.iter().map(|p| p.to_string()).collect(), ..Default::default() })
+            .map(|(t, paths)| PropertySpec {
+                r#type: t.to_string(),
+                path_set: paths.iter().map(|p| p.to_string()).collect(),
+                ..Default::default()
+            })
             .collect(),
         object_set: vec![ObjectSpec {
             obj: view.untyped(),
@@ -155,7 +162,10 @@ pub async fn retrieve_paged(s: &Session, spec: &PropertyFilterSpec, max_objects:
     let this = s.collector.untyped();
     let options = RetrieveOptions { max_objects: Some(max_objects), ..Default::default() };
     let specs = std::slice::from_ref(spec);
-    let first = soap::request_body::<methods::RetrievePropertiesEx>(&this, &methods::RetrievePropertiesExRequest { spec_set: specs, options: &options });
+    let first = soap::request_body::<methods::RetrievePropertiesEx>(
+        &this,
+        &methods::RetrievePropertiesExRequest { spec_set: specs, options: &options },
+    );
     let body = send(s, first).await?;
     let (result, report) = soap::decode_response_with_report::<methods::RetrievePropertiesEx>(&body, &soap::DecodeOptions::default());
     let result = result.map_err(|e| format!("RetrievePropertiesEx: {e:?}"))?.unwrap_or_default();
@@ -164,9 +174,13 @@ pub async fn retrieve_paged(s: &Session, spec: &PropertyFilterSpec, max_objects:
         if pages.len() > 100_000 {
             return Err("more than 100,000 pages: the server keeps answering with a token".into());
         }
-        let next = soap::request_body::<methods::ContinueRetrievePropertiesEx>(&this, &methods::ContinueRetrievePropertiesExRequest { token: &token });
+        let next = soap::request_body::<methods::ContinueRetrievePropertiesEx>(
+            &this,
+            &methods::ContinueRetrievePropertiesExRequest { token: &token },
+        );
         let body = send(s, next).await?;
-        let (result, report) = soap::decode_response_with_report::<methods::ContinueRetrievePropertiesEx>(&body, &soap::DecodeOptions::default());
+        let (result, report) =
+            soap::decode_response_with_report::<methods::ContinueRetrievePropertiesEx>(&body, &soap::DecodeOptions::default());
         let result = result.map_err(|e| format!("ContinueRetrievePropertiesEx (page {}): {e:?}", pages.len() + 1))?;
         pages.push(Page { body, result, report });
     }

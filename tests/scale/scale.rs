@@ -29,7 +29,9 @@ fn env_u32(name: &str, default: u32) -> u32 {
 /// namespaces a response envelope declares.
 fn round_trip(result: &RetrieveResult) -> Result<(RetrieveResult, usize), String> {
     let mut w = Writer::new();
-    w.buf.extend_from_slice(format!(r#"<wrap xmlns="urn:vim25" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="{XSI}">"#).as_bytes());
+    w.buf.extend_from_slice(
+        format!(r#"<wrap xmlns="urn:vim25" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="{XSI}">"#).as_bytes(),
+    );
     result.encode(&mut w, "returnval");
     w.close("wrap");
     let len = w.buf.len();
@@ -97,7 +99,9 @@ fn at_scale() {
     let small = std::thread::Builder::new().stack_size(2 << 20).spawn(move || {
         bodies
             .iter()
-            .map(|b| soap::decode_response::<methods::ContinueRetrievePropertiesEx>(b, &soap::DecodeOptions::default()).map(|r| r.objects.len()))
+            .map(|b| {
+                soap::decode_response::<methods::ContinueRetrievePropertiesEx>(b, &soap::DecodeOptions::default()).map(|r| r.objects.len())
+            })
             .collect::<Vec<_>>()
     });
     let decoded = small.expect("a thread").join().expect("decoding every page on a 2 MiB stack");
@@ -128,13 +132,23 @@ fn at_scale() {
         match o.obj.type_name.as_str() {
             "VirtualMachine" => {
                 vms += 1;
-                assert!(matches!(prop("config"), Some(AnyValue::Data(AnyData::VirtualMachineConfigInfo(_)))), "{:?} config: {:?}", o.obj, prop("config"));
+                assert!(
+                    matches!(prop("config"), Some(AnyValue::Data(AnyData::VirtualMachineConfigInfo(_)))),
+                    "{:?} config: {:?}",
+                    o.obj,
+                    prop("config")
+                );
                 assert!(matches!(prop("summary"), Some(AnyValue::Data(AnyData::VirtualMachineSummary(_)))), "{:?} summary", o.obj);
                 assert_eq!(o.prop_set.len(), 2, "{:?}: properties {:?}", o.obj, o.prop_set.iter().map(|p| &p.name).collect::<Vec<_>>());
             }
             "HostSystem" => {
                 hosts += 1;
-                assert!(matches!(prop("config"), Some(AnyValue::Data(AnyData::HostConfigInfo(_)))), "{:?} config: {:?}", o.obj, prop("config"));
+                assert!(
+                    matches!(prop("config"), Some(AnyValue::Data(AnyData::HostConfigInfo(_)))),
+                    "{:?} config: {:?}",
+                    o.obj,
+                    prop("config")
+                );
                 assert_eq!(o.prop_set.len(), 1, "{:?}", o.obj);
             }
             other => panic!("{:?}: a {other} through a view of VirtualMachine and HostSystem", o.obj),
@@ -160,7 +174,11 @@ fn at_scale() {
         encoded += len;
         if again != p.result {
             let first = p.result.objects.iter().zip(&again.objects).position(|(a, b)| a != b);
-            panic!("page {}: the round trip changed the result (first differing object: {:?})", i + 1, first.map(|k| &p.result.objects[k].obj));
+            panic!(
+                "page {}: the round trip changed the result (first differing object: {:?})",
+                i + 1,
+                first.map(|k| &p.result.objects[k].obj)
+            );
         }
     }
     let round_trip_time = t.elapsed();

@@ -329,11 +329,7 @@ impl TypeTable {
                         wsdl_name: arg(&args, 1, &what)?.str(&what)?,
                         base: arg(&args, 2, &what)?.str(&what)?,
                         version: arg(&args, 3, &what)?.str(&what)?,
-                        properties: arg(&args, 4, &what)?
-                            .seq(&what)?
-                            .iter()
-                            .map(|p| member(p, &what, true))
-                            .collect::<Result<_, _>>()?,
+                        properties: arg(&args, 4, &what)?.seq(&what)?.iter().map(|p| member(p, &what, true)).collect::<Result<_, _>>()?,
                         methods: arg(&args, 5, &what)?.seq(&what)?.iter().map(|m| method(m, &what)).collect::<Result<_, _>>()?,
                         file: file.to_string(),
                         name: name.clone(),
@@ -345,11 +341,7 @@ impl TypeTable {
                         wsdl_name: arg(&args, 1, &what)?.str(&what)?,
                         base: arg(&args, 2, &what)?.str(&what)?,
                         version: arg(&args, 3, &what)?.str(&what)?,
-                        properties: arg(&args, 4, &what)?
-                            .seq(&what)?
-                            .iter()
-                            .map(|p| member(p, &what, false))
-                            .collect::<Result<_, _>>()?,
+                        properties: arg(&args, 4, &what)?.seq(&what)?.iter().map(|p| member(p, &what, false)).collect::<Result<_, _>>()?,
                         file: file.to_string(),
                         name: name.clone(),
                     };

@@ -158,7 +158,10 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
             r.add("do-base", format!("{name}: IR {} pyVmomi {}", opt(&d.base), py.base));
         }
         if d.since != py.version {
-            r.add(since_cat(&py.version, &d.since, "do-since", "do-since-package"), format!("{name}: IR {} pyVmomi {}", d.since, py.version));
+            r.add(
+                since_cat(&py.version, &d.since, "do-since", "do-since-package"),
+                format!("{name}: IR {} pyVmomi {}", d.since, py.version),
+            );
         }
         let py_fields: Vec<&Member> = py.properties.iter().filter(|p| in55(&p.version)).collect();
         let py_names: Vec<&str> = py_fields.iter().map(|p| p.name.as_str()).collect();
@@ -206,7 +209,10 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
             r.add("enum-wsdl-name", format!("{name}: IR {} pyVmomi {}", e.wsdl_name, py.wsdl_name));
         }
         if e.since != py.version {
-            r.add(since_cat(&py.version, &e.since, "enum-since", "enum-since-package"), format!("{name}: IR {} pyVmomi {}", e.since, py.version));
+            r.add(
+                since_cat(&py.version, &e.since, "enum-since", "enum-since-package"),
+                format!("{name}: IR {} pyVmomi {}", e.since, py.version),
+            );
         }
         // pyVmomi's values are today's: 5.5's list must be a prefix-ordered subsequence of it.
         let mut it = py.values.iter();
@@ -238,7 +244,10 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
             r.add("mo-base", format!("{name}: IR {} pyVmomi {}", opt(&o.base), py.base));
         }
         if o.since != py.version {
-            r.add(since_cat(&py.version, &o.since, "mo-since", "mo-since-package"), format!("{name}: IR {} pyVmomi {}", o.since, py.version));
+            r.add(
+                since_cat(&py.version, &o.since, "mo-since", "mo-since-package"),
+                format!("{name}: IR {} pyVmomi {}", o.since, py.version),
+            );
         }
         let py_props: Vec<&Member> = py.properties.iter().filter(|p| in55(&p.version)).collect();
         let py_names: Vec<&str> = py_props.iter().map(|p| p.name.as_str()).collect();
@@ -252,7 +261,10 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
             let Some(p) = o.property(&pp.name) else { continue };
             let (ty, array) = ir_type(&pp.ty);
             if p.ty != ty {
-                r.add(type_cat(&p.ty, &ty, "mo-property-type", "mo-property-type-named-string"), format!("{name}.{}: IR {} pyVmomi {}", p.name, p.ty, pp.ty));
+                r.add(
+                    type_cat(&p.ty, &ty, "mo-property-type", "mo-property-type-named-string"),
+                    format!("{name}.{}: IR {} pyVmomi {}", p.name, p.ty, pp.ty),
+                );
             }
             if p.array != array {
                 r.add("mo-property-array", format!("{name}.{}: IR array={} pyVmomi {}", p.name, p.array, pp.ty));
@@ -279,7 +291,10 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
             };
             let id = format!("{name}.{}", x.name);
             if x.since != pm.version {
-                r.add(since_cat(&pm.version, &x.since, "method-since", "method-since-package"), format!("{id}: IR {} pyVmomi {}", x.since, pm.version));
+                r.add(
+                    since_cat(&pm.version, &x.since, "method-since", "method-since-package"),
+                    format!("{id}: IR {} pyVmomi {}", x.since, pm.version),
+                );
             }
             if x.privilege != pm.privilege {
                 r.add("method-privilege", format!("{id}: IR {} pyVmomi {}", opt(&x.privilege), opt(&pm.privilege)));
@@ -294,7 +309,10 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
                 let Some(p) = x.params.iter().find(|p| p.name == pp.name) else { continue };
                 let (ty, array) = ir_type(&pp.ty);
                 if p.ty != ty {
-                    r.add(type_cat(&p.ty, &ty, "param-type", "param-type-named-string"), format!("{id}({}): IR {} pyVmomi {}", p.name, p.ty, pp.ty));
+                    r.add(
+                        type_cat(&p.ty, &ty, "param-type", "param-type-named-string"),
+                        format!("{id}({}): IR {} pyVmomi {}", p.name, p.ty, pp.ty),
+                    );
                 }
                 if p.array != array {
                     r.add("param-array", format!("{id}({}): IR array={} pyVmomi {}", p.name, p.array, pp.ty));

@@ -150,7 +150,11 @@ fn virtual_machine_methods() {
     assert_eq!(c.wsdl_name, "CreateVM_Task");
     assert_eq!(
         params(c),
-        [("config", "vim.vm.ConfigSpec", false, false), ("pool", "vim.ResourcePool", false, false), ("host", "vim.HostSystem", false, true)]
+        [
+            ("config", "vim.vm.ConfigSpec", false, false),
+            ("pool", "vim.ResourcePool", false, false),
+            ("host", "vim.HostSystem", false, true)
+        ]
     );
     assert_eq!(c.privilege.as_deref(), Some("VirtualMachine.Inventory.Create"));
 }
@@ -162,7 +166,10 @@ fn returns_and_arrays() {
     let f = method("vim.SearchIndex", "FindAllByDnsName");
     let r = f.returns.as_ref().unwrap();
     assert_eq!((r.ty.as_str(), r.array, r.optional), ("vim.ManagedEntity", true, false));
-    assert_eq!(params(f), [("datacenter", "vim.Datacenter", false, true), ("dnsName", "string", false, false), ("vmSearch", "bool", false, false)]);
+    assert_eq!(
+        params(f),
+        [("datacenter", "vim.Datacenter", false, true), ("dnsName", "string", false, false), ("vmSearch", "bool", false, false)]
+    );
     // An optional single reference.
     let u = method("vim.SearchIndex", "FindByUuid");
     let r = u.returns.as_ref().unwrap();
@@ -229,7 +236,10 @@ fn data_object_wire_names_and_fields() {
     let hs = dobj("vim.host.Summary");
     assert_eq!(hs.wsdl_name, "HostListSummary");
     assert_eq!(hs.base.as_deref(), Some("vmodl.DynamicData"));
-    assert_eq!(hs.property("customValue").map(|p| (p.ty.as_str(), p.array, p.optional)), Some(("vim.CustomFieldsManager.Value", true, true)));
+    assert_eq!(
+        hs.property("customValue").map(|p| (p.ty.as_str(), p.array, p.optional)),
+        Some(("vim.CustomFieldsManager.Value", true, true))
+    );
     assert_eq!(hs.property("overallStatus").map(|p| p.ty.as_str()), Some("vim.ManagedEntity.Status"));
 
     let cs = dobj("vim.vm.ConfigSpec");
@@ -242,7 +252,19 @@ fn data_object_wire_names_and_fields() {
     let us = dobj("vim.UserSession");
     assert_eq!(
         field_names(us),
-        ["key", "userName", "fullName", "loginTime", "lastActiveTime", "locale", "messageLocale", "extensionSession", "ipAddress", "userAgent", "callCount"]
+        [
+            "key",
+            "userName",
+            "fullName",
+            "loginTime",
+            "lastActiveTime",
+            "locale",
+            "messageLocale",
+            "extensionSession",
+            "ipAddress",
+            "userAgent",
+            "callCount"
+        ]
     );
     // The XSD's minOccurs="0" on later additions does not make them optional.
     assert_eq!(us.property("extensionSession").map(|p| (p.ty.as_str(), p.optional)), Some(("bool", false)));
@@ -356,7 +378,10 @@ fn enums() {
     assert_eq!(model().enum_type("vim.TaskInfo.State").unwrap().values, ["queued", "running", "success", "error"]);
     assert_eq!(model().enum_type("vim.ManagedEntity.Status").unwrap().values, ["gray", "green", "yellow", "red"]);
     let cs = model().enum_type("vim.HostSystem.ConnectionState").unwrap();
-    assert_eq!((cs.wsdl_name.as_str(), cs.values.as_slice()), ("HostSystemConnectionState", &["connected", "notResponding", "disconnected"].map(String::from)[..]));
+    assert_eq!(
+        (cs.wsdl_name.as_str(), cs.values.as_slice()),
+        ("HostSystemConnectionState", &["connected", "notResponding", "disconnected"].map(String::from)[..])
+    );
 }
 
 #[test]
@@ -413,11 +438,17 @@ fn property_collector() {
     let r = method("vmodl.query.PropertyCollector", "RetrievePropertiesEx");
     assert_eq!(
         params(r),
-        [("specSet", "vmodl.query.PropertyCollector.FilterSpec", true, false), ("options", "vmodl.query.PropertyCollector.RetrieveOptions", false, false)]
+        [
+            ("specSet", "vmodl.query.PropertyCollector.FilterSpec", true, false),
+            ("options", "vmodl.query.PropertyCollector.RetrieveOptions", false, false)
+        ]
     );
     let ret = r.returns.as_ref().unwrap();
     assert_eq!((ret.ty.as_str(), ret.array, ret.optional), ("vmodl.query.PropertyCollector.RetrieveResult", false, true));
     assert_eq!(r.faults, ["vmodl.query.InvalidProperty"]);
     assert_eq!(r.privilege.as_deref(), Some("System.Anonymous"));
-    assert_eq!(method("vmodl.query.PropertyCollector", "CreateFilter").returns.as_ref().map(|r| r.ty.as_str()), Some("vmodl.query.PropertyCollector.Filter"));
+    assert_eq!(
+        method("vmodl.query.PropertyCollector", "CreateFilter").returns.as_ref().map(|r| r.ty.as_str()),
+        Some("vmodl.query.PropertyCollector.Filter")
+    );
 }

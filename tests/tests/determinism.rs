@@ -1,11 +1,10 @@
 //! The IR JSON is a function of the input: byte-identical across loads and whatever order the
 //! markdown files are read in. Plus a committed snapshot of the IR of `spec/`.
 
-use vimgen_test_support::Rng;
 use codegen::diag::{Diagnostics, SourceMap};
 use codegen::{markdown, merge, overrides, wsdl, SpecPaths};
+use vimgen_test_support::Rng;
 use vimgen_tests::{assert_no_errors, corpus, corpus_paths, read, spec_paths};
-
 
 /// The IR JSON of `paths`, with the markdown files added to the source map (and handed to
 /// the parser) in an order shuffled by `seed`.

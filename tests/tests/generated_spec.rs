@@ -50,10 +50,7 @@ fn declares(contents: &str, name: &str) -> bool {
 #[test]
 fn session_manager_module_snapshot() {
     let files = generated(spec());
-    let holders: Vec<&GeneratedFile> = files
-        .iter()
-        .filter(|f| declares(&f.contents, "SessionManager"))
-        .collect();
+    let holders: Vec<&GeneratedFile> = files.iter().filter(|f| declares(&f.contents, "SessionManager")).collect();
     let [file] = holders.as_slice() else {
         panic!(
             "expected exactly one generated file declaring `pub struct|enum SessionManager`, found {:?}",

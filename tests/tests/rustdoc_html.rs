@@ -55,7 +55,10 @@ fn rendered_docs_have_real_links_and_aliases() {
     let html = read(&dir.join(page));
     assert_no_literal_links(page, &html);
     let extends = sentence(&html, "Extends ");
-    assert!(extends.starts_with("Extends <a href=\"struct.DynamicData.html\""), "{page}: the Extends line is not a link to DynamicData: {extends}");
+    assert!(
+        extends.starts_with("Extends <a href=\"struct.DynamicData.html\""),
+        "{page}: the Extends line is not a link to DynamicData: {extends}"
+    );
     println!("ok  {page}: {extends}");
 
     let page = "trait.SessionManagerClient.html";
@@ -79,10 +82,8 @@ fn rendered_docs_have_real_links_and_aliases() {
         "search-index.js holds `acquirecloneticket`".to_string()
     } else {
         let col = doc.join("search.index/alias");
-        let text: String = std::fs::read_dir(&col)
-            .unwrap_or_else(|e| panic!("read {}: {e}", col.display()))
-            .map(|e| read(&e.unwrap().path()))
-            .collect();
+        let text: String =
+            std::fs::read_dir(&col).unwrap_or_else(|e| panic!("read {}: {e}", col.display())).map(|e| read(&e.unwrap().path())).collect();
         assert!(text.chars().any(|c| c.is_ascii_digit()), "the search index has no aliases: {}", col.display());
         format!("the alias column lists alias targets ({} bytes)", text.len())
     };

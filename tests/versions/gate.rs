@@ -43,7 +43,10 @@ fn a_7_0_method_is_refused_against_a_6_5_server() {
         let objects: usize = pages.iter().map(|p| p.result.objects.len()).sum();
         let unknown_elements: u64 = pages.iter().map(|p| p.report.unknown_elements).sum();
         let unknown_types: u64 = pages.iter().map(|p| p.report.unknown_types).sum();
-        println!("gate: {objects} objects ({} VMs, {} hosts): {unknown_elements} unknown elements, {unknown_types} values of unknown classes", sim.vms, sim.hosts);
+        println!(
+            "gate: {objects} objects ({} VMs, {} hosts): {unknown_elements} unknown elements, {unknown_types} values of unknown classes",
+            sim.vms, sim.hosts
+        );
         assert_eq!(objects as u64, sim.vms + sim.hosts);
         assert_eq!((unknown_elements, unknown_types), (0, 0), "the 9.1 crate meets elements vcsim 6.5 sends that it does not know");
     });

@@ -295,7 +295,8 @@ impl Conn {
             let stream = TcpStream::connect(self.addr).await.map_err(|e| format!("connect: {}", e.kind()))?;
             // Small request/response pairs: Nagle would add delay to every one.
             let _ = stream.set_nodelay(true);
-            let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
+            let (sender, conn) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|e| format!("handshake: {e}"))?;
             tokio::spawn(async move {
                 let _ = conn.await;
             });
@@ -319,7 +320,13 @@ impl Conn {
             }
             let req = req.body(Full::new(body.clone())).map_err(|e| format!("request: {e}"))?;
             let sender = self.sender().await?;
-            let res = sender.send_request(req).await.map_err(|e| if e.is_incomplete_message() { "connection closed".to_string() } else { format!("http: {e}") })?;
+            let res = sender.send_request(req).await.map_err(|e| {
+                if e.is_incomplete_message() {
+                    "connection closed".to_string()
+                } else {
+                    format!("http: {e}")
+                }
+            })?;
             let status = res.status().as_u16();
             let cookie = res
                 .headers()
@@ -422,7 +429,11 @@ async fn request(conn: &mut Conn, g: &Global, op: Op, stats: &mut Stats) -> bool
     };
     let text = String::from_utf8_lossy(&answer.body);
     if answer.status != 200 {
-        let kind = if text.contains("Fault>") || text.contains(":Fault") { format!("fault {}", fault_name(&text)) } else { format!("HTTP {}", answer.status) };
+        let kind = if text.contains("Fault>") || text.contains(":Fault") {
+            format!("fault {}", fault_name(&text))
+        } else {
+            format!("HTTP {}", answer.status)
+        };
         stats.error(format!("{}: {kind}", op.name()));
         return false;
     }
@@ -580,7 +591,14 @@ async fn prepare(args: &Args) -> Result<(Global, Conn), String> {
         authority: args.authority.clone(),
         path: args.path.clone(),
         timeout: args.timeout,
-        envelopes: Envelopes { soap_action: action.clone(), content: content_envelope(), login: Bytes::new(), read: Bytes::new(), session_list: Bytes::new(), logout: Bytes::new() },
+        envelopes: Envelopes {
+            soap_action: action.clone(),
+            content: content_envelope(),
+            login: Bytes::new(),
+            read: Bytes::new(),
+            session_list: Bytes::new(),
+            logout: Bytes::new(),
+        },
         mode: args.mode,
     };
     let answer = conn.call(&g, &content_envelope()).await.map_err(|e| format!("RetrieveServiceContent: {e}"))?;
@@ -682,7 +700,12 @@ fn main() -> ExitCode {
     let rps = requests as f64 / seconds;
     let (p50, p99) = (percentile(&lat, 50.0), percentile(&lat, 99.0));
     let errors: u64 = stats.errors.values().sum::<u64>() + setup.errors.values().sum::<u64>();
-    println!("requests {requests} in {seconds:.2} s: {rps:.0} req/s, latency p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms", p50 as f64 / 1e3, p99 as f64 / 1e3, lat.last().copied().unwrap_or(0) as f64 / 1e3);
+    println!(
+        "requests {requests} in {seconds:.2} s: {rps:.0} req/s, latency p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        p50 as f64 / 1e3,
+        p99 as f64 / 1e3,
+        lat.last().copied().unwrap_or(0) as f64 / 1e3
+    );
     let mut result = format!(
         "RESULT mode={} clients={} threads={} requests={requests} seconds={seconds:.3} rps={rps:.1} p50_us={p50} p99_us={p99} errors={errors}",
         args.mode.name(),
@@ -703,7 +726,14 @@ fn main() -> ExitCode {
             }
         }
         if let (Some(Ok(b)), Some(Ok(a))) = (&before, &after) {
-            println!("{}", if a == b { "no session leaked".to_string() } else { format!("SESSIONS LEAKED: {} more after the run", *a as i64 - *b as i64) });
+            println!(
+                "{}",
+                if a == b {
+                    "no session leaked".to_string()
+                } else {
+                    format!("SESSIONS LEAKED: {} more after the run", *a as i64 - *b as i64)
+                }
+            );
         }
     }
     println!("{result}");
@@ -724,8 +754,14 @@ mod tests {
         let vcsim = r#"<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>Login failure</faultstring><detail><InvalidLoginFault xmlns="urn:vim25" xsi:type="InvalidLogin"></InvalidLoginFault></detail></soapenv:Fault>"#;
         assert_eq!(fault_name(vcsim), "InvalidLogin");
         assert_eq!(fault_name("<detail><vim:NotAuthenticatedFault/></detail>"), "NotAuthenticated");
-        assert_eq!(element_text("<a><vim:sessionManager type=\"SessionManager\">SM</vim:sessionManager></a>", "sessionManager"), Some("SM"));
-        assert_eq!(count_elements("<val><UserSession x=\"1\"><key>a</key></UserSession><v:UserSession></v:UserSession></val>", "UserSession"), 2);
+        assert_eq!(
+            element_text("<a><vim:sessionManager type=\"SessionManager\">SM</vim:sessionManager></a>", "sessionManager"),
+            Some("SM")
+        );
+        assert_eq!(
+            count_elements("<val><UserSession x=\"1\"><key>a</key></UserSession><v:UserSession></v:UserSession></val>", "UserSession"),
+            2
+        );
         assert_eq!(percentile(&[1, 2, 3, 4], 50.0), 2);
         assert_eq!(percentile(&[1, 2, 3, 4], 99.0), 4);
     }

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use vim_client::{Client, ClientOptions, TlsMode};
-use vimgen_test_support::Session;
 use vim_types::{AnyData, AnyValue, Error, LoginFault, SessionManagerClient, TerminateSessionFault, UserSession};
+use vimgen_test_support::Session;
 
 const USAGE: &str = "usage: sessions --url URL --user USER --password PASSWORD [--insecure | --pin SHA256] [--timeout SECS] \
                      (whoami | list | terminate KEY)";

@@ -154,7 +154,9 @@ impl fmt::Display for Error {
             Error::Fault { class, task: Some(t), .. } => write!(f, "task {t} failed: {class}"),
             Error::Fault { class, .. } => write!(f, "server fault {class}"),
             Error::ServerFault { code, message } => write!(f, "server fault {code}: {message}"),
-            Error::VersionTooOld { method, since, negotiated } => write!(f, "{method} needs API {since} but the server speaks {negotiated}"),
+            Error::VersionTooOld { method, since, negotiated } => {
+                write!(f, "{method} needs API {since} but the server speaks {negotiated}")
+            }
             Error::Decode(e) => write!(f, "undecodable response: {e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::NoPrivilege { object, path, privilege: Some(p), .. } => write!(f, "{object}: reading {path} needs privilege {p}"),

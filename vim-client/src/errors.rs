@@ -51,10 +51,9 @@ impl fmt::Display for ConnectError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConnectError::InvalidUrl { url, reason } => write!(f, "invalid URL `{url}`: {reason}"),
-            ConnectError::UnsupportedScheme { url, scheme } => write!(
-                f,
-                "unsupported URL scheme `{scheme}` in `{url}`: use https://HOST/sdk (or http:// for an endpoint without TLS)"
-            ),
+            ConnectError::UnsupportedScheme { url, scheme } => {
+                write!(f, "unsupported URL scheme `{scheme}` in `{url}`: use https://HOST/sdk (or http:// for an endpoint without TLS)")
+            }
             ConnectError::Unreachable { host, reason } => {
                 write!(f, "cannot reach {host}: {reason} (is the address right and the server up?)")
             }
@@ -72,10 +71,9 @@ impl fmt::Display for ConnectError {
                     write!(f, " If you trust this server, accept any certificate (TlsMode::AcceptInvalid, --insecure)")
                 }
             }
-            ConnectError::Tls { host, reason } => write!(
-                f,
-                "TLS handshake with {host} failed: {reason} (if this port serves plain HTTP, use an http:// URL)"
-            ),
+            ConnectError::Tls { host, reason } => {
+                write!(f, "TLS handshake with {host} failed: {reason} (if this port serves plain HTTP, use an http:// URL)")
+            }
             ConnectError::Protocol { host, reason, https } => {
                 write!(f, "{host} did not answer like an HTTP server: {reason}")?;
                 if !https {
@@ -91,11 +89,9 @@ impl fmt::Display for ConnectError {
             ConnectError::NotVsphere { url, detail } => {
                 write!(f, "no vSphere API at this address: GET {url}: {detail}")
             }
-            ConnectError::NoCommonVersion { host, offered, known: (oldest, newest) } => write!(
-                f,
-                "{host} offers API versions {} but these bindings know {oldest} to {newest}",
-                offered.join(", "),
-            ),
+            ConnectError::NoCommonVersion { host, offered, known: (oldest, newest) } => {
+                write!(f, "{host} offers API versions {} but these bindings know {oldest} to {newest}", offered.join(", "),)
+            }
             ConnectError::TlsSetup(reason) => write!(f, "cannot set up TLS: {reason}"),
             ConnectError::InvalidOptions(reason) => write!(f, "invalid client options: {reason}"),
             ConnectError::Login { host, reason } => write!(f, "connected to {host} but could not log in: {reason}"),

@@ -62,14 +62,14 @@ mod wirelog;
 
 pub use error::{Error, FaultValue, Result};
 pub use errors::{ConnectError, TransportError};
-pub use proxy::{Proxy, ProxyError};
-pub use session::{is_idempotent, Credentials, CredentialsFuture, SessionError, SessionOptions, SessionStats};
-pub use wirelog::{Direction, WireLog, WireRecord};
 pub use finder::Entry;
 pub use props::{AnyPath, Object, Pages, Retrieve, View};
+pub use proxy::{Proxy, ProxyError};
+pub use session::{is_idempotent, Credentials, CredentialsFuture, SessionError, SessionOptions, SessionStats};
 pub use stream::{Change, ChangeStream, Changes};
 pub use tasks::{TaskProgress, TaskResult, TaskState, TaskWait};
 pub use wire::{Core, RawFault};
+pub use wirelog::{Direction, WireLog, WireRecord};
 
 use vim_runtime::soap;
 
@@ -250,7 +250,9 @@ pub(crate) fn parse_url(url: &str) -> Result<Endpoint, ConnectError> {
     let (credentials, authority) = match authority.rsplit_once('@') {
         Some((userinfo, host)) => {
             let Some((user, password)) = userinfo.split_once(':') else {
-                return Err(invalid("a user name without a password: write user:password@host, or give the credentials in ClientOptions::with_login"));
+                return Err(invalid(
+                    "a user name without a password: write user:password@host, or give the credentials in ClientOptions::with_login",
+                ));
             };
             (Some((proxy::percent_decode(user), proxy::percent_decode(password))), host)
         }
@@ -311,11 +313,8 @@ impl Client {
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(Some(options.timeout));
         let connector = proxy::Connector { http: tcp, route: route.map(Arc::new) };
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(connector);
+        let https =
+            hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().wrap_connector(connector);
         let http: HttpClient = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(https);
         let user_agent = HeaderValue::from_str(&options.user_agent)
             .map_err(|_| ConnectError::InvalidOptions("the user agent is not a valid HTTP header value".into()))?;
@@ -564,11 +563,14 @@ mod tests {
     #[test]
     fn pins() {
         let hex = "AB:".repeat(31) + "CD";
-        assert_eq!(TlsMode::pin_from_hex(&hex), Some(TlsMode::PinSha256({
-            let mut p = [0xab; 32];
-            p[31] = 0xcd;
-            p
-        })));
+        assert_eq!(
+            TlsMode::pin_from_hex(&hex),
+            Some(TlsMode::PinSha256({
+                let mut p = [0xab; 32];
+                p[31] = 0xcd;
+                p
+            }))
+        );
         assert_eq!(TlsMode::pin_from_hex("abc"), None);
         assert_eq!(TlsMode::pin_from_hex(&"zz".repeat(32)), None);
     }

@@ -70,7 +70,12 @@ impl<T: ?Sized> Object<T> {
         if let Some((_, fault)) = self.missing.iter().find(|(n, _)| n == p) {
             let privilege = wire::fault_field(&fault.xml, "privilegeId")
                 .or_else(|| self.privileges.iter().find(|(n, _)| n == p).and_then(|(_, x)| x.clone()));
-            return Err(Error::NoPrivilege { object: format!("{:?}", self.obj), path: p.to_string(), privilege, class: fault.class.clone() });
+            return Err(Error::NoPrivilege {
+                object: format!("{:?}", self.obj),
+                path: p.to_string(),
+                privilege,
+                class: fault.class.clone(),
+            });
         }
         Ok(None)
     }
@@ -205,7 +210,13 @@ impl<T: ManagedObject> Pages<T> {
         // The metadata's privilege for each withheld property, as a fallback.
         for (path, _) in &o.missing {
             let top = path.split('.').next().unwrap_or(path);
-            let privilege = self.paths.iter().find(|p| p.path() == path).and_then(|p| p.owner().property(top)).and_then(|i| i.privilege).map(|p| p.id().to_string());
+            let privilege = self
+                .paths
+                .iter()
+                .find(|p| p.path() == path)
+                .and_then(|p| p.owner().property(top))
+                .and_then(|i| i.privilege)
+                .map(|p| p.id().to_string());
             o.privileges.push((path.clone(), privilege));
         }
         Ok(o)
@@ -262,7 +273,15 @@ impl<T: ManagedObject> Retrieve<'_, T> {
             }
             w.close("options");
         });
-        Ok(Pages { client: self.client.clone(), collector: core.property_collector, paths: self.paths, first: Some(body), token: None, done: false, _t: PhantomData })
+        Ok(Pages {
+            client: self.client.clone(),
+            collector: core.property_collector,
+            paths: self.paths,
+            first: Some(body),
+            token: None,
+            done: false,
+            _t: PhantomData,
+        })
     }
 
     /// Every object, all pages read.
@@ -309,7 +328,11 @@ impl Client {
     }
 
     /// One property of one object: `client.read(&vm, &VirtualMachine::runtime()).await?`.
-    pub async fn read<T: ManagedObject, O: ManagedObject, V: Send + Sync + 'static>(&self, obj: &MoRef<T>, path: &PropertyPath<O, V>) -> Result<V> {
+    pub async fn read<T: ManagedObject, O: ManagedObject, V: Send + Sync + 'static>(
+        &self,
+        obj: &MoRef<T>,
+        path: &PropertyPath<O, V>,
+    ) -> Result<V> {
         let objs = [obj.clone()];
         let mut found = self.retrieve_objects(&objs, &[path]).all().await?;
         let mut o = found.pop().ok_or_else(|| Error::NotFound(format!("{obj:?}")))?;
@@ -335,7 +358,12 @@ impl Client {
 impl Client {
     /// Paths of objects of one type, read by name, values kept as XML: for helpers that
     /// meet objects of any type (the finder).
-    pub(crate) async fn retrieve_raw(&self, type_name: &str, objects: &[ManagedObjectReference], paths: &[&str]) -> Result<Vec<wire::RawObject>> {
+    pub(crate) async fn retrieve_raw(
+        &self,
+        type_name: &str,
+        objects: &[ManagedObjectReference],
+        paths: &[&str],
+    ) -> Result<Vec<wire::RawObject>> {
         let core = self.core().await?;
         let spec = Spec { type_name, paths: paths.iter().map(|p| (*p).into()).collect(), source: Source::Objects(objects) };
         let body = wire::body(|w: &mut Writer| {

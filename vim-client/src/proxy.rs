@@ -210,18 +210,16 @@ impl tower_service::Service<Uri> for Connector {
             let https = dst.scheme_str() == Some("https");
             let port = dst.port_u16().unwrap_or(if https { 443 } else { 80 });
             let target = format!("{host}:{port}");
-            let proxy_uri: Uri = format!("http://{}", route.authority).parse().map_err(|_| ProxyError(format!("invalid proxy address {}", route.authority)))?;
-            let io = http
-                .call(proxy_uri)
-                .await
-                .map_err(|e| ProxyError(format!("cannot reach the proxy {}: {e}", route.authority)))?;
+            let proxy_uri: Uri = format!("http://{}", route.authority)
+                .parse()
+                .map_err(|_| ProxyError(format!("invalid proxy address {}", route.authority)))?;
+            let io = http.call(proxy_uri).await.map_err(|e| ProxyError(format!("cannot reach the proxy {}: {e}", route.authority)))?;
             let mut tcp = io.into_inner();
             tunnel(&mut tcp, &target, route.auth.as_deref(), &route.authority).await?;
             Ok(TokioIo::new(tcp))
         })
     }
 }
-
 
 /// Sends `CONNECT target` and reads the proxy's answer up to its blank line.
 async fn tunnel(tcp: &mut TcpStream, target: &str, auth: Option<&str>, proxy: &str) -> Result<(), ProxyError> {

@@ -162,16 +162,25 @@ pub enum SessionError {
     /// The credentials callback failed.
     Credentials(String),
     /// The server refused (`InvalidLogin`, `NoPermission`, ...): the fault's class and message.
-    Refused { method: &'static str, fault: String, message: String },
+    Refused {
+        method: &'static str,
+        fault: String,
+        message: String,
+    },
     Transport(TransportError),
     /// The answer could not be read.
-    Decode { method: &'static str, reason: String },
+    Decode {
+        method: &'static str,
+        reason: String,
+    },
 }
 
 impl fmt::Display for SessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SessionError::NoCredentials => f.write_str("no credentials to log in with (ClientOptions::with_login, or user:password@ in the URL)"),
+            SessionError::NoCredentials => {
+                f.write_str("no credentials to log in with (ClientOptions::with_login, or user:password@ in the URL)")
+            }
             SessionError::Credentials(e) => write!(f, "the credentials callback failed: {e}"),
             SessionError::Refused { method, fault, message } => {
                 write!(f, "{method} refused: {fault}")?;

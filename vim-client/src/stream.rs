@@ -120,7 +120,6 @@ impl Collector {
             let _ = self.client.call::<wire::DestroyPropertyCollector>(&pc, Vec::new()).await;
         }
     }
-
 }
 
 impl Drop for Collector {
@@ -277,7 +276,11 @@ impl Client {
             }
         }
         let objs: Vec<ManagedObjectReference> = objects.iter().map(MoRef::untyped).collect();
-        let spec = Spec { type_name: T::WSDL_NAME, paths: paths.iter().map(|p| p.path().to_string().into()).collect(), source: Source::Objects(&objs) };
+        let spec = Spec {
+            type_name: T::WSDL_NAME,
+            paths: paths.iter().map(|p| p.path().to_string().into()).collect(),
+            source: Source::Objects(&objs),
+        };
         Ok(Changes { collector: Collector::create(self, &spec).await? })
     }
 

@@ -115,7 +115,12 @@ impl<M: Method> TaskWait<M> {
                         continue;
                     }
                     let info = read_fragment(&val, read_info::<M>).map_err(|e| to_runtime(e.into()))?;
-                    let progress = TaskProgress { task: self.task.value.clone(), state: info.state, progress: info.progress, description: info.description };
+                    let progress = TaskProgress {
+                        task: self.task.value.clone(),
+                        state: info.state,
+                        progress: info.progress,
+                        description: info.description,
+                    };
                     if let Some(f) = self.progress.as_mut() {
                         f(&progress);
                     }

@@ -40,9 +40,9 @@ pub(crate) fn client_config(mode: &TlsMode, ca_pem: Option<&[u8]>, client_cert: 
             }
             if let Some(pem) = ca_pem {
                 for cert in pem_certs(pem, "the CA bundle")? {
-                    roots
-                        .add(cert)
-                        .map_err(|e| ConnectError::InvalidOptions(format!("the CA bundle: a certificate cannot be a trust anchor ({e})")))?;
+                    roots.add(cert).map_err(|e| {
+                        ConnectError::InvalidOptions(format!("the CA bundle: a certificate cannot be a trust anchor ({e})"))
+                    })?;
                 }
             }
             if roots.is_empty() {
@@ -137,11 +137,7 @@ fn rejected_as(reason: String, end_entity: &CertificateDer<'_>, pinnable: bool) 
 /// that mode does not authenticate the peer, whose certificate (and so key) could be anyone's,
 /// and servers with keys ring refuses (vcsim's 1024-bit RSA test certificate) stay reachable.
 fn signature_failed(e: rustls::Error, cert: &CertificateDer<'_>) -> rustls::Error {
-    rejected_as(
-        format!("its handshake signature does not verify ({e}; RSA keys under 2048 bits are refused)"),
-        cert,
-        false,
-    )
+    rejected_as(format!("its handshake signature does not verify ({e}; RSA keys under 2048 bits are refused)"), cert, false)
 }
 
 fn describe(e: &rustls::Error) -> String {
@@ -200,8 +196,7 @@ impl ServerCertVerifier for Verifier {
         if matches!(self.policy, Policy::Any) {
             return Ok(HandshakeSignatureValid::assertion());
         }
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-            .map_err(|e| signature_failed(e, cert))
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms).map_err(|e| signature_failed(e, cert))
     }
 
     fn verify_tls13_signature(
@@ -213,8 +208,7 @@ impl ServerCertVerifier for Verifier {
         if matches!(self.policy, Policy::Any) {
             return Ok(HandshakeSignatureValid::assertion());
         }
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-            .map_err(|e| signature_failed(e, cert))
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms).map_err(|e| signature_failed(e, cert))
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

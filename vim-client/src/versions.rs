@@ -103,9 +103,7 @@ fn known(api: &ApiInfo, version: &str) -> Option<ApiVersion> {
 /// bindings' latest when the server's newest is newer than anything the bindings know
 /// (vim25 servers keep answering older clients).
 pub(crate) fn negotiate(api: &ApiInfo, ns: &Namespace) -> Option<ApiVersion> {
-    if known(api, &ns.version).is_none()
-        && numeric(&ns.version).cmp(&numeric(api.latest().version())) == Ordering::Greater
-    {
+    if known(api, &ns.version).is_none() && numeric(&ns.version).cmp(&numeric(api.latest().version())) == Ordering::Greater {
         return Some(api.latest());
     }
     std::iter::once(&ns.version).chain(&ns.prior).filter_map(|v| known(api, v)).max()

@@ -93,7 +93,10 @@ fn first_returnval<'a>(r: &mut Reader<'a>, response: &Elem<'a>) -> Result<Option
 
 /// Reads a fragment kept by [`first_returnval`] (or any element's raw XML): `f` gets the
 /// reader at the fragment's element. The `xsi` prefix the envelope declared is declared again.
-pub(crate) fn read_fragment<T>(xml: &str, f: impl for<'x> FnOnce(&mut Reader<'x>, &Elem<'x>) -> Result<T, DecodeError>) -> Result<T, DecodeError> {
+pub(crate) fn read_fragment<T>(
+    xml: &str,
+    f: impl for<'x> FnOnce(&mut Reader<'x>, &Elem<'x>) -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
     let wrapped = format!("<w xmlns:xsi=\"{XSI}\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">{xml}</w>");
     let mut r = Reader::new(wrapped.as_bytes())?;
     let _root = r.root()?;
@@ -160,7 +163,10 @@ impl Client {
             return Ok(c.clone());
         }
         let si = ManagedObjectReference { type_name: "ServiceInstance".into(), value: "ServiceInstance".into() };
-        let raw = self.call::<RetrieveServiceContent>(&si, Vec::new()).await?.ok_or_else(|| Error::Other("RetrieveServiceContent returned nothing".into()))?;
+        let raw = self
+            .call::<RetrieveServiceContent>(&si, Vec::new())
+            .await?
+            .ok_or_else(|| Error::Other("RetrieveServiceContent returned nothing".into()))?;
         let core = read_fragment(&raw, |r, e| {
             let mut c = Core::default();
             if e.empty {
@@ -347,7 +353,9 @@ mod tests {
         );
         let o = read_fragment(xml, read_object).unwrap();
         assert_eq!(o.obj.value, "SessionManager");
-        let [Prop::Val { path, val: Some(val), .. }, Prop::Missing { path: missing, fault }] = o.props.as_slice() else { panic!("{:?}", o.props) };
+        let [Prop::Val { path, val: Some(val), .. }, Prop::Missing { path: missing, fault }] = o.props.as_slice() else {
+            panic!("{:?}", o.props)
+        };
         assert_eq!((path.as_str(), decode_fragment::<String>(val).unwrap().as_str()), ("message", "hi"));
         assert_eq!((missing.as_str(), fault.class.as_str()), ("sessionList", "NoPermission"));
         assert_eq!(fault_field(&fault.xml, "privilegeId").as_deref(), Some("Sessions.TerminateSession"));
@@ -371,7 +379,9 @@ mod tests {
 
     #[test]
     fn a_fault_keeps_its_class_through_the_common_error() {
-        let raw = decode_fragment::<RawFault>(r#"<fault xsi:type="ManagedObjectNotFound"><obj type="PropertyCollector">pc-1</obj></fault>"#).unwrap();
+        let raw =
+            decode_fragment::<RawFault>(r#"<fault xsi:type="ManagedObjectNotFound"><obj type="PropertyCollector">pc-1</obj></fault>"#)
+                .unwrap();
         let e = Error::from(vim_runtime::Error::Fault(raw));
         assert_eq!(e.fault_class(), Some("ManagedObjectNotFound"));
         assert_eq!(e.fault::<RawFault>().map(|f| f.class.as_str()), Some("ManagedObjectNotFound"));

@@ -135,7 +135,8 @@ mod tests {
         assert!(r.contains("<userName>admin</userName>"), "{r}");
         assert!(r.contains("<password>***</password>"), "{r}");
         assert!(!r.contains("s3cr"), "{r}");
-        let change = b"<ns:ChangePassword><ns:oldPassword>a1</ns:oldPassword><newPassword/><newPassword>b2</newPassword></ns:ChangePassword>";
+        let change =
+            b"<ns:ChangePassword><ns:oldPassword>a1</ns:oldPassword><newPassword/><newPassword>b2</newPassword></ns:ChangePassword>";
         let r = redact("ChangePassword", change);
         assert!(!r.contains("a1") && !r.contains("b2"), "{r}");
         assert!(r.contains("<newPassword/>"), "{r}");

@@ -27,7 +27,8 @@ fn vimsim(test: &str, extra: &[&str]) -> Option<Server> {
 
 /// The sessions of `user` on the server, as the admin reads `SessionManager.sessionList`.
 async fn sessions_of(url: &str, user: &str) -> usize {
-    let admin = Client::connect(&vim_types::API, url, ClientOptions::default().with_login("admin", "secret")).await.expect("admin connects");
+    let admin =
+        Client::connect(&vim_types::API, url, ClientOptions::default().with_login("admin", "secret")).await.expect("admin connects");
     let sm = admin.content().await.expect("content").session_manager.expect("a session manager");
     let props = admin.read_properties(&sm.untyped(), &["sessionList"]).await.expect("sessionList");
     let n = match props.iter().find(|p| p.name == "sessionList").map(|p| &p.val) {
@@ -101,7 +102,8 @@ fn relogin_after_idle_expiry_is_one_for_concurrent_calls() {
         );
 
         // Without re-login, the expiry is the caller's NotAuthenticated.
-        let plain = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_login("alice", "wonderland-pw")).await.unwrap();
+        let plain =
+            Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_login("alice", "wonderland-pw")).await.unwrap();
         tokio::time::sleep(Duration::from_millis(1600)).await;
         let err = whoami(&plain).await.unwrap_err();
         assert!(err.contains("NotAuthenticated"), "{err}");
@@ -129,9 +131,11 @@ fn keepalive_keeps_an_idle_session_and_stops() {
     let Some(sim) = vimsim("keepalive_keeps_an_idle_session_and_stops", &["--session-idle-timeout", "2"]) else { return };
     runtime().block_on(async {
         let (log, record) = recorder();
-        let options = ClientOptions::default().with_login("alice", "wonderland-pw").with_keepalive(Duration::from_millis(500)).with_wire_log(record);
+        let options =
+            ClientOptions::default().with_login("alice", "wonderland-pw").with_keepalive(Duration::from_millis(500)).with_wire_log(record);
         let client = Client::connect(&vim_types::API, &sim.url, options).await.unwrap();
-        let control = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_login("alice", "wonderland-pw")).await.unwrap();
+        let control =
+            Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_login("alice", "wonderland-pw")).await.unwrap();
         let idle = Duration::from_millis(4500);
         tokio::time::sleep(idle).await;
         assert_eq!(whoami(&client).await.expect("the session outlived the 2 s idle timeout").as_deref(), Some("alice"));
@@ -140,7 +144,8 @@ fn keepalive_keeps_an_idle_session_and_stops() {
         let stats = client.session_stats();
         assert!(stats.keepalives >= 2, "{stats:?}");
         assert_eq!(stats.relogins, 0);
-        let bytes: usize = log.lock().unwrap().iter().filter(|l| l.starts_with("> CurrentTime") || l.starts_with("< CurrentTime")).map(|l| l.len()).sum();
+        let bytes: usize =
+            log.lock().unwrap().iter().filter(|l| l.starts_with("> CurrentTime") || l.starts_with("< CurrentTime")).map(|l| l.len()).sum();
         println!(
             "keepalive every 500 ms: {} CurrentTime calls in {:.1} s idle, about {} bytes of SOAP each way per call",
             stats.keepalives,
@@ -196,7 +201,10 @@ fn shutdown_leaves_no_session() {
         anonymous.shutdown().await.expect("shutdown without a session");
         // A refused login at connect is ConnectError::Login with the fault's class.
         let bad = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_login("alice", "nope")).await.unwrap_err();
-        assert!(matches!(&bad, ConnectError::Login { reason: SessionError::Refused { fault, .. }, .. } if fault == "InvalidLogin"), "{bad}");
+        assert!(
+            matches!(&bad, ConnectError::Login { reason: SessionError::Refused { fault, .. }, .. } if fault == "InvalidLogin"),
+            "{bad}"
+        );
     });
 }
 
@@ -205,14 +213,19 @@ fn wire_log_redacts_password_and_cookie() {
     let Some(sim) = vimsim("wire_log_redacts_password_and_cookie", &[]) else { return };
     runtime().block_on(async {
         let (log, record) = recorder();
-        let client = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_login("alice", "wonderland-pw").with_wire_log(record))
-            .await
-            .unwrap();
+        let client =
+            Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_login("alice", "wonderland-pw").with_wire_log(record))
+                .await
+                .unwrap();
         // The typed Login too (a second session of the same user).
-        let typed = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_wire_log({
-            let log = log.clone();
-            move |r| log.lock().unwrap().push(r.to_string())
-        }))
+        let typed = Client::connect(
+            &vim_types::API,
+            &sim.url,
+            ClientOptions::default().with_wire_log({
+                let log = log.clone();
+                move |r| log.lock().unwrap().push(r.to_string())
+            }),
+        )
         .await
         .unwrap();
         typed.login_as("alice", "wonderland-pw").await.expect("typed login");
@@ -338,13 +351,22 @@ fn proxy_tunnel_retries_and_call_timeout() {
         let sm = client.content().await.unwrap().session_manager.unwrap();
         state.break_next.store(1, Ordering::SeqCst);
         let err = SessionManagerClient::login(&client, &sm, "alice", "wonderland-pw", None).await.unwrap_err();
-        assert!(matches!(&err, Error::Transport(t) if matches!(t.downcast_ref::<TransportError>(), Some(TransportError::Connection { .. }))), "{err}");
+        assert!(
+            matches!(&err, Error::Transport(t) if matches!(t.downcast_ref::<TransportError>(), Some(TransportError::Connection { .. }))),
+            "{err}"
+        );
         assert_eq!(client.session_stats().retries, 2);
         // Without retries, a read fails too.
-        let once = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_proxy(&proxy).with_login("alice", "wonderland-pw")).await.unwrap();
+        let once =
+            Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_proxy(&proxy).with_login("alice", "wonderland-pw"))
+                .await
+                .unwrap();
         state.break_next.store(1, Ordering::SeqCst);
         let err = once.current_time(&root).await.unwrap_err();
-        assert!(matches!(&err, Error::Transport(t) if matches!(t.downcast_ref::<TransportError>(), Some(TransportError::Connection { .. }))), "{err}");
+        assert!(
+            matches!(&err, Error::Transport(t) if matches!(t.downcast_ref::<TransportError>(), Some(TransportError::Connection { .. }))),
+            "{err}"
+        );
         assert_eq!(once.session_stats().retries, 0);
 
         // A stalled path: the per-call timeout gives a typed error.
@@ -366,9 +388,15 @@ fn proxy_tunnel_retries_and_call_timeout() {
         client.current_time(&root).await.expect("the path works again");
 
         // A proxy that refuses: the message says so.
-        let err = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_proxy("http://127.0.0.1:1")).await.unwrap_err().to_string();
+        let err = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_proxy("http://127.0.0.1:1"))
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("cannot reach the proxy 127.0.0.1:1"), "{err}");
-        let err = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_proxy("https://127.0.0.1:3128")).await.unwrap_err().to_string();
+        let err = Client::connect(&vim_types::API, &sim.url, ClientOptions::default().with_proxy("https://127.0.0.1:3128"))
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("https:// proxy") && err.contains("not supported"), "{err}");
         client.shutdown().await.unwrap();
     });
@@ -389,7 +417,9 @@ fn ca_bundle_trusts_vimsim_certificate() {
     runtime().block_on(async {
         let refused = Client::connect(&vim_types::API, &sim.url, ClientOptions::default()).await.unwrap_err();
         assert!(matches!(refused, ConnectError::Certificate { .. }), "{refused}");
-        let options = ClientOptions { tls: TlsMode::Verify, ..ClientOptions::default() }.with_ca_pem(pem.clone()).with_login("alice", "wonderland-pw");
+        let options = ClientOptions { tls: TlsMode::Verify, ..ClientOptions::default() }
+            .with_ca_pem(pem.clone())
+            .with_login("alice", "wonderland-pw");
         let client = Client::connect(&vim_types::API, &sim.url, options).await.expect("verified against the bundle");
         assert_eq!(whoami(&client).await.unwrap().as_deref(), Some("alice"));
         client.shutdown().await.unwrap();

@@ -14,11 +14,11 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use vim_client::{Client, ClientOptions, ConnectError, TlsMode, TransportError};
-use vimgen_test_support::Session;
 use vim_types::{
-    AnyData, AnyValue, Error, LoginFault, MoRef, PropertyCollector, PropertyCollectorClient,
-    RetrieveOptions, SessionManager, SessionManagerClient,
+    AnyData, AnyValue, Error, LoginFault, MoRef, PropertyCollector, PropertyCollectorClient, RetrieveOptions, SessionManager,
+    SessionManagerClient,
 };
+use vimgen_test_support::Session;
 
 // ---------------------------------------------------------------------------------------------
 // The test server
@@ -32,7 +32,11 @@ struct Seen {
 }
 
 enum Reply {
-    Answer { status: u16, set_cookie: Option<String>, body: String },
+    Answer {
+        status: u16,
+        set_cookie: Option<String>,
+        body: String,
+    },
     /// Never answer.
     Hang,
 }
@@ -343,12 +347,9 @@ async fn another_status_is_a_transport_error() {
 
 #[tokio::test]
 async fn a_soap_fault_in_a_500_is_typed() {
-    let server = serve(Some(versions_xml("5.5", &[])), None, |_, _| Reply::Answer {
-        status: 500,
-        set_cookie: None,
-        body: envelope(INVALID_LOGIN),
-    })
-    .await;
+    let server =
+        serve(Some(versions_xml("5.5", &[])), None, |_, _| Reply::Answer { status: 500, set_cookie: None, body: envelope(INVALID_LOGIN) })
+            .await;
     let client = Client::connect(&vim_types::API, &server.url("http"), options()).await.unwrap();
     let sm = MoRef::<SessionManager>::new("SessionManager");
     let err = SessionManagerClient::login(&client, &sm, "root", "wrong", None).await.unwrap_err();
@@ -416,7 +417,16 @@ async fn login_properties_and_logout() {
     // copy of it).
     assert_eq!(
         ops,
-        ["RetrieveServiceContent", "Login", "RetrieveServiceContent", "RetrieveServiceContent", "RetrievePropertiesEx", "ContinueRetrievePropertiesEx", "RetrieveServiceContent", "Logout"]
+        [
+            "RetrieveServiceContent",
+            "Login",
+            "RetrieveServiceContent",
+            "RetrieveServiceContent",
+            "RetrievePropertiesEx",
+            "ContinueRetrievePropertiesEx",
+            "RetrieveServiceContent",
+            "Logout"
+        ]
     );
     assert!(posts[5].body.contains("page2"));
     // Every call after Login carries the session.
@@ -470,10 +480,7 @@ fn tls_server_config() -> Arc<rustls::ServerConfig> {
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from(CERT.to_vec())],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(KEY.to_vec())),
-        )
+        .with_single_cert(vec![CertificateDer::from(CERT.to_vec())], PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(KEY.to_vec())))
         .unwrap();
     Arc::new(config)
 }
@@ -485,10 +492,13 @@ async fn an_untrusted_certificate_is_a_clear_error() {
     match &err {
         ConnectError::Certificate { host, sha256, .. } => {
             assert_eq!(host, &server.addr.to_string());
-            assert_eq!(*sha256, match TlsMode::pin_from_hex(CERT_SHA256) {
-                Some(TlsMode::PinSha256(p)) => Some(p),
-                _ => unreachable!(),
-            });
+            assert_eq!(
+                *sha256,
+                match TlsMode::pin_from_hex(CERT_SHA256) {
+                    Some(TlsMode::PinSha256(p)) => Some(p),
+                    _ => unreachable!(),
+                }
+            );
         }
         other => panic!("expected a certificate error, got {other:?}"),
     }

@@ -7,10 +7,9 @@
 //! session), answers `MethodNotFound` for the SessionManager methods it lacks, and leaves
 //! `defaultLocale` out (older builds dropped the connection when it was read).
 
-
 use vim_client::{Client, ClientOptions};
-use vimgen_test_support::Session;
 use vim_types::*;
+use vimgen_test_support::Session;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime")
@@ -46,7 +45,9 @@ fn session_manager_against_vcsim() {
         assert!(matches!(&current.val, AnyValue::Data(AnyData::UserSession(s)) if s.key == session.key), "{current:?}");
         let list = props.iter().find(|p| p.name == "sessionList").expect("sessionList");
         match &list.val {
-            AnyValue::Array { items, .. } => assert!(items.iter().any(|i| matches!(i, AnyValue::Data(AnyData::UserSession(s)) if s.key == session.key))),
+            AnyValue::Array { items, .. } => {
+                assert!(items.iter().any(|i| matches!(i, AnyValue::Data(AnyData::UserSession(s)) if s.key == session.key)))
+            }
             other => panic!("sessionList is {other:?}"),
         }
         // defaultLocale: vcsim leaves it out (older builds dropped the connection); either way
@@ -64,9 +65,11 @@ fn session_manager_against_vcsim() {
         let cloned = second.clone_session(&sm, &ticket).await.expect("CloneSession");
         assert_eq!(cloned.user_name, user);
 
-        let spec = AnySessionManagerServiceRequestSpec::SessionManagerHttpServiceRequestSpec(Box::new(
-            SessionManagerHttpServiceRequestSpec { url: format!("{url}/folder"), ..Default::default() },
-        ));
+        let spec =
+            AnySessionManagerServiceRequestSpec::SessionManagerHttpServiceRequestSpec(Box::new(SessionManagerHttpServiceRequestSpec {
+                url: format!("{url}/folder"),
+                ..Default::default()
+            }));
         let generic = client.acquire_generic_service_ticket(&sm, &spec).await.expect("AcquireGenericServiceTicket");
         assert!(!generic.id.is_empty());
 
@@ -75,10 +78,7 @@ fn session_manager_against_vcsim() {
         let by_token = other.login_by_token(&sm, None).await;
         assert!(matches!(by_token, Err(Error::Fault(LoginByTokenFault::InvalidLogin(_)))), "{by_token:?}");
         let by_cert = other.login_extension_by_certificate(&sm, "com.example.ext", None).await;
-        assert!(
-            matches!(by_cert, Err(Error::Fault(LoginExtensionByCertificateFault::NoClientCertificate(_)))),
-            "{by_cert:?}"
-        );
+        assert!(matches!(by_cert, Err(Error::Fault(LoginExtensionByCertificateFault::NoClientCertificate(_)))), "{by_cert:?}");
 
         // Terminate the cloned session from the first.
         client.terminate_session(&sm, std::slice::from_ref(&cloned.key)).await.expect("TerminateSession");

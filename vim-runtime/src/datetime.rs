@@ -47,7 +47,9 @@ impl DateTime {
         let t = if i.unix_seconds >= 0 {
             UNIX_EPOCH.checked_add(Duration::new(i.unix_seconds as u64, i.nanos))
         } else {
-            UNIX_EPOCH.checked_sub(Duration::from_secs(i.unix_seconds.unsigned_abs())).and_then(|t| t.checked_add(Duration::from_nanos(i.nanos.into())))
+            UNIX_EPOCH
+                .checked_sub(Duration::from_secs(i.unix_seconds.unsigned_abs()))
+                .and_then(|t| t.checked_add(Duration::from_nanos(i.nanos.into())))
         };
         t.ok_or(DateTimeError { text: self.0.clone(), reason: "out of SystemTime's range" })
     }
@@ -68,7 +70,11 @@ impl DateTime {
             Ok(d) => DateTime::from_unix(d.as_secs() as i64, d.subsec_nanos()),
             Err(e) => {
                 let d = e.duration();
-                let (s, n) = if d.subsec_nanos() == 0 { (-(d.as_secs() as i64), 0) } else { (-(d.as_secs() as i64) - 1, 1_000_000_000 - d.subsec_nanos()) };
+                let (s, n) = if d.subsec_nanos() == 0 {
+                    (-(d.as_secs() as i64), 0)
+                } else {
+                    (-(d.as_secs() as i64) - 1, 1_000_000_000 - d.subsec_nanos())
+                };
                 DateTime::from_unix(s, n)
             }
         }
@@ -205,7 +211,8 @@ impl TryFrom<&DateTime> for time::OffsetDateTime {
     fn try_from(d: &DateTime) -> Result<Self, DateTimeError> {
         let i = d.parse()?;
         let nanos = i128::from(i.unix_seconds) * 1_000_000_000 + i128::from(i.nanos);
-        time::OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|_| DateTimeError { text: d.0.clone(), reason: "out of the time crate's range" })
+        time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .map_err(|_| DateTimeError { text: d.0.clone(), reason: "out of the time crate's range" })
     }
 }
 
@@ -232,7 +239,16 @@ mod tests {
         assert_eq!(dt("2026-11-28T04:07:52").unix_seconds(), Ok(1_795_838_872));
         assert_eq!(dt("1969-12-31T23:59:59Z").unix_seconds(), Ok(-1));
         assert_eq!(dt("2024-02-29T00:00:00Z").unix_seconds(), Ok(1_709_164_800));
-        for bad in ["", "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-28 04:07:52Z", "2026-11-28T25:00:00Z", "2026-11-28T04:07:52.Z", "2026-11-28T04:07:52+2:00", "x026-11-28T04:07:52Z"] {
+        for bad in [
+            "",
+            "2023-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-28 04:07:52Z",
+            "2026-11-28T25:00:00Z",
+            "2026-11-28T04:07:52.Z",
+            "2026-11-28T04:07:52+2:00",
+            "x026-11-28T04:07:52Z",
+        ] {
             let e = dt(bad).parse().unwrap_err();
             assert_eq!(e.text, bad);
         }

@@ -25,7 +25,7 @@ mod values;
 pub mod xml;
 
 pub use call::{CallContext, Error, Invoke, Method, ServeMethod};
-pub use meta::{ApiInfo, ApiVersion, IsA, ManagedObject, ManagedObjectInfo, MethodInfo, Privilege, PropertyInfo};
 pub use datetime::{DateTimeError, Instant};
+pub use meta::{ApiInfo, ApiVersion, IsA, ManagedObject, ManagedObjectInfo, MethodInfo, Privilege, PropertyInfo};
 pub use path::{DecodeFn, PropertyPath};
 pub use values::{DateTime, ManagedObjectReference, MoRef, UnknownSubtype};

@@ -216,4 +216,3 @@ pub struct PropertyInfo {
     /// older version does not have it.
     pub since: ApiVersion,
 }
-

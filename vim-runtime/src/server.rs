@@ -170,7 +170,8 @@ pub fn response_envelope<M: ServeMethod>(response: &M::Response) -> Vec<u8> {
 pub fn fault_envelope<F: Encode + ?Sized>(fault: &F, message: &str) -> Vec<u8> {
     // The class names an element: a name that is not a plain identifier (an unknown
     // subclass's, as some server sent it) is written as its root class.
-    let class = fault.xsi_type().filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).unwrap_or("MethodFault");
+    let class =
+        fault.xsi_type().filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).unwrap_or("MethodFault");
     envelope(|w| fault_body(w, fault, class, message))
 }
 

@@ -106,8 +106,15 @@ impl<'a> Reader<'a> {
             .map_err(|e| DecodeError { offset: e.valid_up_to() as u64, message: "the body is not UTF-8".into() })?;
         // A byte-order mark is no content; offsets count from after it.
         let input = input.strip_prefix('\u{feff}').unwrap_or(input);
-        Ok(Reader { input, scan: Scanner::new(input), limits: Limits::default(), xsi_prefixes: Vec::new(), strict: false, report: DecodeReport::default() }
-            .with_limits(Limits::default()))
+        Ok(Reader {
+            input,
+            scan: Scanner::new(input),
+            limits: Limits::default(),
+            xsi_prefixes: Vec::new(),
+            strict: false,
+            report: DecodeReport::default(),
+        }
+        .with_limits(Limits::default()))
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -406,8 +413,7 @@ fn is_xml_name(s: &str) -> bool {
             && b[1..].iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'));
     }
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// Which fields of a struct being read have been seen: a bit each, on the stack up to 128.
@@ -560,9 +566,9 @@ fn unescape(s: &str) -> Result<Cow<'_, str>, String> {
                     None => ent.strip_prefix('#').and_then(|d| d.parse().ok()),
                 };
                 match code {
-                    Some(code) => char::from_u32(code)
-                        .filter(|&c| is_xml_char(c))
-                        .ok_or_else(|| format!("&{ent}; is no character XML allows"))?,
+                    Some(code) => {
+                        char::from_u32(code).filter(|&c| is_xml_char(c)).ok_or_else(|| format!("&{ent}; is no character XML allows"))?
+                    }
                     None => return Err(format!("unknown entity &{ent};")),
                 }
             }
@@ -1121,4 +1127,3 @@ mod tests {
         assert_eq!(String::from_utf8(w.buf).unwrap(), "<s>a&lt;b&amp;&quot;c&quot;</s>");
     }
 }
-

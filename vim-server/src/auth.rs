@@ -142,7 +142,8 @@ mod tests {
         assert!(Role::ReadOnly.has(view) && !Role::ReadOnly.has(terminate));
         assert!(Role::Admin.has(terminate));
         assert!(!Role::NoAccess.has(view));
-        static ALL: [Privilege; 3] = [Privilege::new("Sessions.TerminateSession"), Privilege::new("System.Read"), Privilege::new("System.View")];
+        static ALL: [Privilege; 3] =
+            [Privilege::new("Sessions.TerminateSession"), Privilege::new("System.Read"), Privilege::new("System.View")];
         let api = ApiInfo { versions: &[], privileges: &ALL, managed_objects: &[] };
         assert_eq!(Role::ReadOnly.privileges(&api), [ALL[1], ALL[2]]);
         assert_eq!(Role::Admin.privileges(&api).len(), 3);

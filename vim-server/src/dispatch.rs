@@ -169,7 +169,8 @@ pub fn service_versions(api: &ApiInfo) -> String {
         }
     }
     let latest = api.latest().version();
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<namespaces version=\"1.0\">\n <namespace>\n  <name>urn:vim25</name>\n");
+    let mut s =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<namespaces version=\"1.0\">\n <namespace>\n  <name>urn:vim25</name>\n");
     s.push_str(&format!("  <version>{latest}</version>\n  <priorVersions>\n"));
     for p in prior {
         s.push_str(&format!("   <version>{p}</version>\n"));
@@ -392,7 +393,13 @@ pub async fn run<E: Endpoint>(listener: TcpListener, endpoint: Arc<E>, config: S
 /// the listener is closed (no new connection), idle connections close, a request that has
 /// started is read, answered and its connection closed; returns once every connection is
 /// gone or `drain` has passed, whichever comes first.
-pub async fn run_until<E, S>(listener: TcpListener, endpoint: Arc<E>, config: ServerConfig, shutdown: S, drain: Duration) -> std::io::Result<()>
+pub async fn run_until<E, S>(
+    listener: TcpListener,
+    endpoint: Arc<E>,
+    config: ServerConfig,
+    shutdown: S,
+    drain: Duration,
+) -> std::io::Result<()>
 where
     E: Endpoint,
     S: Future<Output = ()>,
@@ -453,8 +460,15 @@ where
     Ok(())
 }
 
-async fn serve_connection<I, E>(io: I, endpoint: Arc<E>, limits: Limits, peer: SocketAddr, tls: bool, slot: Arc<Slot>, mut stop: tokio::sync::watch::Receiver<bool>)
-where
+async fn serve_connection<I, E>(
+    io: I,
+    endpoint: Arc<E>,
+    limits: Limits,
+    peer: SocketAddr,
+    tls: bool,
+    slot: Arc<Slot>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
     E: Endpoint,
 {
@@ -502,7 +516,14 @@ where
     }
 }
 
-async fn respond<E: Endpoint>(endpoint: &E, limits: &Limits, req: Request<Incoming>, peer: SocketAddr, tls: bool, slot: &Slot) -> Response<Full<Bytes>> {
+async fn respond<E: Endpoint>(
+    endpoint: &E,
+    limits: &Limits,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+    tls: bool,
+    slot: &Slot,
+) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let body = match tokio::time::timeout(limits.body_timeout, Limited::new(body, limits.max_body).collect()).await {
@@ -512,7 +533,11 @@ async fn respond<E: Endpoint>(endpoint: &E, limits: &Limits, req: Request<Incomi
         }
         Ok(Err(e)) => {
             let too_big = e.downcast_ref::<http_body_util::LengthLimitError>().is_some();
-            let msg = if too_big { format!("the request is larger than {} bytes", limits.max_body) } else { format!("the request body could not be read: {e}") };
+            let msg = if too_big {
+                format!("the request is larger than {} bytes", limits.max_body)
+            } else {
+                format!("the request body could not be read: {e}")
+            };
             tracing::info!(%peer, outcome = "InvalidRequest", "{msg}");
             return http(HttpResponse::fault(&INVALID_REQUEST, &msg), true);
         }
@@ -571,7 +596,12 @@ mod tests {
     #[test]
     fn versions_document_lists_the_latest_first() {
         let v = service_versions(&API);
-        assert!(v.contains("<version>5.5</version>\n  <priorVersions>\n   <version>5.1</version>\n   <version>5.0</version>\n  </priorVersions>"), "{v}");
+        assert!(
+            v.contains(
+                "<version>5.5</version>\n  <priorVersions>\n   <version>5.1</version>\n   <version>5.0</version>\n  </priorVersions>"
+            ),
+            "{v}"
+        );
         assert_eq!(requested_version(&API, Some("\"urn:vim25/5.1\"")), VERSIONS[1]);
         assert_eq!(requested_version(&API, Some("urn:vim25/99.0")), VERSIONS[2]);
         assert_eq!(requested_version(&API, None), VERSIONS[2]);

@@ -101,12 +101,24 @@ fn from_standard(f: StandardFault) -> AnyMethodFault {
     match f {
         StandardFault::InvalidRequest => AnyMethodFault::InvalidRequest(Box::default()),
         StandardFault::RuntimeFault => AnyMethodFault::RuntimeFault(Box::default()),
-        StandardFault::MethodNotFound { receiver, method } => AnyMethodFault::MethodNotFound(Box::new(MethodNotFound { receiver, method, ..Default::default() })),
-        StandardFault::NotAuthenticated { object, privilege_id } => AnyMethodFault::NotAuthenticated(Box::new(NotAuthenticated { object, privilege_id, ..Default::default() })),
-        StandardFault::NoPermission { object, privilege_id } => AnyMethodFault::NoPermission(Box::new(NoPermission { object, privilege_id, ..Default::default() })),
-        StandardFault::ManagedObjectNotFound { obj } => AnyMethodFault::ManagedObjectNotFound(Box::new(ManagedObjectNotFound { obj, ..Default::default() })),
-        StandardFault::InvalidArgument { invalid_property } => AnyMethodFault::InvalidArgument(Box::new(InvalidArgument { invalid_property, ..Default::default() })),
-        StandardFault::InvalidProperty { name } => AnyMethodFault::InvalidProperty(Box::new(InvalidProperty { name, ..Default::default() })),
+        StandardFault::MethodNotFound { receiver, method } => {
+            AnyMethodFault::MethodNotFound(Box::new(MethodNotFound { receiver, method, ..Default::default() }))
+        }
+        StandardFault::NotAuthenticated { object, privilege_id } => {
+            AnyMethodFault::NotAuthenticated(Box::new(NotAuthenticated { object, privilege_id, ..Default::default() }))
+        }
+        StandardFault::NoPermission { object, privilege_id } => {
+            AnyMethodFault::NoPermission(Box::new(NoPermission { object, privilege_id, ..Default::default() }))
+        }
+        StandardFault::ManagedObjectNotFound { obj } => {
+            AnyMethodFault::ManagedObjectNotFound(Box::new(ManagedObjectNotFound { obj, ..Default::default() }))
+        }
+        StandardFault::InvalidArgument { invalid_property } => {
+            AnyMethodFault::InvalidArgument(Box::new(InvalidArgument { invalid_property, ..Default::default() }))
+        }
+        StandardFault::InvalidProperty { name } => {
+            AnyMethodFault::InvalidProperty(Box::new(InvalidProperty { name, ..Default::default() }))
+        }
         StandardFault::InvalidLogin => AnyMethodFault::InvalidLogin(Box::default()),
         StandardFault::NotFound => AnyMethodFault::NotFound(Box::default()),
         StandardFault::NotSupported => AnyMethodFault::NotSupported(Box::default()),
@@ -129,7 +141,9 @@ fn invalid_login() -> AnyMethodFault {
 fn too_many_sessions(limit: usize) -> AnyMethodFault {
     let message = LocalizableMessage {
         key: "vimsim.session.limit".into(),
-        message: Some(format!("Too many sessions: this user already holds {limit}, the most allowed. Log out of one, or wait until one expires.")),
+        message: Some(format!(
+            "Too many sessions: this user already holds {limit}, the most allowed. Log out of one, or wait until one expires."
+        )),
         ..Default::default()
     };
     AnyMethodFault::InvalidLogin(Box::new(InvalidLogin { fault_message: vec![message], ..Default::default() }))
@@ -268,7 +282,9 @@ impl Vimsim {
                     self.sessions.list().iter().map(|s| AnyValue::Data(AnyData::UserSession(Box::new(Self::user_session(s))))).collect();
                 Some(AnyValue::Array { item_type: "UserSession".into(), items })
             }
-            ("SessionManager", "currentSession") => self.session(ctx).map(|s| AnyValue::Data(AnyData::UserSession(Box::new(Self::user_session(&s))))),
+            ("SessionManager", "currentSession") => {
+                self.session(ctx).map(|s| AnyValue::Data(AnyData::UserSession(Box::new(Self::user_session(&s)))))
+            }
             ("SessionManager", "message") => {
                 let m = self.message.read().unwrap_or_else(|e| e.into_inner()).clone();
                 (!m.is_empty()).then_some(AnyValue::String(m))
@@ -297,7 +313,10 @@ impl Vimsim {
                     if spec.report_missing_objects_in_results == Some(true) {
                         continue;
                     }
-                    return Err(AnyMethodFault::ManagedObjectNotFound(Box::new(ManagedObjectNotFound { obj: obj.clone(), ..Default::default() })));
+                    return Err(AnyMethodFault::ManagedObjectNotFound(Box::new(ManagedObjectNotFound {
+                        obj: obj.clone(),
+                        ..Default::default()
+                    })));
                 }
                 if os.skip == Some(true) {
                     continue;
@@ -350,7 +369,10 @@ impl Endpoint for Vimsim {
     fn has_object(&self, this: &ManagedObjectReference) -> bool {
         matches!(
             (this.type_name.as_str(), this.value.as_str()),
-            ("ServiceInstance", SERVICE_INSTANCE) | ("SessionManager", SESSION_MANAGER) | ("PropertyCollector", PROPERTY_COLLECTOR) | ("Folder", ROOT_FOLDER)
+            ("ServiceInstance", SERVICE_INSTANCE)
+                | ("SessionManager", SESSION_MANAGER)
+                | ("PropertyCollector", PROPERTY_COLLECTOR)
+                | ("Folder", ROOT_FOLDER)
         )
     }
 
@@ -380,7 +402,11 @@ impl Endpoint for Vimsim {
 }
 
 impl ServiceInstanceServer for Vimsim {
-    async fn retrieve_service_content(&self, _ctx: &CallContext, _this: &MoRef<ServiceInstance>) -> Result<ServiceContent, RetrieveServiceContentFault> {
+    async fn retrieve_service_content(
+        &self,
+        _ctx: &CallContext,
+        _this: &MoRef<ServiceInstance>,
+    ) -> Result<ServiceContent, RetrieveServiceContentFault> {
         Ok(self.content.clone())
     }
 
@@ -421,7 +447,12 @@ impl SessionManagerServer for Vimsim {
         self.sessions.issue_ticket(key).ok_or_else(|| fault(not_authenticated(this.untyped())))
     }
 
-    async fn clone_session(&self, ctx: &CallContext, _this: &MoRef<SessionManager>, clone_ticket: String) -> Result<UserSession, CloneSessionFault> {
+    async fn clone_session(
+        &self,
+        ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        clone_ticket: String,
+    ) -> Result<UserSession, CloneSessionFault> {
         let (user, role, locale) = self.sessions.redeem_ticket(&clone_ticket).ok_or_else(invalid_login)?;
         Ok(self.start_session(ctx, &user, role, &locale)?)
     }
@@ -436,7 +467,9 @@ impl SessionManagerServer for Vimsim {
             return Err(fault(not_authenticated(this.untyped())));
         }
         let valid = match &spec {
-            AnySessionManagerServiceRequestSpec::SessionManagerHttpServiceRequestSpec(s) => s.url.starts_with("http://") || s.url.starts_with("https://"),
+            AnySessionManagerServiceRequestSpec::SessionManagerHttpServiceRequestSpec(s) => {
+                s.url.starts_with("http://") || s.url.starts_with("https://")
+            }
             AnySessionManagerServiceRequestSpec::SessionManagerVmomiServiceRequestSpec(s) => !s.method.is_empty(),
             _ => false,
         };
@@ -448,7 +481,12 @@ impl SessionManagerServer for Vimsim {
         Ok(SessionManagerGenericServiceTicket { id, ..Default::default() })
     }
 
-    async fn acquire_local_ticket(&self, _ctx: &CallContext, _this: &MoRef<SessionManager>, user_name: String) -> Result<SessionManagerLocalTicket, AcquireLocalTicketFault> {
+    async fn acquire_local_ticket(
+        &self,
+        _ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        user_name: String,
+    ) -> Result<SessionManagerLocalTicket, AcquireLocalTicketFault> {
         // A local ticket is a file on the server's own disk for a local client to read:
         // an in-memory server has no such channel.
         match self.config.users.get(&user_name) {
@@ -469,7 +507,12 @@ impl SessionManagerServer for Vimsim {
         Err(fault(not_supported()))
     }
 
-    async fn login_by_token(&self, _ctx: &CallContext, _this: &MoRef<SessionManager>, locale: Option<String>) -> Result<UserSession, LoginByTokenFault> {
+    async fn login_by_token(
+        &self,
+        _ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        locale: Option<String>,
+    ) -> Result<UserSession, LoginByTokenFault> {
         self.locale_or_default(locale)?;
         // The SAML token would come in the SOAP header, signed by an SSO server vimsim does
         // not trust: there is no token it can validate.
@@ -537,7 +580,12 @@ impl SessionManagerServer for Vimsim {
         Ok(())
     }
 
-    async fn terminate_session(&self, ctx: &CallContext, _this: &MoRef<SessionManager>, session_id: Vec<String>) -> Result<(), TerminateSessionFault> {
+    async fn terminate_session(
+        &self,
+        ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        session_id: Vec<String>,
+    ) -> Result<(), TerminateSessionFault> {
         // All or nothing: every id is checked before any session ends.
         for id in &session_id {
             if Some(id) == ctx.session_key.as_ref() {
@@ -553,7 +601,12 @@ impl SessionManagerServer for Vimsim {
         Ok(())
     }
 
-    async fn update_service_message(&self, _ctx: &CallContext, _this: &MoRef<SessionManager>, message: String) -> Result<(), UpdateServiceMessageFault> {
+    async fn update_service_message(
+        &self,
+        _ctx: &CallContext,
+        _this: &MoRef<SessionManager>,
+        message: String,
+    ) -> Result<(), UpdateServiceMessageFault> {
         *self.message.write().unwrap_or_else(|e| e.into_inner()) = message;
         Ok(())
     }
@@ -598,7 +651,12 @@ impl PropertyCollectorServer for Vimsim {
         }
     }
 
-    async fn cancel_retrieve_properties_ex(&self, ctx: &CallContext, _this: &MoRef<PropertyCollector>, token: String) -> Result<(), CancelRetrievePropertiesExFault> {
+    async fn cancel_retrieve_properties_ex(
+        &self,
+        ctx: &CallContext,
+        _this: &MoRef<PropertyCollector>,
+        token: String,
+    ) -> Result<(), CancelRetrievePropertiesExFault> {
         let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
         match pages.take(&ctx.session_key, &token) {
             Some(_) => Ok(()),

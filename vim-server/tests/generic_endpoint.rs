@@ -41,7 +41,14 @@ static MANAGED_OBJECTS: [ManagedObjectInfo; 2] = [
     ManagedObjectInfo {
         wsdl_name: "SessionManager",
         methods: &[method("SessionManager", "Login", ANONYMOUS), method("SessionManager", "TerminateSession", TERMINATE)],
-        properties: &[PropertyInfo { name: "message", type_name: "string", array: false, optional: true, privilege: Some(VIEW), since: V55 }],
+        properties: &[PropertyInfo {
+            name: "message",
+            type_name: "string",
+            array: false,
+            optional: true,
+            privilege: Some(VIEW),
+            since: V55,
+        }],
         base: None,
     },
 ];
@@ -80,7 +87,15 @@ impl Tiny {
         self.sessions.lock().unwrap().insert(key.clone(), (user.clone(), role));
         response("Login", |w| {
             w.open("returnval", None, None);
-            for (name, value) in [("key", key.as_str()), ("userName", &user), ("fullName", &user), ("loginTime", NOW), ("lastActiveTime", NOW), ("locale", "en"), ("messageLocale", "en")] {
+            for (name, value) in [
+                ("key", key.as_str()),
+                ("userName", &user),
+                ("fullName", &user),
+                ("loginTime", NOW),
+                ("lastActiveTime", NOW),
+                ("locale", "en"),
+                ("messageLocale", "en"),
+            ] {
                 w.field(name, value);
             }
             w.close("returnval");
@@ -106,7 +121,10 @@ impl Endpoint for Tiny {
     }
 
     fn has_object(&self, this: &ManagedObjectReference) -> bool {
-        matches!((this.type_name.as_str(), this.value.as_str()), ("ServiceInstance", "ServiceInstance") | ("SessionManager", "SessionManager"))
+        matches!(
+            (this.type_name.as_str(), this.value.as_str()),
+            ("ServiceInstance", "ServiceInstance") | ("SessionManager", "SessionManager")
+        )
     }
 
     async fn serve(&self, ctx: &CallContext, _this: ManagedObjectReference, call: Call<'_>) -> Reply {
@@ -148,7 +166,10 @@ fn the_generated_client_decodes_a_runtime_only_endpoint() {
         // No session: the dispatcher's NotAuthenticated, with the method's privilege.
         match client.current_time(&si).await {
             Err(Error::Fault(CurrentTimeFault::Other(AnyMethodFault::NotAuthenticated(f)))) => {
-                assert_eq!((f.object.type_name.as_str(), f.object.value.as_str(), f.privilege_id.as_str()), ("ServiceInstance", "ServiceInstance", "System.View"));
+                assert_eq!(
+                    (f.object.type_name.as_str(), f.object.value.as_str(), f.privilege_id.as_str()),
+                    ("ServiceInstance", "ServiceInstance", "System.View")
+                );
             }
             other => panic!("CurrentTime without a session: {other:?}"),
         }
@@ -197,7 +218,8 @@ fn fetch(endpoint: &Tiny, cookie: Option<&str>, prop: &str) -> (u16, String) {
     let body = format!(
         r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><Fetch xmlns="urn:vim25"><_this type="SessionManager">SessionManager</_this><prop>{prop}</prop></Fetch></soapenv:Body></soapenv:Envelope>"#
     );
-    let req = HttpRequest { method: "POST", path: "/sdk", content_type: Some("text/xml"), cookie, body: body.as_bytes(), ..Default::default() };
+    let req =
+        HttpRequest { method: "POST", path: "/sdk", content_type: Some("text/xml"), cookie, body: body.as_bytes(), ..Default::default() };
     let limits = Limits { max_connections: 16, ..Limits::default() };
     let resp = block_on(handle(endpoint, &limits, req));
     (resp.status, String::from_utf8(resp.body).expect("UTF-8"))
@@ -216,7 +238,10 @@ fn fetch_uses_the_endpoints_values_and_the_apis_privileges() {
     assert!(body.contains(r#"<NotAuthenticatedFault xmlns="urn:vim25" xsi:type="NotAuthenticated"><object type="SessionManager">SessionManager</object><privilegeId>System.View</privilegeId>"#), "{body}");
     let (status, body) = fetch(&tiny, Some("vmware_soap_session=\"k1\""), "message");
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains(r#"<FetchResponse xmlns="urn:vim25"><returnval>maintenance at 5 &amp; 6 &lt;soon&gt;</returnval></FetchResponse>"#), "{body}");
+    assert!(
+        body.contains(r#"<FetchResponse xmlns="urn:vim25"><returnval>maintenance at 5 &amp; 6 &lt;soon&gt;</returnval></FetchResponse>"#),
+        "{body}"
+    );
     // Not a property of the API: InvalidArgument naming it.
     let (status, body) = fetch(&tiny, Some("vmware_soap_session=\"k1\""), "nothing");
     assert_eq!(status, 500);
@@ -226,7 +251,13 @@ fn fetch_uses_the_endpoints_values_and_the_apis_privileges() {
 #[test]
 fn service_versions_and_wsdl_come_from_the_endpoint() {
     let tiny = Tiny::default();
-    let get = |path| block_on(handle(&tiny, &Limits { max_connections: 16, ..Limits::default() }, HttpRequest { method: "GET", path, ..Default::default() }));
+    let get = |path| {
+        block_on(handle(
+            &tiny,
+            &Limits { max_connections: 16, ..Limits::default() },
+            HttpRequest { method: "GET", path, ..Default::default() },
+        ))
+    };
     let v = String::from_utf8(get("/sdk/vimServiceVersions.xml").body).expect("UTF-8");
     assert!(v.contains("<version>5.5</version>\n  <priorVersions>\n  </priorVersions>"), "{v}");
     assert_eq!(get("/sdk/vim.wsdl").body, b"<definitions/>");
@@ -248,11 +279,19 @@ fn standard_faults_are_written_as_the_generated_classes() {
         ),
         (
             StandardFault::NotAuthenticated { object: obj.clone(), privilege_id: "System.View".into() },
-            AnyMethodFault::NotAuthenticated(Box::new(NotAuthenticated { object: obj.clone(), privilege_id: "System.View".into(), ..Default::default() })),
+            AnyMethodFault::NotAuthenticated(Box::new(NotAuthenticated {
+                object: obj.clone(),
+                privilege_id: "System.View".into(),
+                ..Default::default()
+            })),
         ),
         (
             StandardFault::NoPermission { object: obj.clone(), privilege_id: "Sessions.TerminateSession".into() },
-            AnyMethodFault::NoPermission(Box::new(NoPermission { object: obj.clone(), privilege_id: "Sessions.TerminateSession".into(), ..Default::default() })),
+            AnyMethodFault::NoPermission(Box::new(NoPermission {
+                object: obj.clone(),
+                privilege_id: "Sessions.TerminateSession".into(),
+                ..Default::default()
+            })),
         ),
         (
             StandardFault::ManagedObjectNotFound { obj: obj.clone() },

@@ -39,9 +39,7 @@ async fn header_attackers(at: String, n: usize, bound: Duration) -> Closings {
             s.write_all(b"POST /sdk HTTP/1.1\r\nHost: 127.0.0.1\r\n").await.ok()?;
             let since = Instant::now();
             let mut buf = [0u8; 512];
-            let closed = tokio::time::timeout(bound, async {
-                while matches!(s.read(&mut buf).await, Ok(n) if n > 0) {}
-            });
+            let closed = tokio::time::timeout(bound, async { while matches!(s.read(&mut buf).await, Ok(n) if n > 0) {} });
             closed.await.ok().map(|()| since.elapsed())
         }));
         if i % 100 == 99 {
@@ -203,12 +201,18 @@ fn flood(label: &str, extra: &[&str]) {
     let (h_last, h_open, h_early) = stats(&header_closed);
     let (b_last, b_open, b_early) = stats(&body_closed);
     println!("--- {label}");
-    println!("  attack: {n_header} connections with unfinished headers, {n_body} trickling a body; all gone after {:.1} s", attack.as_secs_f64());
+    println!(
+        "  attack: {n_header} connections with unfinished headers, {n_body} trickling a body; all gone after {:.1} s",
+        attack.as_secs_f64()
+    );
     println!(
         "  unfinished headers: last closed {} after its last byte (timeout {HEADER_S} s); {h_early} closed within 0.9 s to make room; {h_open} still open",
         ms(h_last)
     );
-    println!("  trickled bodies: last closed {} after the headers (deadline {BODY_S} s); {b_early} closed within 0.9 s; {b_open} still open", ms(b_last));
+    println!(
+        "  trickled bodies: last closed {} after the headers (deadline {BODY_S} s); {b_early} closed within 0.9 s; {b_open} still open",
+        ms(b_last)
+    );
     println!(
         "  well-behaved client: {} calls on new connections, {} failed; p50 {}, p99 {}, worst {}",
         calls.len(),

@@ -3,10 +3,10 @@
 //! xorshift seed); `FUZZ_CASES` runs longer. The requests are the calls real clients make:
 //! Login, Fetch, RetrieveProperties, TerminateSession, CloneSession, ...
 
-use vimgen_test_support::Rng;
 use vim_server::auth::{Role, User, Users};
 use vim_server::dispatch::{handle, session_cookie, HttpRequest, Limits};
 use vim_server::sim::{Config, Vimsim};
+use vimgen_test_support::Rng;
 
 fn envelope(op: &str, this: (&str, &str), params: &str) -> Vec<u8> {
     format!(
@@ -44,7 +44,6 @@ fn seeds() -> Vec<Vec<u8>> {
         envelope("SetLocale", sm, "<locale>de</locale>"),
     ]
 }
-
 
 const JUNK: [&[u8]; 8] = [b"<", b">", b"&", b"\"", b"</a>", b"<x xsi:type=\"Nope\">", b"\xff\xfe", b"<![CDATA["];
 
@@ -114,7 +113,10 @@ fn damaged_requests_get_results_or_faults() {
         match r.status {
             200 => ok += 1,
             500 => {
-                assert!(text.contains("<soapenv:Fault><faultcode>ServerFaultCode</faultcode>") && text.contains("xsi:type=\""), "case {i}: {text}");
+                assert!(
+                    text.contains("<soapenv:Fault><faultcode>ServerFaultCode</faultcode>") && text.contains("xsi:type=\""),
+                    "case {i}: {text}"
+                );
                 faults += 1;
             }
             s => panic!("case {i}: HTTP {s}: {text}"),

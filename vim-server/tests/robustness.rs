@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use vim_client::{Client, ClientOptions};
-use vimgen_test_support::Session;
 use vim_types::*;
+use vimgen_test_support::Session;
 
 /// Sends one raw HTTP/1.1 request and returns the status code and body.
 fn raw(authority: &str, request: &[u8]) -> (u16, String) {
@@ -52,7 +52,8 @@ fn fault_class(body: &str) -> Option<String> {
 }
 
 fn still_serves(authority: &str) {
-    let (status, body) = post(authority, "text/xml", &envelope("RetrieveServiceContent", r#"<_this type="ServiceInstance">ServiceInstance</_this>"#, ""));
+    let (status, body) =
+        post(authority, "text/xml", &envelope("RetrieveServiceContent", r#"<_this type="ServiceInstance">ServiceInstance</_this>"#, ""));
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("<RetrieveServiceContentResponse"), "{body}");
 }
@@ -117,7 +118,8 @@ fn hostile_requests_get_soap_faults() {
     assert_eq!(status, 404);
     let (status, answer) = raw(&at, format!("GET /sdk HTTP/1.1\r\nHost: {at}\r\nConnection: close\r\n\r\n").as_bytes());
     assert_eq!((status, fault_class(&answer).as_deref()), (500, Some("InvalidRequest")));
-    let (status, answer) = raw(&at, format!("GET /sdk/vimServiceVersions.xml HTTP/1.1\r\nHost: {at}\r\nConnection: close\r\n\r\n").as_bytes());
+    let (status, answer) =
+        raw(&at, format!("GET /sdk/vimServiceVersions.xml HTTP/1.1\r\nHost: {at}\r\nConnection: close\r\n\r\n").as_bytes());
     assert_eq!(status, 200);
     assert!(answer.contains("<name>urn:vim25</name>"), "{answer}");
     let (status, answer) = raw(&at, format!("GET /sdk/vim.wsdl HTTP/1.1\r\nHost: {at}\r\nConnection: close\r\n\r\n").as_bytes());

@@ -116,10 +116,20 @@ fn every_method_is_refused_to_a_user_lacking_its_privilege() {
             refused += 1;
             assert_eq!(as_viewer.as_deref(), Some("NoPermission"), "{}.{} as ReadOnly", this.type_name, m.wsdl_name);
         } else {
-            assert!(!matches!(as_viewer.as_deref(), Some("NoPermission" | "NotAuthenticated")), "{}.{} as ReadOnly: {as_viewer:?}", this.type_name, m.wsdl_name);
+            assert!(
+                !matches!(as_viewer.as_deref(), Some("NoPermission" | "NotAuthenticated")),
+                "{}.{} as ReadOnly: {as_viewer:?}",
+                this.type_name,
+                m.wsdl_name
+            );
         }
         let as_admin = fault_class(&call(&sim, Some(&admin), &body));
-        assert!(!matches!(as_admin.as_deref(), Some("NoPermission" | "NotAuthenticated")), "{}.{} as Admin: {as_admin:?}", this.type_name, m.wsdl_name);
+        assert!(
+            !matches!(as_admin.as_deref(), Some("NoPermission" | "NotAuthenticated")),
+            "{}.{} as Admin: {as_admin:?}",
+            this.type_name,
+            m.wsdl_name
+        );
     }
     assert!(refused >= 4, "methods a ReadOnly user lacks (the Sessions.* ones at least): {refused}");
     // The sessions survived all that (no method above ended them: TerminateSession got no ids).

@@ -70,7 +70,10 @@ fn churn(at: &str, errors: &Errors, ops: &AtomicU64, stop: Instant, i: usize) {
     let (user, pw) = if i % 2 == 0 { ("admin", "secret") } else { ("viewer", "pw") };
     let mut n = 0u64;
     while Instant::now() < stop {
-        let Some(r) = check(errors, "churn login", c.try_call(&login(user, pw), None), 200, "<LoginResponse") else { c = Conn::open(at); continue };
+        let Some(r) = check(errors, "churn login", c.try_call(&login(user, pw), None), 200, "<LoginResponse") else {
+            c = Conn::open(at);
+            continue;
+        };
         let Some(cookie) = r.cookie() else {
             errors.add("churn login: no cookie".into());
             continue;
@@ -126,7 +129,12 @@ fn faulting(at: &str, errors: &Errors, ops: &AtomicU64, stop: Instant) {
         ("read-only terminates", envelope("TerminateSession", SM, "<sessionId>x</sessionId>"), Some(&viewer), "NoPermission"),
         ("unknown locale", envelope("SetLocale", SM, "<locale>xx_Nowhere</locale>"), Some(&viewer), "InvalidLocale"),
         ("unknown method", envelope("FormatAllDisks", SI, ""), Some(&viewer), "MethodNotFound"),
-        ("unknown object", envelope("CurrentTime", r#"<_this type="ServiceInstance">other</_this>"#, ""), Some(&viewer), "ManagedObjectNotFound"),
+        (
+            "unknown object",
+            envelope("CurrentTime", r#"<_this type="ServiceInstance">other</_this>"#, ""),
+            Some(&viewer),
+            "ManagedObjectNotFound",
+        ),
     ];
     let mut n = 0u64;
     while Instant::now() < stop {
@@ -141,7 +149,9 @@ fn faulting(at: &str, errors: &Errors, ops: &AtomicU64, stop: Instant) {
 /// Malformed requests, each on a connection of its own, and requests cut off midway.
 fn malformed(at: &str, errors: &Errors, ops: &AtomicU64, stop: Instant) {
     let post = |ct: &str, body: &[u8]| {
-        let mut r = format!("POST /sdk HTTP/1.1\r\nHost: x\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).into_bytes();
+        let mut r =
+            format!("POST /sdk HTTP/1.1\r\nHost: x\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
+                .into_bytes();
         r.extend_from_slice(body);
         r
     };
@@ -192,7 +202,8 @@ fn slope_per_minute(samples: &[(f64, f64)]) -> f64 {
 #[test]
 #[ignore = "runs for SOAK_SECONDS (default 30): cargo xtask test / cargo xtask soak"]
 fn soak() {
-    let seconds: f64 = std::env::var("SOAK_SECONDS").ok().and_then(|v| v.parse().ok()).filter(|s: &f64| s.is_finite() && *s > 0.0).unwrap_or(30.0);
+    let seconds: f64 =
+        std::env::var("SOAK_SECONDS").ok().and_then(|v| v.parse().ok()).filter(|s: &f64| s.is_finite() && *s > 0.0).unwrap_or(30.0);
     let sim = common::vimsim(&["--max-sessions-per-user", "1000"]);
     let at = sim.authority();
     let pid = sim.pid();

@@ -6,9 +6,9 @@
 mod common;
 
 use vim_client::{Client, ClientOptions, TlsMode};
-use vimgen_test_support::Session;
 use vim_types::xml::Encode;
 use vim_types::*;
+use vimgen_test_support::Session;
 
 /// `ok`, or the class of the fault (or the kind of error).
 fn outcome<T, F: Encode + std::fmt::Debug>(r: &Result<T, Error<F>>) -> String {
@@ -83,8 +83,14 @@ async fn scenario(url: &str, user: &str, password: &str, options: ClientOptions)
 }
 
 /// The steps whose method vcsim lacks.
-const VCSIM_LACKS: [&str; 6] =
-    ["login_extension_by_subject_name", "login_by_sspi", "acquire_local_ticket", "set_locale", "update_service_message", "impersonate_user"];
+const VCSIM_LACKS: [&str; 6] = [
+    "login_extension_by_subject_name",
+    "login_by_sspi",
+    "acquire_local_ticket",
+    "set_locale",
+    "update_service_message",
+    "impersonate_user",
+];
 
 /// What vimsim answers: the page's semantics, and the documented faults where an in-memory
 /// server cannot honour a method (no SAML token, client certificate, extension, SSPI or

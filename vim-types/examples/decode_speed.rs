@@ -12,10 +12,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use vim_types::soap::{decode_response, DecodeOptions};
+use vim_types::soap::{DecodeOptions, decode_response};
 use vim_types::{
-    methods, AboutInfo, AnyData, AnyValue, DateTime, DynamicProperty, ManagedObjectReference, MoRef, ObjectContent, RetrieveResult,
-    ServiceContent, UserSession,
+    AboutInfo, AnyData, AnyValue, DateTime, DynamicProperty, ManagedObjectReference, MoRef, ObjectContent, RetrieveResult, ServiceContent,
+    UserSession, methods,
 };
 
 /// Counts live heap bytes, to report the decoder's peak memory against the payload size.
@@ -157,7 +157,12 @@ fn main() {
     let (s, d) = (median(t_scan), median(t_dec));
     let rate = |t: Duration| mb / t.as_secs_f64();
     println!("quick-xml event scan: {:>8.1} ms  {:>7.1} MB/s  ({events} events)", s.as_secs_f64() * 1e3, rate(s));
-    println!("generated decoder:    {:>8.1} ms  {:>7.1} MB/s  ({:.2}x the scan's time)", d.as_secs_f64() * 1e3, rate(d), d.as_secs_f64() / s.as_secs_f64());
+    println!(
+        "generated decoder:    {:>8.1} ms  {:>7.1} MB/s  ({:.2}x the scan's time)",
+        d.as_secs_f64() * 1e3,
+        rate(d),
+        d.as_secs_f64() / s.as_secs_f64()
+    );
     println!("decoder peak heap:    {:>8.1} MB  ({:.2}x the payload)", peak_over as f64 / 1e6, peak_over as f64 / body.len() as f64);
     println!("decoded value equals the encoded one: {same}");
 }

@@ -75,12 +75,11 @@
 // With only some features, the docs of what is compiled still link to what is not: left as text.
 #![cfg_attr(not(feature = "full"), allow(rustdoc::broken_intra_doc_links))]
 
-pub use vim_runtime::{server, soap, xml};
 pub use vim_runtime::{
-    ApiInfo, ApiVersion, CallContext, DateTime, Error, Invoke, IsA, ManagedObject, ManagedObjectInfo,
-    ManagedObjectReference, Method, MethodInfo, MoRef, Privilege, PropertyInfo, PropertyPath, ServeMethod,
-    UnknownSubtype,
+    ApiInfo, ApiVersion, CallContext, DateTime, Error, Invoke, IsA, ManagedObject, ManagedObjectInfo, ManagedObjectReference, Method,
+    MethodInfo, MoRef, Privilege, PropertyInfo, PropertyPath, ServeMethod, UnknownSubtype,
 };
+pub use vim_runtime::{server, soap, xml};
 
 #[rustfmt::skip]
 mod generated;

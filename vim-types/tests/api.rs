@@ -100,7 +100,14 @@ impl SessionManagerServer for Sessions {}
 #[cfg(feature = "server")]
 #[test]
 fn server_trait_defaults_answer_not_implemented() {
-    let ctx = CallContext { session_key: None, user_name: None, locale: "en".into(), version: vim_types::API.latest(), client_ip: None, user_agent: None };
+    let ctx = CallContext {
+        session_key: None,
+        user_name: None,
+        locale: "en".into(),
+        version: vim_types::API.latest(),
+        client_ip: None,
+        user_agent: None,
+    };
     let r = block_on(Sessions.logout(&ctx, &MoRef::new("SessionManager")));
     assert!(matches!(r, Err(LogoutFault::Other(AnyMethodFault::NotImplemented(_)))), "{r:?}");
 }

@@ -2,7 +2,7 @@
 //! vCenter and vcsim write them (prefixes vary), faults typed, unknown content kept or
 //! counted, and encode -> decode giving equal values.
 
-use vim_types::soap::{decode_response, decode_response_with_report, request_body, DecodeOptions};
+use vim_types::soap::{DecodeOptions, decode_response, decode_response_with_report, request_body};
 use vim_types::xml::{Decode, Encode, Reader, Writer};
 use vim_types::*;
 
@@ -91,7 +91,9 @@ fn property_values_of_any_type() {
     let result = r.unwrap().unwrap();
     let props = &result.objects[0].prop_set;
     assert_eq!(result.objects[0].obj.type_name, "SessionManager");
-    assert!(matches!(&props[0].val, AnyValue::Array { item_type, items } if item_type == "string" && items == &[AnyValue::String("en".into()), AnyValue::String("de".into())]));
+    assert!(
+        matches!(&props[0].val, AnyValue::Array { item_type, items } if item_type == "string" && items == &[AnyValue::String("en".into()), AnyValue::String("de".into())])
+    );
     assert!(matches!(&props[1].val, AnyValue::Data(AnyData::UserSession(s)) if s.user_name == "u"));
     assert_eq!(props[2].val, AnyValue::String("hi & bye".into()));
     assert!(matches!(&props[3].val, AnyValue::Unknown { type_name, xml } if type_name == "SomethingNew" && xml.contains("<a>1</a>")));
@@ -136,8 +138,10 @@ fn polymorphic_fields_keep_the_concrete_class() {
 /// know (a newer server's) keeps the fields only it has.
 #[test]
 fn what_is_read_is_written_back() {
-    let body = one_property(r#"<val type="Folder" xsi:type="ManagedObjectReference">group-d1</val></propSet>
-        <propSet><name>q</name><val xsi:type="LocalizedMethodFault"><fault xsi:type="HostPcieHbaFault"><faultMessage><key>k</key><message>m</message></faultMessage><newField>7</newField></fault><localizedMessage>lm</localizedMessage></val>"#);
+    let body = one_property(
+        r#"<val type="Folder" xsi:type="ManagedObjectReference">group-d1</val></propSet>
+        <propSet><name>q</name><val xsi:type="LocalizedMethodFault"><fault xsi:type="HostPcieHbaFault"><faultMessage><key>k</key><message>m</message></faultMessage><newField>7</newField></fault><localizedMessage>lm</localizedMessage></val>"#,
+    );
     let (r, report) = decode_response_with_report::<methods::RetrievePropertiesEx>(&body, &DecodeOptions::default());
     let props = r.unwrap().unwrap().objects.remove(0).prop_set;
     assert_eq!(props[0].val, AnyValue::Reference(ManagedObjectReference { type_name: "Folder".into(), value: "group-d1".into() }));
@@ -201,7 +205,11 @@ fn xsi_type_is_unescaped_and_must_be_a_name() {
     // `ArrayOfString` is).
     let lower = value(&one_property(r#"<val xsi:type="ArrayOfnewThing"><newThing><a>1</a></newThing></val>"#));
     assert!(matches!(&lower.val, AnyValue::Array { item_type, items } if item_type == "newThing" && items.len() == 1), "{:?}", lower.val);
-    assert!(write(&lower).contains(r#"<val xsi:type="ArrayOfnewThing"><newThing xsi:type="newThing"><a>1</a></newThing></val>"#), "{}", write(&lower));
+    assert!(
+        write(&lower).contains(r#"<val xsi:type="ArrayOfnewThing"><newThing xsi:type="newThing"><a>1</a></newThing></val>"#),
+        "{}",
+        write(&lower)
+    );
 
     for odd in ["ArrayOf", "ArrayOf-x", "ArrayOf1"] {
         let p = value(&one_property(&format!(r#"<val xsi:type="{odd}"><a>1</a></val>"#)));
@@ -211,7 +219,10 @@ fn xsi_type_is_unescaped_and_must_be_a_name() {
 
     for bad in [r#"A&lt;B"#, "ArrayOfUser Session", "xsd:", "1st", "a&#0;b"] {
         let r = decode(&one_property(&format!(r#"<val xsi:type="{bad}"></val>"#)));
-        assert!(matches!(&r, Err(Error::Decode(e)) if e.message.contains("not a type name") || e.message.contains("entity") || e.message.contains("no character")), "{bad}: {r:?}");
+        assert!(
+            matches!(&r, Err(Error::Decode(e)) if e.message.contains("not a type name") || e.message.contains("entity") || e.message.contains("no character")),
+            "{bad}: {r:?}"
+        );
     }
 }
 

@@ -3,10 +3,10 @@
 //! answer or an error, every time). Deterministic: a fixed xorshift seed, `FUZZ_CASES` to
 //! run longer.
 
-use vimgen_test_support::Rng;
-use vim_types::soap::{decode_response, decode_response_with_report, DecodeOptions};
+use vim_types::soap::{DecodeOptions, decode_response, decode_response_with_report};
 use vim_types::xml::Writer;
 use vim_types::*;
+use vimgen_test_support::Rng;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/../tests/vcsim/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -34,7 +34,6 @@ fn real_vcsim_responses_decode() {
     assert!(report.missing.is_empty(), "{report:?}");
     decode_response::<methods::Logout>(&fixture("logout.xml"), &o).unwrap();
 }
-
 
 fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     let mut v = input.to_vec();

@@ -19,7 +19,9 @@ pub fn load_side(arg: &str) -> Result<(Model, String)> {
     let label = path.file_stem().map_or_else(|| arg.to_string(), |n| n.to_string_lossy().into_owned());
     if path.is_dir() {
         if !path.join("wsdl").is_dir() {
-            bail!("{arg}: not a spec folder (no wsdl/ in it); give wsdl=DIR,markdown=DIR[,pyvmomi=DIR][,overrides=FILE] or an IR JSON file");
+            bail!(
+                "{arg}: not a spec folder (no wsdl/ in it); give wsdl=DIR,markdown=DIR[,pyvmomi=DIR][,overrides=FILE] or an IR JSON file"
+            );
         }
         let overrides = path.join("overrides.toml");
         let paths = SpecPaths { overrides: overrides.is_file().then_some(overrides), ..SpecPaths::in_folder(path) };
@@ -74,7 +76,9 @@ fn load_spec(arg: &str, paths: &SpecPaths) -> Result<Model> {
     let loaded = load(paths);
     let errors = loaded.diags.list.iter().filter(|d| d.severity == Severity::Error).count();
     if errors > 0 {
-        eprintln!("api-diff: {arg} loads with {errors} errors; the diff covers what merged (`cargo xtask ir` with the same inputs lists them)");
+        eprintln!(
+            "api-diff: {arg} loads with {errors} errors; the diff covers what merged (`cargo xtask ir` with the same inputs lists them)"
+        );
     }
     Ok(loaded.model)
 }

@@ -120,7 +120,11 @@ pub fn run(paths: &SpecPaths, iterations: usize) -> Result<()> {
         loaded.diags.warning_count()
     );
     println!("iterations: {iterations} (medians)");
-    println!("parse floor (read + pulldown-cmark walk + quick-xml scan{}): {:>8.1} ms", if paths.pyvmomi.is_some() { " + registry tokenize" } else { "" }, f.as_secs_f64() * 1e3);
+    println!(
+        "parse floor (read + pulldown-cmark walk + quick-xml scan{}): {:>8.1} ms",
+        if paths.pyvmomi.is_some() { " + registry tokenize" } else { "" },
+        f.as_secs_f64() * 1e3
+    );
     println!("parse + merge (cargo xtask ir):                          {:>8.1} ms", m.as_secs_f64() * 1e3);
     println!(
         "  of which: markdown {:.1} ms, wsdl {:.1} ms, merge {:.1} ms (rest: overrides or the registry read, sorting diagnostics)",
@@ -128,7 +132,11 @@ pub fn run(paths: &SpecPaths, iterations: usize) -> Result<()> {
         median(t_wsdl).as_secs_f64() * 1e3,
         median(t_merge).as_secs_f64() * 1e3
     );
-    println!("ratio: {:.2}x the floor (goal: within 3x, under {} ms)", m.as_secs_f64() / f.as_secs_f64(), if paths.pyvmomi.is_some() { 500 } else { 300 });
+    println!(
+        "ratio: {:.2}x the floor (goal: within 3x, under {} ms)",
+        m.as_secs_f64() / f.as_secs_f64(),
+        if paths.pyvmomi.is_some() { 500 } else { 300 }
+    );
     if paths.pyvmomi.is_none() {
         registry(iterations);
     }

@@ -67,12 +67,21 @@ pub fn run(corpus: &SpecArgs, debug_only: bool) -> Result<()> {
         let features = (what == "subset").then_some(subset_features.as_str());
         let b = build(&krate, &bench.join(format!("target-{what}-{profile}")), what, profile, features, time_v)?;
         // As it comes, so that a long run interrupted keeps what it measured.
-        eprintln!("--- bench-build: {what} {profile}: {:.1} s wall, {}", b.wall.as_secs_f64(), b.cpu_s.map_or("n/a".into(), |c| format!("{c:.1} s CPU")));
+        eprintln!(
+            "--- bench-build: {what} {profile}: {:.1} s wall, {}",
+            b.wall.as_secs_f64(),
+            b.cpu_s.map_or("n/a".into(), |c| format!("{c:.1} s CPU"))
+        );
         builds.push(b);
     }
 
     println!();
-    println!("full vSphere 5.5 API ({} managed objects, {} data objects, {} enums)", loaded.model.managed_objects.len(), loaded.model.data_objects.len(), loaded.model.enums.len());
+    println!(
+        "full vSphere 5.5 API ({} managed objects, {} data objects, {} enums)",
+        loaded.model.managed_objects.len(),
+        loaded.model.data_objects.len(),
+        loaded.model.enums.len()
+    );
     println!("  load (parse + merge)   {:>10.1} ms", ms(t_load));
     println!("  generate               {:>10.1} ms", ms(t_gen));
     println!("  generated              {:>10} files, {} lines, {:.1} MiB", st.files, st.lines, st.bytes as f64 / (1024.0 * 1024.0));
@@ -88,7 +97,10 @@ pub fn run(corpus: &SpecArgs, debug_only: bool) -> Result<()> {
         println!("  {name:<16} {:>10.1} s {cpu:>12} {rss:>12}  {timings}", b.wall.as_secs_f64());
     }
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!("  (load average now: {}; the machine is shared, wall times follow it)", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    println!(
+        "  (load average now: {}; the machine is shared, wall times follow it)",
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
     println!();
     println!("  (peak RSS is of the largest single process, as getrusage reports it; clean target dirs under {})", bench.display());
     Ok(())

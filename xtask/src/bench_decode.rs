@@ -40,7 +40,8 @@ fn result_line(what: &str, out: &std::process::Output) -> Result<Figures> {
     if !out.status.success() {
         bail!("{what} failed ({}):\n{stdout}{}", out.status, String::from_utf8_lossy(&out.stderr));
     }
-    let line = stdout.lines().find_map(|l| l.strip_prefix("RESULT ")).with_context(|| format!("{what} printed no RESULT line:\n{stdout}"))?;
+    let line =
+        stdout.lines().find_map(|l| l.strip_prefix("RESULT ")).with_context(|| format!("{what} printed no RESULT line:\n{stdout}"))?;
     let mut figures = Figures::new();
     for pair in line.split_whitespace() {
         let (k, v) = pair.split_once('=').with_context(|| format!("{what}: {pair:?} is not key=value"))?;
@@ -153,8 +154,15 @@ pub fn run(options: &Options) -> Result<()> {
     let mb = payload_bytes as f64 / 1e6;
 
     println!();
-    println!("payload: {} response bodies, {mb:.1} MB, {objects} VirtualMachine objects (config + summary), from {}", files.len(), payload.display());
-    println!("speed: median of {} passes ({} for govmomi, 1 for pyVmomi); peak: RSS growth while reading, decoding and keeping every page", options.runs, options.slow_runs);
+    println!(
+        "payload: {} response bodies, {mb:.1} MB, {objects} VirtualMachine objects (config + summary), from {}",
+        files.len(),
+        payload.display()
+    );
+    println!(
+        "speed: median of {} passes ({} for govmomi, 1 for pyVmomi); peak: RSS growth while reading, decoding and keeping every page",
+        options.runs, options.slow_runs
+    );
     println!();
     println!("| decoder | MB/s | objects/s | floor / this | this / ours | peak MB | peak / payload |");
     println!("|---|---|---|---|---|---|---|");
@@ -169,7 +177,11 @@ pub fn run(options: &Options) -> Result<()> {
     ];
     for (name, speed, mem) in rows {
         let rate = mbps(speed)?;
-        let objs = if std::ptr::eq(speed, &floor) || std::ptr::eq(speed, &tok) { "-".to_string() } else { format!("{:.0}", objects / get(speed, "median")?) };
+        let objs = if std::ptr::eq(speed, &floor) || std::ptr::eq(speed, &tok) {
+            "-".to_string()
+        } else {
+            format!("{:.0}", objects / get(speed, "median")?)
+        };
         let (peak_mb, ratio) = match mem {
             Some(m) => {
                 let p = peak(m)?;

@@ -78,7 +78,8 @@ impl Flooding {
                     s.set_nonblocking(true).ok()?;
                     Some(s)
                 };
-                let mut conns: Vec<(bool, Option<TcpStream>)> = (0..flood.bodies).map(|_| (true, None)).chain((0..flood.headers).map(|_| (false, None))).collect();
+                let mut conns: Vec<(bool, Option<TcpStream>)> =
+                    (0..flood.bodies).map(|_| (true, None)).chain((0..flood.headers).map(|_| (false, None))).collect();
                 let mut last_byte = Instant::now();
                 let mut buf = [0u8; 4096];
                 while !stop.load(Ordering::Relaxed) {
@@ -139,7 +140,14 @@ pub(crate) struct Server {
 impl Server {
     /// Starts `bin ARGS`, waits (up to a minute) for its `PREFIX<url>` stdout line. Its stderr
     /// goes to `log`.
-    pub(crate) fn start(name: &'static str, bin: &Path, args: &[&str], prefix: &str, log: &Path, default_user: (&str, &str)) -> Result<Server> {
+    pub(crate) fn start(
+        name: &'static str,
+        bin: &Path,
+        args: &[&str],
+        prefix: &str,
+        log: &Path,
+        default_user: (&str, &str),
+    ) -> Result<Server> {
         let stderr = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
         let mut child = Command::new(bin)
             .args(args)
@@ -295,7 +303,12 @@ pub fn run(opts: &Options) -> Result<()> {
                     let flooding = Flooding::start(&authority, f);
                     // Let it take hold before the clock starts.
                     std::thread::sleep(Duration::from_secs(2));
-                    eprintln!("--- flood holds {} of {} connections to {}", flooding.held.load(Ordering::Relaxed), f.headers + f.bodies, server.name);
+                    eprintln!(
+                        "--- flood holds {} of {} connections to {}",
+                        flooding.held.load(Ordering::Relaxed),
+                        f.headers + f.bodies,
+                        server.name
+                    );
                     flooding
                 });
                 eprintln!("--- {label} against {} ({})", server.name, server.url);
@@ -314,7 +327,10 @@ pub fn run(opts: &Options) -> Result<()> {
     drop(servers);
 
     println!();
-    println!("loopback, {} clients on {} loadgen thread(s), {} s per run ({} s warm-up not counted)", opts.clients, opts.threads, opts.duration, opts.warmup);
+    println!(
+        "loopback, {} clients on {} loadgen thread(s), {} s per run ({} s warm-up not counted)",
+        opts.clients, opts.threads, opts.duration, opts.warmup
+    );
     if let Some(f) = opts.flood {
         println!("+flood: {} connections with unfinished headers and {} trickling a body, reopened when closed", f.headers, f.bodies);
     }

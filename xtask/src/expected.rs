@@ -62,7 +62,14 @@ pub fn parse(text: &str, root: &Path, target: &Path) -> Result<Vec<Set>> {
                 bail!("set `{name}`: unknown key `{key}`");
             }
         }
-        let set = Set { markdown: path("markdown")?, wsdl: path("wsdl")?, overrides: path("overrides")?, pyvmomi: path("pyvmomi")?, warnings, name };
+        let set = Set {
+            markdown: path("markdown")?,
+            wsdl: path("wsdl")?,
+            overrides: path("overrides")?,
+            pyvmomi: path("pyvmomi")?,
+            warnings,
+            name,
+        };
         if out.iter().any(|o| o.name == set.name) {
             bail!("set `{}` is listed twice", set.name);
         }

@@ -87,8 +87,14 @@ impl Tree {
             bail!("{} has no line `{FEATURES_MARKER}`: the generated [features] table goes below it", manifest.display());
         };
         let mut files: BTreeMap<String, String> = generated.into_iter().map(|f| (format!("src/{}", f.path), f.contents)).collect();
-        files.insert("Cargo.toml".to_string(), format!("{}{FEATURES_MARKER}
-{features}", &text[..at]));
+        files.insert(
+            "Cargo.toml".to_string(),
+            format!(
+                "{}{FEATURES_MARKER}
+{features}",
+                &text[..at]
+            ),
+        );
         Ok(Tree { root: krate, files, owned: vec!["src/generated".to_string()] })
     }
 
@@ -259,13 +265,7 @@ impl Plan {
     }
 
     pub fn summary(&self) -> String {
-        format!(
-            "{} added, {} changed, {} removed, {} unchanged",
-            self.added.len(),
-            self.changed.len(),
-            self.removed.len(),
-            self.unchanged
-        )
+        format!("{} added, {} changed, {} removed, {} unchanged", self.added.len(), self.changed.len(), self.removed.len(), self.unchanged)
     }
 }
 
@@ -414,7 +414,14 @@ pub fn stats(files: &[GeneratedFile]) -> Stats {
 /// What `cargo xtask gen` does once the spec is loaded without errors: write (or, with
 /// `check`, compare) the tree. `shown` is how the destination is named in messages; `fix` is
 /// the command that brings the disk in line.
-pub fn write_or_check(loaded: &Loaded, tree_of: impl FnOnce(Vec<GeneratedFile>) -> Result<Tree>, check: bool, shown: &str, fix: &str, started: Instant) -> Result<bool> {
+pub fn write_or_check(
+    loaded: &Loaded,
+    tree_of: impl FnOnce(Vec<GeneratedFile>) -> Result<Tree>,
+    check: bool,
+    shown: &str,
+    fix: &str,
+    started: Instant,
+) -> Result<bool> {
     let generated = generate(loaded)?;
     let tree = tree_of(generated)?;
     let lines: usize = tree.files.values().map(|c| c.lines().count()).sum();

@@ -2,8 +2,8 @@
 
 mod api_diff;
 mod bench;
-mod bench_decode;
 mod bench_build;
+mod bench_decode;
 mod bench_server;
 mod expected;
 mod gen;
@@ -368,7 +368,12 @@ fn run() -> Result<ExitCode> {
             println!();
             let corpus = versions::corpus(&root())?;
             let py = pyvmomi_release::fetch(&target_dir(), versions::INPUT_RELEASE).map_err(anyhow::Error::msg)?;
-            let paths = SpecPaths { markdown: corpus.join("pyvmomi-docs-5.5"), wsdl: corpus.join("wsdl-9.1/vim25"), overrides: None, pyvmomi: Some(py) };
+            let paths = SpecPaths {
+                markdown: corpus.join("pyvmomi-docs-5.5"),
+                wsdl: corpus.join("wsdl-9.1/vim25"),
+                overrides: None,
+                pyvmomi: Some(py),
+            };
             bench::run(&paths, iterations)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -454,7 +459,14 @@ fn gen_cmd(spec: &SpecArgs, check: bool, out: Option<&Path>, runtime: &gen::Runt
         ),
         Some(dir) => {
             let fix = "the same command without --check";
-            gen::write_or_check(&loaded, |files| gen::Tree::standalone(dir, files, runtime, &features), check, &dir.display().to_string(), fix, started)
+            gen::write_or_check(
+                &loaded,
+                |files| gen::Tree::standalone(dir, files, runtime, &features),
+                check,
+                &dir.display().to_string(),
+                fix,
+                started,
+            )
         }
     }
 }
@@ -485,6 +497,25 @@ fn cargo(dir: &Path, args: &[&str], envs: &[(&str, &std::ffi::OsStr)], what: &st
     Ok(())
 }
 
+/// The sources are in rustfmt's form (rustfmt.toml): the workspace, the projects of their own
+/// (examples, the features test, fuzz/) and the files other workspaces include by path. The
+/// generated modules are `#[rustfmt::skip]`; the generated lib.rs is written in rustfmt's form.
+fn fmt_check(root: &Path) -> Result<()> {
+    let fix = "run `cargo fmt --all` (and `cargo fmt --manifest-path` for the projects outside the workspace)";
+    cargo(root, &["fmt", "--all", "--check"], &[], "rustfmt on the workspace").with_context(|| fix)?;
+    for project in ["examples/user-guide", "examples/automation", "tests/features-subset", "fuzz"] {
+        let manifest = root.join(project).join("Cargo.toml");
+        let manifest = manifest.to_str().context("a non-UTF-8 path")?;
+        cargo(root, &["fmt", "--manifest-path", manifest, "--check"], &[], &format!("rustfmt on {project}")).with_context(|| fix)?;
+    }
+    let files = ["tests/scale/scale.rs", "tests/scale/common.rs", "tests/versions/gate.rs", "tests/bench-decode/main.rs"];
+    let status = Command::new("rustfmt").args(["--edition", "2021", "--check"]).args(files).current_dir(root).status()?;
+    if !status.success() {
+        bail!("rustfmt --check failed on {files:?}: run `rustfmt --edition 2021` on them");
+    }
+    Ok(())
+}
+
 /// `cargo xtask test`.
 fn test() -> Result<()> {
     let root = root();
@@ -493,6 +524,7 @@ fn test() -> Result<()> {
     if !gen_cmd(&SpecArgs::default(), true, None, &gen::RuntimeDep::Local)? {
         bail!("vim-types/src/generated/ is out of date: run `cargo xtask gen` and commit the result");
     }
+    fmt_check(&root)?;
 
     let pyvmomi = peers::pyvmomi(&root)?;
     let python = peers::venv_python(&root);
@@ -525,7 +557,10 @@ fn test() -> Result<()> {
         }
         match verdict? {
             Some(true) => {}
-            Some(false) => bail!("the warnings of {label} moved from the reviewed counts: review them (`cargo xtask ir ... --warnings`) and update {}", expected::FILE),
+            Some(false) => bail!(
+                "the warnings of {label} moved from the reviewed counts: review them (`cargo xtask ir ... --warnings`) and update {}",
+                expected::FILE
+            ),
             None => bail!("{} has no set for {label}'s inputs", expected::FILE),
         }
     }
@@ -539,8 +574,21 @@ fn test() -> Result<()> {
     // The bindings and the crates built on them (clippy's -D warnings denies rustc's warnings
     // too, so no separate RUSTFLAGS build: that would rebuild the workspace with other flags).
     let bindings = [
-        "clippy", "-p", "vim-runtime", "-p", "vim-types", "-p", "vim-client", "-p", "vim-server", "-p", "vimgen-test-support",
-        "--all-targets", "--", "-D", "warnings",
+        "clippy",
+        "-p",
+        "vim-runtime",
+        "-p",
+        "vim-types",
+        "-p",
+        "vim-client",
+        "-p",
+        "vim-server",
+        "-p",
+        "vimgen-test-support",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
     ];
     cargo(&root, &bindings, &[], "clippy on vim-runtime, vim-types, vim-client, vim-server, test-support")?;
     // vim-server turns on vim-types' `server` feature above; a client's build has it off.
@@ -553,7 +601,12 @@ fn test() -> Result<()> {
     // Both feature sets: without `server` no doc may link to what only it defines.
     cargo(&root, &["doc", "-p", "vim-runtime", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-runtime")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
-    cargo(&root, &["doc", "-p", "vim-types", "--no-deps", "--all-features"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types (all features)")?;
+    cargo(
+        &root,
+        &["doc", "-p", "vim-types", "--no-deps", "--all-features"],
+        &[("RUSTDOCFLAGS", deny)],
+        "rustdoc on vim-types (all features)",
+    )?;
     // A subset of the per-object features (docs/generated-crate.md, "Features"): what is
     // compiled holds together, warning-free, and its docs build.
     let subset = ["--no-default-features", "--features", SUBSET_FEATURES];
@@ -626,7 +679,12 @@ fn full_api(lint: bool) -> Result<scale::Layout> {
     scale::assemble(&root(), &layout)?;
     let deny = std::ffi::OsStr::new("-Dwarnings");
     let envs = [("CARGO_TARGET_DIR", layout.target.as_os_str()), ("RUSTFLAGS", deny)];
-    cargo(&layout.workspace, &["build", "--workspace", "--all-targets"], &envs, "full 5.5 API: build (vim-types, vim-client, vim-scale, vim-bench)")?;
+    cargo(
+        &layout.workspace,
+        &["build", "--workspace", "--all-targets"],
+        &envs,
+        "full 5.5 API: build (vim-types, vim-client, vim-scale, vim-bench)",
+    )?;
     if lint {
         clippy_available()?;
         // Every feature: the server side (feature `server`) is checked here.
@@ -662,7 +720,17 @@ fn user_guide(layout: &scale::Layout, vcsim: &Path) -> Result<()> {
     if !out.status.success() {
         bail!("the user guide failed against vcsim ({})", out.status);
     }
-    let steps = ["logged in as", "poweredOn", "powered off", "powered on", "failed: InvalidPowerState", "folder scratch exists", "and back", "event ", "logged out"];
+    let steps = [
+        "logged in as",
+        "poweredOn",
+        "powered off",
+        "powered on",
+        "failed: InvalidPowerState",
+        "folder scratch exists",
+        "and back",
+        "event ",
+        "logged out",
+    ];
     for step in steps {
         if !stdout.contains(step) {
             bail!("the user guide's output lacks {step:?}");
@@ -734,7 +802,12 @@ fn features_subset(layout: &scale::Layout, vcsim: &Path) -> Result<()> {
     let deny = std::ffi::OsStr::new("-Dwarnings");
     let envs = [("CARGO_TARGET_DIR", layout.target.as_os_str()), ("RUSTFLAGS", deny)];
     cargo(&dir, &["clippy", "--all-targets", "--", "-D", "warnings"], &envs, "features subset: build and clippy (8 managed objects)")?;
-    cargo(&dir, &["clippy", "--all-targets", "--features", "full", "--", "-D", "warnings"], &envs, "features subset: build and clippy (full)")?;
+    cargo(
+        &dir,
+        &["clippy", "--all-targets", "--features", "full", "--", "-D", "warnings"],
+        &envs,
+        "features subset: build and clippy (full)",
+    )?;
     let out = target_dir().join("features-subset");
     std::fs::create_dir_all(&out)?;
     let server = bench_server::Server::start("vcsim", vcsim, &[], "VCSIM_URL=", &out.join("vcsim.log"), ("user", "pass"))?;

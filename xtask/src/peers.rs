@@ -20,10 +20,7 @@ pub fn pyvmomi(root: &Path) -> Result<PathBuf> {
     let venv = root.join(".venv");
     let python = venv_python(root);
     let locate = || -> Option<PathBuf> {
-        let out = Command::new(&python)
-            .args(["-c", "import os, pyVmomi; print(os.path.dirname(pyVmomi.__file__))"])
-            .output()
-            .ok()?;
+        let out = Command::new(&python).args(["-c", "import os, pyVmomi; print(os.path.dirname(pyVmomi.__file__))"]).output().ok()?;
         out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
     };
     if let Some(dir) = locate() {
@@ -95,7 +92,11 @@ fn go_peer(root: &Path, name: &str, src: &str) -> Result<PathBuf> {
 
     let missing: Vec<&str> = VCSIM_DEBS.iter().copied().filter(|p| !deb_installed(p)).collect();
     if !missing.is_empty() {
-        eprintln!("--- {name} needs Debian packages {}: apt-get update && apt-get install -y --no-install-recommends {}", missing.join(", "), VCSIM_DEBS.join(" "));
+        eprintln!(
+            "--- {name} needs Debian packages {}: apt-get update && apt-get install -y --no-install-recommends {}",
+            missing.join(", "),
+            VCSIM_DEBS.join(" ")
+        );
         run_apt(&["update"])?;
         let mut args = vec!["install", "-y", "--no-install-recommends"];
         args.extend(VCSIM_DEBS);
@@ -178,11 +179,10 @@ fn deb_installed(package: &str) -> bool {
 
 /// Runs `apt-get ARGS` non-interactively; fails with what to do by hand.
 fn run_apt(args: &[&str]) -> Result<()> {
-    let status = Command::new("apt-get")
-        .args(args)
-        .env("DEBIAN_FRONTEND", "noninteractive")
-        .status()
-        .context("running apt-get (vcsim is built from Debian packages; on another system install Go and govmomi's GOPATH tree by hand)")?;
+    let status =
+        Command::new("apt-get").args(args).env("DEBIAN_FRONTEND", "noninteractive").status().context(
+            "running apt-get (vcsim is built from Debian packages; on another system install Go and govmomi's GOPATH tree by hand)",
+        )?;
     if !status.success() {
         bail!("apt-get {} failed (it needs root): install {} and rerun", args.join(" "), VCSIM_DEBS.join(" "));
     }

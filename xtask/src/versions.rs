@@ -32,7 +32,8 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
     let mut failed = Vec::new();
     for (folder, own) in VERSIONS {
         let wsdl = corpus.join(folder).join("vim25");
-        let paths = SpecPaths { markdown: corpus.join("pyvmomi-docs-5.5"), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(input.clone()) };
+        let paths =
+            SpecPaths { markdown: corpus.join("pyvmomi-docs-5.5"), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(input.clone()) };
         let started = std::time::Instant::now();
         let loaded = codegen::load(&paths);
         let took = started.elapsed();
@@ -60,7 +61,9 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
             bail!("pyvmomi {own}'s registry does not read cleanly:\n{}", own_reg.diags.render_all(&own_reg.sources));
         }
         match own_reg.registry.version_by_id("vim25", &api) {
-            Some(v) => print_agreement(&format!("pyvmomi {own} at {}", v.name), &Agreement::compare(&loaded.model, &own_reg.registry, &v.name)),
+            Some(v) => {
+                print_agreement(&format!("pyvmomi {own} at {}", v.name), &Agreement::compare(&loaded.model, &own_reg.registry, &v.name))
+            }
             None => println!("  pyvmomi {own} has no version vim25/{api}: no agreement figure"),
         }
     }
@@ -78,7 +81,10 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
         loaded.diags.error_count(),
         loaded.diags.warning_count()
     );
-    print_agreement(&format!("pyvmomi {INPUT_RELEASE} at vim.version.version9"), &Agreement::compare(&loaded.model, &reg.registry, "vim.version.version9"));
+    print_agreement(
+        &format!("pyvmomi {INPUT_RELEASE} at vim.version.version9"),
+        &Agreement::compare(&loaded.model, &reg.registry, "vim.version.version9"),
+    );
     if loaded.diags.has_errors() {
         failed.push("wsdl-5.5 pages-first".into());
     }

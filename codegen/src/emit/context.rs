@@ -311,7 +311,12 @@ mod tests {
             api_version: None,
             versions: Vec::new(),
             managed_objects: vec![
-                mo("vim.ComputeResource", "ComputeResource", Some("vim.ManagedEntity"), &[("ReconfigureComputeResource", "ReconfigureComputeResource_Task")]),
+                mo(
+                    "vim.ComputeResource",
+                    "ComputeResource",
+                    Some("vim.ManagedEntity"),
+                    &[("ReconfigureComputeResource", "ReconfigureComputeResource_Task")],
+                ),
                 mo("vim.ManagedEntity", "ManagedEntity", None, &[("Destroy", "Destroy_Task")]),
                 mo("vim.SessionManager", "SessionManager", None, &[("CloneSession", "CloneSession"), ("setLocale", "SetLocale")]),
             ],

@@ -263,7 +263,7 @@ pub fn closure<'m, 'r>(ctx: &Ctx<'m>, roots: impl Iterator<Item = &'r str>) -> B
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{DataObject, DoProperty, Model, MoProperty};
+    use crate::ir::{DataObject, DoProperty, MoProperty, Model};
 
     fn data(name: &str, base: Option<&str>, fields: &[(&str, &str)]) -> DataObject {
         DataObject {
@@ -276,7 +276,14 @@ mod tests {
             description: String::new(),
             properties: fields
                 .iter()
-                .map(|(n, t)| DoProperty { name: (*n).into(), ty: (*t).into(), array: false, optional: true, description: String::new(), since: None })
+                .map(|(n, t)| DoProperty {
+                    name: (*n).into(),
+                    ty: (*t).into(),
+                    array: false,
+                    optional: true,
+                    description: String::new(),
+                    since: None,
+                })
                 .collect(),
         }
     }
@@ -291,7 +298,15 @@ mod tests {
             description: String::new(),
             properties: props
                 .iter()
-                .map(|t| MoProperty { name: "p".into(), ty: (*t).into(), array: false, optional: true, privilege: None, description: String::new(), since: None })
+                .map(|t| MoProperty {
+                    name: "p".into(),
+                    ty: (*t).into(),
+                    array: false,
+                    optional: true,
+                    privilege: None,
+                    description: String::new(),
+                    since: None,
+                })
                 .collect(),
             methods: Vec::new(),
         }

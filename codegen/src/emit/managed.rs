@@ -171,9 +171,17 @@ fn borrowed_type(ctx: &Ctx, p: &Param, lt: &TokenStream) -> TokenStream {
     if p.array {
         quote!(&#lt [#t])
     } else if is_str(&p.ty) {
-        if p.optional { quote!(Option<&#lt str>) } else { quote!(&#lt str) }
+        if p.optional {
+            quote!(Option<&#lt str>)
+        } else {
+            quote!(&#lt str)
+        }
     } else if is_copy(&p.ty) {
-        if p.optional { quote!(Option<#t>) } else { t }
+        if p.optional {
+            quote!(Option<#t>)
+        } else {
+            t
+        }
     } else if p.optional {
         quote!(Option<&#lt #t>)
     } else {
@@ -438,7 +446,8 @@ pub fn into_ident(ctx: &Ctx, fault: &str) -> Ident {
 pub fn fault_routing(ctx: &Ctx) -> TokenStream {
     let Some(root) = ctx.dos.get(super::context::METHOD_FAULT) else { return quote!() };
     let any_root = any_ident(&root.wsdl_name);
-    let mut declared: Vec<&str> = ctx.mos.values().flat_map(|m| m.methods.iter().flat_map(|me| me.faults.iter().map(String::as_str))).collect();
+    let mut declared: Vec<&str> =
+        ctx.mos.values().flat_map(|m| m.methods.iter().flat_map(|me| me.faults.iter().map(String::as_str))).collect();
     declared.sort();
     declared.dedup();
     declared.retain(|f| ctx.dos.contains_key(f) && *f != super::context::METHOD_FAULT);
@@ -523,11 +532,7 @@ fn client_trait(ctx: &Ctx, m: &ManagedObject, cfg: &TokenStream) -> TokenStream 
             quote! { #n: #t }
         });
         let names = me.params.iter().map(|p| snake_ident(&p.name));
-        let req = if me.params.is_empty() {
-            quote!(())
-        } else {
-            quote!(methods::#request { #(#names),* })
-        };
+        let req = if me.params.is_empty() { quote!(()) } else { quote!(methods::#request { #(#names),* }) };
         let allow = (me.params.len() + 2 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let alias = wire_alias(&f, &me.wsdl_name);
         quote! {

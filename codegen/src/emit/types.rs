@@ -302,7 +302,10 @@ mod tests {
             api_version: None,
             versions: Vec::new(),
             managed_objects: Vec::new(),
-            data_objects: vec![data("vim.UserSession", "UserSession", Some("vmodl.DynamicData")), data("vmodl.DynamicData", "DynamicData", None)],
+            data_objects: vec![
+                data("vim.UserSession", "UserSession", Some("vmodl.DynamicData")),
+                data("vmodl.DynamicData", "DynamicData", None),
+            ],
             enums: Vec::new(),
         };
         let ctx = Ctx::new(&model);

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::{DataObject, DoProperty, Enum, ManagedObject, Method, Model, MoProperty, Param, Return};
+use super::{DataObject, DoProperty, Enum, ManagedObject, Method, MoProperty, Model, Param, Return};
 
 /// The differences between two IRs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -218,7 +218,15 @@ fn changed(out: &mut Vec<String>, what: &str, old: &str, new: &str) {
     }
 }
 
-fn type_header(out: &mut Vec<String>, old_wsdl: &str, new_wsdl: &str, old_base: &Option<String>, new_base: &Option<String>, old_since: &str, new_since: &str) {
+fn type_header(
+    out: &mut Vec<String>,
+    old_wsdl: &str,
+    new_wsdl: &str,
+    old_base: &Option<String>,
+    new_base: &Option<String>,
+    old_since: &str,
+    new_since: &str,
+) {
     changed(out, "wire name", old_wsdl, new_wsdl);
     if old_base != new_base {
         out.push(format!("base: {} → {}", opt_code(old_base), opt_code(new_base)));
@@ -294,7 +302,14 @@ fn method_changes(o: &Method, n: &Method) -> Vec<String> {
     if o.privilege != n.privilege {
         out.push(format!("privilege: {} → {}", privilege(&o.privilege), privilege(&n.privilege)));
     }
-    members(&mut out, "parameter", (&o.params, &n.params), |p| &p.name, |p| format!("`{}: {}`", p.name, ty(&p.ty, p.array, p.optional)), param_changes);
+    members(
+        &mut out,
+        "parameter",
+        (&o.params, &n.params),
+        |p| &p.name,
+        |p| format!("`{}: {}`", p.name, ty(&p.ty, p.array, p.optional)),
+        param_changes,
+    );
     order(&mut out, "parameter", &o.params, &n.params, |p| &p.name);
     changed(&mut out, "returns", &ret(&o.returns), &ret(&n.returns));
     for f in n.faults.iter().filter(|f| !o.faults.contains(f)) {
@@ -345,7 +360,14 @@ fn do_changes(o: &DataObject, n: &DataObject) -> Vec<String> {
     if o.deprecated != n.deprecated {
         out.push(if n.deprecated { "deprecated".to_string() } else { "no longer deprecated".to_string() });
     }
-    members(&mut out, "field", (&o.properties, &n.properties), |p| &p.name, |p| format!("`{}: {}`", p.name, ty(&p.ty, p.array, p.optional)), do_property_changes);
+    members(
+        &mut out,
+        "field",
+        (&o.properties, &n.properties),
+        |p| &p.name,
+        |p| format!("`{}: {}`", p.name, ty(&p.ty, p.array, p.optional)),
+        do_property_changes,
+    );
     order(&mut out, "field", &o.properties, &n.properties, |p| &p.name);
     out
 }
@@ -397,7 +419,15 @@ mod tests {
     }
 
     fn mo_prop(name: &str, ty: &str, privilege: Option<&str>) -> MoProperty {
-        MoProperty { name: name.into(), ty: ty.into(), array: false, optional: true, privilege: privilege.map(String::from), description: String::new(), since: None }
+        MoProperty {
+            name: name.into(),
+            ty: ty.into(),
+            array: false,
+            optional: true,
+            privilege: privilege.map(String::from),
+            description: String::new(),
+            since: None,
+        }
     }
 
     fn data(name: &str, fields: &[(&str, &str, bool, bool)]) -> DataObject {
@@ -411,7 +441,14 @@ mod tests {
             description: String::new(),
             properties: fields
                 .iter()
-                .map(|(n, t, a, o)| DoProperty { name: n.to_string(), ty: t.to_string(), array: *a, optional: *o, description: String::new(), since: None })
+                .map(|(n, t, a, o)| DoProperty {
+                    name: n.to_string(),
+                    ty: t.to_string(),
+                    array: *a,
+                    optional: *o,
+                    description: String::new(),
+                    since: None,
+                })
                 .collect(),
         }
     }
@@ -442,7 +479,13 @@ mod tests {
                     "HostSystem",
                     vec![mo_prop("name", "string", Some("System.View")), mo_prop("old", "int", None)],
                     vec![
-                        method("Reboot", vec![param("force", "bool", false, false)], Some("vim.Task"), &["vim.fault.InvalidState"], Some("Host.Config.Maintenance")),
+                        method(
+                            "Reboot",
+                            vec![param("force", "bool", false, false)],
+                            Some("vim.Task"),
+                            &["vim.fault.InvalidState"],
+                            Some("Host.Config.Maintenance"),
+                        ),
                         method("Same", vec![], None, &[], None),
                     ],
                 ),
@@ -542,9 +585,15 @@ mod tests {
         let d = diff(&old(), &new());
         let md = d.to_markdown("6.7u1 → 7.0u2");
         assert_eq!(md, diff(&old(), &new()).to_markdown("6.7u1 → 7.0u2"), "deterministic");
-        assert!(md.starts_with("# API diff: 6.7u1 → 7.0u2\n\nAPI version: `6.7.1` → `7.0.2`.\n\nVersions added: `vim.version.v7_0_2`.\n"), "{md}");
+        assert!(
+            md.starts_with("# API diff: 6.7u1 → 7.0u2\n\nAPI version: `6.7.1` → `7.0.2`.\n\nVersions added: `vim.version.v7_0_2`.\n"),
+            "{md}"
+        );
         assert!(md.contains("| managed objects | 1 | 1 | 1 |\n| data objects | 1 | 0 | 1 |\n| enums | 1 | 0 | 1 |\n"), "{md}");
-        assert!(md.contains("### Added (1)\n\n- `vim.Zeta` (`Zeta`), since `vim.version.version1`, extends nothing: 1 methods, 0 properties\n"), "{md}");
+        assert!(
+            md.contains("### Added (1)\n\n- `vim.Zeta` (`Zeta`), since `vim.version.version1`, extends nothing: 1 methods, 0 properties\n"),
+            "{md}"
+        );
         assert!(md.contains("#### `vim.HostSystem`\n\n- property added:"), "{md}");
         assert!(md.contains("- `vim.Mode` (`Mode`), since `vim.version.version1`: `x`\n"), "{md}");
         // Sections in a fixed order.

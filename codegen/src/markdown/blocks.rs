@@ -13,7 +13,10 @@ pub enum Inline<'a> {
     Code(CowStr<'a>),
     /// Raw inline HTML (`<a href='x'>`, `<br>`): turned into doc text later.
     Html(CowStr<'a>),
-    LinkStart { dest: CowStr<'a>, title: CowStr<'a> },
+    LinkStart {
+        dest: CowStr<'a>,
+        title: CowStr<'a>,
+    },
     LinkEnd,
     /// A line break inside a paragraph.
     Break,
@@ -117,9 +120,7 @@ pub enum Block<'a> {
 impl Block<'_> {
     pub fn span(&self) -> Span {
         match self {
-            Block::Heading { span, .. } | Block::Para { span, .. } | Block::Table { span, .. } | Block::Rule { span } => {
-                *span
-            }
+            Block::Heading { span, .. } | Block::Para { span, .. } | Block::Table { span, .. } | Block::Rule { span } => *span,
         }
     }
 }
@@ -198,12 +199,9 @@ pub fn parse_blocks_at<'t>(file: FileId, text: &'t str, base: usize) -> Vec<Bloc
                     sink = Sink::Cell(r.start);
                     inl = Inlines::default();
                 }
-                Tag::Link { dest_url, title, .. } => push_inline(
-                    &mut inl,
-                    &mut implicit,
-                    &sink,
-                    Inline::LinkStart { dest: dest_url, title },
-                ),
+                Tag::Link { dest_url, title, .. } => {
+                    push_inline(&mut inl, &mut implicit, &sink, Inline::LinkStart { dest: dest_url, title })
+                }
                 Tag::Item => push_inline(&mut inl, &mut implicit, &sink, Inline::Html(CowStr::Borrowed("<li>"))),
                 _ => {}
             },
@@ -247,7 +245,8 @@ pub fn parse_blocks_at<'t>(file: FileId, text: &'t str, base: usize) -> Vec<Bloc
                 }
                 TagEnd::Table => {
                     if let Some((header, rows, start)) = table.take() {
-                        let header = header.unwrap_or(Row { cells: vec![], span: Span::new(file, base + start, base + start), source_cells: 0 });
+                        let header =
+                            header.unwrap_or(Row { cells: vec![], span: Span::new(file, base + start, base + start), source_cells: 0 });
                         blocks.push(Block::Table { header, rows, span: Span::new(file, base + start, base + r.end) });
                     }
                 }

@@ -123,12 +123,8 @@ impl DocWriter {
             return;
         }
         let closing = t.starts_with("</");
-        let name: String = t
-            .trim_start_matches(['<', '/'])
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let name: String =
+            t.trim_start_matches(['<', '/']).chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
         match (name.as_str(), closing) {
             ("a", false) => {
                 let target = attr(t, "href").and_then(reference_target);

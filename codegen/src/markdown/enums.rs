@@ -46,8 +46,11 @@ pub fn parse_enums(blocks: &[Block], diags: &mut Diagnostics) -> Vec<EnumPage> {
                 for row in rows {
                     if row.source_cells != want {
                         diags.push(
-                            Diagnostic::error("md-bad-table-row", format!("row has {} cells where the header has {want}", row.source_cells))
-                                .at(row.span),
+                            Diagnostic::error(
+                                "md-bad-table-row",
+                                format!("row has {} cells where the header has {want}", row.source_cells),
+                            )
+                            .at(row.span),
                         );
                     }
                     let name = row.cells.first().map(|c| c.inl.plain().trim().to_string()).unwrap_or_default();
@@ -55,7 +58,10 @@ pub fn parse_enums(blocks: &[Block], diags: &mut Diagnostics) -> Vec<EnumPage> {
                         continue;
                     }
                     if e.values.iter().any(|v| v.name == name) {
-                        diags.push(Diagnostic::error("md-duplicate-enum-value", format!("value `{name}` is listed twice in `{}`", e.name)).at(row.span));
+                        diags.push(
+                            Diagnostic::error("md-duplicate-enum-value", format!("value `{name}` is listed twice in `{}`", e.name))
+                                .at(row.span),
+                        );
                         continue;
                     }
                     let mut description = row.cells.get(1).map(|c| to_doc(&c.inl)).unwrap_or_default();

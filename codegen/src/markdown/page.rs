@@ -86,8 +86,7 @@ pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diag
                     if let Some(p) = property_row(sources, file, text, header, row, form, diags) {
                         if page.properties.iter().any(|q| q.name == p.name) {
                             diags.push(
-                                Diagnostic::error("md-duplicate-property", format!("property `{}` is listed twice", p.name))
-                                    .at(p.span),
+                                Diagnostic::error("md-duplicate-property", format!("property `{}` is listed twice", p.name)).at(p.span),
                             );
                             continue;
                         }
@@ -334,7 +333,11 @@ fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], di
             Block::Para { inl, .. } => {
                 let plain = inl.plain();
                 if plain.trim_start().starts_with("raises") && m.raises.is_empty() && !saw_table {
-                    m.raises = inl.links().into_iter().map(|l| TypeCell { name: l.text.trim().to_string(), span: Span::new(file, l.range.start, l.range.end) }).collect();
+                    m.raises = inl
+                        .links()
+                        .into_iter()
+                        .map(|l| TypeCell { name: l.text.trim().to_string(), span: Span::new(file, l.range.start, l.range.end) })
+                        .collect();
                 } else if in_deprecated {
                     let d = m.deprecated.get_or_insert_with(String::new);
                     if !d.is_empty() {

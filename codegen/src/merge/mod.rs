@@ -111,7 +111,12 @@ pub fn merge(sources: &SourceMap, pages: &Pages, schema: &Schema, ov: &Overrides
         versions: pages
             .versions
             .iter()
-            .map(|v| ir::Version { id: v.id.clone(), name: v.official_name.clone(), namespace: v.namespace.clone(), version: v.version.clone() })
+            .map(|v| ir::Version {
+                id: v.id.clone(),
+                name: v.official_name.clone(),
+                namespace: v.namespace.clone(),
+                version: v.version.clone(),
+            })
             .collect(),
         ..Model::default()
     };
@@ -259,7 +264,11 @@ impl<'a> Merger<'a> {
             .filter(|c| !c.name.starts_with("ArrayOf") && !c.name.ends_with("RequestType"))
             .filter(|c| {
                 let names: Vec<&str> = c.elements.iter().map(|e| e.name.as_str()).collect();
-                if want.is_empty() { c.name.ends_with(last) && names.is_empty() } else { names == want }
+                if want.is_empty() {
+                    c.name.ends_with(last) && names.is_empty()
+                } else {
+                    names == want
+                }
             })
             .map(|c| c.name.as_str())
             .collect();
@@ -338,8 +347,11 @@ impl<'a> Merger<'a> {
             let same_package = text_id.rsplit_once('.').map(|x| x.0) == id.rsplit_once('.').map(|x| x.0);
             if same_package && version_number(&text_id) > version_number(&id) {
                 self.diags.push(
-                    Diagnostic::warning("since-disagrees", format!("version text `{}` is newer than its anchor `{id}`; `{text_id}` kept", r.text))
-                        .at(r.span),
+                    Diagnostic::warning(
+                        "since-disagrees",
+                        format!("version text `{}` is newer than its anchor `{id}`; `{text_id}` kept", r.text),
+                    )
+                    .at(r.span),
                 );
                 return text_id;
             }
@@ -374,8 +386,11 @@ impl<'a> Merger<'a> {
                 (Some(pb), Some(wb)) => {
                     if pb.name != wb {
                         self.diags.push(
-                            Diagnostic::warning("base-mismatch", format!("`{name}` inherits from `{}` but its WSDL type extends `{wb}`", pb.name))
-                                .at(pb.span),
+                            Diagnostic::warning(
+                                "base-mismatch",
+                                format!("`{name}` inherits from `{}` but its WSDL type extends `{wb}`", pb.name),
+                            )
+                            .at(pb.span),
                         );
                     }
                     Some(pb.name.clone())
@@ -406,8 +421,11 @@ impl<'a> Merger<'a> {
                     Some(pp) => {
                         if pp.optional && !el.is_optional() {
                             self.diags.push(
-                                Diagnostic::warning("optional-mismatch", format!("`{name}.{}` is optional on the page, required in the XSD", el.name))
-                                    .at(pp.span),
+                                Diagnostic::warning(
+                                    "optional-mismatch",
+                                    format!("`{name}.{}` is optional on the page, required in the XSD", el.name),
+                                )
+                                .at(pp.span),
                             );
                         }
                         pp.optional
@@ -426,8 +444,11 @@ impl<'a> Merger<'a> {
             for pp in &p.properties {
                 if !ct.elements.iter().any(|e| e.name == pp.name) && !self.inherited_on_wire(ct, &pp.name) {
                     self.diags.push(
-                        Diagnostic::warning("property-not-on-wire", format!("`{name}.{}` is on the page but not in WSDL type `{}`", pp.name, ct.name))
-                            .at(pp.span),
+                        Diagnostic::warning(
+                            "property-not-on-wire",
+                            format!("`{name}.{}` is on the page but not in WSDL type `{}`", pp.name, ct.name),
+                        )
+                        .at(pp.span),
                     );
                 }
             }
@@ -499,8 +520,11 @@ impl<'a> Merger<'a> {
                     }
                     if o != prim {
                         self.diags.push(
-                            Diagnostic::error("override-unknown", format!("`{what}` is `{prim}` on the wire; the override `{o}` cannot apply"))
-                                .at(span),
+                            Diagnostic::error(
+                                "override-unknown",
+                                format!("`{what}` is `{prim}` on the wire; the override `{o}` cannot apply"),
+                            )
+                            .at(span),
                         );
                     }
                 }
@@ -523,9 +547,12 @@ impl<'a> Merger<'a> {
                             self.type_mismatch(what, h, "a managed object reference", hint.map_or(span, |x| x.span));
                         }
                         self.diags.push(
-                            Diagnostic::warning("mo-ref-untyped", format!("`{what}` is a reference to a managed object neither input names"))
-                                .at(span)
-                                .help("name the managed object in the overrides file"),
+                            Diagnostic::warning(
+                                "mo-ref-untyped",
+                                format!("`{what}` is a reference to a managed object neither input names"),
+                            )
+                            .at(span)
+                            .help("name the managed object in the overrides file"),
                         );
                         "vmodl.ManagedObject".to_string()
                     }
@@ -556,9 +583,8 @@ impl<'a> Merger<'a> {
                     (v, false)
                 }
                 None => {
-                    self.diags.push(
-                        Diagnostic::error("unknown-type", format!("`{what}` has WSDL type `{n}`, which no page describes")).at(span),
-                    );
+                    self.diags
+                        .push(Diagnostic::error("unknown-type", format!("`{what}` has WSDL type `{n}`, which no page describes")).at(span));
                     (n.clone(), false)
                 }
             },
@@ -567,7 +593,9 @@ impl<'a> Merger<'a> {
 
     fn type_mismatch(&mut self, what: &str, page: &str, wire: &str, span: Span) {
         self.diags.push(
-            Diagnostic::warning("type-mismatch", format!("`{what}` is `{page}` on the page but `{wire}` on the wire")).at(span).label("the wire type is kept"),
+            Diagnostic::warning("type-mismatch", format!("`{what}` is `{page}` on the page but `{wire}` on the wire"))
+                .at(span)
+                .label("the wire type is kept"),
         );
     }
 
@@ -579,7 +607,8 @@ impl<'a> Merger<'a> {
             || self.kind.contains_key(name.as_str())
             || self.enum_names.contains(name.as_str());
         if !known {
-            self.diags.push(Diagnostic::error("unknown-type", format!("`{what}` has type `{name}`, which no page describes")).at(cell.span));
+            self.diags
+                .push(Diagnostic::error("unknown-type", format!("`{what}` has type `{name}`, which no page describes")).at(cell.span));
         }
         name
     }
@@ -596,9 +625,12 @@ impl<'a> Merger<'a> {
                 None => {
                     let guess = flatten(name);
                     self.diags.push(
-                        Diagnostic::warning("mo-wire-name-guessed", format!("managed object `{name}` has no wire name in the overrides; guessed `{guess}`"))
-                            .at(p.name_span)
-                            .help(format!("add `wsdl_name = \"{guess}\"` under [managed_objects.\"{name}\"] once checked")),
+                        Diagnostic::warning(
+                            "mo-wire-name-guessed",
+                            format!("managed object `{name}` has no wire name in the overrides; guessed `{guess}`"),
+                        )
+                        .at(p.name_span)
+                        .help(format!("add `wsdl_name = \"{guess}\"` under [managed_objects.\"{name}\"] once checked")),
                     );
                     self.propose(&format!("managed_objects.\"{name}\""), format!("wsdl_name = \"{guess}\""));
                     guess
@@ -625,8 +657,11 @@ impl<'a> Merger<'a> {
                 let op = self.schema.operation(&wire_name).or_else(|| self.schema.operation(&format!("{wire_name}_Task")));
                 let Some(op) = op else {
                     self.diags.push(
-                        Diagnostic::error("method-not-on-wire", format!("`{name}.{}` has no WSDL operation `{wire_name}` or `{wire_name}_Task`", pm.name))
-                            .at(pm.span),
+                        Diagnostic::error(
+                            "method-not-on-wire",
+                            format!("`{name}.{}` has no WSDL operation `{wire_name}` or `{wire_name}_Task`", pm.name),
+                        )
+                        .at(pm.span),
                     );
                     continue;
                 };
@@ -635,8 +670,11 @@ impl<'a> Merger<'a> {
                 let returns_task = pm.returns.as_ref().is_some_and(|r| r.name == "vim.Task");
                 if op.name.ends_with("_Task") != returns_task && op.name != wire_name {
                     self.diags.push(
-                        Diagnostic::warning("task-suffix-mismatch", format!("`{what}` is `{}` on the wire but its page does not return vim.Task", op.name))
-                            .at(pm.span),
+                        Diagnostic::warning(
+                            "task-suffix-mismatch",
+                            format!("`{what}` is `{}` on the wire but its page does not return vim.Task", op.name),
+                        )
+                        .at(pm.span),
                     );
                 }
                 let mut params = Vec::new();
@@ -644,13 +682,22 @@ impl<'a> Merger<'a> {
                     let hint = pm.params.iter().find(|h| h.name == el.name).map(|h| &h.ty);
                     let ov = facts.and_then(|f| f.param_types.get(&format!("{}.{}", pm.name, el.name))).map(String::as_str);
                     let (ty, array) = self.wire_type(&el.ty, hint, ov, el.span, &format!("{what}({})", el.name), false);
-                    params.push(ir::Param { name: el.name.clone(), ty, array: array || el.is_array(), optional: el.is_optional(), since: None });
+                    params.push(ir::Param {
+                        name: el.name.clone(),
+                        ty,
+                        array: array || el.is_array(),
+                        optional: el.is_optional(),
+                        since: None,
+                    });
                 }
                 for h in &pm.params {
                     if !op.params.iter().any(|e| e.name == h.name) {
                         self.diags.push(
-                            Diagnostic::warning("param-not-on-wire", format!("`{what}` heading names `{}`, which `{}` lacks", h.name, op.request_type))
-                                .at(h.ty.span),
+                            Diagnostic::warning(
+                                "param-not-on-wire",
+                                format!("`{what}` heading names `{}`, which `{}` lacks", h.name, op.request_type),
+                            )
+                            .at(h.ty.span),
                         );
                     }
                 }
@@ -662,7 +709,11 @@ impl<'a> Merger<'a> {
                 if op.returns.is_none() {
                     if let Some(r) = &pm.returns {
                         self.diags.push(
-                            Diagnostic::warning("return-mismatch", format!("`{what}` returns `{}` on the page but nothing on the wire", r.name)).at(r.span),
+                            Diagnostic::warning(
+                                "return-mismatch",
+                                format!("`{what}` returns `{}` on the page but nothing on the wire", r.name),
+                            )
+                            .at(r.span),
                         );
                     }
                 }
@@ -671,7 +722,8 @@ impl<'a> Merger<'a> {
                     match self.from_wire.get(f.as_str()) {
                         Some(v) => faults.push(v.to_string()),
                         None => self.diags.push(
-                            Diagnostic::error("unknown-type", format!("`{what}` declares fault `{f}`, which no page describes")).at(op.span),
+                            Diagnostic::error("unknown-type", format!("`{what}` declares fault `{f}`, which no page describes"))
+                                .at(op.span),
                         ),
                     }
                 }
@@ -680,7 +732,8 @@ impl<'a> Merger<'a> {
                 let mut documented: Vec<ir::DocumentedFault> = Vec::new();
                 for r in &pm.raises {
                     if !self.kind.contains_key(r.name.as_str()) {
-                        self.diags.push(Diagnostic::error("unknown-type", format!("`{what}` raises `{}`, which has no page", r.name)).at(r.span));
+                        self.diags
+                            .push(Diagnostic::error("unknown-type", format!("`{what}` raises `{}`, which has no page", r.name)).at(r.span));
                     }
                     if documented.iter().any(|d| d.name == r.name) {
                         continue;
@@ -732,10 +785,8 @@ impl<'a> Merger<'a> {
     /// A managed object's page sometimes lists a property its base already has
     /// (`vim.Network.name`, from `vim.ManagedEntity`): the inherited one is kept.
     fn drop_shadowed_properties(&mut self, mos: &mut [ir::ManagedObject]) {
-        let own: BTreeMap<String, (Option<String>, Vec<String>)> = mos
-            .iter()
-            .map(|m| (m.name.clone(), (m.base.clone(), m.properties.iter().map(|p| p.name.clone()).collect())))
-            .collect();
+        let own: BTreeMap<String, (Option<String>, Vec<String>)> =
+            mos.iter().map(|m| (m.name.clone(), (m.base.clone(), m.properties.iter().map(|p| p.name.clone()).collect()))).collect();
         for mo in mos.iter_mut() {
             let mut inherited = BTreeMap::new();
             let mut cur = own.get(&mo.name).and_then(|(b, _)| b.clone());
@@ -753,9 +804,12 @@ impl<'a> Merger<'a> {
                 Some(base) => {
                     let span = page.properties.iter().find(|x| x.name == p.name).map(|x| x.span);
                     self.diags.push(
-                        Diagnostic::warning("property-shadows-base", format!("`{}.{}` is a property of its base `{base}`", mo.name, p.name))
-                            .at_opt(span)
-                            .label("listed again here; the inherited property is kept"),
+                        Diagnostic::warning(
+                            "property-shadows-base",
+                            format!("`{}.{}` is a property of its base `{base}`", mo.name, p.name),
+                        )
+                        .at_opt(span)
+                        .label("listed again here; the inherited property is kept"),
                     );
                     false
                 }
@@ -807,8 +861,7 @@ impl<'a> Merger<'a> {
         let mut cur = Some(*page);
         for _ in 0..64 {
             let Some(p) = cur else { break };
-            if p.properties.iter().any(|x| x.name == member)
-                || p.methods.iter().any(|m| m.name == member || lower_first(&m.name) == member)
+            if p.properties.iter().any(|x| x.name == member) || p.methods.iter().any(|m| m.name == member || lower_first(&m.name) == member)
             {
                 return true;
             }
@@ -824,7 +877,8 @@ impl<'a> Merger<'a> {
             let pn = normalize_markdown_type(&p.name);
             if !is_ref && !spelling_agrees(pn, &ty) && pn != ty {
                 self.diags.push(
-                    Diagnostic::warning("return-mismatch", format!("`{what}` returns `{pn}` on the page but `{ty}` on the wire")).at(p.span),
+                    Diagnostic::warning("return-mismatch", format!("`{what}` returns `{pn}` on the page but `{ty}` on the wire"))
+                        .at(p.span),
                 );
             }
         }

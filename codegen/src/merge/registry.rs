@@ -32,7 +32,11 @@ use super::MergeOutput;
 pub const KINDS: &[(&str, &str, &str)] = &[
     ("py-wire-type-unknown", "error", "a WSDL element type that is not declared (the WSDL reader reports it too)"),
     ("py-unknown-type", "error", "a registry type (managed-object property) that is not in the model"),
-    ("py-wire-unregistered", "warning", "a WSDL type or enum no registry version knows: kept under its wire name, since the WSDL's version"),
+    (
+        "py-wire-unregistered",
+        "warning",
+        "a WSDL type or enum no registry version knows: kept under its wire name, since the WSDL's version",
+    ),
     ("py-operation-unowned", "warning", "a WSDL operation no managed type of the registry has (dropped: its owner is unknown)"),
     ("py-newer-than-wsdl", "warning", "a WSDL item the registry adds only in a later version (or another package's version): kept"),
     ("py-method-not-on-wire", "warning", "a registry method of this version with no WSDL operation (dropped)"),
@@ -62,7 +66,12 @@ pub fn versions(reg: &Registry, target: &str, pages: &Pages) -> Vec<ir::Version>
                 .iter()
                 .find(|p| p.id == v.name)
                 .map_or_else(|| format!("vSphere API {}", v.version_id), |p| p.official_name.clone());
-            let version = ir::Version { id: v.name.clone(), name, namespace: format!("{}/{}", v.namespace, v.version_id), version: v.version_id.clone() };
+            let version = ir::Version {
+                id: v.name.clone(),
+                name,
+                namespace: format!("{}/{}", v.namespace, v.version_id),
+                version: v.version_id.clone(),
+            };
             (reg.ancestors(&v.name).len(), version)
         })
         .collect();
@@ -166,9 +175,8 @@ impl<'a> M<'a> {
     fn name_wire_types(&mut self) {
         let by_wire = |r: &'a Registry| -> HashMap<&'a str, &'a DataType> { r.data.values().map(|d| (d.wsdl_name.as_str(), d)).collect() };
         let (fd, ad) = (by_wire(self.f), by_wire(self.all));
-        let enum_wire = |r: &'a Registry| -> HashMap<&'a str, &'a str> {
-            r.enums.values().map(|e| (e.wsdl_name.as_str(), e.name.as_str())).collect()
-        };
+        let enum_wire =
+            |r: &'a Registry| -> HashMap<&'a str, &'a str> { r.enums.values().map(|e| (e.wsdl_name.as_str(), e.name.as_str())).collect() };
         let (fe, ae) = (enum_wire(self.f), enum_wire(self.all));
         let schema = self.schema;
         for ct in &schema.complex_types {
@@ -240,9 +248,12 @@ impl<'a> M<'a> {
 
     fn newer(&mut self, what: &str, since: &str, py: Span, wire: Span) {
         self.diags.push(
-            Diagnostic::warning("py-newer-than-wsdl", format!("the WSDL has {what}, which the registry adds in `{since}`, not in the WSDL's version"))
-                .at(wire)
-                .note(format!("registry entry at {}", self.sources.line_location(py))),
+            Diagnostic::warning(
+                "py-newer-than-wsdl",
+                format!("the WSDL has {what}, which the registry adds in `{since}`, not in the WSDL's version"),
+            )
+            .at(wire)
+            .note(format!("registry entry at {}", self.sources.line_location(py))),
         );
     }
 
@@ -258,15 +269,19 @@ impl<'a> M<'a> {
                     let only_wire: Vec<&str> = b.difference(&a).copied().collect();
                     let only_py: Vec<&str> = a.difference(&b).copied().collect();
                     self.diags.push(
-                        Diagnostic::warning("py-enum-values-mismatch", format!("enum `{name}` values differ between the registry and the WSDL"))
-                            .at(e.span)
-                            .note(format!("only on the wire: {only_wire:?}; only in the registry: {only_py:?}"))
-                            .note(format!("registry entry at {}", self.sources.line_location(r.span))),
+                        Diagnostic::warning(
+                            "py-enum-values-mismatch",
+                            format!("enum `{name}` values differ between the registry and the WSDL"),
+                        )
+                        .at(e.span)
+                        .note(format!("only on the wire: {only_wire:?}; only in the registry: {only_py:?}"))
+                        .note(format!("registry entry at {}", self.sources.line_location(r.span))),
                     );
                 }
             }
             let page = self.enum_page.get(e.name.as_str()).filter(|p| p.name == name);
-            let doc_of = |v: &str| page.and_then(|p| p.values.iter().find(|x| x.name == v)).map(|x| x.description.clone()).unwrap_or_default();
+            let doc_of =
+                |v: &str| page.and_then(|p| p.values.iter().find(|x| x.name == v)).map(|x| x.description.clone()).unwrap_or_default();
             out.push(ir::Enum {
                 name: name.clone(),
                 wsdl_name: e.name.clone(),
@@ -309,8 +324,11 @@ impl<'a> M<'a> {
                         self.mismatch(what, p, "a managed object reference", span);
                     }
                     self.diags.push(
-                        Diagnostic::warning("py-ref-untyped", format!("`{what}` is a reference to a managed object the registry does not name"))
-                            .at(span),
+                        Diagnostic::warning(
+                            "py-ref-untyped",
+                            format!("`{what}` is a reference to a managed object the registry does not name"),
+                        )
+                        .at(span),
                     );
                     ("vmodl.ManagedObject".to_string(), false)
                 }
@@ -336,7 +354,10 @@ impl<'a> M<'a> {
                     }
                     None => {
                         // The WSDL reader already reported the undeclared type.
-                        self.diags.push(Diagnostic::error("py-wire-type-unknown", format!("`{what}` has WSDL type `{n}`, which is not declared")).at(span));
+                        self.diags.push(
+                            Diagnostic::error("py-wire-type-unknown", format!("`{what}` has WSDL type `{n}`, which is not declared"))
+                                .at(span),
+                        );
                         (n.clone(), false)
                     }
                 }
@@ -372,9 +393,12 @@ impl<'a> M<'a> {
         let py_array = element_type(&py.ty).1;
         if py_array != wire_array {
             self.diags.push(
-                Diagnostic::warning("py-array-mismatch", format!("`{what}` is {} in the registry, {} on the wire", arr(py_array), arr(wire_array)))
-                    .at(span)
-                    .note(format!("registry member at {}", self.sources.line_location(py.span))),
+                Diagnostic::warning(
+                    "py-array-mismatch",
+                    format!("`{what}` is {} in the registry, {} on the wire", arr(py_array), arr(wire_array)),
+                )
+                .at(span)
+                .note(format!("registry member at {}", self.sources.line_location(py.span))),
             );
         }
     }
@@ -393,9 +417,12 @@ impl<'a> M<'a> {
                 (Some(wb), Some(r)) => {
                     if ir_spelling(&r.base) != wb && r.base != wb {
                         self.diags.push(
-                            Diagnostic::warning("py-base-mismatch", format!("`{name}` extends `{wb}` on the wire, `{}` in the registry", r.base))
-                                .at(ct.span)
-                                .note(format!("registry entry at {}", self.sources.line_location(r.span))),
+                            Diagnostic::warning(
+                                "py-base-mismatch",
+                                format!("`{name}` extends `{wb}` on the wire, `{}` in the registry", r.base),
+                            )
+                            .at(ct.span)
+                            .note(format!("registry entry at {}", self.sources.line_location(r.span))),
                         );
                     }
                     wb
@@ -429,8 +456,11 @@ impl<'a> M<'a> {
                 let py = reg_props.iter().find(|p| p.name == el.name).copied();
                 let at_version = filtered.is_some_and(|f| f.properties.iter().any(|p| p.name == el.name));
                 if reg.is_some() && !at_version {
-                    let d = Diagnostic::warning("py-property-unregistered", format!("`{what}` is on the wire, not in the registry's type at this version"))
-                        .at(el.span);
+                    let d = Diagnostic::warning(
+                        "py-property-unregistered",
+                        format!("`{what}` is on the wire, not in the registry's type at this version"),
+                    )
+                    .at(el.span);
                     let d = match py {
                         Some(p) => d.note(format!("the registry adds it in `{}` ({})", p.since, self.sources.line_location(p.span))),
                         None => d,
@@ -450,7 +480,10 @@ impl<'a> M<'a> {
                     array,
                     // The registry's flag is exact; the XSD also marks later additions optional.
                     optional: py.map_or(el.is_optional(), |p| p.flags.optional || el.is_optional() && !at_version),
-                    description: page.and_then(|p| p.properties.iter().find(|x| x.name == el.name)).map(|x| x.description.clone()).unwrap_or_default(),
+                    description: page
+                        .and_then(|p| p.properties.iter().find(|x| x.name == el.name))
+                        .map(|x| x.description.clone())
+                        .unwrap_or_default(),
                     since: py.map(|p| self.at_most(&p.since)),
                 });
             }
@@ -458,8 +491,11 @@ impl<'a> M<'a> {
                 for p in &f.properties {
                     if !ct.elements.iter().any(|e| e.name == p.name) && !self.inherited_on_wire(ct, &p.name) {
                         self.diags.push(
-                            Diagnostic::warning("py-property-not-on-wire", format!("`{name}.{}` is in the registry at this version but not in WSDL type `{wire}`", p.name))
-                                .at(p.span),
+                            Diagnostic::warning(
+                                "py-property-not-on-wire",
+                                format!("`{name}.{}` is in the registry at this version but not in WSDL type `{wire}`", p.name),
+                            )
+                            .at(p.span),
                         );
                     }
                 }
@@ -533,10 +569,13 @@ impl<'a> M<'a> {
                     }
                     None => {
                         self.diags.push(
-                            Diagnostic::warning("py-operation-unowned", format!("WSDL operation `{}` is a method of no managed type in pyVmomi's registry", op.name))
-                                .at(op.span)
-                                .label("dropped: no input says which managed object it is called on")
-                                .help("a registry that has it (an older pyVmomi release, if it was removed later) gives its owner"),
+                            Diagnostic::warning(
+                                "py-operation-unowned",
+                                format!("WSDL operation `{}` is a method of no managed type in pyVmomi's registry", op.name),
+                            )
+                            .at(op.span)
+                            .label("dropped: no input says which managed object it is called on")
+                            .help("a registry that has it (an older pyVmomi release, if it was removed later) gives its owner"),
                         );
                         continue;
                     }
@@ -554,8 +593,11 @@ impl<'a> M<'a> {
             for me in &t.methods {
                 if !on_wire.contains(me.wsdl_name.as_str()) {
                     self.diags.push(
-                        Diagnostic::warning("py-method-not-on-wire", format!("`{}.{}` (`{}`) is in the registry at this version but not in the WSDL", t.name, me.name, me.wsdl_name))
-                            .at(me.span),
+                        Diagnostic::warning(
+                            "py-method-not-on-wire",
+                            format!("`{}.{}` (`{}`) is in the registry at this version but not in the WSDL", t.name, me.name, me.wsdl_name),
+                        )
+                        .at(me.span),
                     );
                 }
             }
@@ -658,7 +700,9 @@ impl<'a> M<'a> {
         let page = self.page.get(t.name.as_str()).copied();
         let short = op.name.strip_suffix("_Task").unwrap_or(&op.name);
         let pm = page.and_then(|p| {
-            p.methods.iter().find(|m| m.service_name.as_deref().unwrap_or(&m.name) == op.name || m.service_name.as_deref().unwrap_or(&m.name) == short)
+            p.methods
+                .iter()
+                .find(|m| m.service_name.as_deref().unwrap_or(&m.name) == op.name || m.service_name.as_deref().unwrap_or(&m.name) == short)
         });
         let what = format!("{}.{}", t.name, op.name);
         let mut params = Vec::new();
@@ -670,7 +714,13 @@ impl<'a> M<'a> {
             if let Some(p) = py {
                 self.array_check(&format!("{what}({})", el.name), p, array, el.span);
             }
-            params.push(ir::Param { name: el.name.clone(), ty, array, optional: el.is_optional(), since: py.map(|p| self.at_most(&p.since)) });
+            params.push(ir::Param {
+                name: el.name.clone(),
+                ty,
+                array,
+                optional: el.is_optional(),
+                since: py.map(|p| self.at_most(&p.since)),
+            });
         }
         let returns = op.returns.as_ref().map(|el: &Element| {
             // The registry's `ty` is what the call returns (vim.Task for a task method).
@@ -690,9 +740,12 @@ impl<'a> M<'a> {
         py_faults.dedup();
         if py_faults != faults {
             self.diags.push(
-                Diagnostic::warning("py-faults-mismatch", format!("`{what}` declares {faults:?} in the WSDL, {py_faults:?} in the registry"))
-                    .at(op.span)
-                    .note(format!("registry method at {}", self.sources.line_location(me.span))),
+                Diagnostic::warning(
+                    "py-faults-mismatch",
+                    format!("`{what}` declares {faults:?} in the WSDL, {py_faults:?} in the registry"),
+                )
+                .at(op.span)
+                .note(format!("registry method at {}", self.sources.line_location(me.span))),
             );
         }
         let mut documented: Vec<ir::DocumentedFault> = Vec::new();
@@ -824,7 +877,8 @@ impl Agreement {
                 a.fact("do-field-missing", true, String::new);
                 let (ty, arr) = spell(&rp.ty);
                 let same_ty = ty == p.ty
-                    || (p.ty == "string" && (rp.flags.link || matches!(ty.as_str(), "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")));
+                    || (p.ty == "string"
+                        && (rp.flags.link || matches!(ty.as_str(), "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")));
                 a.fact("do-field-type", same_ty, || format!("{}.{}: IR {}, registry {}", d.name, p.name, p.ty, ty));
                 a.fact("do-field-array", arr == p.array, || format!("{}.{}: IR array {}, registry {}", d.name, p.name, p.array, arr));
                 a.fact("do-field-optional", rp.flags.optional == p.optional, || {
@@ -851,7 +905,9 @@ impl Agreement {
             let r = f.managed.get(&mo.name);
             a.fact("mo-missing", r.is_some(), || format!("{} not in the registry", mo.name));
             if let Some(r) = r {
-                a.fact("mo-wsdl-name", r.wsdl_name == mo.wsdl_name, || format!("{}: IR {}, registry {}", mo.name, mo.wsdl_name, r.wsdl_name));
+                a.fact("mo-wsdl-name", r.wsdl_name == mo.wsdl_name, || {
+                    format!("{}: IR {}, registry {}", mo.name, mo.wsdl_name, r.wsdl_name)
+                });
                 for p in &mo.properties {
                     let Some(rp) = r.properties.iter().find(|x| x.name == p.name) else {
                         a.fact("mo-property-missing", false, || format!("{}.{} not in the registry", mo.name, p.name));
@@ -859,18 +915,28 @@ impl Agreement {
                     };
                     a.fact("mo-property-missing", true, String::new);
                     let (ty, arr) = spell(&rp.ty);
-                    a.fact("mo-property-type", ty == p.ty && arr == p.array, || format!("{}.{}: IR {}, registry {}", mo.name, p.name, p.ty, rp.ty));
+                    a.fact("mo-property-type", ty == p.ty && arr == p.array, || {
+                        format!("{}.{}: IR {}, registry {}", mo.name, p.name, p.ty, rp.ty)
+                    });
                     let rpriv = rp.privilege.as_deref().filter(|x| *x != "None");
-                    a.fact("mo-property-privilege", rpriv == p.privilege.as_deref(), || format!("{}.{}: IR {:?}, registry {rpriv:?}", mo.name, p.name, p.privilege));
+                    a.fact("mo-property-privilege", rpriv == p.privilege.as_deref(), || {
+                        format!("{}.{}: IR {:?}, registry {rpriv:?}", mo.name, p.name, p.privilege)
+                    });
                 }
             }
             for m in &mo.methods {
                 let owned = owners.get(m.wsdl_name.as_str()).is_some_and(|o| o.contains(&mo.name.as_str()));
-                a.fact("method-owner", owned, || format!("{}.{}: registry owners {:?}", mo.name, m.wsdl_name, owners.get(m.wsdl_name.as_str())));
+                a.fact("method-owner", owned, || {
+                    format!("{}.{}: registry owners {:?}", mo.name, m.wsdl_name, owners.get(m.wsdl_name.as_str()))
+                });
                 let Some(rm) = f.method(&mo.name, &m.wsdl_name) else { continue };
-                a.fact("method-since", rm.since == m.since, || format!("{}.{}: IR {}, registry {}", mo.name, m.wsdl_name, m.since, rm.since));
+                a.fact("method-since", rm.since == m.since, || {
+                    format!("{}.{}: IR {}, registry {}", mo.name, m.wsdl_name, m.since, rm.since)
+                });
                 let rpriv = rm.privilege.as_deref().filter(|x| *x != "None");
-                a.fact("method-privilege", rpriv == m.privilege.as_deref(), || format!("{}.{}: IR {:?}, registry {rpriv:?}", mo.name, m.wsdl_name, m.privilege));
+                a.fact("method-privilege", rpriv == m.privilege.as_deref(), || {
+                    format!("{}.{}: IR {:?}, registry {rpriv:?}", mo.name, m.wsdl_name, m.privilege)
+                });
                 let mut rf: Vec<&str> = rm.faults.iter().map(String::as_str).filter(|x| *x != "vmodl.RuntimeFault").collect();
                 rf.sort_unstable();
                 rf.dedup();
@@ -884,8 +950,11 @@ impl Agreement {
                     a.fact("param-missing", true, String::new);
                     let (ty, arr) = spell(&rp.ty);
                     let same_ty = ty == p.ty
-                        || (p.ty == "string" && (rp.flags.link || matches!(ty.as_str(), "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")));
-                    a.fact("param-type", same_ty && arr == p.array, || format!("{}.{}({}): IR {}, registry {}", mo.name, m.wsdl_name, p.name, p.ty, rp.ty));
+                        || (p.ty == "string"
+                            && (rp.flags.link || matches!(ty.as_str(), "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")));
+                    a.fact("param-type", same_ty && arr == p.array, || {
+                        format!("{}.{}({}): IR {}, registry {}", mo.name, m.wsdl_name, p.name, p.ty, rp.ty)
+                    });
                 }
             }
         }

@@ -61,7 +61,8 @@ pub fn registry_files(dir: &Path) -> std::io::Result<Option<(Layout, Vec<PathBuf
     let nested = dir.join("pyVmomi");
     let dir = if !dir.join("ServerObjects.py").exists() && !has_typeinfo(dir)? && nested.is_dir() { nested } else { dir.to_path_buf() };
     if has_typeinfo(&dir)? {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| is_typeinfo(p)).collect();
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| is_typeinfo(p)).collect();
         // Sorted by bytes: the result must not depend on directory order. No release checked
         // defines a name in two files, so the order decides nothing else.
         files.sort_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
@@ -91,8 +92,9 @@ pub fn read_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
     let (layout, paths) = match registry_files(dir) {
         Ok(Some(found)) => found,
         Ok(None) => {
-            let d = Diagnostic::error("py-no-registry", format!("{} holds no pyVmomi type registry", dir.display()))
-                .help("give the `pyVmomi` package folder: it holds `_typeinfo_*.py` (7.0.3 and later) or `ServerObjects.py` (6.x to 7.0.2)");
+            let d = Diagnostic::error("py-no-registry", format!("{} holds no pyVmomi type registry", dir.display())).help(
+                "give the `pyVmomi` package folder: it holds `_typeinfo_*.py` (7.0.3 and later) or `ServerObjects.py` (6.x to 7.0.2)",
+            );
             diags.push(d);
             return Registry::default();
         }

@@ -203,7 +203,11 @@ impl Registry {
             let methods = t.methods.iter().filter(|m| ok(&m.since)).map(|m| Method { params: members(&m.params), ..m.clone() });
             (k.clone(), ManagedType { properties: members(&t.properties), methods: methods.collect(), ..t.clone() })
         });
-        let data = self.data.iter().filter(|(_, t)| ok(&t.since)).map(|(k, t)| (k.clone(), DataType { properties: members(&t.properties), ..t.clone() }));
+        let data = self
+            .data
+            .iter()
+            .filter(|(_, t)| ok(&t.since))
+            .map(|(k, t)| (k.clone(), DataType { properties: members(&t.properties), ..t.clone() }));
         Registry {
             layout: self.layout,
             files: self.files.clone(),

@@ -53,7 +53,9 @@ fn items<'a>(node: &'a Node, what: &str) -> R<&'a [Node]> {
 fn fixed<'a>(node: &'a Node, n: usize, alt: usize, what: &str) -> R<&'a [Node]> {
     match &node.value {
         Value::Tuple(v) | Value::List(v) if v.len() == n || v.len() == alt => Ok(v),
-        Value::Tuple(v) | Value::List(v) => Err(Diagnostic::error("py-bad-args", format!("{what} has {} items, expected {n}", v.len())).at(node.span)),
+        Value::Tuple(v) | Value::List(v) => {
+            Err(Diagnostic::error("py-bad-args", format!("{what} has {} items, expected {n}", v.len())).at(node.span))
+        }
         _ => Err(bad(node, &format!("{what} (a tuple of {n})"))),
     }
 }
@@ -176,7 +178,8 @@ impl Builder {
                     }
                 }
                 let (name, wsdl_name, base, since) = head(a)?;
-                let t = ManagedType { name, wsdl_name, base, since, properties: members(&a[4], "property", diags)?, methods, span: call.span };
+                let t =
+                    ManagedType { name, wsdl_name, base, since, properties: members(&a[4], "property", diags)?, methods, span: call.span };
                 insert(&mut self.reg.managed, t.name.clone(), t, call, diags);
                 Ok(())
             }
@@ -190,7 +193,13 @@ impl Builder {
             "CreateEnumType" => {
                 let a = arity(call, 4)?;
                 let values = items(&a[3], "values")?.iter().map(|v| string(v, "an enum value")).collect::<R<Vec<_>>>()?;
-                let t = EnumType { name: string(&a[0], "a type name")?, wsdl_name: string(&a[1], "a wire name")?, since: string(&a[2], "a version")?, values, span: call.span };
+                let t = EnumType {
+                    name: string(&a[0], "a type name")?,
+                    wsdl_name: string(&a[1], "a wire name")?,
+                    since: string(&a[2], "a version")?,
+                    values,
+                    span: call.span,
+                };
                 insert(&mut self.reg.enums, t.name.clone(), t, call, diags);
                 Ok(())
             }
@@ -234,7 +243,10 @@ impl Builder {
         match self.reg.versions.get(&v.name) {
             Some(first) if first.namespace != v.namespace || first.version_id != v.version_id => Err(Diagnostic::warning(
                 "py-duplicate-version",
-                format!("version `{}` declared again as {}/{} (first: {}/{})", v.name, v.namespace, v.version_id, first.namespace, first.version_id),
+                format!(
+                    "version `{}` declared again as {}/{} (first: {}/{})",
+                    v.name, v.namespace, v.version_id, first.namespace, first.version_id
+                ),
             )
             .at(call.span)),
             Some(_) => Ok(()),
@@ -280,7 +292,9 @@ fn head(a: &[Node]) -> R<(String, String, String, String)> {
 /// First definition wins (pyVmomi freezes names the same way for its last file).
 fn insert<T>(map: &mut BTreeMap<String, T>, name: String, t: T, call: &Call, diags: &mut Diagnostics) {
     if map.contains_key(&name) {
-        diags.push(Diagnostic::warning("py-duplicate-type", format!("`{name}` is defined again; the first definition is kept")).at(call.span));
+        diags.push(
+            Diagnostic::warning("py-duplicate-type", format!("`{name}` is defined again; the first definition is kept")).at(call.span),
+        );
         return;
     }
     map.insert(name, t);
@@ -324,9 +338,25 @@ fn check_versions(reg: &Registry, diags: &mut Diagnostics) {
 /// The types the registry uses without defining them: pyVmomi's built-ins (every release from
 /// 6.0.0 to 9.1.1.0 refers to exactly these and the types it defines).
 pub const BUILTIN_TYPES: [&str; 19] = [
-    "anyType", "boolean", "byte", "double", "float", "int", "long", "short", "string", "void",
-    "vmodl.Binary", "vmodl.DataObject", "vmodl.DateTime", "vmodl.ManagedObject", "vmodl.MethodFault",
-    "vmodl.MethodName", "vmodl.PropertyPath", "vmodl.RuntimeFault", "vmodl.TypeName",
+    "anyType",
+    "boolean",
+    "byte",
+    "double",
+    "float",
+    "int",
+    "long",
+    "short",
+    "string",
+    "void",
+    "vmodl.Binary",
+    "vmodl.DataObject",
+    "vmodl.DateTime",
+    "vmodl.ManagedObject",
+    "vmodl.MethodFault",
+    "vmodl.MethodName",
+    "vmodl.PropertyPath",
+    "vmodl.RuntimeFault",
+    "vmodl.TypeName",
 ];
 
 /// Every type named (base, member, return, fault; arrays by their element) is defined or
@@ -334,9 +364,12 @@ pub const BUILTIN_TYPES: [&str; 19] = [
 fn check_types(reg: &Registry, diags: &mut Diagnostics) {
     let mut check = |ty: &str, span: Span| {
         let (elem, _) = element_type(ty);
-        let known = reg.data.contains_key(elem) || reg.managed.contains_key(elem) || reg.enums.contains_key(elem) || BUILTIN_TYPES.contains(&elem);
+        let known =
+            reg.data.contains_key(elem) || reg.managed.contains_key(elem) || reg.enums.contains_key(elem) || BUILTIN_TYPES.contains(&elem);
         if !known {
-            diags.push(Diagnostic::warning("py-unknown-type", format!("type `{elem}` is neither defined by the registry nor built in")).at(span));
+            diags.push(
+                Diagnostic::warning("py-unknown-type", format!("type `{elem}` is neither defined by the registry nor built in")).at(span),
+            );
         }
     };
     for t in reg.managed.values() {

@@ -193,7 +193,9 @@ impl<'a> Lexer<'a> {
             't' => out.push('\t'),
             '\n' => {}
             _ => {
-                diags.push(Diagnostic::error("py-unsupported", format!("the escape `\\{ch}` is not in the registry subset")).at(self.span(at)));
+                diags.push(
+                    Diagnostic::error("py-unsupported", format!("the escape `\\{ch}` is not in the registry subset")).at(self.span(at)),
+                );
                 out.push(ch);
             }
         }
@@ -373,7 +375,9 @@ impl Parser<'_> {
         let span = Span::new(start.file, start.start as usize, self.span.end as usize);
         self.bump(diags);
         if matches!(self.tok, Tok::Str(_)) && matches!(value, Value::Name(_)) {
-            return Err(Diagnostic::error("py-unsupported", "string prefixes (r\"\", b\"\", f\"\"...) are not in the registry subset").at(start));
+            return Err(
+                Diagnostic::error("py-unsupported", "string prefixes (r\"\", b\"\", f\"\"...) are not in the registry subset").at(start)
+            );
         }
         Ok(Node { value, span })
     }

@@ -184,7 +184,8 @@ fn errors_are_diagnostics_at_their_position() {
 
 #[test]
 fn duplicates_keep_the_first_definition() {
-    let text = "AddVersion(\"v\", \"n\", \"1\", 0, \"n\")\nAddVersion(\"v\", \"n\", \"1\", 1, \"n\")\nAddVersion(\"v\", \"m\", \"2\", 0, \"n\")\n\
+    let text =
+        "AddVersion(\"v\", \"n\", \"1\", 0, \"n\")\nAddVersion(\"v\", \"n\", \"1\", 1, \"n\")\nAddVersion(\"v\", \"m\", \"2\", 0, \"n\")\n\
                 CreateEnumType(\"E\", \"E\", \"v\", [\"a\"])\nCreateEnumType(\"E\", \"E2\", \"v\", [\"b\"])\n";
     let (reg, _, diags) = one(text);
     let kinds: Vec<_> = diags.list.iter().map(|d| (d.kind, d.severity)).collect();

@@ -80,31 +80,22 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
         foreign_types.iter().map(|t| t.name.clone()).chain(foreign_enums.iter().map(|e| e.name.clone())).collect();
     add_reachable_foreign(&mut types, &mut enums, foreign_types, foreign_enums);
 
-    let complex_types =
-        dedup_sorted(types, |t| &t.name, |t| t.span, "wsdl-duplicate-type", "complexType", sources, diags);
+    let complex_types = dedup_sorted(types, |t| &t.name, |t| t.span, "wsdl-duplicate-type", "complexType", sources, diags);
     let enums = dedup_sorted(enums, |t| &t.name, |t| t.span, "wsdl-duplicate-type", "simpleType", sources, diags);
     // complexTypes and simpleTypes share one symbol space in XML Schema.
     for en in &enums {
         if let Ok(i) = complex_types.binary_search_by(|t| t.name.as_str().cmp(&en.name)) {
             diags.push(
-                Diagnostic::error(
-                    "wsdl-duplicate-type",
-                    format!("`{}` is both a complexType and a simpleType", en.name),
-                )
-                .at(en.span)
-                .label("simpleType declared here")
-                .note(format!(
-                    "complexType `{}` is declared at {}",
-                    en.name,
-                    sources.location(complex_types[i].span)
-                )),
+                Diagnostic::error("wsdl-duplicate-type", format!("`{}` is both a complexType and a simpleType", en.name))
+                    .at(en.span)
+                    .label("simpleType declared here")
+                    .note(format!("complexType `{}` is declared at {}", en.name, sources.location(complex_types[i].span))),
             );
         }
     }
     let elements = dedup_sorted(elements, |e| &e.name, |e| e.span, "wsdl-duplicate-element", "element", sources, diags);
     let messages = dedup_sorted(messages, |m| &m.name, |m| m.span, "wsdl-duplicate-message", "message", sources, diags);
-    let port_ops =
-        dedup_sorted(port_ops, |o| &o.name, |o| o.span, "wsdl-duplicate-operation", "operation", sources, diags);
+    let port_ops = dedup_sorted(port_ops, |o| &o.name, |o| o.span, "wsdl-duplicate-operation", "operation", sources, diags);
 
     // A hash set: the ~9,000 references would otherwise binary-search long names that share
     // prefixes (`HostListSummary...`), which showed in profiles.
@@ -128,21 +119,15 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
         };
         let m = &messages[i];
         let Some(el) = &m.element else {
-            diags.push(
-                Diagnostic::error("wsdl-unknown-element", format!("message `{}` has no `<part element=...>`", m.name))
-                    .at(m.span),
-            );
+            diags.push(Diagnostic::error("wsdl-unknown-element", format!("message `{}` has no `<part element=...>`", m.name)).at(m.span));
             return None;
         };
         let found = element_of(&el.local);
         if found.is_none() {
             diags.push(
-                Diagnostic::error(
-                    "wsdl-unknown-element",
-                    format!("no top-level `<element name=\"{}\">` in the schemas", el.local),
-                )
-                .at(el.span)
-                .label(format!("part of message `{}`", m.name)),
+                Diagnostic::error("wsdl-unknown-element", format!("no top-level `<element name=\"{}\">` in the schemas", el.local))
+                    .at(el.span)
+                    .label(format!("part of message `{}`", m.name)),
             );
         }
         found
@@ -164,11 +149,8 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
     for b in &binding_ops {
         if port_ops.binary_search_by(|o| o.name.as_str().cmp(&b.name)).is_err() {
             diags.push(
-                Diagnostic::warning(
-                    "wsdl-unknown-binding-operation",
-                    format!("binding operation `{}` is not in the portType", b.name),
-                )
-                .at(b.span),
+                Diagnostic::warning("wsdl-unknown-binding-operation", format!("binding operation `{}` is not in the portType", b.name))
+                    .at(b.span),
             );
         }
     }
@@ -177,10 +159,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
     for op in &port_ops {
         // Request: input message -> element -> request type -> its elements, `_this` first.
         let Some(input) = &op.input else {
-            diags.push(
-                Diagnostic::error("wsdl-missing-request-type", format!("operation `{}` has no `<input>`", op.name))
-                    .at(op.span),
-            );
+            diags.push(Diagnostic::error("wsdl-missing-request-type", format!("operation `{}` has no `<input>`", op.name)).at(op.span));
             continue;
         };
         let Some(req_el) = message_element(input, diags) else { continue };
@@ -196,17 +175,10 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
                 format!("complexType `{request_type}` is not declared")
             };
             diags.push(
-                Diagnostic::error(
-                    "wsdl-missing-request-type",
-                    format!("the request type of operation `{}` is missing: {what}", op.name),
-                )
-                .at(op.span)
-                .label("operation declared here")
-                .note(format!(
-                    "its request element `{}` is declared at {}",
-                    req_el.name,
-                    sources.location(req_el.span)
-                )),
+                Diagnostic::error("wsdl-missing-request-type", format!("the request type of operation `{}` is missing: {what}", op.name))
+                    .at(op.span)
+                    .label("operation declared here")
+                    .note(format!("its request element `{}` is declared at {}", req_el.name, sources.location(req_el.span))),
             );
             continue;
         };
@@ -238,11 +210,8 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
                     match ty {
                         None => {
                             diags.push(
-                                Diagnostic::warning(
-                                    "wsdl-bad-response",
-                                    format!("response element `{}` has no complexType", resp.name),
-                                )
-                                .at(resp.span),
+                                Diagnostic::warning("wsdl-bad-response", format!("response element `{}` has no complexType", resp.name))
+                                    .at(resp.span),
                             );
                             None
                         }
@@ -252,10 +221,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
                                 diags.push(
                                     Diagnostic::warning(
                                         "wsdl-bad-response",
-                                        format!(
-                                            "response element `{}` holds elements other than `returnval`",
-                                            resp.name
-                                        ),
+                                        format!("response element `{}` holds elements other than `returnval`", resp.name),
                                     )
                                     .at(resp.span)
                                     .note("only `returnval` is read"),
@@ -274,10 +240,9 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
             let Some(el) = message_element(f, diags) else { continue };
             match &el.ty {
                 Some((ty, _)) => faults.push(ty.local_name().to_string()),
-                None => diags.push(
-                    Diagnostic::error("wsdl-unknown-element", format!("fault element `{}` has no `type=`", el.name))
-                        .at(el.span),
-                ),
+                None => {
+                    diags.push(Diagnostic::error("wsdl-unknown-element", format!("fault element `{}` has no `type=`", el.name)).at(el.span))
+                }
             }
         }
 
@@ -348,12 +313,9 @@ fn check_refs(type_refs: &[NameRef], xsd_refs: &[NameRef], declared: &HashSet<&s
     for r in type_refs {
         if !declared.contains(r.local.as_str()) {
             diags.push(
-                Diagnostic::warning(
-                    "wsdl-unknown-type",
-                    format!("type `{}` is not declared in any schema read", r.local),
-                )
-                .at(r.span)
-                .label("unknown type"),
+                Diagnostic::warning("wsdl-unknown-type", format!("type `{}` is not declared in any schema read", r.local))
+                    .at(r.span)
+                    .label("unknown type"),
             );
         }
     }

@@ -119,6 +119,10 @@ impl Schema {
     pub fn api_version(&self) -> Option<&str> {
         let mut v = self.operations.iter().filter_map(|o| o.soap_action.as_deref());
         let first = v.next()?;
-        if v.all(|a| a == first) { first.rsplit_once('/').map(|(_, v)| v) } else { None }
+        if v.all(|a| a == first) {
+            first.rsplit_once('/').map(|(_, v)| v)
+        } else {
+            None
+        }
     }
 }

@@ -60,11 +60,7 @@ pub fn read_entry(
         for inc in includes {
             if inc.location.contains("://") {
                 diags.push(
-                    Diagnostic::warning(
-                        "wsdl-remote-include",
-                        format!("remote schema `{}` is not fetched", inc.location),
-                    )
-                    .at(inc.span),
+                    Diagnostic::warning("wsdl-remote-include", format!("remote schema `{}` is not fetched", inc.location)).at(inc.span),
                 );
                 continue;
             }
@@ -79,9 +75,7 @@ pub fn read_entry(
                         .at(inc.span)
                         .label(format!("looked for {}", path.display())),
                 ),
-                Err(e) => diags.push(
-                    Diagnostic::error("wsdl-read-error", format!("cannot read `{}`: {e}", path.display())).at(inc.span),
-                ),
+                Err(e) => diags.push(Diagnostic::error("wsdl-read-error", format!("cannot read `{}`: {e}", path.display())).at(inc.span)),
             }
         }
     }
@@ -123,9 +117,8 @@ fn find_entry(dir: &Path) -> Result<PathBuf, Diagnostic> {
     if vim.is_file() {
         return Ok(vim);
     }
-    let listing = std::fs::read_dir(dir).map_err(|e| {
-        Diagnostic::error("wsdl-no-entry", format!("cannot list the WSDL directory {}: {e}", dir.display()))
-    })?;
+    let listing = std::fs::read_dir(dir)
+        .map_err(|e| Diagnostic::error("wsdl-no-entry", format!("cannot list the WSDL directory {}: {e}", dir.display())))?;
     let mut wsdls: Vec<PathBuf> = listing
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("wsdl")) && p.is_file())
@@ -133,8 +126,7 @@ fn find_entry(dir: &Path) -> Result<PathBuf, Diagnostic> {
     wsdls.sort();
     // A service-only WSDL (`vimService.wsdl`) just imports the interface WSDL and declares a
     // `<service>`; the interface is the one with a portType. A text search is enough to choose.
-    let candidates: Vec<PathBuf> =
-        wsdls.into_iter().filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("portType"))).collect();
+    let candidates: Vec<PathBuf> = wsdls.into_iter().filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("portType"))).collect();
     match candidates.len() {
         1 => Ok(candidates.into_iter().next().unwrap_or_default()),
         0 => Err(Diagnostic::error(

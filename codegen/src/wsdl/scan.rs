@@ -277,22 +277,16 @@ impl<'a> Scanner<'a> {
                         let name = self.tag_name_at(*open);
                         let open = *open;
                         self.diags.push(
-                            Diagnostic::error(
-                                "wsdl-xml-syntax",
-                                format!("unexpected end of file: `<{name}>` is not closed"),
-                            )
-                            .at(self.span(len, len))
-                            .label("file ends here")
-                            .note(format!("the unclosed element starts at byte {}", open.start))
-                            .note("declarations not closed before the end of the file are ignored"),
+                            Diagnostic::error("wsdl-xml-syntax", format!("unexpected end of file: `<{name}>` is not closed"))
+                                .at(self.span(len, len))
+                                .label("file ends here")
+                                .note(format!("the unclosed element starts at byte {}", open.start))
+                                .note("declarations not closed before the end of the file are ignored"),
                         );
                     } else if !self.saw_root {
                         self.diags.push(
-                            Diagnostic::error(
-                                "wsdl-xml-syntax",
-                                "no root element: the file is empty or holds no XML element",
-                            )
-                            .at(self.span(len, len)),
+                            Diagnostic::error("wsdl-xml-syntax", "no root element: the file is empty or holds no XML element")
+                                .at(self.span(len, len)),
                         );
                     }
                     return;
@@ -374,9 +368,7 @@ impl<'a> Scanner<'a> {
                         E::ExpectedEq(p) => (*p, "expected `=` after the attribute name".to_string()),
                         E::ExpectedValue(p) => (*p, "expected an attribute value after `=`".to_string()),
                         E::UnquotedValue(p) => (*p, "attribute value must be enclosed in `\"` or `'`".to_string()),
-                        E::ExpectedQuote(p, q) => {
-                            (*p, format!("attribute value not closed: expected `{}`", char::from(*q)))
-                        }
+                        E::ExpectedQuote(p, q) => (*p, format!("attribute value not closed: expected `{}`", char::from(*q))),
                         E::Duplicated(p, _) => (*p, "duplicate attribute".to_string()),
                     };
                     let at = content_off.map_or(tag.start as usize, |o| o + rel);
@@ -481,8 +473,7 @@ impl<'a> Scanner<'a> {
             // ---- WSDL structure ----
             (Ns::Wsdl, "definitions") if self.stack.is_empty() => {
                 if self.raw.wsdl_target_namespace.is_none() {
-                    self.raw.wsdl_target_namespace =
-                        Some(get("targetNamespace").map_or(String::new(), |a| a.value.to_string()));
+                    self.raw.wsdl_target_namespace = Some(get("targetNamespace").map_or(String::new(), |a| a.value.to_string()));
                 }
                 Frame::Pass(Ctx::Definitions)
             }
@@ -508,14 +499,12 @@ impl<'a> Scanner<'a> {
                 if let Some(Frame::Message(m)) = self.stack.last_mut().map(|(f, _)| f) {
                     match el {
                         Some(el) if m.element.is_none() => m.element = Some(el),
-                        Some(_) => self.unsupported(
-                            "message with several parts: only the first is used (document/literal style)".into(),
-                            tag,
-                        ),
-                        None if has_type => self.unsupported(
-                            "message part with `type=` (rpc style): only `element=` parts are supported".into(),
-                            tag,
-                        ),
+                        Some(_) => {
+                            self.unsupported("message with several parts: only the first is used (document/literal style)".into(), tag)
+                        }
+                        None if has_type => {
+                            self.unsupported("message part with `type=` (rpc style): only `element=` parts are supported".into(), tag)
+                        }
                         None => self.missing_attr("part", "element", tag),
                     }
                 }
@@ -523,13 +512,7 @@ impl<'a> Scanner<'a> {
             }
             (Ns::Wsdl, "portType") if parent_ctx == Some(Some(Ctx::Definitions)) => Frame::Pass(Ctx::PortType),
             (Ns::Wsdl, "operation") if parent_ctx == Some(Some(Ctx::PortType)) => match get("name") {
-                Some(n) => Frame::PortOp(PortOp {
-                    name: n.value.to_string(),
-                    input: None,
-                    output: None,
-                    faults: Vec::new(),
-                    span: tag,
-                }),
+                Some(n) => Frame::PortOp(PortOp { name: n.value.to_string(), input: None, output: None, faults: Vec::new(), span: tag }),
                 None => {
                     self.missing_attr("operation", "name", tag);
                     Frame::Skip
@@ -681,9 +664,7 @@ impl<'a> Scanner<'a> {
                 Frame::Skip
             }
             (Ns::Xsd, "simpleType") if parent_is(|p| matches!(p, Frame::Schema)) => match get("name") {
-                Some(n) => {
-                    Frame::SimpleType(EnumType { name: n.value.to_string(), values: Vec::new(), span: tag }, false)
-                }
+                Some(n) => Frame::SimpleType(EnumType { name: n.value.to_string(), values: Vec::new(), span: tag }, false),
                 None => {
                     self.missing_attr("simpleType", "name", tag);
                     Frame::Skip
@@ -704,9 +685,7 @@ impl<'a> Scanner<'a> {
                 match value {
                     Some(v) => {
                         let n = self.stack.len();
-                        if let Some((Frame::SimpleType(en, _), _)) =
-                            n.checked_sub(2).and_then(|i| self.stack.get_mut(i))
-                        {
+                        if let Some((Frame::SimpleType(en, _), _)) = n.checked_sub(2).and_then(|i| self.stack.get_mut(i)) {
                             en.values.push(v);
                         }
                     }
@@ -719,9 +698,7 @@ impl<'a> Scanner<'a> {
                 self.diags.push(
                     Diagnostic::error(
                         "wsdl-unexpected-root",
-                        format!(
-                            "root element `<{qname}>` is neither a WSDL `<definitions>` nor an XML Schema `<schema>`"
-                        ),
+                        format!("root element `<{qname}>` is neither a WSDL `<definitions>` nor an XML Schema `<schema>`"),
                     )
                     .at(tag)
                     .note("nothing is read from this file")
@@ -729,11 +706,7 @@ impl<'a> Scanner<'a> {
                 );
                 Frame::Skip
             }
-            (
-                Ns::Xsd,
-                l @ ("choice" | "all" | "group" | "attributeGroup" | "any" | "anyAttribute" | "attribute" | "list"
-                | "union"),
-            ) => {
+            (Ns::Xsd, l @ ("choice" | "all" | "group" | "attributeGroup" | "any" | "anyAttribute" | "attribute" | "list" | "union")) => {
                 self.unsupported(format!("XML Schema `<{l}>` is not supported"), tag);
                 Frame::Skip
             }
@@ -785,11 +758,7 @@ impl<'a> Scanner<'a> {
         if let MaxOccurs::Bounded(max) = max_occurs {
             if max < min_occurs {
                 self.diags.push(
-                    Diagnostic::error(
-                        "wsdl-bad-occurs",
-                        format!("element `{name}` has maxOccurs {max} < minOccurs {min_occurs}"),
-                    )
-                    .at(tag),
+                    Diagnostic::error("wsdl-bad-occurs", format!("element `{name}` has maxOccurs {max} < minOccurs {min_occurs}")).at(tag),
                 );
             }
         }

@@ -13,7 +13,8 @@ use std::time::Duration;
 use vim_client::{Client, ClientOptions, Error, Result, TlsMode};
 use vim_types::*;
 
-const USAGE: &str = "usage: automation URL USER PASSWORD [--insecure] (ls PATH | info PATH | power on|off PATH | watch [--seconds N] PATH PROPERTY...)";
+const USAGE: &str =
+    "usage: automation URL USER PASSWORD [--insecure] (ls PATH | info PATH | power on|off PATH | watch [--seconds N] PATH PROPERTY...)";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {

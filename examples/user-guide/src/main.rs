@@ -12,7 +12,9 @@ use vim_types::*;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [url, user, password, ..] = args.as_slice() else { return Err(Error::Other("usage: user-guide URL USER PASSWORD [--insecure]".into())) };
+    let [url, user, password, ..] = args.as_slice() else {
+        return Err(Error::Other("usage: user-guide URL USER PASSWORD [--insecure]".into()));
+    };
     let tls = if args.iter().any(|a| a == "--insecure") { TlsMode::AcceptInvalid } else { TlsMode::Verify };
 
     // 1. Connect (the API version is negotiated) and log in.
@@ -29,7 +31,8 @@ async fn main() -> Result<()> {
     for vm in &vms {
         println!("{:<24} {}", vm.get(&ManagedEntity::name())?, vm.get(&VirtualMachine::runtime())?.power_state.as_str());
     }
-    let on = |o: &&Object<VirtualMachine>| o.get(&VirtualMachine::runtime()).is_ok_and(|r| r.power_state == VirtualMachinePowerState::PoweredOn);
+    let on =
+        |o: &&Object<VirtualMachine>| o.get(&VirtualMachine::runtime()).is_ok_and(|r| r.power_state == VirtualMachinePowerState::PoweredOn);
     let vm = vms.iter().find(on).ok_or(Error::NotFound("a powered-on VM".into()))?.obj.clone();
 
     // 3, 4. Power it off and on again, waiting for each task.
@@ -39,7 +42,9 @@ async fn main() -> Result<()> {
     println!("powered on");
 
     // 5. A failing task: its fault is PowerOnVM's own fault enum.
-    if let Err(vim_types::Error::Fault(PowerOnVMFault::InvalidState(f))) = client.wait::<methods::PowerOnVM>(&client.power_on_vm(&vm, None).await?).await {
+    if let Err(vim_types::Error::Fault(PowerOnVMFault::InvalidState(f))) =
+        client.wait::<methods::PowerOnVM>(&client.power_on_vm(&vm, None).await?).await
+    {
         println!("powering on again failed: {}", f.type_name());
     }
 

@@ -153,7 +153,10 @@ fn compare(dir: &std::path::Path) -> Result<()> {
     std::fs::write(dir.join("rewrite-full.xml"), &full)?;
     let objects = original.as_ref().map_or(0, |r| r.objects.len());
     if full == subset {
-        println!("full: {objects} objects equal; the subset's rewrite is byte-identical to the full API's ({} bytes; {unknown} unknown classes)", full.len());
+        println!(
+            "full: {objects} objects equal; the subset's rewrite is byte-identical to the full API's ({} bytes; {unknown} unknown classes)",
+            full.len()
+        );
     } else {
         let at = full.iter().zip(&subset).position(|(a, b)| a != b).unwrap_or(full.len().min(subset.len()));
         println!(

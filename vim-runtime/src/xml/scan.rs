@@ -25,7 +25,10 @@ pub(super) enum Token<'a> {
     /// An end tag (its name matched the open element's).
     End,
     /// Character data, as written; `refs` if it holds `&` (references to resolve).
-    Text { text: &'a str, refs: bool },
+    Text {
+        text: &'a str,
+        refs: bool,
+    },
     /// A CDATA section's content (taken as it is).
     CData(&'a str),
     Eof,

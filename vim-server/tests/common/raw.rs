@@ -120,4 +120,3 @@ pub fn fresh_call(at: &str, body: &str, cookie: Option<&str>) -> Result<(Resp, D
     let r = read_response(&mut s, &mut Vec::new()).map_err(|e| format!("answer: {e}"))?;
     Ok((r, started.elapsed()))
 }
-

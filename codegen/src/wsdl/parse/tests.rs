@@ -256,10 +256,7 @@ fn complex_types_extension_arrays_occurs() {
 
     // Empty extension (self-closing) and empty sequence.
     assert_eq!(r.schema.complex_type("InvalidLogin").map(|t| t.elements.len()), Some(0));
-    assert_eq!(
-        r.schema.complex_type("RuntimeFault").and_then(|t| t.base.clone()),
-        Some(TypeRef::Named("MethodFault".into()))
-    );
+    assert_eq!(r.schema.complex_type("RuntimeFault").and_then(|t| t.base.clone()), Some(TypeRef::Named("MethodFault".into())));
     // simpleContent: the base is the XSD type, attributes are not modelled.
     let mor = r.schema.complex_type("ManagedObjectReference").expect("MOR");
     assert_eq!(mor.base, Some(TypeRef::Xsd("string".into())));
@@ -343,12 +340,7 @@ fn namespace_prefixes_resolved_by_uri() {
     let tys: Vec<_> = thing.elements.iter().map(|e| e.ty.clone()).collect();
     assert_eq!(
         tys,
-        [
-            TypeRef::Xsd("int".into()),
-            TypeRef::Named("Other".into()),
-            TypeRef::Xsd("string".into()),
-            TypeRef::Named("Other".into())
-        ]
+        [TypeRef::Xsd("int".into()), TypeRef::Named("Other".into()), TypeRef::Xsd("string".into()), TypeRef::Named("Other".into())]
     );
     let ping = r.schema.operation("Ping").expect("Ping");
     assert_eq!(ping.params.len(), 1);
@@ -433,8 +425,7 @@ fn includes_relative_and_read_once() {
     let a = r#"<schema xmlns="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t">
   <include schemaLocation="../b.xsd" /><complexType name="A"><sequence><element name="b" type="t:B" /></sequence></complexType>
 </schema>"#;
-    let b =
-        r#"<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t"><complexType name="B" /></schema>"#;
+    let b = r#"<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t"><complexType name="B" /></schema>"#;
     let r = run(&[("x/main.xsd", entry), ("x/sub/a.xsd", a), ("x/b.xsd", b)]);
     assert!(r.diags.list.is_empty(), "{}", r.diags.render_all(&r.sources));
     assert_eq!(r.schema.files.len(), 3);
@@ -513,10 +504,7 @@ fn missing_this() {
     );
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &bad)]);
     let d = r.only("wsdl-missing-this");
-    assert_eq!(
-        r.at(d.span.expect("span")),
-        line_of("spec/types.xsd", &bad, r#"<complexType name="LoginRequestType">"#)
-    );
+    assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, r#"<complexType name="LoginRequestType">"#));
     assert_eq!(r.schema.operation("Login").map(|o| o.params.len()), Some(3));
 }
 
@@ -582,7 +570,8 @@ fn read_dir_entry_selection() {
     assert!(d.message.contains(&dir.display().to_string()), "{}", d.message);
 
     // A service-only WSDL is skipped in favour of the one with a portType.
-    let service = r#"<definitions xmlns="http://schemas.xmlsoap.org/wsdl/"><import location="api.wsdl" /><service name="S" /></definitions>"#;
+    let service =
+        r#"<definitions xmlns="http://schemas.xmlsoap.org/wsdl/"><import location="api.wsdl" /><service name="S" /></definitions>"#;
     std::fs::write(dir.join("apiService.wsdl"), service).expect("write");
     std::fs::write(dir.join("api.wsdl"), WSDL).expect("write");
     std::fs::write(dir.join("types.xsd"), TYPES).expect("write");
@@ -648,8 +637,7 @@ fn rendered_like_rustc() {
 
 #[test]
 fn attribute_entities() {
-    let ok =
-        edit(TYPES, r#"<simpleType name="ManagedEntityStatus">"#, r#"<simpleType name="Managed&#69;ntityStatus">"#);
+    let ok = edit(TYPES, r#"<simpleType name="ManagedEntityStatus">"#, r#"<simpleType name="Managed&#69;ntityStatus">"#);
     let r = run(&[("spec/types.xsd", &ok)]);
     assert!(r.diags.list.is_empty(), "{}", r.diags.render_all(&r.sources));
     assert!(r.schema.enum_type("ManagedEntityStatus").is_some());
@@ -729,10 +717,18 @@ const VSAN: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
 
 #[test]
 fn groups_of_an_imported_namespace_are_spliced() {
-    let types = edit(TYPES, r#"xmlns:xsd="http://www.w3.org/2001/XMLSchema">"#, r#"xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:vsan="urn:vsan">
-   <import namespace="urn:vsan" schemaLocation="vsan-types.xsd" />"#);
-    let types = edit(&types, r#"<element name="loginTime" type="xsd:dateTime" />"#, r#"<element name="loginTime" type="xsd:dateTime" />
-               <group ref="vsan:UserSessionGroup1" />"#);
+    let types = edit(
+        TYPES,
+        r#"xmlns:xsd="http://www.w3.org/2001/XMLSchema">"#,
+        r#"xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:vsan="urn:vsan">
+   <import namespace="urn:vsan" schemaLocation="vsan-types.xsd" />"#,
+    );
+    let types = edit(
+        &types,
+        r#"<element name="loginTime" type="xsd:dateTime" />"#,
+        r#"<element name="loginTime" type="xsd:dateTime" />
+               <group ref="vsan:UserSessionGroup1" />"#,
+    );
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &types), ("spec/vsan-types.xsd", VSAN)]);
     assert!(r.diags.list.is_empty(), "{}", r.diags.render_all(&r.sources));
     let us = r.schema.complex_type("UserSession").expect("UserSession");
@@ -748,8 +744,12 @@ fn groups_of_an_imported_namespace_are_spliced() {
 
 #[test]
 fn unknown_group_is_an_error() {
-    let types = edit(TYPES, r#"<element name="loginTime" type="xsd:dateTime" />"#, r#"<element name="loginTime" type="xsd:dateTime" />
-               <group ref="vim25:NoSuchGroup" />"#);
+    let types = edit(
+        TYPES,
+        r#"<element name="loginTime" type="xsd:dateTime" />"#,
+        r#"<element name="loginTime" type="xsd:dateTime" />
+               <group ref="vim25:NoSuchGroup" />"#,
+    );
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &types)]);
     let d = r.only("wsdl-unknown-group");
     assert_eq!(d.severity, Severity::Error);

@@ -57,12 +57,20 @@ async fn run() -> Result<()> {
     }
     let all = client.retrieve(&view, &[&ManagedEntity::name()]).all().await?;
     view.destroy().await?;
-    check!(vms.len() >= 2 && vms.len() == all.len() && page_count >= 1, "{} VMs in {page_count} pages, {} in one read", vms.len(), all.len());
+    check!(
+        vms.len() >= 2 && vms.len() == all.len() && page_count >= 1,
+        "{} VMs in {page_count} pages, {} in one read",
+        vms.len(),
+        all.len()
+    );
     for vm in &vms {
         check!(!vm.get(&VirtualMachine::datastore())?.is_empty(), "{:?} has no datastore", vm.obj);
     }
     println!("typed reads: {} VMs in {page_count} pages", vms.len());
-    let on = vms.iter().find(|o| o.get(&state).is_ok_and(|s| *s == VirtualMachinePowerState::PoweredOn)).ok_or(Error::NotFound("a powered-on VM".into()))?;
+    let on = vms
+        .iter()
+        .find(|o| o.get(&state).is_ok_and(|s| *s == VirtualMachinePowerState::PoweredOn))
+        .ok_or(Error::NotFound("a powered-on VM".into()))?;
     let (vm, name) = (on.obj.clone(), on.get(&ManagedEntity::name())?.clone());
     println!("poweredOn VM: {name} ({})", vm.value);
 
@@ -80,7 +88,9 @@ async fn run() -> Result<()> {
     // A failing task gives the method's own fault enum.
     let task = client.power_on_vm(&vm, None).await?;
     match client.wait::<methods::PowerOnVM>(&task).await {
-        Err(vim_types::Error::Fault(PowerOnVMFault::InvalidState(AnyInvalidState::InvalidPowerState(f)))) => println!("failing task: InvalidPowerState (requested {:?})", f.requested_state),
+        Err(vim_types::Error::Fault(PowerOnVMFault::InvalidState(AnyInvalidState::InvalidPowerState(f)))) => {
+            println!("failing task: InvalidPowerState (requested {:?})", f.requested_state)
+        }
         other => check!(false, "powering on a powered-on VM gave {other:?}"),
     }
 
@@ -94,13 +104,19 @@ async fn run() -> Result<()> {
     other.wait::<methods::PowerOffVM>(&task).progress(move |p| log.lock().unwrap().push(p.state)).await?;
     check!(seen.lock().unwrap().last() == Some(&TaskState::Success), "progress reports {:?}", seen.lock().unwrap());
     let batch = changes.next_within(Some(Duration::from_secs(30))).await?.unwrap_or_default();
-    check!(batch.iter().any(|c| c.get(&state).ok().flatten() == Some(VirtualMachinePowerState::PoweredOff)), "after the power-off: {batch:?}");
+    check!(
+        batch.iter().any(|c| c.get(&state).ok().flatten() == Some(VirtualMachinePowerState::PoweredOff)),
+        "after the power-off: {batch:?}"
+    );
     println!("change stream: saw {name} powered off by another session (version {})", changes.version());
     changes.lose_collector_for_test().await?;
     let task = other.power_on_vm(&vm, None).await?;
     other.wait::<methods::PowerOnVM>(&task).await?;
     let batch = changes.next_within(Some(Duration::from_secs(30))).await?.unwrap_or_default();
-    check!(batch.iter().any(|c| c.get(&state).ok().flatten() == Some(VirtualMachinePowerState::PoweredOn)), "after the collector was lost: {batch:?}");
+    check!(
+        batch.iter().any(|c| c.get(&state).ok().flatten() == Some(VirtualMachinePowerState::PoweredOn)),
+        "after the collector was lost: {batch:?}"
+    );
     println!("change stream: resumed on a new collector, saw {name} powered on");
     changes.close().await;
 
@@ -108,7 +124,10 @@ async fn run() -> Result<()> {
     let mut stream = client.watch(std::slice::from_ref(&vm), &[&state]).await?.into_stream();
     let first = std::future::poll_fn(|cx| futures_core::Stream::poll_next(std::pin::Pin::new(&mut stream), cx)).await;
     let first = first.ok_or(Error::Other("the stream ended".into()))??;
-    check!(first.iter().any(|c| c.get(&state).ok().flatten() == Some(VirtualMachinePowerState::PoweredOn)), "the stream's first batch {first:?}");
+    check!(
+        first.iter().any(|c| c.get(&state).ok().flatten() == Some(VirtualMachinePowerState::PoweredOn)),
+        "the stream's first batch {first:?}"
+    );
     drop(stream);
 
     // 50 tasks waited on at once through one client.
@@ -139,7 +158,10 @@ async fn run() -> Result<()> {
     let vm_folder: MoRef<Folder> = client.find("/DC0/vm").await?;
     let folder = client.create_folder(&vm_folder, "automation-check").await?;
     let err: Error = client.create_folder(&vm_folder, "automation-check").await.map(drop).map_err(Error::from).unwrap_err();
-    check!(matches!(err.fault::<CreateFolderFault>(), Some(CreateFolderFault::DuplicateName(_))) && err.fault_class() == Some("DuplicateName"), "{err:?}");
+    check!(
+        matches!(err.fault::<CreateFolderFault>(), Some(CreateFolderFault::DuplicateName(_))) && err.fault_class() == Some("DuplicateName"),
+        "{err:?}"
+    );
     let task = client.destroy(&folder).await?;
     client.wait::<methods::Destroy>(&task).await?;
     println!("common error: {err}");
@@ -147,7 +169,11 @@ async fn run() -> Result<()> {
     // Events through their base class: every event's time and message, no match.
     let events = client.core().await?.event_manager.ok_or(Error::NotFound("EventManager".into()))?;
     let filter = EventFilterSpec {
-        entity: Some(EventFilterSpecByEntity { entity: vm.upcast(), recursion: EventFilterSpecRecursionOption::Self_, ..Default::default() }),
+        entity: Some(EventFilterSpecByEntity {
+            entity: vm.upcast(),
+            recursion: EventFilterSpecRecursionOption::Self_,
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let list = client.query_events(&MoRef::<EventManager>::from_untyped(events), &filter).await?;
