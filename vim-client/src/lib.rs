@@ -195,7 +195,7 @@ struct Inner {
     session: session::Shared,
     /// The bindings' API (versions, managed objects).
     api: &'static ApiInfo,
-    /// ServiceContent's references, read once by the helpers (`Client::core`).
+    /// ServiceContent's references, read once by the session calls or the helpers (`Client::core`).
     core: std::sync::OnceLock<wire::Core>,
 }
 

@@ -12,7 +12,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -92,7 +92,6 @@ pub(crate) struct Shared {
     pub state: Mutex<State>,
     relogin: tokio::sync::Mutex<()>,
     credentials: Mutex<Option<Credentials>>,
-    session_manager: OnceLock<ManagedObjectReference>,
     last_activity: Mutex<Instant>,
     keepalive_stop: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
     logins: AtomicU64,
@@ -117,7 +116,6 @@ impl Shared {
             state: Mutex::new(State { cookie: None, generation: 0, relogging: false }),
             relogin: tokio::sync::Mutex::new(()),
             credentials: Mutex::new(credentials),
-            session_manager: OnceLock::new(),
             last_activity: Mutex::new(Instant::now()),
             keepalive_stop: Mutex::new(None),
             logins: AtomicU64::new(0),
@@ -385,20 +383,14 @@ pub(crate) fn fault_class(body: &[u8]) -> Option<String> {
     }
 }
 
-/// `sessionManager` of a RetrieveServiceContent answer.
-fn read_session_manager<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Option<ManagedObjectReference>, DecodeError> {
+/// The service content of a RetrieveServiceContent answer (its `returnval`).
+fn read_service_content<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Option<crate::wire::Core>, DecodeError> {
     let mut found = None;
     while let Some(rv) = if e.empty { None } else { r.child()? } {
-        if rv.name != "returnval" || rv.empty {
+        if rv.name == "returnval" {
+            found = Some(crate::wire::read_core(r, &rv)?);
+        } else {
             r.skip(&rv)?;
-            continue;
-        }
-        while let Some(field) = r.child()? {
-            if field.name == "sessionManager" {
-                found = Some(r.read::<ManagedObjectReference>(&field)?);
-            } else {
-                r.skip(&field)?;
-            }
         }
     }
     Ok(found)
@@ -428,20 +420,23 @@ impl Client {
         read_reply(&reply.body, read).map_err(|e| SessionError::Decode { method, reason: e.to_string() })
     }
 
-    /// The `sessionManager` reference of the service content (read once).
+    /// The `sessionManager` reference of the service content (read once, into the cache the
+    /// helpers share: `Client::core`).
     async fn session_manager(&self) -> Result<ManagedObjectReference, SessionError> {
-        if let Some(sm) = self.inner.session.session_manager.get() {
-            return Ok(sm.clone());
-        }
         const M: &str = "RetrieveServiceContent";
-        let body = envelope(M, &service_instance(), |_| {});
-        let sm = match self.wire(M, Kind::Call, body, read_session_manager).await? {
-            Ok(Some(sm)) => sm,
-            Ok(None) => return Err(SessionError::Decode { method: M, reason: "the service content names no sessionManager".into() }),
-            Err(f) => return Err(SessionError::Refused { method: M, fault: f.class, message: f.message }),
+        let core = match self.inner.core.get() {
+            Some(core) => core,
+            None => {
+                let body = envelope(M, &service_instance(), |_| {});
+                match self.wire(M, Kind::Call, body, read_service_content).await? {
+                    Ok(Some(core)) => self.inner.core.get_or_init(|| core),
+                    Ok(None) => return Err(SessionError::Decode { method: M, reason: "the answer holds no service content".into() }),
+                    Err(f) => return Err(SessionError::Refused { method: M, fault: f.class, message: f.message }),
+                }
+            }
         };
-        let _ = self.inner.session.session_manager.set(sm.clone());
-        Ok(sm)
+        let no_manager = || SessionError::Decode { method: M, reason: "the service content names no sessionManager".into() };
+        core.session_manager.clone().ok_or_else(no_manager)
     }
 
     /// `Login` with the kept credentials.
@@ -666,7 +661,7 @@ mod tests {
         let untyped = br#"<Envelope><Body><Fault><faultcode>Client</faultcode><faultstring>x</faultstring><detail><InvalidLoginFault/></detail></Fault></Body></Envelope>"#;
         assert_eq!(fault_class(untyped).as_deref(), Some("InvalidLogin"));
         let sc = br#"<Envelope><Body><RetrieveServiceContentResponse xmlns="urn:vim25"><returnval><rootFolder type="Folder">group-d1</rootFolder><about><name>x</name></about><sessionManager type="SessionManager">SessionManager</sessionManager></returnval></RetrieveServiceContentResponse></Body></Envelope>"#;
-        let sm = read_reply(sc, read_session_manager).unwrap().unwrap().unwrap();
+        let sm = read_reply(sc, read_service_content).unwrap().unwrap().unwrap().session_manager.unwrap();
         assert_eq!((sm.type_name.as_str(), sm.value.as_str()), ("SessionManager", "SessionManager"));
         assert_eq!(fault_class(sc), None);
         assert!(read_reply(b"<nope/>", skip_all).is_err());

@@ -155,6 +155,38 @@ pub struct Core {
     pub session_manager: Option<ManagedObjectReference>,
 }
 
+/// The references of a `ServiceContent` element the client uses (the session calls and the
+/// helpers share this reader and its cache, `Client::core`).
+pub(crate) fn read_core<'a>(r: &mut Reader<'a>, e: &Elem<'a>) -> Result<Core, DecodeError> {
+    let mut c = Core::default();
+    if e.empty {
+        return Ok(c);
+    }
+    while let Some(x) = r.child()? {
+        let slot = match x.name {
+            "rootFolder" => {
+                c.root_folder = r.read(&x)?;
+                continue;
+            }
+            "propertyCollector" => {
+                c.property_collector = r.read(&x)?;
+                continue;
+            }
+            "viewManager" => &mut c.view_manager,
+            "searchIndex" => &mut c.search_index,
+            "eventManager" => &mut c.event_manager,
+            "taskManager" => &mut c.task_manager,
+            "sessionManager" => &mut c.session_manager,
+            _ => {
+                r.skip(&x)?;
+                continue;
+            }
+        };
+        *slot = Some(r.read(&x)?);
+    }
+    Ok(c)
+}
+
 impl Client {
     /// The service's root folder, property collector and managers (read once with
     /// `RetrieveServiceContent`, then kept).
@@ -167,35 +199,7 @@ impl Client {
             .call::<RetrieveServiceContent>(&si, Vec::new())
             .await?
             .ok_or_else(|| Error::Other("RetrieveServiceContent returned nothing".into()))?;
-        let core = read_fragment(&raw, |r, e| {
-            let mut c = Core::default();
-            if e.empty {
-                return Ok(c);
-            }
-            while let Some(x) = r.child()? {
-                let slot = match x.name {
-                    "rootFolder" => {
-                        c.root_folder = r.read(&x)?;
-                        continue;
-                    }
-                    "propertyCollector" => {
-                        c.property_collector = r.read(&x)?;
-                        continue;
-                    }
-                    "viewManager" => &mut c.view_manager,
-                    "searchIndex" => &mut c.search_index,
-                    "eventManager" => &mut c.event_manager,
-                    "taskManager" => &mut c.task_manager,
-                    "sessionManager" => &mut c.session_manager,
-                    _ => {
-                        r.skip(&x)?;
-                        continue;
-                    }
-                };
-                *slot = Some(r.read(&x)?);
-            }
-            Ok(c)
-        })?;
+        let core = read_fragment(&raw, read_core)?;
         Ok(self.inner.core.get_or_init(|| core).clone())
     }
 }

@@ -12,7 +12,7 @@ use vim_types::*;
 
 use crate::auth::{Role, Users};
 use crate::dispatch::{check_access, Caller, Endpoint};
-use crate::sessions::{xsd_datetime, NewSession, Session, SessionStore};
+use crate::sessions::{NewSession, Session, SessionStore};
 
 /// The objects vimsim serves (reference values as vCenter names them).
 const SERVICE_INSTANCE: &str = "ServiceInstance";
@@ -234,8 +234,8 @@ impl Vimsim {
             key: s.key.clone(),
             user_name: s.user_name.clone(),
             full_name: s.user_name.clone(),
-            login_time: DateTime(xsd_datetime(s.login_time)),
-            last_active_time: DateTime(xsd_datetime(s.last_active)),
+            login_time: DateTime::from_system_time(s.login_time),
+            last_active_time: DateTime::from_system_time(s.last_active),
             locale: s.locale.clone(),
             message_locale: s.message_locale.clone(),
             extension_session: false,
@@ -276,7 +276,7 @@ impl Vimsim {
     fn property_value(&self, ctx: &CallContext, this: &ManagedObjectReference, name: &str) -> Result<Option<AnyValue>, AnyMethodFault> {
         Ok(match (this.type_name.as_str(), name) {
             ("ServiceInstance", "content") => Some(AnyValue::Data(AnyData::ServiceContent(Box::new(self.content.clone())))),
-            ("ServiceInstance", "serverClock") => Some(AnyValue::DateTime(DateTime(xsd_datetime(SystemTime::now())))),
+            ("ServiceInstance", "serverClock") => Some(AnyValue::DateTime(DateTime::from_system_time(SystemTime::now()))),
             ("SessionManager", "sessionList") => {
                 let items: Vec<AnyValue> =
                     self.sessions.list().iter().map(|s| AnyValue::Data(AnyData::UserSession(Box::new(Self::user_session(s))))).collect();
@@ -411,7 +411,7 @@ impl ServiceInstanceServer for Vimsim {
     }
 
     async fn current_time(&self, _ctx: &CallContext, _this: &MoRef<ServiceInstance>) -> Result<DateTime, CurrentTimeFault> {
-        Ok(DateTime(xsd_datetime(SystemTime::now())))
+        Ok(DateTime::from_system_time(SystemTime::now()))
     }
 }
 
