@@ -81,7 +81,8 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
     let cfg = ctx.cfg(&d.name);
     let as_fields = classes.iter().map(|c| {
         let i = type_ident(&ctx.dos[c].wsdl_name);
-        quote! { Self::#i(v) => &**v, }
+        let cfg = ctx.cfg(c);
+        quote! { #cfg Self::#i(v) => &**v, }
     });
     // The base's fields, read from whatever class the value is (the base's fields come first,
     // at the same position, in every subclass's table), without a `match` at the call site.

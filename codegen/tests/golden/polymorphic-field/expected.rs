@@ -99,8 +99,11 @@ impl AnyItem {
     /// The value as its table of fields (its base's fields first).
     pub fn as_fields(&self) -> &dyn crate::xml::Fields {
         match self {
+            #[cfg(feature = "full")]
             Self::Item(v) => &**v,
+            #[cfg(feature = "full")]
             Self::Book(v) => &**v,
+            #[cfg(feature = "full")]
             Self::Vase(v) => &**v,
             Self::Unknown(u) => &u.base,
         }

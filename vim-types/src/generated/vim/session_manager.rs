@@ -358,8 +358,11 @@ impl AnySessionManagerServiceRequestSpec {
     /// The value as its table of fields (its base's fields first).
     pub fn as_fields(&self) -> &dyn crate::xml::Fields {
         match self {
+            #[cfg(feature = "session-manager")]
             Self::SessionManagerServiceRequestSpec(v) => &**v,
+            #[cfg(feature = "session-manager")]
             Self::SessionManagerHttpServiceRequestSpec(v) => &**v,
+            #[cfg(feature = "session-manager")]
             Self::SessionManagerVmomiServiceRequestSpec(v) => &**v,
             Self::Unknown(u) => &u.base,
         }

@@ -194,25 +194,43 @@ impl AnyMethodFault {
     pub fn as_fields(&self) -> &dyn crate::xml::Fields {
         match self {
             Self::MethodFault(v) => &**v,
+            #[cfg(feature = "full")]
             Self::InvalidClientCertificate(v) => &**v,
+            #[cfg(feature = "session-manager")]
             Self::InvalidLocale(v) => &**v,
+            #[cfg(feature = "session-manager")]
             Self::InvalidLogin(v) => &**v,
+            #[cfg(feature = "session-manager")]
             Self::NoClientCertificate(v) => &**v,
+            #[cfg(feature = "full")]
             Self::NoPermission(v) => &**v,
+            #[cfg(feature = "session-manager")]
             Self::NoSubjectName(v) => &**v,
+            #[cfg(feature = "full")]
             Self::NotAuthenticated(v) => &**v,
+            #[cfg(feature = "session-manager")]
             Self::NotFound(v) => &**v,
+            #[cfg(feature = "session-manager")]
             Self::SSPIChallenge(v) => &**v,
+            #[cfg(feature = "session-manager")]
             Self::VimFault(v) => &**v,
             Self::RuntimeFault(v) => &**v,
+            #[cfg(feature = "full")]
             Self::InvalidArgument(v) => &**v,
+            #[cfg(feature = "full")]
             Self::InvalidRequest(v) => &**v,
+            #[cfg(feature = "full")]
             Self::InvalidType(v) => &**v,
+            #[cfg(feature = "full")]
             Self::ManagedObjectNotFound(v) => &**v,
+            #[cfg(feature = "full")]
             Self::MethodNotFound(v) => &**v,
             Self::NotImplemented(v) => &**v,
+            #[cfg(feature = "full")]
             Self::NotSupported(v) => &**v,
+            #[cfg(feature = "full")]
             Self::SecurityError(v) => &**v,
+            #[cfg(feature = "property-collector")]
             Self::InvalidProperty(v) => &**v,
             Self::Unknown(u) => &u.base,
         }

@@ -114,7 +114,9 @@ impl AnyInvalidLogin {
     /// The value as its table of fields (its base's fields first).
     pub fn as_fields(&self) -> &dyn crate::xml::Fields {
         match self {
+            #[cfg(feature = "session-manager")]
             Self::InvalidLogin(v) => &**v,
+            #[cfg(feature = "full")]
             Self::InvalidClientCertificate(v) => &**v,
             Self::Unknown(u) => &u.base,
         }

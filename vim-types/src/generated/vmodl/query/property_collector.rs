@@ -670,7 +670,9 @@ impl AnySelectionSpec {
     /// The value as its table of fields (its base's fields first).
     pub fn as_fields(&self) -> &dyn crate::xml::Fields {
         match self {
+            #[cfg(feature = "property-collector")]
             Self::SelectionSpec(v) => &**v,
+            #[cfg(feature = "property-collector")]
             Self::TraversalSpec(v) => &**v,
             Self::Unknown(u) => &u.base,
         }
