@@ -21,6 +21,24 @@ pub fn fetch(target: &Path, version: &str) -> Result<PathBuf, String> {
     if let Some(p) = find_package(&dir) {
         return Ok(p);
     }
+    // Tests run in parallel and may fetch the same release at once: each fetches into a
+    // folder of its own, renamed into place when complete; a fetch that finds the place
+    // taken uses the winner's.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let tmp = target.join("pyvmomi").join(format!(".{version}-{}-{nanos}", std::process::id()));
+    let result = fetch_into(&tmp, version);
+    let placed = result.and_then(|_| match std::fs::rename(&tmp, &dir) {
+        Ok(()) => Ok(()),
+        Err(_) if find_package(&dir).is_some() => Ok(()),
+        Err(e) => Err(format!("cannot move {} into place: {e}", tmp.display())),
+    });
+    let _ = std::fs::remove_dir_all(&tmp);
+    placed?;
+    find_package(&dir).ok_or_else(|| format!("no pyVmomi folder in the unpacked pyvmomi=={version} at {}", dir.display()))
+}
+
+/// Downloads and unpacks release `version` into `dir`.
+fn fetch_into(dir: &Path, version: &str) -> Result<(), String> {
     let dl = dir.join("download");
     std::fs::create_dir_all(&dl).map_err(|e| format!("cannot create {}: {e}", dl.display()))?;
     let spec = format!("pyvmomi=={version}");
@@ -37,11 +55,11 @@ pub fn fetch(target: &Path, version: &str) -> Result<PathBuf, String> {
         // Wheels and zip sdists are zips; python's zipfile unpacks them wherever pip runs.
         let mut cmd = if name.ends_with(".tar.gz") {
             let mut c = Command::new("tar");
-            c.arg("xzf").arg(&path).arg("-C").arg(&dir);
+            c.arg("xzf").arg(&path).arg("-C").arg(dir);
             c
         } else {
             let mut c = Command::new("python3");
-            c.args(["-m", "zipfile", "-e"]).arg(&path).arg(&dir);
+            c.args(["-m", "zipfile", "-e"]).arg(&path).arg(dir);
             c
         };
         let ok = cmd.status().map_err(|e| format!("cannot unpack {name}: {e}"))?.success();
@@ -49,7 +67,7 @@ pub fn fetch(target: &Path, version: &str) -> Result<PathBuf, String> {
             return Err(format!("unpacking {name} failed"));
         }
     }
-    find_package(&dir).ok_or_else(|| format!("no pyVmomi folder in the unpacked {spec} at {}", dir.display()))
+    Ok(())
 }
 
 /// `dir/pyVmomi` (a wheel) or `dir/pyvmomi-V/pyVmomi` (an sdist).
