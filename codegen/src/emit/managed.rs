@@ -613,9 +613,12 @@ fn server_trait(ctx: &Ctx, m: &ManagedObject, server_cfg: &TokenStream) -> Token
         let wire = &me.wsdl_name;
         let f = snake_ident(&me.name);
         let marker = method_ident(&me.name);
-        let names: Vec<Ident> = me.params.iter().map(|p| snake_ident(&p.name)).collect();
+        // The arguments by position, not by their names: a parameter may be called `server`,
+        // `ctx` or `call` (9.x's RegisterKmipServer has `server`), which would shadow ours.
+        let args = (0..me.params.len()).map(proc_macro2::Literal::usize_unsuffixed);
+        let pattern = if me.params.is_empty() { quote!(()) } else { quote!(args) };
         quote! {
-            #wire => call.run::<methods::#marker, _>(|(#(#names,)*)| server.#f(ctx, &this, #(#names),*)).await,
+            #wire => call.run::<methods::#marker, _>(|#pattern| server.#f(ctx, &this, #(args.#args),*)).await,
         }
     });
     let fallback = match m.base.as_deref().and_then(|b| ctx.mos.get(b)) {

@@ -116,7 +116,7 @@ impl Bell {
     ) -> crate::server::Reply {
         match call.operation() {
             "Ring" => {
-                call.run::<methods::Ring, _>(|(times,)| server.ring(ctx, &this, times))
+                call.run::<methods::Ring, _>(|args| server.ring(ctx, &this, args.0))
                     .await
             }
             _ => call.unknown_method(),

@@ -216,10 +216,7 @@ impl Press {
         match call.operation() {
             "Idle" => call.run::<methods::Idle, _>(|()| server.idle(ctx, &this)).await,
             "Stamp" => {
-                call.run::<
-                        methods::Stamp,
-                        _,
-                    >(|(sheets,)| server.stamp(ctx, &this, sheets))
+                call.run::<methods::Stamp, _>(|args| server.stamp(ctx, &this, args.0))
                     .await
             }
             _ => call.unknown_method(),

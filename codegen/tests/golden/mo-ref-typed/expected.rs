@@ -127,7 +127,7 @@ impl Lab {
     ) -> crate::server::Reply {
         match call.operation() {
             "Move" => {
-                call.run::<methods::Move, _>(|(host,)| server.r#move(ctx, &this, host))
+                call.run::<methods::Move, _>(|args| server.r#move(ctx, &this, args.0))
                     .await
             }
             _ => call.unknown_method(),

@@ -2279,69 +2279,57 @@ impl SessionManager {
                 call.run::<
                         methods::AcquireGenericServiceTicket,
                         _,
-                    >(|(spec,)| server.acquire_generic_service_ticket(ctx, &this, spec))
+                    >(|args| server.acquire_generic_service_ticket(ctx, &this, args.0))
                     .await
             }
             "AcquireLocalTicket" => {
                 call.run::<
                         methods::AcquireLocalTicket,
                         _,
-                    >(|(user_name,)| server.acquire_local_ticket(ctx, &this, user_name))
+                    >(|args| server.acquire_local_ticket(ctx, &this, args.0))
                     .await
             }
             "CloneSession" => {
                 call.run::<
                         methods::CloneSession,
                         _,
-                    >(|(clone_ticket,)| server.clone_session(ctx, &this, clone_ticket))
+                    >(|args| server.clone_session(ctx, &this, args.0))
                     .await
             }
             "ImpersonateUser" => {
                 call.run::<
                         methods::ImpersonateUser,
                         _,
-                    >(|(user_name, locale)| {
-                        server.impersonate_user(ctx, &this, user_name, locale)
-                    })
+                    >(|args| server.impersonate_user(ctx, &this, args.0, args.1))
                     .await
             }
             "Login" => {
                 call.run::<
                         methods::Login,
                         _,
-                    >(|(user_name, password, locale)| {
-                        server.login(ctx, &this, user_name, password, locale)
-                    })
+                    >(|args| server.login(ctx, &this, args.0, args.1, args.2))
                     .await
             }
             "LoginBySSPI" => {
                 call.run::<
                         methods::LoginBySSPI,
                         _,
-                    >(|(base64_token, locale)| {
-                        server.login_by_sspi(ctx, &this, base64_token, locale)
-                    })
+                    >(|args| server.login_by_sspi(ctx, &this, args.0, args.1))
                     .await
             }
             "LoginByToken" => {
                 call.run::<
                         methods::LoginByToken,
                         _,
-                    >(|(locale,)| server.login_by_token(ctx, &this, locale))
+                    >(|args| server.login_by_token(ctx, &this, args.0))
                     .await
             }
             "LoginExtensionByCertificate" => {
                 call.run::<
                         methods::LoginExtensionByCertificate,
                         _,
-                    >(|(extension_key, locale)| {
-                        server
-                            .login_extension_by_certificate(
-                                ctx,
-                                &this,
-                                extension_key,
-                                locale,
-                            )
+                    >(|args| {
+                        server.login_extension_by_certificate(ctx, &this, args.0, args.1)
                     })
                     .await
             }
@@ -2349,14 +2337,9 @@ impl SessionManager {
                 call.run::<
                         methods::LoginExtensionBySubjectName,
                         _,
-                    >(|(extension_key, locale)| {
+                    >(|args| {
                         server
-                            .login_extension_by_subject_name(
-                                ctx,
-                                &this,
-                                extension_key,
-                                locale,
-                            )
+                            .login_extension_by_subject_name(ctx, &this, args.0, args.1)
                     })
                     .await
             }
@@ -2367,30 +2350,28 @@ impl SessionManager {
                 call.run::<
                         methods::SessionIsActive,
                         _,
-                    >(|(session_id, user_name)| {
-                        server.session_is_active(ctx, &this, session_id, user_name)
-                    })
+                    >(|args| server.session_is_active(ctx, &this, args.0, args.1))
                     .await
             }
             "SetLocale" => {
                 call.run::<
                         methods::SetLocale,
                         _,
-                    >(|(locale,)| server.set_locale(ctx, &this, locale))
+                    >(|args| server.set_locale(ctx, &this, args.0))
                     .await
             }
             "TerminateSession" => {
                 call.run::<
                         methods::TerminateSession,
                         _,
-                    >(|(session_id,)| server.terminate_session(ctx, &this, session_id))
+                    >(|args| server.terminate_session(ctx, &this, args.0))
                     .await
             }
             "UpdateServiceMessage" => {
                 call.run::<
                         methods::UpdateServiceMessage,
                         _,
-                    >(|(message,)| server.update_service_message(ctx, &this, message))
+                    >(|args| server.update_service_message(ctx, &this, args.0))
                     .await
             }
             _ => call.unknown_method(),

@@ -1322,32 +1322,28 @@ impl PropertyCollector {
                 call.run::<
                         methods::CancelRetrievePropertiesEx,
                         _,
-                    >(|(token,)| server.cancel_retrieve_properties_ex(ctx, &this, token))
+                    >(|args| server.cancel_retrieve_properties_ex(ctx, &this, args.0))
                     .await
             }
             "ContinueRetrievePropertiesEx" => {
                 call.run::<
                         methods::ContinueRetrievePropertiesEx,
                         _,
-                    >(|(token,)| {
-                        server.continue_retrieve_properties_ex(ctx, &this, token)
-                    })
+                    >(|args| server.continue_retrieve_properties_ex(ctx, &this, args.0))
                     .await
             }
             "RetrieveProperties" => {
                 call.run::<
                         methods::RetrieveProperties,
                         _,
-                    >(|(spec_set,)| server.retrieve_properties(ctx, &this, spec_set))
+                    >(|args| server.retrieve_properties(ctx, &this, args.0))
                     .await
             }
             "RetrievePropertiesEx" => {
                 call.run::<
                         methods::RetrievePropertiesEx,
                         _,
-                    >(|(spec_set, options)| {
-                        server.retrieve_properties_ex(ctx, &this, spec_set, options)
-                    })
+                    >(|args| server.retrieve_properties_ex(ctx, &this, args.0, args.1))
                     .await
             }
             _ => call.unknown_method(),
