@@ -202,9 +202,9 @@ impl<'m> Features<'m> {
 /// (`vmodl.query.PropertyCollector.TraversalSpec`: a subclass a caller builds, which no field
 /// names).
 fn roots<'m>(ctx: &Ctx<'m>, m: &'m ManagedObject) -> impl Iterator<Item = &'m str> {
-    let props = m.properties.iter().map(|p| p.ty.as_str());
+    let props = m.properties.iter().map(|p| p.ty.elem.name());
     let methods = m.methods.iter().flat_map(|me| {
-        me.params.iter().map(|p| p.ty.as_str()).chain(me.returns.iter().map(|r| r.ty.as_str())).chain(me.faults.iter().map(String::as_str))
+        me.params.iter().map(|p| p.ty.elem.name()).chain(me.returns.iter().map(|r| r.ty.elem.name())).chain(me.faults.iter().map(String::as_str))
     });
     let prefix = format!("{}.", m.name);
     let nested: Vec<&'m str> = ctx.dos.keys().chain(ctx.enums.keys()).copied().filter(|t| t.starts_with(&prefix)).collect();
@@ -247,14 +247,14 @@ pub fn closure<'m, 'r>(ctx: &Ctx<'m>, roots: impl Iterator<Item = &'r str>) -> B
         for (owner, p) in ctx.all_fields(t) {
             if owner == LOCALIZED_FAULT && p.name == "fault" {
                 // `LocalizedMethodFault.fault` is the bare fault class.
-                if let Some((k, _)) = ctx.dos.get_key_value(p.ty.as_str()) {
+                if let Some((k, _)) = ctx.dos.get_key_value(p.ty.elem.name()) {
                     if out.insert(k) {
                         stack.push(k);
                     }
                 }
                 continue;
             }
-            push(&p.ty, &mut out, &mut stack);
+            push(p.ty.elem.name(), &mut out, &mut stack);
         }
     }
     out
@@ -263,7 +263,7 @@ pub fn closure<'m, 'r>(ctx: &Ctx<'m>, roots: impl Iterator<Item = &'r str>) -> B
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{DataObject, DoProperty, MoProperty, Model};
+    use crate::ir::named::{DataObject, DoProperty, ManagedObject, Model, MoProperty, Ty};
 
     fn data(name: &str, base: Option<&str>, fields: &[(&str, &str)]) -> DataObject {
         DataObject {
@@ -278,9 +278,7 @@ mod tests {
                 .iter()
                 .map(|(n, t)| DoProperty {
                     name: (*n).into(),
-                    ty: (*t).into(),
-                    array: false,
-                    optional: true,
+                    ty: Ty { elem: (*t).into(), array: false, optional: true },
                     description: String::new(),
                     since: None,
                 })
@@ -300,9 +298,7 @@ mod tests {
                 .iter()
                 .map(|t| MoProperty {
                     name: "p".into(),
-                    ty: (*t).into(),
-                    array: false,
-                    optional: true,
+                    ty: Ty { elem: (*t).into(), array: false, optional: true },
                     privilege: None,
                     description: String::new(),
                     since: None,
@@ -343,6 +339,8 @@ mod tests {
             ],
             enums: Vec::new(),
         };
+        let (model, bad) = model.resolve();
+        assert!(bad.is_empty(), "{bad:?}");
         let ctx = Ctx::new(&model);
         let f = &ctx.feat;
         assert_eq!(f.of("vmodl.DynamicData"), &Cfg::Always);
