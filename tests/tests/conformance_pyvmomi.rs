@@ -178,7 +178,7 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
             }
             if f.ty.elem.name() != ty {
                 r.add(
-                    type_cat(&f.ty.elem.name(), &ty, "do-field-type", "do-field-type-named-string"),
+                    type_cat(f.ty.elem.name(), &ty, "do-field-type", "do-field-type-named-string"),
                     format!("{name}.{}: IR {} pyVmomi {}", f.name, f.ty.elem.name(), pf.ty),
                 );
             }
@@ -262,7 +262,7 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
             let (ty, array) = ir_type(&pp.ty);
             if p.ty.elem.name() != ty {
                 r.add(
-                    type_cat(&p.ty.elem.name(), &ty, "mo-property-type", "mo-property-type-named-string"),
+                    type_cat(p.ty.elem.name(), &ty, "mo-property-type", "mo-property-type-named-string"),
                     format!("{name}.{}: IR {} pyVmomi {}", p.name, p.ty.elem.name(), pp.ty),
                 );
             }
@@ -310,7 +310,7 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
                 let (ty, array) = ir_type(&pp.ty);
                 if p.ty.elem.name() != ty {
                     r.add(
-                        type_cat(&p.ty.elem.name(), &ty, "param-type", "param-type-named-string"),
+                        type_cat(p.ty.elem.name(), &ty, "param-type", "param-type-named-string"),
                         format!("{id}({}): IR {} pyVmomi {}", p.name, p.ty.elem.name(), pp.ty),
                     );
                 }

@@ -354,7 +354,7 @@ mod tests {
             }],
             ..Model::default()
         };
-        let diags = generate(&model).err().expect("refused");
+        let diags = generate(&model).expect_err("refused");
         let found: Vec<(bool, &str)> = diags.list.iter().map(|d| (d.severity == Severity::Error, d.message.as_str())).collect();
         assert_eq!(found, [(true, "`vim.Spec.gone` has type `vim.Gone`, which is not in the model")]);
     }
