@@ -44,18 +44,24 @@ impl<'m> Ctx<'m> {
                 }
             }
         }
+        // The data objects used as a type (`MethodFault` always is).
         let mut used: BTreeSet<&str> = BTreeSet::new();
+        let mut uses = |t: &'m Ty| {
+            if let TypeRef::DataObject(n) = &t.elem {
+                used.insert(n.as_str());
+            }
+        };
         for d in &model.data_objects {
-            used.extend(d.properties.iter().map(|p| p.ty.elem.name()));
+            d.properties.iter().for_each(|p| uses(&p.ty));
         }
         for m in &model.managed_objects {
-            used.extend(m.properties.iter().map(|p| p.ty.elem.name()));
+            m.properties.iter().for_each(|p| uses(&p.ty));
             for me in &m.methods {
-                used.extend(me.params.iter().map(|p| p.ty.elem.name()));
-                used.extend(me.returns.iter().map(|r| r.ty.elem.name()));
-                used.extend(me.faults.iter().map(String::as_str));
+                me.params.iter().for_each(|p| uses(&p.ty));
+                me.returns.iter().for_each(|r| uses(&r.ty));
             }
         }
+        used.extend(model.managed_objects.iter().flat_map(|m| &m.methods).flat_map(|me| me.faults.iter().map(String::as_str)));
         used.insert(METHOD_FAULT);
         let poly = used.into_iter().filter(|t| children.contains_key(t)).collect();
         let mut ctx = Ctx { model, dos, mos, enums, children, poly, boxed: BTreeSet::new(), feat: Default::default() };
