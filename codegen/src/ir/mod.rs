@@ -10,7 +10,7 @@
 //! model names only its own types, so the emitter matches on [`TypeRef`] and never looks a
 //! name up to learn what it is.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -422,9 +422,20 @@ impl std::fmt::Display for Unresolved {
 
 /// The model's own type names, for [`TypeRef::resolve`].
 struct Names {
-    managed: BTreeSet<String>,
-    data: BTreeSet<String>,
-    enums: BTreeSet<String>,
+    managed: HashSet<String>,
+    data: HashSet<String>,
+    enums: HashSet<String>,
+}
+
+/// What a name is, before a [`TypeRef`] is made of it.
+enum Class {
+    Primitive(Primitive),
+    Any,
+    UntypedMo,
+    Fault,
+    ManagedObject,
+    DataObject,
+    Enum,
 }
 
 impl Names {
@@ -436,20 +447,20 @@ impl Names {
         }
     }
 
-    /// The one place an IR-spelled name becomes a [`TypeRef`]: primitives and the special
-    /// names first, then the model's managed objects, data objects and enums.
-    fn resolve(&self, name: &str) -> Option<TypeRef> {
+    /// The one place an IR-spelled name is classified: primitives and the special names
+    /// first, then the model's managed objects, data objects and enums.
+    fn class(&self, name: &str) -> Option<Class> {
         match name {
-            ANY => Some(TypeRef::Any),
-            UNTYPED_MO => Some(TypeRef::ManagedObject(None)),
-            METHOD_FAULT => self.data.contains(name).then_some(TypeRef::Fault),
-            _ => Primitive::from_name(name).map(TypeRef::Primitive).or_else(|| {
+            ANY => Some(Class::Any),
+            UNTYPED_MO => Some(Class::UntypedMo),
+            METHOD_FAULT => self.data.contains(name).then_some(Class::Fault),
+            _ => Primitive::from_name(name).map(Class::Primitive).or_else(|| {
                 if self.managed.contains(name) {
-                    Some(TypeRef::ManagedObject(Some(name.to_string())))
+                    Some(Class::ManagedObject)
                 } else if self.data.contains(name) {
-                    Some(TypeRef::DataObject(name.to_string()))
+                    Some(Class::DataObject)
                 } else if self.enums.contains(name) {
-                    Some(TypeRef::Enum(name.to_string()))
+                    Some(Class::Enum)
                 } else {
                     None
                 }
@@ -457,11 +468,25 @@ impl Names {
         }
     }
 
+    /// The name as a [`TypeRef`] (the name moves into it), or back when it names nothing.
+    fn resolve(&self, name: String) -> Result<TypeRef, String> {
+        Ok(match self.class(&name) {
+            Some(Class::Primitive(p)) => TypeRef::Primitive(p),
+            Some(Class::Any) => TypeRef::Any,
+            Some(Class::UntypedMo) => TypeRef::ManagedObject(None),
+            Some(Class::Fault) => TypeRef::Fault,
+            Some(Class::ManagedObject) => TypeRef::ManagedObject(Some(name)),
+            Some(Class::DataObject) => TypeRef::DataObject(name),
+            Some(Class::Enum) => TypeRef::Enum(name),
+            None => return Err(name),
+        })
+    }
+
     fn ty(&self, t: Ty<String>, used_by: impl FnOnce() -> String, bad: &mut Vec<Unresolved>) -> Option<Ty> {
-        match self.resolve(&t.elem) {
-            Some(elem) => Some(Ty { elem, array: t.array, optional: t.optional }),
-            None => {
-                bad.push(Unresolved { name: t.elem, used_by: used_by() });
+        match self.resolve(t.elem) {
+            Ok(elem) => Some(Ty { elem, array: t.array, optional: t.optional }),
+            Err(name) => {
+                bad.push(Unresolved { name, used_by: used_by() });
                 None
             }
         }
@@ -582,7 +607,7 @@ impl Model<String> {
         let names = Names::of(self);
         let mut out = Vec::new();
         each_ref(self, |t, used_by| {
-            if names.resolve(&t.elem).is_none() {
+            if names.class(&t.elem).is_none() {
                 out.push(Unresolved { name: t.elem.clone(), used_by: used_by() });
             }
         });
