@@ -777,6 +777,11 @@ mod tests {
         for p in Primitive::ALL {
             assert_eq!(Primitive::from_name(p.name()), Some(p));
         }
+        // The names the merges accept without a type of the model all resolve.
+        let names = Names::of(&named);
+        for n in PRIMITIVES.iter().chain(&SPECIAL_TYPES) {
+            assert_eq!(names.resolve(n.to_string()).map(|t| t.name().to_string()).as_deref(), Ok(*n));
+        }
     }
 
     /// Without the data object `vmodl.MethodFault`, the fault name resolves to nothing; a

@@ -967,3 +967,50 @@ fn doc_references(doc: &str) -> impl Iterator<Item = &str> {
         (t.starts_with("vim.") || t.starts_with("vmodl.")).then_some(t)
     })
 }
+
+#[cfg(test)]
+mod resolve_tests {
+    use super::*;
+    use crate::diag::Severity;
+
+    fn model(field_type: &str) -> Model {
+        Model {
+            data_objects: vec![ir::DataObject {
+                name: "vim.Spec".into(),
+                wsdl_name: "Spec".into(),
+                base: None,
+                since: String::new(),
+                is_fault: false,
+                deprecated: false,
+                description: String::new(),
+                properties: vec![ir::DoProperty {
+                    name: "f".into(),
+                    ty: ir::Ty { elem: field_type.into(), array: false, optional: true },
+                    description: String::new(),
+                    since: None,
+                }],
+            }],
+            ..Model::default()
+        }
+    }
+
+    /// A name the merge did not report still fails the run; one it reported is not
+    /// reported twice; the model as merged is kept for the JSON form either way.
+    #[test]
+    fn an_unresolved_name_is_always_an_error() {
+        let mut diags = Diagnostics::new();
+        let (m, as_merged) = resolve(model("int"), &mut diags);
+        assert!(as_merged.is_none() && diags.list.is_empty());
+        assert_eq!(m.data_objects[0].properties[0].ty.elem, crate::ir::TypeRef::Primitive(crate::ir::Primitive::Int));
+
+        let (m, as_merged) = resolve(model("vim.Gone"), &mut diags);
+        let found: Vec<(bool, &str)> = diags.list.iter().map(|d| (d.severity == Severity::Error, d.message.as_str())).collect();
+        assert_eq!(found, [(true, "`vim.Spec.f` has type `vim.Gone`, which is not in the model")]);
+        assert!(m.data_objects[0].properties.is_empty());
+        assert_eq!(as_merged.map(|a| a.to_json()), Some(model("vim.Gone").to_json()));
+
+        let (_, as_merged) = resolve(model("vim.Other"), &mut diags);
+        assert_eq!(diags.list.len(), 1, "already failing: not reported again");
+        assert!(as_merged.is_some());
+    }
+}
