@@ -8,7 +8,8 @@
 //! ```
 //!
 //! With `pyvmomi/` (pyVmomi's type registry) the merge is WSDL-first (`merge::registry`);
-//! without it, pages-first (`merge`).
+//! without it, pages-first (`merge`). Both build the model with type names and resolve them
+//! once, at their end, into `ir::TypeRef`s: the emitter meets no name it must look up.
 //!
 //! No stage prints or exits: the CLI (`xtask`) decides what to do with diagnostics.
 
