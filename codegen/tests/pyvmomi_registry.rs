@@ -12,8 +12,8 @@ mod pyvmomi_release;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegen::ir::TypeRef;
 use codegen::diag::{Diagnostics, SourceMap};
+use codegen::ir::TypeRef;
 use codegen::pyvmomi::{self, Layout, Registry};
 
 const CORPUS_MD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/spec-corpus/pyvmomi-docs-5.5");
@@ -207,7 +207,11 @@ fn wsdl_first_merge_of_every_corpus_version() {
         let vm = mo(&l, "vim.VirtualMachine").expect("VirtualMachine");
         let power_on = vm.methods.iter().find(|m| m.wsdl_name == "PowerOnVM_Task").expect("PowerOnVM_Task");
         assert_eq!((power_on.name.as_str(), power_on.returns.as_ref().map(|r| r.ty.elem.name())), ("PowerOnVM", Some("vim.Task")));
-        assert_eq!(power_on.params[0].ty.elem, TypeRef::ManagedObject(Some("vim.HostSystem".into())), "{folder}: reference target from the registry");
+        assert_eq!(
+            power_on.params[0].ty.elem,
+            TypeRef::ManagedObject(Some("vim.HostSystem".into())),
+            "{folder}: reference target from the registry"
+        );
         assert_eq!(
             l.model.data_objects.iter().find(|d| d.wsdl_name == "HostListSummary").map(|d| d.name.as_str()),
             Some("vim.host.Summary")

@@ -208,7 +208,10 @@ fn managed_object_inheritance_and_wire_names() {
     // Properties of managed objects: arrays, privileges.
     let f = mo("vim.Folder");
     let ce = f.property("childEntity").unwrap();
-    assert_eq!((ce.ty.elem.name(), ce.ty.array, ce.ty.optional, ce.privilege.as_deref()), ("vim.ManagedEntity", true, true, Some("System.View")));
+    assert_eq!(
+        (ce.ty.elem.name(), ce.ty.array, ce.ty.optional, ce.privilege.as_deref()),
+        ("vim.ManagedEntity", true, true, Some("System.View"))
+    );
     let h = mo("vim.HostSystem");
     let ds = h.property("datastore").unwrap();
     assert_eq!((ds.ty.elem.name(), ds.ty.array, ds.privilege.as_deref()), ("vim.Datastore", true, Some("System.View")));

@@ -204,7 +204,11 @@ impl<'m> Features<'m> {
 fn roots<'m>(ctx: &Ctx<'m>, m: &'m ManagedObject) -> impl Iterator<Item = &'m str> {
     let props = m.properties.iter().map(|p| p.ty.elem.name());
     let methods = m.methods.iter().flat_map(|me| {
-        me.params.iter().map(|p| p.ty.elem.name()).chain(me.returns.iter().map(|r| r.ty.elem.name())).chain(me.faults.iter().map(String::as_str))
+        me.params
+            .iter()
+            .map(|p| p.ty.elem.name())
+            .chain(me.returns.iter().map(|r| r.ty.elem.name()))
+            .chain(me.faults.iter().map(String::as_str))
     });
     let prefix = format!("{}.", m.name);
     let nested: Vec<&'m str> = ctx.dos.keys().chain(ctx.enums.keys()).copied().filter(|t| t.starts_with(&prefix)).collect();
@@ -251,7 +255,7 @@ pub fn closure<'m, 'r>(ctx: &Ctx<'m>, roots: impl Iterator<Item = &'r str>) -> B
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::named::{DataObject, DoProperty, ManagedObject, Model, MoProperty, Ty};
+    use crate::ir::named::{DataObject, DoProperty, ManagedObject, MoProperty, Model, Ty};
 
     fn data(name: &str, base: Option<&str>, fields: &[(&str, &str)]) -> DataObject {
         DataObject {

@@ -302,14 +302,7 @@ fn method_changes(o: &Method, n: &Method) -> Vec<String> {
     if o.privilege != n.privilege {
         out.push(format!("privilege: {} → {}", privilege(&o.privilege), privilege(&n.privilege)));
     }
-    members(
-        &mut out,
-        "parameter",
-        (&o.params, &n.params),
-        |p| &p.name,
-        |p| format!("`{}: {}`", p.name, ty(&p.ty)),
-        param_changes,
-    );
+    members(&mut out, "parameter", (&o.params, &n.params), |p| &p.name, |p| format!("`{}: {}`", p.name, ty(&p.ty)), param_changes);
     order(&mut out, "parameter", &o.params, &n.params, |p| &p.name);
     changed(&mut out, "returns", &ret(&o.returns), &ret(&n.returns));
     for f in n.faults.iter().filter(|f| !o.faults.contains(f)) {

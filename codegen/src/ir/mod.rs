@@ -350,7 +350,6 @@ impl<T> Model<T> {
 }
 
 impl Model {
-
     /// Reads the JSON form (`vimgen-ir/1`, as [`Model::to_json`] writes it; fields beyond
     /// the format's required ones may be absent, unknown ones are ignored). The type lists
     /// are sorted by name afterwards, as the model keeps them. Type names are resolved
@@ -377,7 +376,6 @@ impl Model {
             }
         }
     }
-
 }
 
 impl<T: Serialize> Model<T> {
