@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::{DataObject, DoProperty, Enum, ManagedObject, Method, MoProperty, Model, Param, Return};
+use super::{DataObject, DoProperty, Enum, ManagedObject, Method, MoProperty, Model, Param, Return, Ty};
 
 /// The differences between two IRs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -121,12 +121,12 @@ fn code_list(items: &[String]) -> String {
 }
 
 /// A field's or parameter's type as one word: `string`, `vim.Task[]`, optional with `?`.
-fn ty(name: &str, array: bool, optional: bool) -> String {
-    format!("{name}{}{}", if array { "[]" } else { "" }, if optional { "?" } else { "" })
+fn ty(t: &Ty) -> String {
+    format!("{}{}{}", t.elem.name(), if t.array { "[]" } else { "" }, if t.optional { "?" } else { "" })
 }
 
 fn ret(r: &Option<Return>) -> String {
-    r.as_ref().map_or_else(|| "void".to_string(), |r| ty(&r.ty, r.array, r.optional))
+    r.as_ref().map_or_else(|| "void".to_string(), |r| ty(&r.ty))
 }
 
 fn privilege(p: &Option<String>) -> String {
@@ -134,7 +134,7 @@ fn privilege(p: &Option<String>) -> String {
 }
 
 fn signature(m: &Method) -> String {
-    let params: Vec<String> = m.params.iter().map(|p| format!("{}: {}", p.name, ty(&p.ty, p.array, p.optional))).collect();
+    let params: Vec<String> = m.params.iter().map(|p| format!("{}: {}", p.name, ty(&p.ty))).collect();
     format!("{}({}) -> {}", m.wsdl_name, params.join(", "), ret(&m.returns))
 }
 
@@ -277,14 +277,14 @@ fn order<T>(out: &mut Vec<String>, kind: &str, old: &[T], new: &[T], name: impl 
     }
 }
 
-fn field_changes(old: (&str, bool, bool), new: (&str, bool, bool)) -> Vec<String> {
+fn field_changes(old: &Ty, new: &Ty) -> Vec<String> {
     let mut out = Vec::new();
-    changed(&mut out, "type", &ty(old.0, old.1, old.2), &ty(new.0, new.1, new.2));
+    changed(&mut out, "type", &ty(old), &ty(new));
     out
 }
 
 fn mo_property_changes(o: &MoProperty, n: &MoProperty) -> Vec<String> {
-    let mut out = field_changes((&o.ty, o.array, o.optional), (&n.ty, n.array, n.optional));
+    let mut out = field_changes(&o.ty, &n.ty);
     if o.privilege != n.privilege {
         out.push(format!("privilege: {} → {}", privilege(&o.privilege), privilege(&n.privilege)));
     }
@@ -292,7 +292,7 @@ fn mo_property_changes(o: &MoProperty, n: &MoProperty) -> Vec<String> {
 }
 
 fn param_changes(o: &Param, n: &Param) -> Vec<String> {
-    field_changes((&o.ty, o.array, o.optional), (&n.ty, n.array, n.optional))
+    field_changes(&o.ty, &n.ty)
 }
 
 fn method_changes(o: &Method, n: &Method) -> Vec<String> {
@@ -302,14 +302,7 @@ fn method_changes(o: &Method, n: &Method) -> Vec<String> {
     if o.privilege != n.privilege {
         out.push(format!("privilege: {} → {}", privilege(&o.privilege), privilege(&n.privilege)));
     }
-    members(
-        &mut out,
-        "parameter",
-        (&o.params, &n.params),
-        |p| &p.name,
-        |p| format!("`{}: {}`", p.name, ty(&p.ty, p.array, p.optional)),
-        param_changes,
-    );
+    members(&mut out, "parameter", (&o.params, &n.params), |p| &p.name, |p| format!("`{}: {}`", p.name, ty(&p.ty)), param_changes);
     order(&mut out, "parameter", &o.params, &n.params, |p| &p.name);
     changed(&mut out, "returns", &ret(&o.returns), &ret(&n.returns));
     for f in n.faults.iter().filter(|f| !o.faults.contains(f)) {
@@ -340,7 +333,7 @@ fn mo_changes(o: &ManagedObject, n: &ManagedObject) -> Vec<String> {
         "property",
         (&o.properties, &n.properties),
         |p| &p.name,
-        |p| format!("`{}: {}`, privilege {}", p.name, ty(&p.ty, p.array, p.optional), privilege(&p.privilege)),
+        |p| format!("`{}: {}`, privilege {}", p.name, ty(&p.ty), privilege(&p.privilege)),
         mo_property_changes,
     );
     members(&mut out, "method", (&o.methods, &n.methods), |m| &m.name, describe_method, method_changes);
@@ -348,7 +341,7 @@ fn mo_changes(o: &ManagedObject, n: &ManagedObject) -> Vec<String> {
 }
 
 fn do_property_changes(o: &DoProperty, n: &DoProperty) -> Vec<String> {
-    field_changes((&o.ty, o.array, o.optional), (&n.ty, n.array, n.optional))
+    field_changes(&o.ty, &n.ty)
 }
 
 fn do_changes(o: &DataObject, n: &DataObject) -> Vec<String> {
@@ -365,7 +358,7 @@ fn do_changes(o: &DataObject, n: &DataObject) -> Vec<String> {
         "field",
         (&o.properties, &n.properties),
         |p| &p.name,
-        |p| format!("`{}: {}`", p.name, ty(&p.ty, p.array, p.optional)),
+        |p| format!("`{}: {}`", p.name, ty(&p.ty)),
         do_property_changes,
     );
     order(&mut out, "field", &o.properties, &n.properties, |p| &p.name);
@@ -384,10 +377,18 @@ fn enum_changes(o: &Enum, n: &Enum) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::named::{self, DataObject, DoProperty, ManagedObject, Method, MoProperty, Param, Return};
     use crate::ir::{Version, FORMAT};
 
+    /// The test models are written with names, as the merge builds them, and resolved.
+    fn resolved(m: named::Model) -> Model {
+        let (m, bad) = m.resolve();
+        assert!(bad.is_empty(), "{bad:?}");
+        m
+    }
+
     fn param(name: &str, ty: &str, array: bool, optional: bool) -> Param {
-        Param { name: name.into(), ty: ty.into(), array, optional, since: None }
+        Param { name: name.into(), ty: named::Ty { elem: ty.into(), array, optional }, since: None }
     }
 
     fn method(name: &str, params: Vec<Param>, returns: Option<&str>, faults: &[&str], privilege: Option<&str>) -> Method {
@@ -397,7 +398,7 @@ mod tests {
             since: "vim.version.version1".into(),
             privilege: privilege.map(String::from),
             params,
-            returns: returns.map(|t| Return { ty: t.into(), array: false, optional: false }),
+            returns: returns.map(|t| Return { ty: named::Ty { elem: t.into(), array: false, optional: false } }),
             faults: faults.iter().map(|f| f.to_string()).collect(),
             documented_faults: Vec::new(),
             deprecated: None,
@@ -421,9 +422,7 @@ mod tests {
     fn mo_prop(name: &str, ty: &str, privilege: Option<&str>) -> MoProperty {
         MoProperty {
             name: name.into(),
-            ty: ty.into(),
-            array: false,
-            optional: true,
+            ty: named::Ty { elem: ty.into(), array: false, optional: true },
             privilege: privilege.map(String::from),
             description: String::new(),
             since: None,
@@ -443,9 +442,7 @@ mod tests {
                 .iter()
                 .map(|(n, t, a, o)| DoProperty {
                     name: n.to_string(),
-                    ty: t.to_string(),
-                    array: *a,
-                    optional: *o,
+                    ty: named::Ty { elem: t.to_string(), array: *a, optional: *o },
                     description: String::new(),
                     since: None,
                 })
@@ -469,11 +466,20 @@ mod tests {
     }
 
     fn old() -> Model {
-        Model {
+        resolved(old_named())
+    }
+
+    fn new() -> Model {
+        resolved(new_named())
+    }
+
+    fn old_named() -> named::Model {
+        named::Model {
             format: FORMAT,
             api_version: Some("6.7.1".into()),
             versions: vec![version("vim.version.v6_7_1", "6.7.1")],
             managed_objects: vec![
+                mo("Datastore", vec![], vec![]),
                 mo("Gone", vec![], vec![]),
                 mo(
                     "HostSystem",
@@ -489,23 +495,24 @@ mod tests {
                         method("Same", vec![], None, &[], None),
                     ],
                 ),
+                mo("Task", vec![], vec![]),
             ],
             data_objects: vec![data("Info", &[("a", "string", false, false), ("b", "int", true, true)])],
             enums: vec![enumeration("Power", &["on", "off"])],
         }
     }
 
-    fn new() -> Model {
-        let mut m = old();
+    fn new_named() -> named::Model {
+        let mut m = old_named();
         m.api_version = Some("7.0.2".into());
         m.versions.push(version("vim.version.v7_0_2", "7.0.2"));
-        m.managed_objects.remove(0);
-        let host = &mut m.managed_objects[0];
+        m.managed_objects.remove(1);
+        let host = &mut m.managed_objects[1];
         host.properties[0].privilege = Some("System.Read".into());
         host.properties.remove(1);
         host.properties.push(mo_prop("fresh", "vim.Datastore", None));
         let reboot = &mut host.methods[0];
-        reboot.params[0].optional = true;
+        reboot.params[0].ty.optional = true;
         reboot.params.push(param("reason", "string", false, true));
         reboot.returns = None;
         reboot.faults = vec!["vim.fault.NotSupported".into()];
@@ -515,7 +522,7 @@ mod tests {
         host.methods.sort_by(|a, b| a.name.cmp(&b.name));
         m.managed_objects.push(mo("Zeta", vec![], vec![method("Go", vec![], None, &[], None)]));
         m.data_objects[0].properties.swap(0, 1);
-        m.data_objects[0].properties[0].ty = "long".into();
+        m.data_objects[0].properties[0].ty.elem = "long".into();
         m.data_objects.push(data("Extra", &[("z", "bool", false, false)]));
         m.data_objects.sort_by(|a, b| a.name.cmp(&b.name));
         m.enums[0].values = vec!["on".into(), "off".into(), "standby".into()];
