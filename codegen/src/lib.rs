@@ -23,7 +23,7 @@ pub mod wsdl;
 
 use std::path::{Path, PathBuf};
 
-use diag::{Diagnostic, Diagnostics, SourceMap};
+use diag::{Diagnostic, Diagnostics, Kind, SourceMap};
 
 /// Where a spec lives.
 #[derive(Clone, Debug)]
@@ -71,7 +71,7 @@ pub fn load(paths: &SpecPaths) -> Loaded {
                 overrides::Overrides::parse(&sources, id, &mut diags)
             }
             Err(e) => {
-                diags.push(Diagnostic::error("overrides-read", format!("cannot read overrides file {}: {e}", p.display())));
+                diags.push(Diagnostic::new(Kind::OverridesRead, format!("cannot read overrides file {}: {e}", p.display())));
                 overrides::Overrides::default()
             }
         },
@@ -91,7 +91,7 @@ pub fn load(paths: &SpecPaths) -> Loaded {
                 None => format!("the WSDL names {what}: pyVmomi's registry cannot be filtered to it"),
             };
             diags.push(
-                Diagnostic::error("py-no-wsdl-version", message).at_opt(span).help("use a pyVmomi release at least as new as the WSDL"),
+                Diagnostic::new(Kind::PyNoWsdlVersion, message).at_opt(span).help("use a pyVmomi release at least as new as the WSDL"),
             );
         }
     }
@@ -99,8 +99,8 @@ pub fn load(paths: &SpecPaths) -> Loaded {
     let out = match &registry {
         Some(reg) => {
             if paths.overrides.is_some() {
-                diags.push(Diagnostic::warning(
-                    "overrides-ignored",
+                diags.push(Diagnostic::new(
+                    Kind::OverridesIgnored,
                     "the overrides file is not read with --pyvmomi: the registry states what it held",
                 ));
             }

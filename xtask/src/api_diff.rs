@@ -74,7 +74,7 @@ fn load_spec(arg: &str, paths: &SpecPaths) -> Result<Model> {
         }
     }
     let loaded = load(paths);
-    let errors = loaded.diags.list.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = loaded.diags.list.iter().filter(|d| d.severity() == Severity::Error).count();
     if errors > 0 {
         eprintln!(
             "api-diff: {arg} loads with {errors} errors; the diff covers what merged (`cargo xtask ir` with the same inputs lists them)"

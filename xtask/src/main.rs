@@ -267,7 +267,7 @@ fn load_report_expected(spec: &SpecArgs) -> (Loaded, bool, Result<Option<bool>>)
     let paths = spec.paths();
     let loaded = load(&paths);
     for d in &loaded.diags.list {
-        if d.severity == Severity::Error || spec.warnings {
+        if d.severity() == Severity::Error || spec.warnings {
             eprintln!("{}\n", d.render(&loaded.sources));
         }
     }

@@ -49,7 +49,7 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
             took.as_secs_f64() * 1e3
         );
         if loaded.diags.has_errors() {
-            for d in loaded.diags.list.iter().filter(|d| d.severity == codegen::diag::Severity::Error) {
+            for d in loaded.diags.list.iter().filter(|d| d.severity() == codegen::diag::Severity::Error) {
                 eprintln!("{}\n", d.render(&loaded.sources));
             }
             failed.push(folder.to_string());
