@@ -28,8 +28,9 @@ use diag::{Diagnostic, Diagnostics, Kind, SourceMap};
 /// Where a spec lives.
 #[derive(Clone, Debug)]
 pub struct SpecPaths {
-    /// Folder of markdown pages.
-    pub markdown: PathBuf,
+    /// Folder of markdown pages, if any. Without pyVmomi's registry the pages give the facts
+    /// the WSDL lacks and are needed; with it they give prose only, and may be left out.
+    pub markdown: Option<PathBuf>,
     /// Folder holding `vim.wsdl` and its XSDs.
     pub wsdl: PathBuf,
     /// The reviewed overrides file, if any.
@@ -42,7 +43,7 @@ pub struct SpecPaths {
 impl SpecPaths {
     /// The project's default spec: `spec/` with `spec/wsdl/` and `spec/overrides.toml`.
     pub fn in_folder(spec: &Path) -> SpecPaths {
-        SpecPaths { markdown: spec.to_path_buf(), wsdl: spec.join("wsdl"), overrides: Some(spec.join("overrides.toml")), pyvmomi: None }
+        SpecPaths { markdown: Some(spec.to_path_buf()), wsdl: spec.join("wsdl"), overrides: Some(spec.join("overrides.toml")), pyvmomi: None }
     }
 }
 
@@ -62,7 +63,7 @@ pub struct Loaded {
 pub fn load(paths: &SpecPaths) -> Loaded {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let pages = markdown::read_dir(&paths.markdown, &mut sources, &mut diags);
+    let pages = paths.markdown.as_ref().map(|dir| markdown::read_dir(dir, &mut sources, &mut diags)).unwrap_or_default();
     let schema = wsdl::read_dir(&paths.wsdl, &mut sources, &mut diags);
     let ov = match &paths.overrides {
         Some(p) => match std::fs::read_to_string(p) {

@@ -159,7 +159,7 @@ fn load_finds_the_wsdl_version_in_the_registry() {
     if vimgen_test_support::corpus("load_finds_the_wsdl_version_in_the_registry").is_none() {
         return;
     }
-    let paths = |dir: PathBuf| codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(dir) };
+    let paths = |dir: PathBuf| codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(dir) };
     let loaded = codegen::load(&paths(new));
     assert_eq!(loaded.diags.of_kind(Kind::PyNoWsdlVersion).count(), 0);
     assert_eq!(loaded.registry.as_ref().map(|r| r.counts().managed), Some(197));
@@ -179,7 +179,7 @@ fn wsdl_first_merge_of_every_corpus_version() {
     }
     let load = |folder: &str| {
         let wsdl = Path::new(CORPUS_MD).join("..").join(folder).join("vim25");
-        let loaded = codegen::load(&codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl, overrides: None, pyvmomi: Some(dir.clone()) });
+        let loaded = codegen::load(&codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl, overrides: None, pyvmomi: Some(dir.clone()) });
         let errors: Vec<String> =
             loaded.diags.list.iter().filter(|d| d.severity() == codegen::diag::Severity::Error).map(|d| d.render(&loaded.sources)).collect();
         assert!(errors.is_empty(), "{folder}: {}", errors.join("\n"));
@@ -249,7 +249,7 @@ fn every_version_up_to_the_spec_is_a_constant() {
         return;
     }
     let wsdl = Path::new(CORPUS_MD).join("../wsdl-9.1/vim25");
-    let loaded = codegen::load(&codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl, overrides: None, pyvmomi: Some(dir) });
+    let loaded = codegen::load(&codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl, overrides: None, pyvmomi: Some(dir) });
     let ids: Vec<&str> = loaded.model.versions.iter().map(|v| v.id.as_str()).collect();
     let pos = |id: &str| ids.iter().position(|x| *x == id).unwrap_or_else(|| panic!("{id} not in {ids:?}"));
     assert!(pos("vim.version.version1") < pos("vim.version.version9"));

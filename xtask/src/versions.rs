@@ -33,7 +33,7 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
     for (folder, own) in VERSIONS {
         let wsdl = corpus.join(folder).join("vim25");
         let paths =
-            SpecPaths { markdown: corpus.join("pyvmomi-docs-5.5"), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(input.clone()) };
+            SpecPaths { markdown: Some(corpus.join("pyvmomi-docs-5.5")), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(input.clone()) };
         let started = std::time::Instant::now();
         let loaded = codegen::load(&paths);
         let took = started.elapsed();
@@ -69,7 +69,7 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
     }
     // The pages-first 5.5 IR (what spec/ is generated with) against the same registry.
     let paths = SpecPaths {
-        markdown: corpus.join("pyvmomi-docs-5.5"),
+        markdown: Some(corpus.join("pyvmomi-docs-5.5")),
         wsdl: corpus.join("wsdl-5.5/vim25"),
         overrides: Some(overrides_55.to_path_buf()),
         pyvmomi: None,
