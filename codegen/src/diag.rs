@@ -584,7 +584,10 @@ mod tests {
         assert_eq!(diags.of_kind(Kind::DocLinkUnresolved).count(), 2);
         assert_eq!(
             diags.summary(),
-            format!("{:>7} {:<32} {:>6}\n{:>7} {:<32} {:>6}\n1 error(s), 2 warning(s)\n", "error", "unknown-type", 1, "warning", "doc-link-unresolved", 2)
+            format!(
+                "{:>7} {:<32} {:>6}\n{:>7} {:<32} {:>6}\n1 error(s), 2 warning(s)\n",
+                "error", "unknown-type", 1, "warning", "doc-link-unresolved", 2
+            )
         );
     }
 }

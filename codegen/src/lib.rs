@@ -43,7 +43,12 @@ pub struct SpecPaths {
 impl SpecPaths {
     /// The project's default spec: `spec/` with `spec/wsdl/` and `spec/overrides.toml`.
     pub fn in_folder(spec: &Path) -> SpecPaths {
-        SpecPaths { markdown: Some(spec.to_path_buf()), wsdl: spec.join("wsdl"), overrides: Some(spec.join("overrides.toml")), pyvmomi: None }
+        SpecPaths {
+            markdown: Some(spec.to_path_buf()),
+            wsdl: spec.join("wsdl"),
+            overrides: Some(spec.join("overrides.toml")),
+            pyvmomi: None,
+        }
     }
 }
 

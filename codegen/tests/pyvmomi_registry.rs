@@ -159,7 +159,8 @@ fn load_finds_the_wsdl_version_in_the_registry() {
     if vimgen_test_support::corpus("load_finds_the_wsdl_version_in_the_registry").is_none() {
         return;
     }
-    let paths = |dir: PathBuf| codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(dir) };
+    let paths =
+        |dir: PathBuf| codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(dir) };
     let loaded = codegen::load(&paths(new));
     assert_eq!(loaded.diags.of_kind(Kind::PyNoWsdlVersion).count(), 0);
     assert_eq!(loaded.registry.as_ref().map(|r| r.counts().managed), Some(197));
@@ -179,9 +180,15 @@ fn wsdl_first_merge_of_every_corpus_version() {
     }
     let load = |folder: &str| {
         let wsdl = Path::new(CORPUS_MD).join("..").join(folder).join("vim25");
-        let loaded = codegen::load(&codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl, overrides: None, pyvmomi: Some(dir.clone()) });
-        let errors: Vec<String> =
-            loaded.diags.list.iter().filter(|d| d.severity() == codegen::diag::Severity::Error).map(|d| d.render(&loaded.sources)).collect();
+        let loaded =
+            codegen::load(&codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl, overrides: None, pyvmomi: Some(dir.clone()) });
+        let errors: Vec<String> = loaded
+            .diags
+            .list
+            .iter()
+            .filter(|d| d.severity() == codegen::diag::Severity::Error)
+            .map(|d| d.render(&loaded.sources))
+            .collect();
         assert!(errors.is_empty(), "{folder}: {}", errors.join("\n"));
         eprintln!("{folder}: {} warnings", loaded.diags.warning_count());
         loaded

@@ -71,12 +71,9 @@ impl<F: fmt::Debug> fmt::Display for Error<F> {
             Error::VersionTooOld { method, since, negotiated } => {
                 write!(f, "{method} needs API {} but the server speaks {}", since.version(), negotiated.version())
             }
-            Error::ParameterTooNew { method, parameter, since, negotiated } => write!(
-                f,
-                "{method}'s parameter `{parameter}` needs API {} but the server speaks {}",
-                since.version(),
-                negotiated.version()
-            ),
+            Error::ParameterTooNew { method, parameter, since, negotiated } => {
+                write!(f, "{method}'s parameter `{parameter}` needs API {} but the server speaks {}", since.version(), negotiated.version())
+            }
             Error::ServerFault { code, message } => write!(f, "server fault {code}: {message}"),
             Error::Decode(e) => write!(f, "undecodable response: {e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),

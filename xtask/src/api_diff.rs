@@ -93,7 +93,10 @@ mod tests {
     #[test]
     fn spec_strings() {
         let p = parse_spec("wsdl=a/wsdl-7.0u2/vim25, markdown=docs,pyvmomi=py").unwrap();
-        assert_eq!((p.wsdl, p.markdown, p.pyvmomi, p.overrides), ("a/wsdl-7.0u2/vim25".into(), Some("docs".into()), Some("py".into()), None));
+        assert_eq!(
+            (p.wsdl, p.markdown, p.pyvmomi, p.overrides),
+            ("a/wsdl-7.0u2/vim25".into(), Some("docs".into()), Some("py".into()), None)
+        );
         let p = parse_spec("wsdl=w,pyvmomi=py").unwrap();
         assert_eq!((p.markdown, p.pyvmomi), (None, Some("py".into())), "pages are optional with the registry");
         assert_eq!(wsdl_label(Path::new("a/wsdl-7.0u2/vim25")), "wsdl-7.0u2");

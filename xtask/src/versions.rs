@@ -32,8 +32,12 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
     let mut failed = Vec::new();
     for (folder, own) in VERSIONS {
         let wsdl = corpus.join(folder).join("vim25");
-        let paths =
-            SpecPaths { markdown: Some(corpus.join("pyvmomi-docs-5.5")), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(input.clone()) };
+        let paths = SpecPaths {
+            markdown: Some(corpus.join("pyvmomi-docs-5.5")),
+            wsdl: wsdl.clone(),
+            overrides: None,
+            pyvmomi: Some(input.clone()),
+        };
         let started = std::time::Instant::now();
         let loaded = codegen::load(&paths);
         let took = started.elapsed();

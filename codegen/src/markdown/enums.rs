@@ -46,11 +46,8 @@ pub fn parse_enums(blocks: &[Block], diags: &mut Diagnostics) -> Vec<EnumPage> {
                 for row in rows {
                     if row.source_cells != want {
                         diags.push(
-                            Diagnostic::new(
-                                Kind::MdBadTableRow,
-                                format!("row has {} cells where the header has {want}", row.source_cells),
-                            )
-                            .at(row.span),
+                            Diagnostic::new(Kind::MdBadTableRow, format!("row has {} cells where the header has {want}", row.source_cells))
+                                .at(row.span),
                         );
                     }
                     let name = row.cells.first().map(|c| c.inl.plain().trim().to_string()).unwrap_or_default();

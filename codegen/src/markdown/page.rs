@@ -276,8 +276,7 @@ fn property_row(
         "None" | "false" | "" => false,
         other => {
             diags.push(
-                Diagnostic::new(Kind::MdBadOptional, format!("optional column says `{other}`; read as not optional"))
-                    .at(row.cells[2].span),
+                Diagnostic::new(Kind::MdBadOptional, format!("optional column says `{other}`; read as not optional")).at(row.cells[2].span),
             );
             false
         }
@@ -419,8 +418,7 @@ fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], di
     if let Some(s) = &m.service_name {
         if *s != m.name {
             diags.push(
-                Diagnostic::new(Kind::MdServiceNameMismatch, format!("heading says `{}` but the service name is `{s}`", m.name))
-                    .at(span),
+                Diagnostic::new(Kind::MdServiceNameMismatch, format!("heading says `{}` but the service name is `{s}`", m.name)).at(span),
             );
         }
     }

@@ -185,13 +185,17 @@ impl<'a> Merger<'a> {
                                 cur = k;
                             }
                             Some(_) => {
-                                self.diags.push(Diagnostic::new(diag::Kind::UnknownBase, format!("`{name}` inherits from itself")).at(b.span));
+                                self.diags
+                                    .push(Diagnostic::new(diag::Kind::UnknownBase, format!("`{name}` inherits from itself")).at(b.span));
                                 break Kind::Data;
                             }
                             None => {
                                 self.diags.push(
-                                    Diagnostic::new(diag::Kind::UnknownBase, format!("`{}` inherits from `{base}`, which has no page", page.name))
-                                        .at(b.span),
+                                    Diagnostic::new(
+                                        diag::Kind::UnknownBase,
+                                        format!("`{}` inherits from `{base}`, which has no page", page.name),
+                                    )
+                                    .at(b.span),
                                 );
                                 break if page.table == TableForm::Fault || self.schema.complex_type(&self.wire_name_of(cur)).is_some() {
                                     Kind::Data
@@ -244,7 +248,8 @@ impl<'a> Merger<'a> {
             }
             if let Some(other) = by_wire.insert(ct.name.as_str(), p.name.as_str()) {
                 self.diags.push(
-                    Diagnostic::new(diag::Kind::DuplicateJoin, format!("`{}` and `{other}` both join WSDL type `{wire}`", p.name)).at(p.name_span),
+                    Diagnostic::new(diag::Kind::DuplicateJoin, format!("`{}` and `{other}` both join WSDL type `{wire}`", p.name))
+                        .at(p.name_span),
                 );
                 continue;
             }
@@ -288,7 +293,8 @@ impl<'a> Merger<'a> {
                 self.enum_names.insert(e.name.as_str());
             } else {
                 self.diags.push(
-                    Diagnostic::new(diag::Kind::UnjoinedEnum, format!("enum `{}` has no WSDL enumeration `{}`", e.name, e.wsdl_name)).at(e.span),
+                    Diagnostic::new(diag::Kind::UnjoinedEnum, format!("enum `{}` has no WSDL enumeration `{}`", e.name, e.wsdl_name))
+                        .at(e.span),
                 );
             }
         }
@@ -330,7 +336,8 @@ impl<'a> Merger<'a> {
             VersionResolution::Default => return default.to_string(),
             VersionResolution::Unknown => {
                 self.diags.push(
-                    Diagnostic::new(diag::Kind::UnknownVersion, format!("version `{}` matches no row of vim.version.md", r.text)).at(r.span),
+                    Diagnostic::new(diag::Kind::UnknownVersion, format!("version `{}` matches no row of vim.version.md", r.text))
+                        .at(r.span),
                 );
                 return default.to_string();
             }
@@ -410,8 +417,11 @@ impl<'a> Merger<'a> {
                 let page_prop = p.properties.iter().find(|x| x.name == el.name);
                 if page_prop.is_none() {
                     self.diags.push(
-                        Diagnostic::new(diag::Kind::PropertyUndocumented, format!("`{name}.{}` is on the wire but not on the page", el.name))
-                            .at(el.span),
+                        Diagnostic::new(
+                            diag::Kind::PropertyUndocumented,
+                            format!("`{name}.{}` is on the wire but not on the page", el.name),
+                        )
+                        .at(el.span),
                     );
                 }
                 let hint = page_prop.map(|x| &x.ty).filter(|_| !fault_page || el.ty == TypeRef::Named("ManagedObjectReference".into()));
@@ -509,7 +519,8 @@ impl<'a> Merger<'a> {
         match ty {
             TypeRef::Xsd(local) => {
                 let Some(prim) = xsd_primitive(local) else {
-                    self.diags.push(Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` has XML Schema type `xsd:{local}`")).at(span));
+                    self.diags
+                        .push(Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` has XML Schema type `xsd:{local}`")).at(span));
                     return ("anyType".into(), false);
                 };
                 // Neither input says where a string is a type, property path or method name:
@@ -559,7 +570,8 @@ impl<'a> Merger<'a> {
                 };
                 if class != "vmodl.ManagedObject" && self.kind.get(class.as_str()) != Some(&Kind::Managed) {
                     self.diags.push(
-                        Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` refers to `{class}`, which is not a managed object")).at(span),
+                        Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` refers to `{class}`, which is not a managed object"))
+                            .at(span),
                     );
                 }
                 (class, false)
@@ -583,8 +595,9 @@ impl<'a> Merger<'a> {
                     (v, false)
                 }
                 None => {
-                    self.diags
-                        .push(Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` has WSDL type `{n}`, which no page describes")).at(span));
+                    self.diags.push(
+                        Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` has WSDL type `{n}`, which no page describes")).at(span),
+                    );
                     (n.clone(), false)
                 }
             },
@@ -607,8 +620,9 @@ impl<'a> Merger<'a> {
             || self.kind.contains_key(name.as_str())
             || self.enum_names.contains(name.as_str());
         if !known {
-            self.diags
-                .push(Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` has type `{name}`, which no page describes")).at(cell.span));
+            self.diags.push(
+                Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` has type `{name}`, which no page describes")).at(cell.span),
+            );
         }
         name
     }
@@ -732,8 +746,9 @@ impl<'a> Merger<'a> {
                 let mut documented: Vec<ir::DocumentedFault> = Vec::new();
                 for r in &pm.raises {
                     if !self.kind.contains_key(r.name.as_str()) {
-                        self.diags
-                            .push(Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` raises `{}`, which has no page", r.name)).at(r.span));
+                        self.diags.push(
+                            Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` raises `{}`, which has no page", r.name)).at(r.span),
+                        );
                     }
                     if documented.iter().any(|d| d.name == r.name) {
                         continue;
@@ -775,7 +790,8 @@ impl<'a> Merger<'a> {
         for op in &self.schema.operations {
             if !claimed.contains(op.name.as_str()) {
                 self.diags.push(
-                    Diagnostic::new(diag::Kind::OperationUnowned, format!("WSDL operation `{}` is described by no page", op.name)).at(op.span),
+                    Diagnostic::new(diag::Kind::OperationUnowned, format!("WSDL operation `{}` is described by no page", op.name))
+                        .at(op.span),
                 );
             }
         }

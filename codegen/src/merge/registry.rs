@@ -736,12 +736,9 @@ impl<'a> M<'a> {
         py_faults.dedup();
         if py_faults != faults {
             self.diags.push(
-                Diagnostic::new(
-                    Kind::PyFaultsMismatch,
-                    format!("`{what}` declares {faults:?} in the WSDL, {py_faults:?} in the registry"),
-                )
-                .at(op.span)
-                .note(format!("registry method at {}", self.sources.line_location(me.span))),
+                Diagnostic::new(Kind::PyFaultsMismatch, format!("`{what}` declares {faults:?} in the WSDL, {py_faults:?} in the registry"))
+                    .at(op.span)
+                    .note(format!("registry method at {}", self.sources.line_location(me.span))),
             );
         }
         let mut documented: Vec<ir::DocumentedFault> = Vec::new();

@@ -292,9 +292,8 @@ fn head(a: &[Node]) -> R<(String, String, String, String)> {
 /// First definition wins (pyVmomi freezes names the same way for its last file).
 fn insert<T>(map: &mut BTreeMap<String, T>, name: String, t: T, call: &Call, diags: &mut Diagnostics) {
     if map.contains_key(&name) {
-        diags.push(
-            Diagnostic::new(Kind::PyDuplicateType, format!("`{name}` is defined again; the first definition is kept")).at(call.span),
-        );
+        diags
+            .push(Diagnostic::new(Kind::PyDuplicateType, format!("`{name}` is defined again; the first definition is kept")).at(call.span));
         return;
     }
     map.insert(name, t);
