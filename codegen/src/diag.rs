@@ -356,6 +356,9 @@ kinds! {
     EmitNameCollision = "emit-name-collision", Error;
     /// The emitter produced tokens that do not parse as Rust (an emitter bug).
     EmitInvalidTokens = "emit-invalid-tokens", Error;
+    /// A model built by hand (not by the merge or `Model::from_json`) whose type reference
+    /// names no type of the model: the emitter refuses it.
+    EmitDanglingType = "emit-dangling-type", Error;
 }
 
 /// Ordered by id, so sorted diagnostics and summaries read alphabetically.

@@ -8,7 +8,8 @@
 //! ```
 //!
 //! With `pyvmomi/` (pyVmomi's type registry) the merge is WSDL-first (`merge::registry`);
-//! without it, pages-first (`merge`).
+//! without it, pages-first (`merge`). Both build the model with type names and resolve them
+//! once, at their end, into `ir::TypeRef`s: the emitter meets no name it must look up.
 //!
 //! No stage prints or exits: the CLI (`xtask`) decides what to do with diagnostics.
 
@@ -57,6 +58,9 @@ pub struct Loaded {
     pub sources: SourceMap,
     pub diags: Diagnostics,
     pub model: ir::Model,
+    /// The model as merged, with its type names, when some resolved to nothing (errors; see
+    /// [`merge::MergeOutput::as_merged`]). [`Loaded::ir_json`] writes it then.
+    pub as_merged: Option<ir::named::Model>,
     /// Overrides entries a heuristic proposes (`cargo xtask ir --propose`).
     pub proposals: std::collections::BTreeMap<String, Vec<String>>,
     /// pyVmomi's registry when [`SpecPaths::pyvmomi`] is given.
@@ -115,5 +119,17 @@ pub fn load(paths: &SpecPaths) -> Loaded {
         None => merge::merge(&sources, &pages, &schema, &ov, &mut diags),
     };
     diags.sort(&sources);
-    Loaded { sources, diags, model: out.model, proposals: out.proposals, registry }
+    Loaded { sources, diags, model: out.model, as_merged: out.as_merged, proposals: out.proposals, registry }
+}
+
+impl Loaded {
+    /// The IR as JSON (`vimgen-ir/1`): the resolved model's, or, when some type names
+    /// resolved to nothing, the merged model's with those names, so the output of a run with
+    /// errors still shows them.
+    pub fn ir_json(&self) -> String {
+        match &self.as_merged {
+            Some(m) => m.to_json(),
+            None => self.model.to_json(),
+        }
+    }
 }

@@ -77,7 +77,7 @@ fn outputs(case: &Case) -> Result<Vec<(String, String)>, String> {
     let loaded = case.load();
     let mut diag = loaded.diags.render_all(&loaded.sources);
     diag.push_str(&loaded.diags.summary());
-    let mut out = vec![("expected.diag".to_string(), case.relative(&diag)), ("expected.ir.json".to_string(), loaded.model.to_json())];
+    let mut out = vec![("expected.diag".to_string(), case.relative(&diag)), ("expected.ir.json".to_string(), loaded.ir_json())];
     let rs = case.dir.join("expected.rs");
     if rs.is_file() {
         let text = std::fs::read_to_string(&rs).map_err(|e| format!("{}: {e}", rs.display()))?;

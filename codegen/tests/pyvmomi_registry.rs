@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use codegen::diag::{Diagnostics, Kind, SourceMap};
+use codegen::ir::TypeRef;
 use codegen::pyvmomi::{self, Layout, Registry};
 
 const CORPUS_MD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/spec-corpus/pyvmomi-docs-5.5");
@@ -209,11 +210,15 @@ fn wsdl_first_merge_of_every_corpus_version() {
         assert_eq!((login.privilege.as_deref(), login.faults.len()), (Some("System.Anonymous"), 2));
         assert!(!login.documented_faults.is_empty() && !sm.description.is_empty(), "{folder}: the 5.5 page's prose");
         let list = sm.properties.iter().find(|p| p.name == "sessionList").expect("sessionList");
-        assert!(list.array && list.ty == "vim.UserSession", "{folder}: array-ness from the registry");
+        assert!(list.ty.array && list.ty.elem == TypeRef::DataObject("vim.UserSession".into()), "{folder}: array-ness from the registry");
         let vm = mo(&l, "vim.VirtualMachine").expect("VirtualMachine");
         let power_on = vm.methods.iter().find(|m| m.wsdl_name == "PowerOnVM_Task").expect("PowerOnVM_Task");
-        assert_eq!((power_on.name.as_str(), power_on.returns.as_ref().map(|r| r.ty.as_str())), ("PowerOnVM", Some("vim.Task")));
-        assert_eq!(power_on.params[0].ty, "vim.HostSystem", "{folder}: reference target from the registry");
+        assert_eq!((power_on.name.as_str(), power_on.returns.as_ref().map(|r| r.ty.elem.name())), ("PowerOnVM", Some("vim.Task")));
+        assert_eq!(
+            power_on.params[0].ty.elem,
+            TypeRef::ManagedObject(Some("vim.HostSystem".into())),
+            "{folder}: reference target from the registry"
+        );
         assert_eq!(
             l.model.data_objects.iter().find(|d| d.wsdl_name == "HostListSummary").map(|d| d.name.as_str()),
             Some("vim.host.Summary")

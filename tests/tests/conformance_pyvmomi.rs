@@ -176,17 +176,17 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
             if pf.flags.contains("F_LINK") {
                 ty = "string".into();
             }
-            if f.ty != ty {
+            if f.ty.elem.name() != ty {
                 r.add(
-                    type_cat(&f.ty, &ty, "do-field-type", "do-field-type-named-string"),
-                    format!("{name}.{}: IR {} pyVmomi {}", f.name, f.ty, pf.ty),
+                    type_cat(f.ty.elem.name(), &ty, "do-field-type", "do-field-type-named-string"),
+                    format!("{name}.{}: IR {} pyVmomi {}", f.name, f.ty.elem.name(), pf.ty),
                 );
             }
-            if f.array != array {
-                r.add("do-field-array", format!("{name}.{}: IR array={} pyVmomi {}", f.name, f.array, pf.ty));
+            if f.ty.array != array {
+                r.add("do-field-array", format!("{name}.{}: IR array={} pyVmomi {}", f.name, f.ty.array, pf.ty));
             }
-            if f.optional != pf.optional() {
-                r.add("do-field-optional", format!("{name}.{}: IR optional={} pyVmomi {}", f.name, f.optional, pf.optional()));
+            if f.ty.optional != pf.optional() {
+                r.add("do-field-optional", format!("{name}.{}: IR optional={} pyVmomi {}", f.name, f.ty.optional, pf.optional()));
             }
         }
     }
@@ -260,17 +260,17 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
         for pp in &py_props {
             let Some(p) = o.property(&pp.name) else { continue };
             let (ty, array) = ir_type(&pp.ty);
-            if p.ty != ty {
+            if p.ty.elem.name() != ty {
                 r.add(
-                    type_cat(&p.ty, &ty, "mo-property-type", "mo-property-type-named-string"),
-                    format!("{name}.{}: IR {} pyVmomi {}", p.name, p.ty, pp.ty),
+                    type_cat(p.ty.elem.name(), &ty, "mo-property-type", "mo-property-type-named-string"),
+                    format!("{name}.{}: IR {} pyVmomi {}", p.name, p.ty.elem.name(), pp.ty),
                 );
             }
-            if p.array != array {
-                r.add("mo-property-array", format!("{name}.{}: IR array={} pyVmomi {}", p.name, p.array, pp.ty));
+            if p.ty.array != array {
+                r.add("mo-property-array", format!("{name}.{}: IR array={} pyVmomi {}", p.name, p.ty.array, pp.ty));
             }
-            if p.optional != pp.optional() {
-                r.add("mo-property-optional", format!("{name}.{}: IR optional={} pyVmomi {}", p.name, p.optional, pp.optional()));
+            if p.ty.optional != pp.optional() {
+                r.add("mo-property-optional", format!("{name}.{}: IR optional={} pyVmomi {}", p.name, p.ty.optional, pp.optional()));
             }
             if p.privilege != pp.privilege {
                 r.add("mo-property-privilege", format!("{name}.{}: IR {} pyVmomi {}", p.name, opt(&p.privilege), opt(&pp.privilege)));
@@ -308,35 +308,35 @@ fn compare(t: &TypeTable, m: &Model) -> Report {
             for pp in &py_params {
                 let Some(p) = x.params.iter().find(|p| p.name == pp.name) else { continue };
                 let (ty, array) = ir_type(&pp.ty);
-                if p.ty != ty {
+                if p.ty.elem.name() != ty {
                     r.add(
-                        type_cat(&p.ty, &ty, "param-type", "param-type-named-string"),
-                        format!("{id}({}): IR {} pyVmomi {}", p.name, p.ty, pp.ty),
+                        type_cat(p.ty.elem.name(), &ty, "param-type", "param-type-named-string"),
+                        format!("{id}({}): IR {} pyVmomi {}", p.name, p.ty.elem.name(), pp.ty),
                     );
                 }
-                if p.array != array {
-                    r.add("param-array", format!("{id}({}): IR array={} pyVmomi {}", p.name, p.array, pp.ty));
+                if p.ty.array != array {
+                    r.add("param-array", format!("{id}({}): IR array={} pyVmomi {}", p.name, p.ty.array, pp.ty));
                 }
-                if p.optional != pp.optional() {
-                    r.add("param-optional", format!("{id}({}): IR optional={} pyVmomi {}", p.name, p.optional, pp.optional()));
+                if p.ty.optional != pp.optional() {
+                    r.add("param-optional", format!("{id}({}): IR optional={} pyVmomi {}", p.name, p.ty.optional, pp.optional()));
                 }
             }
             match (&x.returns, pm.result.as_str()) {
                 (None, "void") => {}
                 (None, other) => r.add("return-type", format!("{id}: IR void pyVmomi {other}")),
-                (Some(ret), "void") => r.add("return-type", format!("{id}: IR {} pyVmomi void", ret.ty)),
+                (Some(ret), "void") => r.add("return-type", format!("{id}: IR {} pyVmomi void", ret.ty.elem.name())),
                 (Some(ret), py_ty) => {
                     let (ty, array) = ir_type(py_ty);
-                    if ret.ty != ty {
-                        r.add("return-type", format!("{id}: IR {} pyVmomi {py_ty}", ret.ty));
+                    if ret.ty.elem.name() != ty {
+                        r.add("return-type", format!("{id}: IR {} pyVmomi {py_ty}", ret.ty.elem.name()));
                     }
-                    if ret.array != array {
-                        r.add("return-array", format!("{id}: IR array={} pyVmomi {py_ty}", ret.array));
+                    if ret.ty.array != array {
+                        r.add("return-array", format!("{id}: IR array={} pyVmomi {py_ty}", ret.ty.array));
                     }
                     // For a task method pyVmomi's flag is about the task's result, not the Task.
                     let py_opt = pm.result_flags.contains("F_OPTIONAL") && py_ty != "vim.Task";
-                    if ret.optional != py_opt {
-                        r.add("return-optional", format!("{id}: IR optional={} pyVmomi {py_opt}", ret.optional));
+                    if ret.ty.optional != py_opt {
+                        r.add("return-optional", format!("{id}: IR optional={} pyVmomi {py_opt}", ret.ty.optional));
                     }
                 }
             }

@@ -26,7 +26,7 @@ fn method(owner: &str, name: &str) -> &'static Method {
 
 /// (name, type, array, optional) of each param.
 fn params(m: &Method) -> Vec<(&str, &str, bool, bool)> {
-    m.params.iter().map(|p| (p.name.as_str(), p.ty.as_str(), p.array, p.optional)).collect()
+    m.params.iter().map(|p| (p.name.as_str(), p.ty.elem.name(), p.ty.array, p.ty.optional)).collect()
 }
 
 fn field_names(d: &DataObject) -> Vec<&str> {
@@ -49,7 +49,7 @@ fn loads_without_errors_and_counts() {
     // Exactly the task methods return vim.Task.
     for o in &m.managed_objects {
         for x in &o.methods {
-            let returns_task = x.returns.as_ref().is_some_and(|r| r.ty == "vim.Task" && !r.array);
+            let returns_task = x.returns.as_ref().is_some_and(|r| r.ty.elem.name() == "vim.Task" && !r.ty.array);
             assert_eq!(x.wsdl_name.ends_with("_Task"), returns_task, "{}.{}", o.name, x.name);
         }
     }
@@ -69,7 +69,7 @@ fn session_manager_login() {
     assert_eq!(login.since, "vim.version.version1");
     assert_eq!(login.privilege.as_deref(), Some("System.Anonymous"));
     let r = login.returns.as_ref().expect("Login returns a value");
-    assert_eq!((r.ty.as_str(), r.array, r.optional), ("vim.UserSession", false, false));
+    assert_eq!((r.ty.elem.name(), r.ty.array, r.ty.optional), ("vim.UserSession", false, false));
     assert_eq!(login.faults, ["vim.fault.InvalidLocale", "vim.fault.InvalidLogin"]);
     assert_eq!(
         params(login),
@@ -99,17 +99,17 @@ fn session_manager_properties() {
     let names: Vec<&str> = sm.properties.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["sessionList", "currentSession", "message", "messageLocaleList", "supportedLocaleList", "defaultLocale"]);
     let sl = sm.property("sessionList").unwrap();
-    assert_eq!((sl.ty.as_str(), sl.array, sl.optional), ("vim.UserSession", true, true));
+    assert_eq!((sl.ty.elem.name(), sl.ty.array, sl.ty.optional), ("vim.UserSession", true, true));
     assert_eq!(sl.privilege.as_deref(), Some("Sessions.TerminateSession"));
     let cs = sm.property("currentSession").unwrap();
-    assert_eq!((cs.ty.as_str(), cs.array, cs.optional), ("vim.UserSession", false, true));
+    assert_eq!((cs.ty.elem.name(), cs.ty.array, cs.ty.optional), ("vim.UserSession", false, true));
     assert_eq!(cs.privilege.as_deref(), Some("System.Anonymous"));
     let msg = sm.property("message").unwrap();
     assert_eq!(msg.privilege.as_deref(), Some("System.View"));
     let ll = sm.property("messageLocaleList").unwrap();
-    assert_eq!((ll.ty.as_str(), ll.array), ("string", true));
+    assert_eq!((ll.ty.elem.name(), ll.ty.array), ("string", true));
     let dl = sm.property("defaultLocale").unwrap();
-    assert_eq!((dl.ty.as_str(), dl.array, dl.optional), ("string", false, false));
+    assert_eq!((dl.ty.elem.name(), dl.ty.array, dl.ty.optional), ("string", false, false));
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn virtual_machine_methods() {
     assert_eq!(p.wsdl_name, "PowerOnVM_Task");
     assert_eq!(params(p), [("host", "vim.HostSystem", false, true)]);
     let r = p.returns.as_ref().unwrap();
-    assert_eq!((r.ty.as_str(), r.array, r.optional), ("vim.Task", false, false));
+    assert_eq!((r.ty.elem.name(), r.ty.array, r.ty.optional), ("vim.Task", false, false));
     assert_eq!(p.privilege.as_deref(), Some("VirtualMachine.Interact.PowerOn"));
     assert_eq!(
         p.faults,
@@ -165,7 +165,7 @@ fn returns_and_arrays() {
     // An array of references.
     let f = method("vim.SearchIndex", "FindAllByDnsName");
     let r = f.returns.as_ref().unwrap();
-    assert_eq!((r.ty.as_str(), r.array, r.optional), ("vim.ManagedEntity", true, false));
+    assert_eq!((r.ty.elem.name(), r.ty.array, r.ty.optional), ("vim.ManagedEntity", true, false));
     assert_eq!(
         params(f),
         [("datacenter", "vim.Datacenter", false, true), ("dnsName", "string", false, false), ("vmSearch", "bool", false, false)]
@@ -173,20 +173,20 @@ fn returns_and_arrays() {
     // An optional single reference.
     let u = method("vim.SearchIndex", "FindByUuid");
     let r = u.returns.as_ref().unwrap();
-    assert_eq!((r.ty.as_str(), r.array, r.optional), ("vim.ManagedEntity", false, true));
-    assert_eq!(u.params.last().map(|p| (p.name.as_str(), p.optional)), Some(("instanceUuid", true)));
+    assert_eq!((r.ty.elem.name(), r.ty.array, r.ty.optional), ("vim.ManagedEntity", false, true));
+    assert_eq!(u.params.last().map(|p| (p.name.as_str(), p.ty.optional)), Some(("instanceUuid", true)));
     // An optional array of data objects, and an array param of references.
     let q = method("vim.ServiceInstance", "QueryVMotionCompatibility");
     let r = q.returns.as_ref().unwrap();
-    assert_eq!((r.ty.as_str(), r.array, r.optional), ("vim.ServiceInstance.HostVMotionCompatibility", true, true));
+    assert_eq!((r.ty.elem.name(), r.ty.array, r.ty.optional), ("vim.ServiceInstance.HostVMotionCompatibility", true, true));
     assert_eq!(params(q)[1], ("host", "vim.HostSystem", true, false));
     // An enum-typed param.
     let v = method("vim.ServiceInstance", "ValidateMigration");
     assert_eq!(params(v)[1], ("state", "vim.VirtualMachine.PowerState", false, true));
     let r = v.returns.as_ref().unwrap();
-    assert_eq!((r.ty.as_str(), r.array), ("vim.event.Event", true));
+    assert_eq!((r.ty.elem.name(), r.ty.array), ("vim.event.Event", true));
     let c = method("vim.ServiceInstance", "RetrieveServiceContent");
-    assert_eq!(c.returns.as_ref().map(|r| r.ty.as_str()), Some("vim.ServiceInstanceContent"));
+    assert_eq!(c.returns.as_ref().map(|r| r.ty.elem.name()), Some("vim.ServiceInstanceContent"));
     assert!(c.params.is_empty() && c.faults.is_empty());
 }
 
@@ -208,15 +208,18 @@ fn managed_object_inheritance_and_wire_names() {
     // Properties of managed objects: arrays, privileges.
     let f = mo("vim.Folder");
     let ce = f.property("childEntity").unwrap();
-    assert_eq!((ce.ty.as_str(), ce.array, ce.optional, ce.privilege.as_deref()), ("vim.ManagedEntity", true, true, Some("System.View")));
+    assert_eq!(
+        (ce.ty.elem.name(), ce.ty.array, ce.ty.optional, ce.privilege.as_deref()),
+        ("vim.ManagedEntity", true, true, Some("System.View"))
+    );
     let h = mo("vim.HostSystem");
     let ds = h.property("datastore").unwrap();
-    assert_eq!((ds.ty.as_str(), ds.array, ds.privilege.as_deref()), ("vim.Datastore", true, Some("System.View")));
+    assert_eq!((ds.ty.elem.name(), ds.ty.array, ds.privilege.as_deref()), ("vim.Datastore", true, Some("System.View")));
     let s = h.property("summary").unwrap();
-    assert_eq!((s.ty.as_str(), s.optional, s.privilege.as_deref()), ("vim.host.Summary", false, None));
+    assert_eq!((s.ty.elem.name(), s.ty.optional, s.privilege.as_deref()), ("vim.host.Summary", false, None));
     let me = mo("vim.ManagedEntity");
-    assert_eq!(me.property("name").map(|p| (p.ty.as_str(), p.optional)), Some(("string", false)));
-    assert_eq!(me.property("recentTask").map(|p| (p.ty.as_str(), p.array)), Some(("vim.Task", true)));
+    assert_eq!(me.property("name").map(|p| (p.ty.elem.name(), p.ty.optional)), Some(("string", false)));
+    assert_eq!(me.property("recentTask").map(|p| (p.ty.elem.name(), p.ty.array)), Some(("vim.Task", true)));
     assert_eq!(mo("vim.ServiceInstance").property("content").and_then(|p| p.privilege.as_deref()), Some("System.Anonymous"));
     // Deprecated managed objects (their pages carry `### DEPRECATED`).
     assert!(mo("vim.host.VMotionSystem").deprecated);
@@ -230,24 +233,24 @@ fn data_object_wire_names_and_fields() {
     assert_eq!(sc.wsdl_name, "ServiceContent");
     assert_eq!(field_names(sc)[..4], ["rootFolder", "propertyCollector", "viewManager", "about"]);
     let rf = sc.property("rootFolder").unwrap();
-    assert_eq!((rf.ty.as_str(), rf.array, rf.optional), ("vim.Folder", false, false));
-    assert_eq!(sc.property("sessionManager").map(|p| (p.ty.as_str(), p.optional)), Some(("vim.SessionManager", true)));
+    assert_eq!((rf.ty.elem.name(), rf.ty.array, rf.ty.optional), ("vim.Folder", false, false));
+    assert_eq!(sc.property("sessionManager").map(|p| (p.ty.elem.name(), p.ty.optional)), Some(("vim.SessionManager", true)));
 
     let hs = dobj("vim.host.Summary");
     assert_eq!(hs.wsdl_name, "HostListSummary");
     assert_eq!(hs.base.as_deref(), Some("vmodl.DynamicData"));
     assert_eq!(
-        hs.property("customValue").map(|p| (p.ty.as_str(), p.array, p.optional)),
+        hs.property("customValue").map(|p| (p.ty.elem.name(), p.ty.array, p.ty.optional)),
         Some(("vim.CustomFieldsManager.Value", true, true))
     );
-    assert_eq!(hs.property("overallStatus").map(|p| p.ty.as_str()), Some("vim.ManagedEntity.Status"));
+    assert_eq!(hs.property("overallStatus").map(|p| p.ty.elem.name()), Some("vim.ManagedEntity.Status"));
 
     let cs = dobj("vim.vm.ConfigSpec");
     assert_eq!(cs.wsdl_name, "VirtualMachineConfigSpec");
     assert_eq!(field_names(cs)[..5], ["changeVersion", "name", "version", "uuid", "instanceUuid"]);
-    assert_eq!(cs.property("npivNodeWorldWideName").map(|p| (p.ty.as_str(), p.array, p.optional)), Some(("long", true, true)));
-    assert_eq!(cs.property("npivDesiredNodeWwns").map(|p| (p.ty.as_str(), p.array)), Some(("short", false)));
-    assert_eq!(cs.property("deviceChange").map(|p| (p.ty.as_str(), p.array)), Some(("vim.vm.device.VirtualDeviceSpec", true)));
+    assert_eq!(cs.property("npivNodeWorldWideName").map(|p| (p.ty.elem.name(), p.ty.array, p.ty.optional)), Some(("long", true, true)));
+    assert_eq!(cs.property("npivDesiredNodeWwns").map(|p| (p.ty.elem.name(), p.ty.array)), Some(("short", false)));
+    assert_eq!(cs.property("deviceChange").map(|p| (p.ty.elem.name(), p.ty.array)), Some(("vim.vm.device.VirtualDeviceSpec", true)));
 
     let us = dobj("vim.UserSession");
     assert_eq!(
@@ -267,19 +270,19 @@ fn data_object_wire_names_and_fields() {
         ]
     );
     // The XSD's minOccurs="0" on later additions does not make them optional.
-    assert_eq!(us.property("extensionSession").map(|p| (p.ty.as_str(), p.optional)), Some(("bool", false)));
-    assert_eq!(us.property("loginTime").map(|p| p.ty.as_str()), Some("datetime"));
-    assert_eq!(us.property("callCount").map(|p| p.ty.as_str()), Some("long"));
+    assert_eq!(us.property("extensionSession").map(|p| (p.ty.elem.name(), p.ty.optional)), Some(("bool", false)));
+    assert_eq!(us.property("loginTime").map(|p| p.ty.elem.name()), Some("datetime"));
+    assert_eq!(us.property("callCount").map(|p| p.ty.elem.name()), Some("long"));
 
     let fs = dobj("vmodl.query.PropertyCollector.FilterSpec");
     assert_eq!(fs.wsdl_name, "PropertyFilterSpec");
     assert_eq!(field_names(fs), ["propSet", "objectSet", "reportMissingObjectsInResults"]);
-    assert_eq!(dobj("vmodl.query.PropertyCollector.ObjectSpec").property("obj").map(|p| p.ty.as_str()), Some("vmodl.ManagedObject"));
+    assert_eq!(dobj("vmodl.query.PropertyCollector.ObjectSpec").property("obj").map(|p| p.ty.elem.name()), Some("vmodl.ManagedObject"));
 
     let ti = dobj("vim.TaskInfo");
-    assert_eq!(ti.property("error").map(|p| (p.ty.as_str(), p.optional)), Some(("vmodl.MethodFault", true)));
-    assert_eq!(ti.property("result").map(|p| p.ty.as_str()), Some("anyType"));
-    assert_eq!(ti.property("state").map(|p| p.ty.as_str()), Some("vim.TaskInfo.State"));
+    assert_eq!(ti.property("error").map(|p| (p.ty.elem.name(), p.ty.optional)), Some(("vmodl.MethodFault", true)));
+    assert_eq!(ti.property("result").map(|p| p.ty.elem.name()), Some("anyType"));
+    assert_eq!(ti.property("state").map(|p| p.ty.elem.name()), Some("vim.TaskInfo.State"));
     assert!(!ti.is_fault && !sc.is_fault && !us.is_fault);
 }
 
@@ -287,11 +290,11 @@ fn data_object_wire_names_and_fields() {
 fn property_path_and_type_name_fields() {
     let Some(_) = vimgen_test_support::corpus("property_path_and_type_name_fields") else { return };
     let ps = dobj("vmodl.query.PropertyCollector.PropertySpec");
-    assert_eq!(ps.property("type").map(|p| p.ty.as_str()), Some("vmodl.TypeName"));
-    assert_eq!(ps.property("pathSet").map(|p| (p.ty.as_str(), p.array)), Some(("vmodl.PropertyPath", true)));
-    assert_eq!(dobj("vmodl.fault.InvalidArgument").property("invalidProperty").map(|p| p.ty.as_str()), Some("vmodl.PropertyPath"));
-    assert_eq!(dobj("vim.TaskInfo").property("name").map(|p| p.ty.as_str()), Some("vmodl.MethodName"));
-    assert_eq!(mo("vim.Folder").property("childType").map(|p| (p.ty.as_str(), p.array)), Some(("vmodl.TypeName", true)));
+    assert_eq!(ps.property("type").map(|p| p.ty.elem.name()), Some("vmodl.TypeName"));
+    assert_eq!(ps.property("pathSet").map(|p| (p.ty.elem.name(), p.ty.array)), Some(("vmodl.PropertyPath", true)));
+    assert_eq!(dobj("vmodl.fault.InvalidArgument").property("invalidProperty").map(|p| p.ty.elem.name()), Some("vmodl.PropertyPath"));
+    assert_eq!(dobj("vim.TaskInfo").property("name").map(|p| p.ty.elem.name()), Some("vmodl.MethodName"));
+    assert_eq!(mo("vim.Folder").property("childType").map(|p| (p.ty.elem.name(), p.ty.array)), Some(("vmodl.TypeName", true)));
 }
 
 #[test]
@@ -305,16 +308,16 @@ fn faults() {
     assert_eq!(dobj("vmodl.RuntimeFault").base.as_deref(), Some("vmodl.MethodFault"));
     assert!(dobj("vmodl.MethodFault").is_fault);
     assert_eq!(dobj("vim.fault.FileNotFound").base.as_deref(), Some("vim.fault.FileFault"));
-    assert_eq!(dobj("vim.fault.FileFault").property("file").map(|p| (p.ty.as_str(), p.optional)), Some(("string", false)));
+    assert_eq!(dobj("vim.fault.FileFault").property("file").map(|p| (p.ty.elem.name(), p.ty.optional)), Some(("string", false)));
     let np = dobj("vim.fault.NoPermission");
     assert_eq!(np.base.as_deref(), Some("vmodl.fault.SecurityError"));
     assert_eq!(dobj("vmodl.fault.SecurityError").base.as_deref(), Some("vmodl.RuntimeFault"));
     assert_eq!(field_names(np), ["object", "privilegeId"]);
-    assert_eq!(np.property("object").map(|p| p.ty.as_str()), Some("vmodl.ManagedObject"));
+    assert_eq!(np.property("object").map(|p| p.ty.elem.name()), Some("vmodl.ManagedObject"));
     let ips = dobj("vim.fault.InvalidPowerState");
     assert_eq!(ips.base.as_deref(), Some("vim.fault.InvalidState"));
     assert_eq!(
-        ips.properties.iter().map(|p| (p.name.as_str(), p.ty.as_str(), p.optional)).collect::<Vec<_>>(),
+        ips.properties.iter().map(|p| (p.name.as_str(), p.ty.elem.name(), p.ty.optional)).collect::<Vec<_>>(),
         [("requestedState", "vim.VirtualMachine.PowerState", true), ("existingState", "vim.VirtualMachine.PowerState", false)]
     );
     // Every data object is a fault exactly when its base chain reaches vmodl.MethodFault.
@@ -362,9 +365,9 @@ fn method_fault_fields() {
     assert_eq!(mf.wsdl_name, "MethodFault");
     assert_eq!(mf.since, "vmodl.version.version0");
     let fc = mf.property("faultCause").unwrap();
-    assert_eq!((fc.ty.as_str(), fc.array, fc.optional), ("vmodl.MethodFault", false, true));
+    assert_eq!((fc.ty.elem.name(), fc.ty.array, fc.ty.optional), ("vmodl.MethodFault", false, true));
     let fm = mf.property("faultMessage").unwrap();
-    assert_eq!((fm.ty.as_str(), fm.array, fm.optional), ("vmodl.LocalizableMessage", true, true));
+    assert_eq!((fm.ty.elem.name(), fm.ty.array, fm.ty.optional), ("vmodl.LocalizableMessage", true, true));
     assert_eq!(field_names(dobj("vmodl.LocalizableMessage")), ["key", "arg", "message"]);
 }
 
@@ -444,11 +447,11 @@ fn property_collector() {
         ]
     );
     let ret = r.returns.as_ref().unwrap();
-    assert_eq!((ret.ty.as_str(), ret.array, ret.optional), ("vmodl.query.PropertyCollector.RetrieveResult", false, true));
+    assert_eq!((ret.ty.elem.name(), ret.ty.array, ret.ty.optional), ("vmodl.query.PropertyCollector.RetrieveResult", false, true));
     assert_eq!(r.faults, ["vmodl.query.InvalidProperty"]);
     assert_eq!(r.privilege.as_deref(), Some("System.Anonymous"));
     assert_eq!(
-        method("vmodl.query.PropertyCollector", "CreateFilter").returns.as_ref().map(|r| r.ty.as_str()),
+        method("vmodl.query.PropertyCollector", "CreateFilter").returns.as_ref().map(|r| r.ty.elem.name()),
         Some("vmodl.query.PropertyCollector.Filter")
     );
 }

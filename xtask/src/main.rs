@@ -317,7 +317,7 @@ fn run() -> Result<ExitCode> {
                     println!();
                 }
             }
-            let json = loaded.model.to_json();
+            let json = loaded.ir_json();
             match out {
                 Some(path) => std::fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?,
                 None if !propose => print!("{json}"),

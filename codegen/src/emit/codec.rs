@@ -21,7 +21,7 @@ pub fn data_object(ctx: &Ctx, d: &DataObject) -> TokenStream {
     let fields = ctx.all_fields(&d.name);
     let table = fields.iter().map(|(_, p)| {
         let wire = &p.name;
-        if p.array || p.optional {
+        if p.ty.array || p.ty.optional {
             quote! { crate::xml::Field::opt(#wire), }
         } else {
             quote! { crate::xml::Field::req(#wire), }
@@ -391,9 +391,9 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> (TokenStream, TokenStream) {
     let params = me.params.iter().map(|p| {
         let f = snake_ident(&p.name);
         let wire = &p.name;
-        if p.array {
+        if p.ty.array {
             quote! { w.list(#wire, request.#f); }
-        } else if p.optional {
+        } else if p.ty.optional {
             quote! { w.opt(#wire, &request.#f); }
         } else {
             quote! { w.field(#wire, &request.#f); }
@@ -403,8 +403,8 @@ pub fn method_codec(ctx: &Ctx, me: &Method) -> (TokenStream, TokenStream) {
     let w_param = if me.params.is_empty() { quote!(_w) } else { quote!(w) };
     let (decode, encode) = match &me.returns {
         None => (quote!(crate::xml::no_returnval(r, e)), quote!()),
-        Some(r) if r.array => (quote!(crate::xml::returnval_vec(r, e)), quote! { w.list("returnval", response); }),
-        Some(r) if r.optional => (quote!(crate::xml::returnval_opt(r, e)), quote! { w.opt("returnval", response); }),
+        Some(r) if r.ty.array => (quote!(crate::xml::returnval_vec(r, e)), quote! { w.list("returnval", response); }),
+        Some(r) if r.ty.optional => (quote!(crate::xml::returnval_opt(r, e)), quote! { w.opt("returnval", response); }),
         Some(_) => (quote!(crate::xml::returnval(r, e)), quote! { w.field("returnval", response); }),
     };
     let (resp_param, w_resp) = if me.returns.is_none() { (quote!(_response), quote!(_w)) } else { (quote!(response), quote!(w)) };
@@ -447,8 +447,8 @@ fn args_decoder(ctx: &Ctx, me: &Method) -> TokenStream {
     let op = &me.wsdl_name;
     let locals = me.params.iter().map(|p| {
         let f = snake_ident(&p.name);
-        let t = ctx.element_type(&p.ty, false);
-        if p.array {
+        let t = ctx.element_type(&p.ty.elem, false);
+        if p.ty.array {
             quote! { let mut #f: Vec<#t> = Vec::new(); }
         } else {
             quote! { let mut #f: Option<#t> = None; }
@@ -457,13 +457,13 @@ fn args_decoder(ctx: &Ctx, me: &Method) -> TokenStream {
     let arms = me.params.iter().map(|p| {
         let f = snake_ident(&p.name);
         let wire = &p.name;
-        if p.array {
+        if p.ty.array {
             quote! { #wire => #f.push(r.read(&c)?), }
         } else {
             quote! { #wire => #f = Some(r.read(&c)?), }
         }
     });
-    let required = me.params.iter().filter(|p| !p.array && !p.optional).map(|p| {
+    let required = me.params.iter().filter(|p| !p.ty.array && !p.ty.optional).map(|p| {
         let f = snake_ident(&p.name);
         let wire = &p.name;
         quote! { let #f = crate::xml::required_arg(r, #f, #op, #wire)?; }

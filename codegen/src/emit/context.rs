@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::docs::LinkResolver;
 use super::names::*;
-use crate::ir::{DataObject, Enum, ManagedObject, Method, Model};
+use crate::ir::{DataObject, Enum, ManagedObject, Method, Model, Primitive, Ty, TypeRef};
 
 pub struct Ctx<'m> {
     pub model: &'m Model,
@@ -44,18 +44,24 @@ impl<'m> Ctx<'m> {
                 }
             }
         }
+        // The data objects used as a type (`MethodFault` always is).
         let mut used: BTreeSet<&str> = BTreeSet::new();
+        let mut uses = |t: &'m Ty| {
+            if let TypeRef::DataObject(n) = &t.elem {
+                used.insert(n.as_str());
+            }
+        };
         for d in &model.data_objects {
-            used.extend(d.properties.iter().map(|p| p.ty.as_str()));
+            d.properties.iter().for_each(|p| uses(&p.ty));
         }
         for m in &model.managed_objects {
-            used.extend(m.properties.iter().map(|p| p.ty.as_str()));
+            m.properties.iter().for_each(|p| uses(&p.ty));
             for me in &m.methods {
-                used.extend(me.params.iter().map(|p| p.ty.as_str()));
-                used.extend(me.returns.iter().map(|r| r.ty.as_str()));
-                used.extend(me.faults.iter().map(String::as_str));
+                me.params.iter().for_each(|p| uses(&p.ty));
+                me.returns.iter().for_each(|r| uses(&r.ty));
             }
         }
+        used.extend(model.managed_objects.iter().flat_map(|m| &m.methods).flat_map(|me| me.faults.iter().map(String::as_str)));
         used.insert(METHOD_FAULT);
         let poly = used.into_iter().filter(|t| children.contains_key(t)).collect();
         let mut ctx = Ctx { model, dos, mos, enums, children, poly, boxed: BTreeSet::new(), feat: Default::default() };
@@ -115,7 +121,7 @@ impl<'m> Ctx<'m> {
             // Depth-first over by-value struct fields, looking for `start`.
             let mut stack: Vec<(&str, &str, &str)> = Vec::new(); // (owner, field, target)
             for (_, p) in self.all_fields(start) {
-                if let Some(t) = self.by_value_struct(&p.ty, p.array) {
+                if let Some(t) = self.by_value_struct(&p.ty) {
                     stack.push((start, p.name.as_str(), t));
                 }
             }
@@ -132,7 +138,7 @@ impl<'m> Ctx<'m> {
                     if boxed.contains(&(target, p.name.as_str())) {
                         continue;
                     }
-                    if let Some(t) = self.by_value_struct(&p.ty, p.array) {
+                    if let Some(t) = self.by_value_struct(&p.ty) {
                         stack.push((target, p.name.as_str(), t));
                     }
                 }
@@ -141,11 +147,15 @@ impl<'m> Ctx<'m> {
         boxed
     }
 
-    fn by_value_struct(&self, ty: &str, array: bool) -> Option<&'m str> {
-        if array {
+    fn by_value_struct(&self, ty: &Ty) -> Option<&'m str> {
+        if ty.array {
             return None;
         }
-        let ty = if ty == METHOD_FAULT { LOCALIZED_FAULT } else { ty };
+        let ty = match &ty.elem {
+            TypeRef::Fault => LOCALIZED_FAULT,
+            TypeRef::DataObject(n) => n.as_str(),
+            _ => return None,
+        };
         let (k, _) = self.dos.get_key_value(ty)?;
         (!self.poly.contains(k)).then_some(*k)
     }
@@ -160,55 +170,62 @@ impl<'m> Ctx<'m> {
         self.enums.get(vmodl).map(|e| e.wsdl_name.as_str())
     }
 
-    /// The Rust type of one value of IR type `ty` (no array/optional wrapping).
+    /// The Rust type of one value of type `ty` (no array/optional wrapping).
     /// `bare_fault`: the field is `LocalizedMethodFault.fault`.
-    pub fn element_type(&self, ty: &str, bare_fault: bool) -> TokenStream {
+    pub fn element_type(&self, ty: &TypeRef, bare_fault: bool) -> TokenStream {
         match ty {
-            "string" | "anyURI" | "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName" => quote!(String),
-            "bool" => quote!(bool),
-            "byte" => quote!(i8),
-            "short" => quote!(i16),
-            "int" => quote!(i32),
-            "long" => quote!(i64),
-            "float" => quote!(f32),
-            "double" => quote!(f64),
-            "datetime" => quote!(crate::DateTime),
-            "binary" => quote!(Vec<u8>),
-            "anyType" => quote!(crate::AnyValue),
-            "vmodl.ManagedObject" => quote!(crate::ManagedObjectReference),
-            METHOD_FAULT if !bare_fault && self.dos.contains_key(LOCALIZED_FAULT) => quote!(crate::LocalizedMethodFault),
-            _ => {
-                if let Some(m) = self.mos.get(ty) {
-                    let i = type_ident(&m.wsdl_name);
-                    return quote!(crate::MoRef<crate::#i>);
+            TypeRef::Primitive(p) => match p {
+                Primitive::String | Primitive::AnyUri | Primitive::TypeName | Primitive::PropertyPath | Primitive::MethodName => {
+                    quote!(String)
                 }
-                if let Some(d) = self.dos.get(ty) {
-                    if self.poly.contains(ty) {
-                        let i = any_ident(&d.wsdl_name);
-                        return quote!(crate::#i);
-                    }
-                    let i = type_ident(&d.wsdl_name);
-                    return quote!(crate::#i);
-                }
-                if let Some(e) = self.enums.get(ty) {
-                    let i = type_ident(&e.wsdl_name);
-                    return quote!(crate::#i);
-                }
-                // The merge reports unknown types as errors; keep going with something inert.
-                quote!(crate::AnyValue)
+                Primitive::Bool => quote!(bool),
+                Primitive::Byte => quote!(i8),
+                Primitive::Short => quote!(i16),
+                Primitive::Int => quote!(i32),
+                Primitive::Long => quote!(i64),
+                Primitive::Float => quote!(f32),
+                Primitive::Double => quote!(f64),
+                Primitive::DateTime => quote!(crate::DateTime),
+                Primitive::Binary => quote!(Vec<u8>),
+            },
+            TypeRef::Any => quote!(crate::AnyValue),
+            TypeRef::ManagedObject(None) => quote!(crate::ManagedObjectReference),
+            TypeRef::ManagedObject(Some(n)) => {
+                let i = type_ident(&self.mo(n).wsdl_name);
+                quote!(crate::MoRef<crate::#i>)
+            }
+            TypeRef::Fault if !bare_fault && self.dos.contains_key(LOCALIZED_FAULT) => quote!(crate::LocalizedMethodFault),
+            TypeRef::Fault => self.data_type(METHOD_FAULT),
+            TypeRef::DataObject(n) => self.data_type(n),
+            TypeRef::Enum(n) => {
+                let e = self.enums.get(n.as_str()).unwrap_or_else(|| panic!("{}", dangling(n)));
+                let i = type_ident(&e.wsdl_name);
+                quote!(crate::#i)
             }
         }
     }
 
+    /// A data object's Rust type: its `Any*` enum when it is polymorphic.
+    fn data_type(&self, name: &str) -> TokenStream {
+        let d = self.dos.get(name).unwrap_or_else(|| panic!("{}", dangling(name)));
+        let i = if self.poly.contains(name) { any_ident(&d.wsdl_name) } else { type_ident(&d.wsdl_name) };
+        quote!(crate::#i)
+    }
+
+    /// A managed object of the model, by name.
+    pub fn mo(&self, name: &str) -> &'m ManagedObject {
+        self.mos.get(name).copied().unwrap_or_else(|| panic!("{}", dangling(name)))
+    }
+
     /// The Rust type of a field: `Vec` for arrays, `Option` for optional values, `Box` to
     /// break a by-value cycle.
-    pub fn field_type(&self, owner: &str, field: &str, ty: &str, array: bool, optional: bool) -> TokenStream {
+    pub fn field_type(&self, owner: &str, field: &str, ty: &Ty) -> TokenStream {
         let bare = owner == LOCALIZED_FAULT && field == "fault";
-        let t = self.element_type(ty, bare);
+        let t = self.element_type(&ty.elem, bare);
         let t = if self.boxed.contains(&(owner, field)) { quote!(Box<#t>) } else { t };
-        if array {
+        if ty.array {
             quote!(Vec<#t>)
-        } else if optional {
+        } else if ty.optional {
             quote!(Option<#t>)
         } else {
             t
@@ -227,6 +244,12 @@ impl<'m> Ctx<'m> {
             None => format!("`{id}`"),
         }
     }
+}
+
+/// [`super::generate`] refuses a model with a dangling reference ([`Model::dangling`]) before
+/// any emitter runs, and the merge and `Model::from_json` never make one.
+fn dangling(name: &str) -> String {
+    format!("`{name}` is not a type of the model (a resolved model names only its own types)")
 }
 
 impl LinkResolver for Ctx<'_> {

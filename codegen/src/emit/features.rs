@@ -28,7 +28,7 @@ use quote::quote;
 
 use super::context::{Ctx, LOCALIZED_FAULT, METHOD_FAULT};
 use super::names::snake;
-use crate::ir::ManagedObject;
+use crate::ir::{ManagedObject, TypeRef};
 
 /// Roots of the always-compiled core.
 const CORE: [&str; 3] = [METHOD_FAULT, LOCALIZED_FAULT, "vmodl.fault.NotImplemented"];
@@ -202,9 +202,13 @@ impl<'m> Features<'m> {
 /// (`vmodl.query.PropertyCollector.TraversalSpec`: a subclass a caller builds, which no field
 /// names).
 fn roots<'m>(ctx: &Ctx<'m>, m: &'m ManagedObject) -> impl Iterator<Item = &'m str> {
-    let props = m.properties.iter().map(|p| p.ty.as_str());
+    let props = m.properties.iter().map(|p| p.ty.elem.name());
     let methods = m.methods.iter().flat_map(|me| {
-        me.params.iter().map(|p| p.ty.as_str()).chain(me.returns.iter().map(|r| r.ty.as_str())).chain(me.faults.iter().map(String::as_str))
+        me.params
+            .iter()
+            .map(|p| p.ty.elem.name())
+            .chain(me.returns.iter().map(|r| r.ty.elem.name()))
+            .chain(me.faults.iter().map(String::as_str))
     });
     let prefix = format!("{}.", m.name);
     let nested: Vec<&'m str> = ctx.dos.keys().chain(ctx.enums.keys()).copied().filter(|t| t.starts_with(&prefix)).collect();
@@ -216,8 +220,6 @@ pub fn closure<'m, 'r>(ctx: &Ctx<'m>, roots: impl Iterator<Item = &'r str>) -> B
     let mut out: BTreeSet<&'m str> = BTreeSet::new();
     let mut stack: Vec<&'m str> = Vec::new();
     let push = |t: &str, out: &mut BTreeSet<&'m str>, stack: &mut Vec<&'m str>| {
-        // A `MethodFault` field is a `LocalizedMethodFault` on the wire (and in Rust).
-        let t = if t == METHOD_FAULT { LOCALIZED_FAULT } else { t };
         let key = ctx.dos.get_key_value(t).map(|(k, _)| *k).or_else(|| ctx.enums.get_key_value(t).map(|(k, _)| *k));
         if let Some(k) = key {
             if out.insert(k) {
@@ -225,36 +227,26 @@ pub fn closure<'m, 'r>(ctx: &Ctx<'m>, roots: impl Iterator<Item = &'r str>) -> B
             }
         }
     };
+    // A declared fault or a parameter typed `MethodFault` is the class itself.
     for r in roots {
-        // A declared fault or a parameter typed `MethodFault` is the class itself.
-        if let Some((k, _)) = ctx.dos.get_key_value(r) {
-            if out.insert(k) {
-                stack.push(k);
-            }
-        } else {
-            push(r, &mut out, &mut stack);
-        }
+        push(r, &mut out, &mut stack);
     }
     while let Some(t) = stack.pop() {
         let Some(d) = ctx.dos.get(t) else { continue };
         if let Some(b) = d.base.as_deref() {
-            if let Some((k, _)) = ctx.dos.get_key_value(b) {
-                if out.insert(k) {
-                    stack.push(k);
-                }
-            }
+            push(b, &mut out, &mut stack);
         }
         for (owner, p) in ctx.all_fields(t) {
-            if owner == LOCALIZED_FAULT && p.name == "fault" {
-                // `LocalizedMethodFault.fault` is the bare fault class.
-                if let Some((k, _)) = ctx.dos.get_key_value(p.ty.as_str()) {
-                    if out.insert(k) {
-                        stack.push(k);
-                    }
-                }
-                continue;
-            }
-            push(&p.ty, &mut out, &mut stack);
+            let target = match &p.ty.elem {
+                // `LocalizedMethodFault.fault` is the bare fault class; any other
+                // `MethodFault` field is a `LocalizedMethodFault` on the wire (and in Rust).
+                TypeRef::Fault if owner == LOCALIZED_FAULT && p.name == "fault" => METHOD_FAULT,
+                TypeRef::Fault => LOCALIZED_FAULT,
+                TypeRef::DataObject(n) | TypeRef::Enum(n) => n.as_str(),
+                // A reference is a handle: its managed object's types are not needed.
+                TypeRef::Primitive(_) | TypeRef::ManagedObject(_) | TypeRef::Any => continue,
+            };
+            push(target, &mut out, &mut stack);
         }
     }
     out
@@ -263,7 +255,7 @@ pub fn closure<'m, 'r>(ctx: &Ctx<'m>, roots: impl Iterator<Item = &'r str>) -> B
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{DataObject, DoProperty, MoProperty, Model};
+    use crate::ir::named::{DataObject, DoProperty, ManagedObject, MoProperty, Model, Ty};
 
     fn data(name: &str, base: Option<&str>, fields: &[(&str, &str)]) -> DataObject {
         DataObject {
@@ -278,9 +270,7 @@ mod tests {
                 .iter()
                 .map(|(n, t)| DoProperty {
                     name: (*n).into(),
-                    ty: (*t).into(),
-                    array: false,
-                    optional: true,
+                    ty: Ty { elem: (*t).into(), array: false, optional: true },
                     description: String::new(),
                     since: None,
                 })
@@ -300,9 +290,7 @@ mod tests {
                 .iter()
                 .map(|t| MoProperty {
                     name: "p".into(),
-                    ty: (*t).into(),
-                    array: false,
-                    optional: true,
+                    ty: Ty { elem: (*t).into(), array: false, optional: true },
                     privilege: None,
                     description: String::new(),
                     since: None,
@@ -343,6 +331,8 @@ mod tests {
             ],
             enums: Vec::new(),
         };
+        let (model, bad) = model.resolve();
+        assert!(bad.is_empty(), "{bad:?}");
         let ctx = Ctx::new(&model);
         let f = &ctx.feat;
         assert_eq!(f.of("vmodl.DynamicData"), &Cfg::Always);

@@ -8,7 +8,7 @@ use super::context::Ctx;
 use super::docs::{doc_attrs, doc_paragraphs};
 use super::meta::{privilege_const, version_const};
 use super::names::*;
-use crate::ir::{ManagedObject, Method, Param};
+use crate::ir::{ManagedObject, Method, Param, TypeRef};
 
 /// What a managed object's module holds, and its method types (which go into the
 /// module's `methods` submodule, shared by the managed objects of one file).
@@ -37,8 +37,8 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
     });
     let props = m.properties.iter().map(|p| {
         let n = &p.name;
-        let t = &p.ty;
-        let (a, o) = (p.array, p.optional);
+        let t = p.ty.elem.name();
+        let (a, o) = (p.ty.array, p.ty.optional);
         let pr = privilege(p.privilege.as_deref());
         let since = version_const(p.since.as_deref().unwrap_or(&m.since));
         quote! { crate::PropertyInfo { name: #n, type_name: #t, array: #a, optional: #o, privilege: #pr, since: crate::versions::#since }, }
@@ -47,11 +47,11 @@ pub fn managed_object(ctx: &Ctx, m: &ManagedObject) -> (TokenStream, TokenStream
     let paths = m.properties.iter().map(|p| {
         let f = snake_ident(&p.name);
         let n = &p.name;
-        let t = ctx.element_type(&p.ty, false);
+        let t = ctx.element_type(&p.ty.elem, false);
         let doc = format!(" The `{n}` property, for typed reads (see [`PropertyPath`](crate::PropertyPath)).");
         // `ResourcePool::resource_pool()` is a property, not a constructor.
         let allow = (f == snake_ident(&m.wsdl_name)).then(|| quote!(#[allow(clippy::self_named_constructors)]));
-        if p.array {
+        if p.ty.array {
             quote! { #[doc = #doc] #allow pub fn #f() -> crate::PropertyPath<Self, Vec<#t>> { crate::PropertyPath::array(#n) } }
         } else {
             quote! { #[doc = #doc] #allow pub fn #f() -> crate::PropertyPath<Self, #t> { crate::PropertyPath::new(#n) } }
@@ -156,33 +156,33 @@ fn wire_alias(rust: &Ident, wire: &str) -> Option<TokenStream> {
     (rust.strip_prefix("r#").unwrap_or(&rust) != wire).then(|| quote!(#[doc(alias = #wire)]))
 }
 
-fn is_copy(ty: &str) -> bool {
-    matches!(ty, "bool" | "byte" | "short" | "int" | "long" | "float" | "double")
+fn is_copy(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Primitive(p) if p.is_scalar())
 }
 
-fn is_str(ty: &str) -> bool {
-    matches!(ty, "string" | "anyURI" | "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")
+fn is_str(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Primitive(p) if p.is_string())
 }
 
 /// A parameter's type as the caller lends it: `lt` is the lifetime (`'a` in the request
 /// struct, nothing in a client method, where it is elided).
 fn borrowed_type(ctx: &Ctx, p: &Param, lt: &TokenStream) -> TokenStream {
-    let t = ctx.element_type(&p.ty, false);
-    if p.array {
+    let t = ctx.element_type(&p.ty.elem, false);
+    if p.ty.array {
         quote!(&#lt [#t])
-    } else if is_str(&p.ty) {
-        if p.optional {
+    } else if is_str(&p.ty.elem) {
+        if p.ty.optional {
             quote!(Option<&#lt str>)
         } else {
             quote!(&#lt str)
         }
-    } else if is_copy(&p.ty) {
-        if p.optional {
+    } else if is_copy(&p.ty.elem) {
+        if p.ty.optional {
             quote!(Option<#t>)
         } else {
             t
         }
-    } else if p.optional {
+    } else if p.ty.optional {
         quote!(Option<&#lt #t>)
     } else {
         quote!(&#lt #t)
@@ -191,10 +191,10 @@ fn borrowed_type(ctx: &Ctx, p: &Param, lt: &TokenStream) -> TokenStream {
 
 /// A parameter's type as the server receives it (owned).
 fn owned_type(ctx: &Ctx, p: &Param) -> TokenStream {
-    let t = ctx.element_type(&p.ty, false);
-    if p.array {
+    let t = ctx.element_type(&p.ty.elem, false);
+    if p.ty.array {
         quote!(Vec<#t>)
-    } else if p.optional {
+    } else if p.ty.optional {
         quote!(Option<#t>)
     } else {
         t
@@ -202,17 +202,17 @@ fn owned_type(ctx: &Ctx, p: &Param) -> TokenStream {
 }
 
 fn needs_lifetime(p: &Param) -> bool {
-    p.array || !is_copy(&p.ty)
+    p.ty.array || !is_copy(&p.ty.elem)
 }
 
 fn response_type(ctx: &Ctx, me: &Method) -> TokenStream {
     match &me.returns {
         None => quote!(()),
         Some(r) => {
-            let t = ctx.element_type(&r.ty, false);
-            if r.array {
+            let t = ctx.element_type(&r.ty.elem, false);
+            if r.ty.array {
                 quote!(Vec<#t>)
-            } else if r.optional {
+            } else if r.ty.optional {
                 quote!(Option<#t>)
             } else {
                 t
@@ -336,9 +336,9 @@ fn newest_param_set(ctx: &Ctx, me: &Method) -> TokenStream {
         let (f, n) = (snake_ident(&p.name), &p.name);
         let v = version_const(p.since.as_deref().unwrap_or_default());
         let found = quote!(Some((#n, crate::versions::#v)));
-        if p.array {
+        if p.ty.array {
             checks.push(quote!(if !request.#f.is_empty() { return #found; }));
-        } else if p.optional {
+        } else if p.ty.optional {
             checks.push(quote!(if request.#f.is_some() { return #found; }));
         } else {
             // A required parameter is always set: the older ones no longer matter.

@@ -63,6 +63,15 @@ impl Module {
 /// Emits every file of `src/generated/`, sorted by path. Problems that make the output
 /// wrong (two types with one Rust name) are errors.
 pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    // Models from the merge or `Model::from_json` hold none; one built by hand may.
+    let dangling = model.dangling();
+    if !dangling.is_empty() {
+        let mut diags = Diagnostics::new();
+        for u in dangling {
+            diags.push(Diagnostic::new(Kind::EmitDanglingType, u.to_string()));
+        }
+        return Err(diags);
+    }
     let ctx = Ctx::new(model);
     let mut root = Module::default();
     let mut diags = Diagnostics::new();
@@ -313,5 +322,40 @@ fn write_modules(
     for (k, c) in &m.children {
         let p = if path.is_empty() { k.clone() } else { format!("{path}/{k}") };
         write_modules(c, &p, false, reexports, method_reexports, files, diags);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Severity;
+    use crate::ir::{DataObject, DoProperty, Ty, TypeRef};
+
+    /// A model built by hand may name a type it lacks: the emitter refuses it, naming the
+    /// type and where it is used, before any Rust is written (no `AnyValue` stand-in).
+    #[test]
+    fn a_dangling_reference_is_refused() {
+        let field = |name: &str, elem: TypeRef| DoProperty {
+            name: name.into(),
+            ty: Ty { elem, array: false, optional: true },
+            description: String::new(),
+            since: None,
+        };
+        let model = Model {
+            data_objects: vec![DataObject {
+                name: "vim.Spec".into(),
+                wsdl_name: "Spec".into(),
+                base: None,
+                since: String::new(),
+                is_fault: false,
+                deprecated: false,
+                description: String::new(),
+                properties: vec![field("ok", TypeRef::Any), field("gone", TypeRef::Enum("vim.Gone".into()))],
+            }],
+            ..Model::default()
+        };
+        let diags = generate(&model).expect_err("refused");
+        let found: Vec<(bool, &str)> = diags.list.iter().map(|d| (d.severity() == Severity::Error, d.message.as_str())).collect();
+        assert_eq!(found, [(true, "`vim.Spec.gone` has type `vim.Gone`, which is not in the model")]);
     }
 }

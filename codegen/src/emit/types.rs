@@ -33,7 +33,7 @@ pub fn data_object(ctx: &Ctx, d: &DataObject) -> TokenStream {
     let docs = doc_paragraphs(&about, ctx);
     let fields = ctx.all_fields(&d.name).into_iter().map(|(owner, p)| {
         let f = snake_ident(&p.name);
-        let t = ctx.field_type(owner, &p.name, &p.ty, p.array, p.optional);
+        let t = ctx.field_type(owner, &p.name, &p.ty);
         let mut text = p.description.clone();
         if owner != d.name {
             let from = ctx.dos.get(owner).map_or(owner, |o| o.wsdl_name.as_str());
@@ -93,7 +93,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
         if owner == "vmodl.DynamicData" || ["type_name", "as_fields"].contains(&f.to_string().as_str()) {
             return None;
         }
-        let t = ctx.field_type(owner, &p.name, &p.ty, p.array, p.optional);
+        let t = ctx.field_type(owner, &p.name, &p.ty);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         let doc = format!(" `{}`, whatever the class.", p.name);
         Some(quote! {

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::{DataObject, DoProperty, Enum, ManagedObject, Method, MoProperty, Model, Param, Return};
+use super::{DataObject, DoProperty, Enum, ManagedObject, Method, MoProperty, Model, Param, Return, Ty};
 
 /// The differences between two IRs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -121,12 +121,12 @@ fn code_list(items: &[String]) -> String {
 }
 
 /// A field's or parameter's type as one word: `string`, `vim.Task[]`, optional with `?`.
-fn ty(name: &str, array: bool, optional: bool) -> String {
-    format!("{name}{}{}", if array { "[]" } else { "" }, if optional { "?" } else { "" })
+fn ty(t: &Ty) -> String {
+    format!("{}{}{}", t.elem.name(), if t.array { "[]" } else { "" }, if t.optional { "?" } else { "" })
 }
 
 fn ret(r: &Option<Return>) -> String {
-    r.as_ref().map_or_else(|| "void".to_string(), |r| ty(&r.ty, r.array, r.optional))
+    r.as_ref().map_or_else(|| "void".to_string(), |r| ty(&r.ty))
 }
 
 fn privilege(p: &Option<String>) -> String {
@@ -134,7 +134,7 @@ fn privilege(p: &Option<String>) -> String {
 }
 
 fn signature(m: &Method) -> String {
-    let params: Vec<String> = m.params.iter().map(|p| format!("{}: {}", p.name, ty(&p.ty, p.array, p.optional))).collect();
+    let params: Vec<String> = m.params.iter().map(|p| format!("{}: {}", p.name, ty(&p.ty))).collect();
     format!("{}({}) -> {}", m.wsdl_name, params.join(", "), ret(&m.returns))
 }
 
@@ -296,14 +296,14 @@ fn order<T>(out: &mut Vec<String>, kind: &str, old: &[T], new: &[T], name: impl 
     }
 }
 
-fn field_changes(old: (&str, bool, bool), new: (&str, bool, bool)) -> Vec<String> {
+fn field_changes(old: &Ty, new: &Ty) -> Vec<String> {
     let mut out = Vec::new();
-    changed(&mut out, "type", &ty(old.0, old.1, old.2), &ty(new.0, new.1, new.2));
+    changed(&mut out, "type", &ty(old), &ty(new));
     out
 }
 
 fn mo_property_changes(o: &MoProperty, n: &MoProperty, owners: (&str, &str)) -> Vec<String> {
-    let mut out = field_changes((&o.ty, o.array, o.optional), (&n.ty, n.array, n.optional));
+    let mut out = field_changes(&o.ty, &n.ty);
     if o.privilege != n.privilege {
         out.push(format!("privilege: {} → {}", privilege(&o.privilege), privilege(&n.privilege)));
     }
@@ -312,7 +312,7 @@ fn mo_property_changes(o: &MoProperty, n: &MoProperty, owners: (&str, &str)) -> 
 }
 
 fn param_changes(o: &Param, n: &Param, owners: (&str, &str)) -> Vec<String> {
-    let mut out = field_changes((&o.ty, o.array, o.optional), (&n.ty, n.array, n.optional));
+    let mut out = field_changes(&o.ty, &n.ty);
     member_since(&mut out, (&o.since, &n.since), owners);
     out
 }
@@ -329,7 +329,7 @@ fn method_changes(o: &Method, n: &Method) -> Vec<String> {
         "parameter",
         (&o.params, &n.params),
         |p| &p.name,
-        |p| format!("`{}: {}`{}", p.name, ty(&p.ty, p.array, p.optional), since_note(&p.since, &n.since)),
+        |p| format!("`{}: {}`{}", p.name, ty(&p.ty), since_note(&p.since, &n.since)),
         |a, b| param_changes(a, b, (&o.since, &n.since)),
     );
     order(&mut out, "parameter", &o.params, &n.params, |p| &p.name);
@@ -364,7 +364,7 @@ fn mo_changes(o: &ManagedObject, n: &ManagedObject) -> Vec<String> {
         |p| &p.name,
         |p| {
             let since = since_note(&p.since, &n.since);
-            format!("`{}: {}`, privilege {}{since}", p.name, ty(&p.ty, p.array, p.optional), privilege(&p.privilege))
+            format!("`{}: {}`, privilege {}{since}", p.name, ty(&p.ty), privilege(&p.privilege))
         },
         |a, b| mo_property_changes(a, b, (&o.since, &n.since)),
     );
@@ -373,7 +373,7 @@ fn mo_changes(o: &ManagedObject, n: &ManagedObject) -> Vec<String> {
 }
 
 fn do_property_changes(o: &DoProperty, n: &DoProperty, owners: (&str, &str)) -> Vec<String> {
-    let mut out = field_changes((&o.ty, o.array, o.optional), (&n.ty, n.array, n.optional));
+    let mut out = field_changes(&o.ty, &n.ty);
     member_since(&mut out, (&o.since, &n.since), owners);
     out
 }
@@ -392,7 +392,7 @@ fn do_changes(o: &DataObject, n: &DataObject) -> Vec<String> {
         "field",
         (&o.properties, &n.properties),
         |p| &p.name,
-        |p| format!("`{}: {}`{}", p.name, ty(&p.ty, p.array, p.optional), since_note(&p.since, &n.since)),
+        |p| format!("`{}: {}`{}", p.name, ty(&p.ty), since_note(&p.since, &n.since)),
         |a, b| do_property_changes(a, b, (&o.since, &n.since)),
     );
     order(&mut out, "field", &o.properties, &n.properties, |p| &p.name);
@@ -411,10 +411,18 @@ fn enum_changes(o: &Enum, n: &Enum) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::named::{self, DataObject, DoProperty, ManagedObject, Method, MoProperty, Param, Return};
     use crate::ir::{Version, FORMAT};
 
+    /// The test models are written with names, as the merge builds them, and resolved.
+    fn resolved(m: named::Model) -> Model {
+        let (m, bad) = m.resolve();
+        assert!(bad.is_empty(), "{bad:?}");
+        m
+    }
+
     fn param(name: &str, ty: &str, array: bool, optional: bool) -> Param {
-        Param { name: name.into(), ty: ty.into(), array, optional, since: None }
+        Param { name: name.into(), ty: named::Ty { elem: ty.into(), array, optional }, since: None }
     }
 
     fn method(name: &str, params: Vec<Param>, returns: Option<&str>, faults: &[&str], privilege: Option<&str>) -> Method {
@@ -424,7 +432,7 @@ mod tests {
             since: "vim.version.version1".into(),
             privilege: privilege.map(String::from),
             params,
-            returns: returns.map(|t| Return { ty: t.into(), array: false, optional: false }),
+            returns: returns.map(|t| Return { ty: named::Ty { elem: t.into(), array: false, optional: false } }),
             faults: faults.iter().map(|f| f.to_string()).collect(),
             documented_faults: Vec::new(),
             deprecated: None,
@@ -448,9 +456,7 @@ mod tests {
     fn mo_prop(name: &str, ty: &str, privilege: Option<&str>) -> MoProperty {
         MoProperty {
             name: name.into(),
-            ty: ty.into(),
-            array: false,
-            optional: true,
+            ty: named::Ty { elem: ty.into(), array: false, optional: true },
             privilege: privilege.map(String::from),
             description: String::new(),
             since: None,
@@ -470,9 +476,7 @@ mod tests {
                 .iter()
                 .map(|(n, t, a, o)| DoProperty {
                     name: n.to_string(),
-                    ty: t.to_string(),
-                    array: *a,
-                    optional: *o,
+                    ty: named::Ty { elem: t.to_string(), array: *a, optional: *o },
                     description: String::new(),
                     since: None,
                 })
@@ -496,11 +500,20 @@ mod tests {
     }
 
     fn old() -> Model {
-        Model {
+        resolved(old_named())
+    }
+
+    fn new() -> Model {
+        resolved(new_named())
+    }
+
+    fn old_named() -> named::Model {
+        named::Model {
             format: FORMAT,
             api_version: Some("6.7.1".into()),
             versions: vec![version("vim.version.v6_7_1", "6.7.1")],
             managed_objects: vec![
+                mo("Datastore", vec![], vec![]),
                 mo("Gone", vec![], vec![]),
                 mo(
                     "HostSystem",
@@ -516,23 +529,24 @@ mod tests {
                         method("Same", vec![], None, &[], None),
                     ],
                 ),
+                mo("Task", vec![], vec![]),
             ],
             data_objects: vec![data("Info", &[("a", "string", false, false), ("b", "int", true, true)])],
             enums: vec![enumeration("Power", &["on", "off"])],
         }
     }
 
-    fn new() -> Model {
-        let mut m = old();
+    fn new_named() -> named::Model {
+        let mut m = old_named();
         m.api_version = Some("7.0.2".into());
         m.versions.push(version("vim.version.v7_0_2", "7.0.2"));
-        m.managed_objects.remove(0);
-        let host = &mut m.managed_objects[0];
+        m.managed_objects.remove(1);
+        let host = &mut m.managed_objects[1];
         host.properties[0].privilege = Some("System.Read".into());
         host.properties.remove(1);
         host.properties.push(mo_prop("fresh", "vim.Datastore", None));
         let reboot = &mut host.methods[0];
-        reboot.params[0].optional = true;
+        reboot.params[0].ty.optional = true;
         reboot.params.push(param("reason", "string", false, true));
         reboot.returns = None;
         reboot.faults = vec!["vim.fault.NotSupported".into()];
@@ -542,7 +556,7 @@ mod tests {
         host.methods.sort_by(|a, b| a.name.cmp(&b.name));
         m.managed_objects.push(mo("Zeta", vec![], vec![method("Go", vec![], None, &[], None)]));
         m.data_objects[0].properties.swap(0, 1);
-        m.data_objects[0].properties[0].ty = "long".into();
+        m.data_objects[0].properties[0].ty.elem = "long".into();
         m.data_objects.push(data("Extra", &[("z", "bool", false, false)]));
         m.data_objects.sort_by(|a, b| a.name.cmp(&b.name));
         m.enums[0].values = vec!["on".into(), "off".into(), "standby".into()];
@@ -595,13 +609,13 @@ mod tests {
     #[test]
     fn since_versions_of_properties_fields_and_parameters() {
         let (v1, v7) = ("vim.version.version1".to_string(), "vim.version.v7_0_2".to_string());
-        let mut old = old();
-        let host = &mut old.managed_objects[1];
+        let mut old = old_named();
+        let host = old.managed_objects.iter_mut().find(|m| m.wsdl_name == "HostSystem").unwrap();
         host.properties[1].since = Some(v1.clone()); // `old`: stated, the owner's
         host.methods[0].params[0].since = Some(v1.clone()); // `force`: stated, the method's
         old.data_objects[0].properties[0].since = Some(v1.clone());
         let mut new = old.clone();
-        let host = &mut new.managed_objects[1];
+        let host = new.managed_objects.iter_mut().find(|m| m.wsdl_name == "HostSystem").unwrap();
         host.properties[0].since = Some(v7.clone()); // `name`: unstated (version1) → 7.0.2
         host.properties[1].since = None; // `old`: version1 either way
         host.properties.push(MoProperty { since: Some(v7.clone()), ..mo_prop("fresh", "string", None) });
@@ -611,7 +625,7 @@ mod tests {
         new.data_objects[0].properties[0].since = Some(v7.clone());
         let c = DoProperty { name: "c".into(), since: Some(v1.clone()), ..new.data_objects[0].properties[1].clone() };
         new.data_objects[0].properties.push(c); // stated, the type's: none shown
-        let d = diff(&old, &new);
+        let d = diff(&resolved(old), &resolved(new));
         assert_eq!(
             d.managed_objects.changed,
             [(
@@ -635,10 +649,10 @@ mod tests {
             )]
         );
         // An owner's change is the owner's alone when no member states its own version.
-        let (mut a, mut b) = (self::old(), self::old());
-        a.managed_objects[1].since = v1;
-        b.managed_objects[1].since = v7;
-        assert_eq!(diff(&a, &b).managed_objects.changed[0].1, ["since: `vim.version.version1` → `vim.version.v7_0_2`"]);
+        let (mut a, mut b) = (old_named(), old_named());
+        a.managed_objects[2].since = v1;
+        b.managed_objects[2].since = v7;
+        assert_eq!(diff(&resolved(a), &resolved(b)).managed_objects.changed[0].1, ["since: `vim.version.version1` → `vim.version.v7_0_2`"]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod registry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diag::{self, Diagnostic, Diagnostics, SourceMap, Span};
-use crate::ir::{self, Model};
+use crate::ir::named::{self as ir, Model};
 use crate::markdown::{Pages, TableForm, TypeCell, TypePage, VersionRef};
 use crate::overrides::Overrides;
 use crate::wsdl::{ComplexType, Element, Schema, TypeRef};
@@ -57,7 +57,10 @@ pub const KINDS: &[diag::Kind] = &[
 /// What the merge produced besides the model.
 #[derive(Debug, Default)]
 pub struct MergeOutput {
-    pub model: Model,
+    pub model: crate::ir::Model,
+    /// The model as merged, before resolution, when some type names resolved to nothing
+    /// (errors): what `cargo xtask ir` writes then, names and all.
+    pub as_merged: Option<Model>,
     /// Overrides entries a heuristic proposes (TOML lines, by section), for a person to check.
     pub proposals: BTreeMap<String, Vec<String>>,
 }
@@ -127,7 +130,26 @@ pub fn merge(sources: &SourceMap, pages: &Pages, schema: &Schema, ov: &Overrides
     m.check_doc_links();
     m.check_overrides();
     m.unused_wire_types();
-    MergeOutput { model, proposals: m.proposals }
+    let (model, as_merged) = resolve(model, m.diags);
+    MergeOutput { model, as_merged, proposals: m.proposals }
+}
+
+/// The end of both merges: every type name becomes a resolved [`crate::ir::TypeRef`]. The
+/// merges report each name they cannot place (`unknown-type`, `py-unknown-type`) where they
+/// meet it; what still resolves to nothing is left out of the resolved model (kept, with the
+/// names, in [`MergeOutput::as_merged`]), and, should no error have been reported, becomes one
+/// here: a model with a dangling name never passes as clean.
+pub(crate) fn resolve(model: Model, diags: &mut Diagnostics) -> (crate::ir::Model, Option<Model>) {
+    let unresolved = model.unresolved();
+    if unresolved.is_empty() {
+        return (model.resolve().0, None);
+    }
+    if diags.error_count() == 0 {
+        for u in unresolved {
+            diags.push(Diagnostic::new(diag::Kind::UnknownType, u.to_string()));
+        }
+    }
+    (model.clone().resolve().0, Some(model))
 }
 
 impl<'a> Merger<'a> {
@@ -444,9 +466,7 @@ impl<'a> Merger<'a> {
                 };
                 props.push(ir::DoProperty {
                     name: el.name.clone(),
-                    ty,
-                    array: array || el.is_array(),
-                    optional,
+                    ty: ir::Ty { elem: ty, array: array || el.is_array(), optional },
                     description: page_prop.map(|x| x.description.clone()).unwrap_or_default(),
                     since: None,
                 });
@@ -657,9 +677,7 @@ impl<'a> Merger<'a> {
                 let ty = self.markdown_type(&pp.ty, ov, &format!("{name}.{}", pp.name));
                 properties.push(ir::MoProperty {
                     name: pp.name.clone(),
-                    ty,
-                    array: facts.is_some_and(|f| f.array_properties.contains(&pp.name)),
-                    optional: pp.optional,
+                    ty: ir::Ty { elem: ty, array: facts.is_some_and(|f| f.array_properties.contains(&pp.name)), optional: pp.optional },
                     privilege: pp.privilege.clone(),
                     description: pp.description.clone(),
                     since: None,
@@ -698,9 +716,7 @@ impl<'a> Merger<'a> {
                     let (ty, array) = self.wire_type(&el.ty, hint, ov, el.span, &format!("{what}({})", el.name), false);
                     params.push(ir::Param {
                         name: el.name.clone(),
-                        ty,
-                        array: array || el.is_array(),
-                        optional: el.is_optional(),
+                        ty: ir::Ty { elem: ty, array: array || el.is_array(), optional: el.is_optional() },
                         since: None,
                     });
                 }
@@ -718,7 +734,7 @@ impl<'a> Merger<'a> {
                 let returns = op.returns.as_ref().map(|el: &Element| {
                     let ov = facts.and_then(|f| f.method_returns.get(&pm.name)).map(String::as_str);
                     let (ty, array) = self.return_type(el, pm.returns.as_ref(), ov, &what);
-                    ir::Return { ty, array: array || el.is_array(), optional: el.is_optional() }
+                    ir::Return { ty: ir::Ty { elem: ty, array: array || el.is_array(), optional: el.is_optional() } }
                 });
                 if op.returns.is_none() {
                     if let Some(r) = &pm.returns {
@@ -966,4 +982,51 @@ fn doc_references(doc: &str) -> impl Iterator<Item = &str> {
         let t = &rest[..end];
         (t.starts_with("vim.") || t.starts_with("vmodl.")).then_some(t)
     })
+}
+
+#[cfg(test)]
+mod resolve_tests {
+    use super::*;
+    use crate::diag::Severity;
+
+    fn model(field_type: &str) -> Model {
+        Model {
+            data_objects: vec![ir::DataObject {
+                name: "vim.Spec".into(),
+                wsdl_name: "Spec".into(),
+                base: None,
+                since: String::new(),
+                is_fault: false,
+                deprecated: false,
+                description: String::new(),
+                properties: vec![ir::DoProperty {
+                    name: "f".into(),
+                    ty: ir::Ty { elem: field_type.into(), array: false, optional: true },
+                    description: String::new(),
+                    since: None,
+                }],
+            }],
+            ..Model::default()
+        }
+    }
+
+    /// A name the merge did not report still fails the run; one it reported is not
+    /// reported twice; the model as merged is kept for the JSON form either way.
+    #[test]
+    fn an_unresolved_name_is_always_an_error() {
+        let mut diags = Diagnostics::new();
+        let (m, as_merged) = resolve(model("int"), &mut diags);
+        assert!(as_merged.is_none() && diags.list.is_empty());
+        assert_eq!(m.data_objects[0].properties[0].ty.elem, crate::ir::TypeRef::Primitive(crate::ir::Primitive::Int));
+
+        let (m, as_merged) = resolve(model("vim.Gone"), &mut diags);
+        let found: Vec<(bool, &str)> = diags.list.iter().map(|d| (d.severity() == Severity::Error, d.message.as_str())).collect();
+        assert_eq!(found, [(true, "`vim.Spec.f` has type `vim.Gone`, which is not in the model")]);
+        assert!(m.data_objects[0].properties.is_empty());
+        assert_eq!(as_merged.map(|a| a.to_json()), Some(model("vim.Gone").to_json()));
+
+        let (_, as_merged) = resolve(model("vim.Other"), &mut diags);
+        assert_eq!(diags.list.len(), 1, "already failing: not reported again");
+        assert!(as_merged.is_some());
+    }
 }

@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diag::{Diagnostic, Diagnostics, Kind, SourceMap, Span};
-use crate::ir::{self, Model};
+use crate::ir::named::{self as ir, Model};
 use crate::markdown::{EnumPage, Pages, TypePage};
 use crate::pyvmomi::{self, element_type, DataType, ManagedType, Member, Registry};
 use crate::wsdl::{ComplexType, Element, Schema, TypeRef};
@@ -158,7 +158,8 @@ pub fn merge(sources: &SourceMap, pages: &Pages, schema: &Schema, reg: &Registry
     model.data_objects = m.data_objects();
     model.managed_objects = m.managed_objects();
     m.check_mo_property_types(&model);
-    MergeOutput { model, proposals: BTreeMap::new() }
+    let (model, as_merged) = super::resolve(model, m.diags);
+    MergeOutput { model, as_merged, proposals: BTreeMap::new() }
 }
 
 fn is_array_wrapper(schema: &Schema, name: &str) -> bool {
@@ -470,12 +471,11 @@ impl<'a> M<'a> {
                 if let Some(p) = py {
                     self.array_check(&what, p, array, el.span);
                 }
+                // The registry's flag is exact; the XSD also marks later additions optional.
+                let optional = py.map_or(el.is_optional(), |p| p.flags.optional || el.is_optional() && !at_version);
                 props.push(ir::DoProperty {
                     name: el.name.clone(),
-                    ty,
-                    array,
-                    // The registry's flag is exact; the XSD also marks later additions optional.
-                    optional: py.map_or(el.is_optional(), |p| p.flags.optional || el.is_optional() && !at_version),
+                    ty: ir::Ty { elem: ty, array, optional },
                     description: page
                         .and_then(|p| p.properties.iter().find(|x| x.name == el.name))
                         .map(|x| x.description.clone())
@@ -609,8 +609,8 @@ impl<'a> M<'a> {
         }
         for ms in methods.values() {
             for me in ms {
-                named.extend(me.params.iter().map(|p| p.ty.clone()));
-                named.extend(me.returns.iter().map(|r| r.ty.clone()));
+                named.extend(me.params.iter().map(|p| p.ty.elem.clone()));
+                named.extend(me.returns.iter().map(|r| r.ty.elem.clone()));
             }
         }
         loop {
@@ -652,9 +652,7 @@ impl<'a> M<'a> {
                     let (elem, array) = element_type(&p.ty);
                     ir::MoProperty {
                         name: p.name.clone(),
-                        ty: ir_spelling(elem).to_string(),
-                        array,
-                        optional: p.flags.optional,
+                        ty: ir::Ty { elem: ir_spelling(elem).to_string(), array, optional: p.flags.optional },
                         privilege: p.privilege.clone().filter(|x| x != "None"),
                         description: page
                             .and_then(|pg| pg.properties.iter().find(|x| x.name == p.name))
@@ -712,9 +710,7 @@ impl<'a> M<'a> {
             }
             params.push(ir::Param {
                 name: el.name.clone(),
-                ty,
-                array,
-                optional: el.is_optional(),
+                ty: ir::Ty { elem: ty, array, optional: el.is_optional() },
                 since: py.map(|p| self.at_most(&p.since)),
             });
         }
@@ -722,7 +718,7 @@ impl<'a> M<'a> {
             // The registry's `ty` is what the call returns (vim.Task for a task method).
             let py = (me.returns.ty != "void").then_some(me.returns.ty.as_str());
             let (ty, wrapped) = self.wire_type(&el.ty, py, el.span, &format!("{what} result"));
-            ir::Return { ty, array: wrapped || el.is_array(), optional: el.is_optional() }
+            ir::Return { ty: ir::Ty { elem: ty, array: wrapped || el.is_array(), optional: el.is_optional() } }
         });
         let mut faults: Vec<String> = Vec::new();
         for f in op.faults.iter().filter(|f| *f != "RuntimeFault") {
@@ -782,9 +778,9 @@ impl<'a> M<'a> {
         let mut bad = Vec::new();
         for mo in &model.managed_objects {
             for p in &mo.properties {
-                if !known(&p.ty) {
+                if !known(&p.ty.elem) {
                     let span = self.all.managed.get(&mo.name).and_then(|t| t.properties.iter().find(|x| x.name == p.name)).map(|x| x.span);
-                    bad.push((format!("`{}.{}` has type `{}`, which is not in the model", mo.name, p.name, p.ty), span));
+                    bad.push((format!("`{}.{}` has type `{}`, which is not in the model", mo.name, p.name, p.ty.elem), span));
                 }
             }
         }
@@ -846,7 +842,7 @@ impl Agreement {
     /// item both know, its owner, since-version, privilege, base, field and parameter types,
     /// arrays, optionality, declared faults and enum values. Items only one side has count
     /// as disagreements of `*-missing` categories.
-    pub fn compare(model: &Model, reg: &Registry, version: &str) -> Agreement {
+    pub fn compare(model: &crate::ir::Model, reg: &Registry, version: &str) -> Agreement {
         let f = reg.filter(version);
         let mut a = Agreement::default();
         let spell = |t: &str| -> (String, bool) {
@@ -869,13 +865,13 @@ impl Agreement {
                 };
                 a.fact("do-field-missing", true, String::new);
                 let (ty, arr) = spell(&rp.ty);
-                let same_ty = ty == p.ty
-                    || (p.ty == "string"
+                let same_ty = ty == p.ty.elem.name()
+                    || (p.ty.elem == crate::ir::TypeRef::Primitive(crate::ir::Primitive::String)
                         && (rp.flags.link || matches!(ty.as_str(), "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")));
-                a.fact("do-field-type", same_ty, || format!("{}.{}: IR {}, registry {}", d.name, p.name, p.ty, ty));
-                a.fact("do-field-array", arr == p.array, || format!("{}.{}: IR array {}, registry {}", d.name, p.name, p.array, arr));
-                a.fact("do-field-optional", rp.flags.optional == p.optional, || {
-                    format!("{}.{}: IR optional {}, registry {}", d.name, p.name, p.optional, rp.flags.optional)
+                a.fact("do-field-type", same_ty, || format!("{}.{}: IR {}, registry {}", d.name, p.name, p.ty.elem.name(), ty));
+                a.fact("do-field-array", arr == p.ty.array, || format!("{}.{}: IR array {}, registry {}", d.name, p.name, p.ty.array, arr));
+                a.fact("do-field-optional", rp.flags.optional == p.ty.optional, || {
+                    format!("{}.{}: IR optional {}, registry {}", d.name, p.name, p.ty.optional, rp.flags.optional)
                 });
             }
         }
@@ -908,8 +904,8 @@ impl Agreement {
                     };
                     a.fact("mo-property-missing", true, String::new);
                     let (ty, arr) = spell(&rp.ty);
-                    a.fact("mo-property-type", ty == p.ty && arr == p.array, || {
-                        format!("{}.{}: IR {}, registry {}", mo.name, p.name, p.ty, rp.ty)
+                    a.fact("mo-property-type", ty == p.ty.elem.name() && arr == p.ty.array, || {
+                        format!("{}.{}: IR {}, registry {}", mo.name, p.name, p.ty.elem.name(), rp.ty)
                     });
                     let rpriv = rp.privilege.as_deref().filter(|x| *x != "None");
                     a.fact("mo-property-privilege", rpriv == p.privilege.as_deref(), || {
@@ -942,11 +938,11 @@ impl Agreement {
                     };
                     a.fact("param-missing", true, String::new);
                     let (ty, arr) = spell(&rp.ty);
-                    let same_ty = ty == p.ty
-                        || (p.ty == "string"
+                    let same_ty = ty == p.ty.elem.name()
+                        || (p.ty.elem == crate::ir::TypeRef::Primitive(crate::ir::Primitive::String)
                             && (rp.flags.link || matches!(ty.as_str(), "vmodl.TypeName" | "vmodl.PropertyPath" | "vmodl.MethodName")));
-                    a.fact("param-type", same_ty && arr == p.array, || {
-                        format!("{}.{}({}): IR {}, registry {}", mo.name, m.wsdl_name, p.name, p.ty, rp.ty)
+                    a.fact("param-type", same_ty && arr == p.ty.array, || {
+                        format!("{}.{}({}): IR {}, registry {}", mo.name, m.wsdl_name, p.name, p.ty.elem.name(), rp.ty)
                     });
                 }
             }
@@ -1013,7 +1009,7 @@ CreateDataType("vmodl.DynamicData", "DynamicData", "vmodl.DataObject", "vim.vers
 </definitions>
 "#;
 
-    fn run() -> (Model, Diagnostics) {
+    fn run() -> (crate::ir::Model, Diagnostics) {
         let mut sources = SourceMap::new();
         let mut diags = Diagnostics::new();
         let reg = crate::pyvmomi::read_in_memory(&[("_typeinfo_vim.py", REGISTRY)], Layout::TypeInfo, &mut sources, &mut diags);
@@ -1036,14 +1032,15 @@ CreateDataType("vmodl.DynamicData", "DynamicData", "vmodl.DataObject", "vim.vers
         let login = &sm.methods[0];
         assert_eq!((login.privilege.as_deref(), login.since.as_str()), (Some("System.Anonymous"), "vim.version.version1"));
         assert_eq!(login.faults, ["vim.fault.InvalidLogin"]);
-        assert_eq!(login.params[1].ty, "vim.HostSystem");
+        let host = crate::ir::TypeRef::ManagedObject(Some("vim.HostSystem".into()));
+        assert_eq!(login.params[1].ty.elem, host, "resolved to a reference with its target");
         assert_eq!(login.params[1].since.as_deref(), Some("vim.version.version9"));
         // Managed-object properties of this version only: `newer` came with 9.1.
-        let props: Vec<(&str, bool)> = sm.properties.iter().map(|p| (p.name.as_str(), p.array)).collect();
+        let props: Vec<(&str, bool)> = sm.properties.iter().map(|p| (p.name.as_str(), p.ty.array)).collect();
         assert_eq!(props, [("sessionList", true)]);
         assert!(sm.description.is_empty(), "no page: no prose");
         let us = model.data_object("vim.UserSession").expect("UserSession");
-        assert_eq!(us.properties[1].ty, "vim.HostSystem");
+        assert_eq!(us.properties[1].ty.elem, host);
         assert!(model.managed_object("vim.HostSystem").is_some(), "a reference target is in the model");
         assert!(model.data_object("vim.fault.InvalidLogin").is_some_and(|d| d.is_fault));
     }
