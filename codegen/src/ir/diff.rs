@@ -596,12 +596,12 @@ mod tests {
     fn since_versions_of_properties_fields_and_parameters() {
         let (v1, v7) = ("vim.version.version1".to_string(), "vim.version.v7_0_2".to_string());
         let mut old = old();
-        let host = &mut old.managed_objects[1];
+        let host = old.managed_objects.iter_mut().find(|m| m.wsdl_name == "HostSystem").unwrap();
         host.properties[1].since = Some(v1.clone()); // `old`: stated, the owner's
         host.methods[0].params[0].since = Some(v1.clone()); // `force`: stated, the method's
         old.data_objects[0].properties[0].since = Some(v1.clone());
         let mut new = old.clone();
-        let host = &mut new.managed_objects[1];
+        let host = new.managed_objects.iter_mut().find(|m| m.wsdl_name == "HostSystem").unwrap();
         host.properties[0].since = Some(v7.clone()); // `name`: unstated (version1) → 7.0.2
         host.properties[1].since = None; // `old`: version1 either way
         host.properties.push(MoProperty { since: Some(v7.clone()), ..mo_prop("fresh", "string", None) });
@@ -636,8 +636,8 @@ mod tests {
         );
         // An owner's change is the owner's alone when no member states its own version.
         let (mut a, mut b) = (self::old(), self::old());
-        a.managed_objects[1].since = v1;
-        b.managed_objects[1].since = v7;
+        a.managed_objects.iter_mut().filter(|m| m.wsdl_name == "HostSystem").for_each(|m| m.since = v1.clone());
+        b.managed_objects.iter_mut().filter(|m| m.wsdl_name == "HostSystem").for_each(|m| m.since = v7.clone());
         assert_eq!(diff(&a, &b).managed_objects.changed[0].1, ["since: `vim.version.version1` → `vim.version.v7_0_2`"]);
     }
 
