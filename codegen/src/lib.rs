@@ -24,13 +24,14 @@ pub mod wsdl;
 
 use std::path::{Path, PathBuf};
 
-use diag::{Diagnostic, Diagnostics, SourceMap};
+use diag::{Diagnostic, Diagnostics, Kind, SourceMap};
 
 /// Where a spec lives.
 #[derive(Clone, Debug)]
 pub struct SpecPaths {
-    /// Folder of markdown pages.
-    pub markdown: PathBuf,
+    /// Folder of markdown pages, if any. Without pyVmomi's registry the pages give the facts
+    /// the WSDL lacks and are needed; with it they give prose only, and may be left out.
+    pub markdown: Option<PathBuf>,
     /// Folder holding `vim.wsdl` and its XSDs.
     pub wsdl: PathBuf,
     /// The reviewed overrides file, if any.
@@ -43,7 +44,12 @@ pub struct SpecPaths {
 impl SpecPaths {
     /// The project's default spec: `spec/` with `spec/wsdl/` and `spec/overrides.toml`.
     pub fn in_folder(spec: &Path) -> SpecPaths {
-        SpecPaths { markdown: spec.to_path_buf(), wsdl: spec.join("wsdl"), overrides: Some(spec.join("overrides.toml")), pyvmomi: None }
+        SpecPaths {
+            markdown: Some(spec.to_path_buf()),
+            wsdl: spec.join("wsdl"),
+            overrides: Some(spec.join("overrides.toml")),
+            pyvmomi: None,
+        }
     }
 }
 
@@ -66,7 +72,7 @@ pub struct Loaded {
 pub fn load(paths: &SpecPaths) -> Loaded {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let pages = markdown::read_dir(&paths.markdown, &mut sources, &mut diags);
+    let pages = paths.markdown.as_ref().map(|dir| markdown::read_dir(dir, &mut sources, &mut diags)).unwrap_or_default();
     let schema = wsdl::read_dir(&paths.wsdl, &mut sources, &mut diags);
     let ov = match &paths.overrides {
         Some(p) => match std::fs::read_to_string(p) {
@@ -75,7 +81,7 @@ pub fn load(paths: &SpecPaths) -> Loaded {
                 overrides::Overrides::parse(&sources, id, &mut diags)
             }
             Err(e) => {
-                diags.push(Diagnostic::error("overrides-read", format!("cannot read overrides file {}: {e}", p.display())));
+                diags.push(Diagnostic::new(Kind::OverridesRead, format!("cannot read overrides file {}: {e}", p.display())));
                 overrides::Overrides::default()
             }
         },
@@ -95,7 +101,7 @@ pub fn load(paths: &SpecPaths) -> Loaded {
                 None => format!("the WSDL names {what}: pyVmomi's registry cannot be filtered to it"),
             };
             diags.push(
-                Diagnostic::error("py-no-wsdl-version", message).at_opt(span).help("use a pyVmomi release at least as new as the WSDL"),
+                Diagnostic::new(Kind::PyNoWsdlVersion, message).at_opt(span).help("use a pyVmomi release at least as new as the WSDL"),
             );
         }
     }
@@ -103,8 +109,8 @@ pub fn load(paths: &SpecPaths) -> Loaded {
     let out = match &registry {
         Some(reg) => {
             if paths.overrides.is_some() {
-                diags.push(Diagnostic::warning(
-                    "overrides-ignored",
+                diags.push(Diagnostic::new(
+                    Kind::OverridesIgnored,
                     "the overrides file is not read with --pyvmomi: the registry states what it held",
                 ));
             }

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Kind, SourceMap, Span};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -76,7 +76,7 @@ impl Overrides {
             }
             Err(e) => {
                 let span = e.span().map(|r| Span::new(file, r.start, r.end));
-                diags.push(Diagnostic::error("overrides-syntax", format!("invalid overrides file: {}", e.message())).at_opt(span));
+                diags.push(Diagnostic::new(Kind::OverridesSyntax, format!("invalid overrides file: {}", e.message())).at_opt(span));
                 Overrides { file: Some(file), ..Overrides::default() }
             }
         }

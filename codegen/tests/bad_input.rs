@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use codegen::diag::{Diagnostic, Severity};
+use codegen::diag::{Diagnostic, Kind, Severity};
 use codegen::{load, Loaded, SpecPaths};
 
 const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec");
@@ -103,12 +103,12 @@ fn all(l: &Loaded) -> String {
 
 /// The diagnostic of `kind` located in `file` at `line`; panics with every diagnostic
 /// rendered if there is none. Also checks severity and the rendered form.
-fn expect<'a>(l: &'a Loaded, kind: &'a str, severity: Severity, file: &Path, line: usize) -> &'a Diagnostic {
+fn expect<'a>(l: &'a Loaded, kind: Kind, severity: Severity, file: &Path, line: usize) -> &'a Diagnostic {
     let at = |d: &&Diagnostic| d.span.is_some_and(|s| l.sources.path(s.file) == file && l.sources.get(s.file).line_col(s.start).0 == line);
     let Some(d) = l.diags.of_kind(kind).find(at) else {
         panic!("expected `{kind}` at {}:{line}; got:\n{}", file.display(), all(l));
     };
-    assert_eq!(d.severity, severity, "{}", d.render(&l.sources));
+    assert_eq!(d.severity(), severity, "{}", d.render(&l.sources));
     let span = d.span.unwrap();
     let loc = l.sources.location(span);
     let prefix = format!("{}:{line}:", file.display());
@@ -116,7 +116,7 @@ fn expect<'a>(l: &'a Loaded, kind: &'a str, severity: Severity, file: &Path, lin
     let text = d.render(&l.sources);
     assert!(text.contains(&loc), "rendered diagnostic lacks `{loc}`:\n{text}");
     assert!(text.contains('^'), "rendered diagnostic lacks a caret:\n{text}");
-    assert!(text.contains(kind), "rendered diagnostic lacks its kind:\n{text}");
+    assert!(text.contains(kind.id()), "rendered diagnostic lacks its kind:\n{text}");
     d
 }
 
@@ -138,7 +138,7 @@ fn truncated_page() {
     let cut = after_line(&text[text.find(heading).unwrap()..], " raises") + text.find(heading).unwrap();
     s.mutate(rel, |t| t[..cut].to_string());
     let l = s.load();
-    let d = expect(&l, "md-method-incomplete", Severity::Error, &s.path(rel), line);
+    let d = expect(&l, Kind::MdMethodIncomplete, Severity::Error, &s.path(rel), line);
     assert!(d.message.contains("SetLocale"), "{}", d.message);
 }
 
@@ -151,7 +151,7 @@ fn broken_table_row() {
     let line = line_of(&text, row);
     s.mutate(rel, |t| t.replacen(row, "| <a href='message'>message</a> | string | System.View |", 1));
     let l = s.load();
-    let d = expect(&l, "md-bad-table-row", Severity::Error, &s.path(rel), line);
+    let d = expect(&l, Kind::MdBadTableRow, Severity::Error, &s.path(rel), line);
     assert!(d.message.contains("4 cells") && d.message.contains("has 5"), "{}", d.message);
 }
 
@@ -159,7 +159,7 @@ fn broken_table_row() {
 /// WSDL operation left unowned, no method joined to another's operation).
 fn assert_recovered(l: &Loaded) {
     assert_eq!(l.diags.error_count(), 1, "{}", all(l));
-    for kind in ["operation-unowned", "param-not-on-wire", "md-service-name-mismatch", "md-unexpected-block"] {
+    for kind in [Kind::OperationUnowned, Kind::ParamNotOnWire, Kind::MdServiceNameMismatch, Kind::MdUnexpectedBlock] {
         assert_eq!(l.diags.of_kind(kind).count(), 0, "{kind}:\n{}", all(l));
     }
 }
@@ -174,7 +174,7 @@ fn missing_heading_underline_mid_page() {
     let line = line_of(&text, "\nLogout()\n") + 1;
     s.mutate(rel, |t| t.replacen("\nLogout()\n--------\n", "\nLogout()\n", 1));
     let l = s.load();
-    expect(&l, "md-missing-heading", Severity::Error, &s.path(rel), line);
+    expect(&l, Kind::MdMissingHeading, Severity::Error, &s.path(rel), line);
     assert_recovered(&l);
 }
 
@@ -192,7 +192,7 @@ fn missing_heading_underline_first_method() {
         format!("{}{}", &t[..at], &t[underline_end..])
     });
     let l = s.load();
-    expect(&l, "md-missing-heading", Severity::Error, &s.path(rel), line);
+    expect(&l, Kind::MdMissingHeading, Severity::Error, &s.path(rel), line);
     assert_recovered(&l);
 }
 
@@ -211,7 +211,7 @@ fn missing_heading_underline_before_raises() {
         format!("{}{}", &t[..at], &t[underline_end..])
     });
     let l = s.load();
-    expect(&l, "md-missing-heading", Severity::Error, &s.path(rel), line);
+    expect(&l, Kind::MdMissingHeading, Severity::Error, &s.path(rel), line);
     assert_recovered(&l);
     let sm = l.model.managed_objects.iter().find(|m| m.name == "vim.SessionManager").unwrap();
     assert!(sm.methods.iter().any(|m| m.name == "Login"));
@@ -228,7 +228,7 @@ fn unknown_property_type() {
         t.replacen(row, "| <a href='currentSession'>currentSession</a> | [vim.NoSuchType](vim.NoSuchType.md \"vim.NoSuchType\") |", 1)
     });
     let l = s.load();
-    let d = expect(&l, "unknown-type", Severity::Error, &s.path(rel), line);
+    let d = expect(&l, Kind::UnknownType, Severity::Error, &s.path(rel), line);
     assert!(d.message.contains("vim.NoSuchType"), "{}", d.message);
 }
 
@@ -248,7 +248,7 @@ fn duplicate_method() {
     s.mutate(rel, |t| format!("{t}\n{section}"));
     let line = nth_line_of(&s.read(rel), "\nLogout()\n", 1) + 1;
     let l = s.load();
-    let d = expect(&l, "md-duplicate-method", Severity::Error, &s.path(rel), line);
+    let d = expect(&l, Kind::MdDuplicateMethod, Severity::Error, &s.path(rel), line);
     assert!(d.notes.iter().any(|n| n.contains(&format!(":{}:", line_of(&text, "\nLogout()\n") + 1))), "{:?}", d.notes);
 }
 
@@ -261,7 +261,7 @@ fn method_not_on_wire() {
     s.mutate(rel, |t| format!("{t}\n{section}"));
     let line = line_of(&s.read(rel), "\nLogoutEverywhere()\n") + 1;
     let l = s.load();
-    let d = expect(&l, "method-not-on-wire", Severity::Error, &s.path(rel), line);
+    let d = expect(&l, Kind::MethodNotOnWire, Severity::Error, &s.path(rel), line);
     assert!(d.message.contains("LogoutEverywhere"), "{}", d.message);
 }
 
@@ -273,7 +273,7 @@ fn page_missing_title() {
     // The first block is now the `inherits from` paragraph.
     let line = line_of(&s.read(rel), "inherits from");
     let l = s.load();
-    expect(&l, "md-missing-title", Severity::Error, &s.path(rel), line);
+    expect(&l, Kind::MdMissingTitle, Severity::Error, &s.path(rel), line);
 }
 
 #[test]
@@ -287,7 +287,7 @@ fn property_not_on_wire() {
     s.mutate(rel, |t| format!("{}{row}{}", &t[..at], &t[at..]));
     let line = line_of(&s.read(rel), "| bogusField |");
     let l = s.load();
-    let d = expect(&l, "property-not-on-wire", Severity::Warning, &s.path(rel), line);
+    let d = expect(&l, Kind::PropertyNotOnWire, Severity::Warning, &s.path(rel), line);
     assert!(d.message.contains("bogusField"), "{}", d.message);
 }
 
@@ -302,7 +302,7 @@ fn wsdl_xml_syntax_error() {
     let line = text[..close].matches('\n').count() + 1;
     s.mutate(rel, |t| format!("{}</operatoin>{}", &t[..close], &t[close + "</operation>".len()..]));
     let l = s.load();
-    expect(&l, "wsdl-xml-syntax", Severity::Error, &s.path(rel), line);
+    expect(&l, Kind::WsdlXmlSyntax, Severity::Error, &s.path(rel), line);
 }
 
 #[test]
@@ -314,7 +314,7 @@ fn wsdl_unclosed_tag() {
     let line = line_of(&text, needle);
     s.mutate(rel, |t| t.replacen(needle, "<operation name=\"Logout\"", 1));
     let l = s.load();
-    expect(&l, "wsdl-xml-syntax", Severity::Error, &s.path(rel), line);
+    expect(&l, Kind::WsdlXmlSyntax, Severity::Error, &s.path(rel), line);
 }
 
 #[test]
@@ -327,14 +327,14 @@ fn wsdl_of_another_version() {
     assert!(!soap_lines.is_empty());
     s.mutate(rel, |t| t.replace("urn:vim25/5.5", "urn:vim25/6.0"));
     let l = s.load();
-    let d = l.diags.of_kind("wsdl-version-mismatch").next().unwrap_or_else(|| panic!("no wsdl-version-mismatch:\n{}", all(&l)));
-    assert_eq!(d.severity, Severity::Error);
+    let d = l.diags.of_kind(Kind::WsdlVersionMismatch).next().unwrap_or_else(|| panic!("no wsdl-version-mismatch:\n{}", all(&l)));
+    assert_eq!(d.severity(), Severity::Error);
     assert!(d.message.contains("6.0") && d.message.contains("5.5"), "{}", d.message);
     let span = d.span.expect("wsdl-version-mismatch has a span");
     assert_eq!(l.sources.path(span.file), s.path(rel));
     let line = l.sources.get(span.file).line_col(span.start).0;
     // It points at a soapAction that names the other version.
-    expect(&l, "wsdl-version-mismatch", Severity::Error, &s.path(rel), line);
+    expect(&l, Kind::WsdlVersionMismatch, Severity::Error, &s.path(rel), line);
     assert!(soap_lines.contains(&line), "line {line} is not a soapAction line:\n{}", d.render(&l.sources));
 }
 
@@ -347,7 +347,7 @@ fn overrides_syntax_error() {
     let line = line_of(&text, needle);
     s.mutate(rel, |t| t.replacen(needle, "wsdl_name = \"AuthorizationManager", 1));
     let l = s.load();
-    expect(&l, "overrides-syntax", Severity::Error, &s.path(rel), line);
+    expect(&l, Kind::OverridesSyntax, Severity::Error, &s.path(rel), line);
 }
 
 #[test]
@@ -360,7 +360,7 @@ fn overrides_unknown_field() {
     let line = line_of(&text, needle);
     s.mutate(rel, |t| t.replacen(needle, "wsdl_nmae = \"AuthorizationManager\"", 1));
     let l = s.load();
-    expect(&l, "overrides-syntax", Severity::Error, &s.path(rel), line);
+    expect(&l, Kind::OverridesSyntax, Severity::Error, &s.path(rel), line);
 }
 
 #[test]
@@ -370,7 +370,7 @@ fn override_of_unknown_type() {
     s.mutate(rel, |t| format!("{t}\n[managed_objects.\"vim.NoSuchManager\"]\nwsdl_name = \"NoSuchManager\"\n"));
     let line = line_of(&s.read(rel), "[managed_objects.\"vim.NoSuchManager\"]");
     let l = s.load();
-    let d = expect(&l, "override-unknown", Severity::Error, &s.path(rel), line);
+    let d = expect(&l, Kind::OverrideUnknown, Severity::Error, &s.path(rel), line);
     assert!(d.message.contains("vim.NoSuchManager"), "{}", d.message);
 }
 
@@ -380,7 +380,7 @@ fn override_of_unknown_property() {
     let rel = "overrides.toml";
     s.mutate(rel, |t| format!("{t}\n[managed_objects.\"vim.SessionManager\".property_types]\nnoSuchProperty = \"vim.Folder\"\n"));
     let l = s.load();
-    let d = l.diags.of_kind("override-unknown").next().unwrap_or_else(|| panic!("no override-unknown:\n{}", all(&l)));
+    let d = l.diags.of_kind(Kind::OverrideUnknown).next().unwrap_or_else(|| panic!("no override-unknown:\n{}", all(&l)));
     assert!(d.message.contains("noSuchProperty"), "{}", d.message);
     let span = d.span.expect("override-unknown has a span");
     assert_eq!(l.sources.path(span.file), s.path(rel));

@@ -15,7 +15,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use vimgen_test_support::Rng;
 
-use codegen::diag::{Diagnostics, FileId, SourceMap};
+use codegen::diag::{Diagnostics, FileId, Kind, SourceMap};
 use codegen::markdown;
 use codegen::merge;
 use codegen::overrides::Overrides;
@@ -470,7 +470,7 @@ fn wsdl_with_byte_order_mark() {
         let mut diags = Diagnostics::new();
         let _ = wsdl::read_in_memory(&[("vim.wsdl", text)], &mut sources, &mut diags);
         check(&sources, &diags);
-        let d = diags.of_kind("wsdl-xml-syntax").next().expect("a syntax error");
+        let d = diags.of_kind(Kind::WsdlXmlSyntax).next().expect("a syntax error");
         let loc = sources.location(d.span.unwrap());
         assert!(loc.starts_with("vim.wsdl:3:"), "{loc}\n{}", d.render(&sources));
     }

@@ -182,7 +182,7 @@ fn every_merge_kind_has_a_case() {
         .iter()
         .chain(codegen::merge::registry::KINDS)
         .chain(codegen::pyvmomi::KINDS)
-        .map(|(k, _, _)| *k)
+        .map(|k| k.id())
         .filter(|k| !all.contains(&format!("[{k}]")))
         .collect();
     assert!(missing.is_empty(), "merge and registry diagnostic kinds no golden case shows: {missing:?}\nadd a case under {ROOT}");

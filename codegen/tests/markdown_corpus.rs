@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use codegen::diag::{Diagnostics, SourceMap};
+use codegen::diag::{Diagnostics, Kind, SourceMap};
 use codegen::markdown::{self, Pages, TableForm};
 
 fn corpus() -> PathBuf {
@@ -33,7 +33,7 @@ fn corpus_pages_parse_without_errors() {
     assert_eq!(pages.types.iter().filter(|t| t.deprecated).count(), 32);
     assert_eq!(pages.types.iter().flat_map(|t| &t.methods).filter(|m| m.deprecated.is_some()).count(), 44);
     // Only the one known page has a pipe inside a cell.
-    let extra: Vec<_> = diags.of_kind("md-table-extra-cell").map(|d| sources.location(d.span.unwrap())).collect();
+    let extra: Vec<_> = diags.of_kind(Kind::MdTableExtraCell).map(|d| sources.location(d.span.unwrap())).collect();
     assert_eq!(extra.len(), 1, "{extra:?}");
     assert!(extra[0].contains("vim.vApp.PropertyInfo.md"), "{extra:?}");
 }

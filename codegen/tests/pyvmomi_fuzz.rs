@@ -10,7 +10,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use codegen::diag::{Diagnostics, SourceMap};
+use codegen::diag::{Diagnostics, Kind, SourceMap};
 use codegen::pyvmomi::{self, Layout, Registry};
 use vimgen_test_support::Rng;
 
@@ -42,7 +42,7 @@ fn read(text: &str) -> (Registry, Diagnostics) {
     }
     // The base is a partial registry (it uses `vim.HostSystem`, `vim.Task`... without
     // defining them): unknown-type warnings are positioned and rendered above, then dropped.
-    diags.list.retain(|d| d.kind != "py-unknown-type");
+    diags.list.retain(|d| d.kind != Kind::PyUnknownType);
     (reg, diags)
 }
 

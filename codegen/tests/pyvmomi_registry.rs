@@ -12,7 +12,7 @@ mod pyvmomi_release;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegen::diag::{Diagnostics, SourceMap};
+use codegen::diag::{Diagnostics, Kind, SourceMap};
 use codegen::ir::TypeRef;
 use codegen::pyvmomi::{self, Layout, Registry};
 
@@ -38,9 +38,9 @@ fn load(version: &str, layout: Layout, unknown_types: usize) -> Option<Registry>
     let t = Instant::now();
     let loaded = pyvmomi::load(&dir);
     let took = t.elapsed();
-    let holes: Vec<&str> = loaded.diags.of_kind("py-unknown-type").map(|d| d.message.as_str()).collect();
+    let holes: Vec<&str> = loaded.diags.of_kind(Kind::PyUnknownType).map(|d| d.message.as_str()).collect();
     eprintln!("pyvmomi {version}: {} unknown types: {holes:#?}", holes.len());
-    let others = loaded.diags.list.iter().filter(|d| d.kind != "py-unknown-type").count();
+    let others = loaded.diags.list.iter().filter(|d| d.kind != Kind::PyUnknownType).count();
     assert!(others == 0 && holes.len() == unknown_types, "{}", loaded.diags.render_all(&loaded.sources));
     assert_eq!(loaded.registry.layout, layout);
     eprintln!("pyvmomi {version}: {} files, {} ({took:.1?} in this build)", loaded.registry.files.len(), loaded.registry.counts());
@@ -160,12 +160,13 @@ fn load_finds_the_wsdl_version_in_the_registry() {
     if vimgen_test_support::corpus("load_finds_the_wsdl_version_in_the_registry").is_none() {
         return;
     }
-    let paths = |dir: PathBuf| codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(dir) };
+    let paths =
+        |dir: PathBuf| codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(dir) };
     let loaded = codegen::load(&paths(new));
-    assert_eq!(loaded.diags.of_kind("py-no-wsdl-version").count(), 0);
+    assert_eq!(loaded.diags.of_kind(Kind::PyNoWsdlVersion).count(), 0);
     assert_eq!(loaded.registry.as_ref().map(|r| r.counts().managed), Some(197));
     let loaded = codegen::load(&paths(old));
-    let found: Vec<_> = loaded.diags.of_kind("py-no-wsdl-version").map(|d| d.message.clone()).collect();
+    let found: Vec<_> = loaded.diags.of_kind(Kind::PyNoWsdlVersion).map(|d| d.message.clone()).collect();
     assert_eq!(found, ["pyVmomi's registry has no version `vim25/9.1.0.0`, the WSDL's version"]);
 }
 
@@ -180,9 +181,15 @@ fn wsdl_first_merge_of_every_corpus_version() {
     }
     let load = |folder: &str| {
         let wsdl = Path::new(CORPUS_MD).join("..").join(folder).join("vim25");
-        let loaded = codegen::load(&codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl, overrides: None, pyvmomi: Some(dir.clone()) });
-        let errors: Vec<String> =
-            loaded.diags.list.iter().filter(|d| d.severity == codegen::diag::Severity::Error).map(|d| d.render(&loaded.sources)).collect();
+        let loaded =
+            codegen::load(&codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl, overrides: None, pyvmomi: Some(dir.clone()) });
+        let errors: Vec<String> = loaded
+            .diags
+            .list
+            .iter()
+            .filter(|d| d.severity() == codegen::diag::Severity::Error)
+            .map(|d| d.render(&loaded.sources))
+            .collect();
         assert!(errors.is_empty(), "{folder}: {}", errors.join("\n"));
         eprintln!("{folder}: {} warnings", loaded.diags.warning_count());
         loaded
@@ -218,7 +225,7 @@ fn wsdl_first_merge_of_every_corpus_version() {
         );
         // Every WSDL operation the registry owns is a method; the others are reported.
         let methods: usize = l.model.managed_objects.iter().map(|m| m.methods.len()).sum();
-        let unowned = l.diags.of_kind("py-operation-unowned").count();
+        let unowned = l.diags.of_kind(Kind::PyOperationUnowned).count();
         let wire_ops = {
             let (mut s, mut d) = (codegen::diag::SourceMap::new(), codegen::diag::Diagnostics::new());
             codegen::wsdl::read_dir(&Path::new(CORPUS_MD).join("..").join(folder).join("vim25"), &mut s, &mut d).operations.len()
@@ -239,7 +246,7 @@ fn wsdl_first_merge_of_every_corpus_version() {
         if folder == "wsdl-6.0" {
             // VRP: in the 6.0 WSDL, in no pyVmomi: kept under the wire name, operations reported.
             assert!(l.model.data_objects.iter().any(|d| d.name == "VRPEditSpec" && d.since == "vim.version.version10"));
-            assert!(l.diags.of_kind("py-operation-unowned").any(|d| d.message.contains("`CreateVRP`")));
+            assert!(l.diags.of_kind(Kind::PyOperationUnowned).any(|d| d.message.contains("`CreateVRP`")));
         }
     }
 }
@@ -254,7 +261,7 @@ fn every_version_up_to_the_spec_is_a_constant() {
         return;
     }
     let wsdl = Path::new(CORPUS_MD).join("../wsdl-9.1/vim25");
-    let loaded = codegen::load(&codegen::SpecPaths { markdown: CORPUS_MD.into(), wsdl, overrides: None, pyvmomi: Some(dir) });
+    let loaded = codegen::load(&codegen::SpecPaths { markdown: Some(CORPUS_MD.into()), wsdl, overrides: None, pyvmomi: Some(dir) });
     let ids: Vec<&str> = loaded.model.versions.iter().map(|v| v.id.as_str()).collect();
     let pos = |id: &str| ids.iter().position(|x| *x == id).unwrap_or_else(|| panic!("{id} not in {ids:?}"));
     assert!(pos("vim.version.version1") < pos("vim.version.version9"));

@@ -2,7 +2,7 @@
 //! mutations of real corpus files. Never a panic; every span inside its file; an error
 //! wherever the XML certainly became invalid, located at or after the damage.
 
-use codegen::diag::{Diagnostics, Severity, SourceMap};
+use codegen::diag::{Diagnostics, Kind, Severity, SourceMap};
 use codegen::wsdl::{self, Schema};
 use vimgen_test_support::Rng;
 
@@ -36,7 +36,7 @@ fn read(name: &str, text: &str) -> Outcome {
     let syntax_errors = diags
         .list
         .iter()
-        .filter(|d| d.kind == "wsdl-xml-syntax" && d.severity == Severity::Error)
+        .filter(|d| d.kind == Kind::WsdlXmlSyntax && d.severity() == Severity::Error)
         .filter_map(|d| d.span.map(|s| s.start as usize))
         .collect();
     Outcome { schema, diags, syntax_errors }
@@ -206,6 +206,6 @@ fn truncated_wsdl_with_includes() {
     let root_end = small.rfind("</definitions>").expect("end") + "</definitions>".len();
     for cut in (0..root_end).step_by(7) {
         let (_, diags) = run(&small[..cut]);
-        assert!(diags.list.iter().any(|d| d.kind == "wsdl-xml-syntax" && d.severity == Severity::Error), "cut {cut}: no syntax error");
+        assert!(diags.list.iter().any(|d| d.kind == Kind::WsdlXmlSyntax && d.severity() == Severity::Error), "cut {cut}: no syntax error");
     }
 }

@@ -122,6 +122,7 @@ fn map_fault<F, G>(e: Error<F>, f: impl FnOnce(F) -> G) -> Error<G> {
     match e {
         Error::Fault(x) => Error::Fault(f(x)),
         Error::VersionTooOld { method, since, negotiated } => Error::VersionTooOld { method, since, negotiated },
+        Error::ParameterTooNew { method, parameter, since, negotiated } => Error::ParameterTooNew { method, parameter, since, negotiated },
         Error::ServerFault { code, message } => Error::ServerFault { code, message },
         Error::Decode(d) => Error::Decode(d),
         Error::Transport(b) => Error::Transport(b),

@@ -30,7 +30,7 @@ pub fn corpus_paths() -> SpecPaths {
         c.display()
     );
     SpecPaths {
-        markdown: c.join("pyvmomi-docs-5.5"),
+        markdown: Some(c.join("pyvmomi-docs-5.5")),
         wsdl: c.join("wsdl-5.5/vim25"),
         overrides: Some(crate_dir().join("../corpus/vsphere-5.5.overrides.toml")),
         pyvmomi: None,

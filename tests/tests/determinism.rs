@@ -9,7 +9,7 @@ use vimgen_tests::{assert_no_errors, corpus, corpus_paths, read, spec_paths};
 /// The IR JSON of `paths`, with the markdown files added to the source map (and handed to
 /// the parser) in an order shuffled by `seed`.
 fn json_shuffled(paths: &SpecPaths, seed: u64) -> String {
-    let mut files: Vec<_> = std::fs::read_dir(&paths.markdown)
+    let mut files: Vec<_> = std::fs::read_dir(paths.markdown.as_ref().expect("pages"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "md"))

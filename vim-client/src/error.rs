@@ -41,6 +41,10 @@ pub enum Error {
     ServerFault { code: String, message: String },
     /// The method is newer than the negotiated API version.
     VersionTooOld { method: &'static str, since: String, negotiated: String },
+    /// The call sets a parameter (its wire name) newer than the negotiated API version.
+    ParameterTooNew { method: &'static str, parameter: &'static str, since: String, negotiated: String },
+    /// A property (`owner`'s, as its path names it) newer than the negotiated API version.
+    PropertyTooNew { owner: &'static str, path: String, since: String, negotiated: String },
     /// A response that could not be decoded.
     Decode(DecodeError),
     /// Transport, TLS or HTTP trouble.
@@ -119,6 +123,12 @@ impl<F: Encode + FaultValue> From<vim_runtime::Error<F>> for Error {
             vim_runtime::Error::VersionTooOld { method, since, negotiated } => {
                 Error::VersionTooOld { method, since: since.version().to_string(), negotiated: negotiated.version().to_string() }
             }
+            vim_runtime::Error::ParameterTooNew { method, parameter, since, negotiated } => Error::ParameterTooNew {
+                method,
+                parameter,
+                since: since.version().to_string(),
+                negotiated: negotiated.version().to_string(),
+            },
             vim_runtime::Error::ServerFault { code, message } => Error::ServerFault { code, message },
             vim_runtime::Error::Decode(d) => Error::Decode(d),
             // A helper's own error that travelled inside a typed call's error.
@@ -156,6 +166,12 @@ impl fmt::Display for Error {
             Error::ServerFault { code, message } => write!(f, "server fault {code}: {message}"),
             Error::VersionTooOld { method, since, negotiated } => {
                 write!(f, "{method} needs API {since} but the server speaks {negotiated}")
+            }
+            Error::ParameterTooNew { method, parameter, since, negotiated } => {
+                write!(f, "{method}'s parameter `{parameter}` needs API {since} but the server speaks {negotiated}")
+            }
+            Error::PropertyTooNew { owner, path, since, negotiated } => {
+                write!(f, "{owner}.{path} needs API {since} but the server speaks {negotiated}")
             }
             Error::Decode(e) => write!(f, "undecodable response: {e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),

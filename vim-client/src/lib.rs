@@ -514,6 +514,9 @@ impl Invoke for Client {
         if M::INFO.since > negotiated {
             return Err(vim_runtime::Error::VersionTooOld { method: M::INFO.name, since: M::INFO.since, negotiated });
         }
+        if let Some((parameter, since)) = M::newest_param_set(&request).filter(|&(_, since)| since > negotiated) {
+            return Err(vim_runtime::Error::ParameterTooNew { method: M::INFO.name, parameter, since, negotiated });
+        }
         let envelope = soap::request_body::<M>(&this, &request);
         drop(request);
         let Reply { status, body, .. } =

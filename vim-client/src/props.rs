@@ -44,6 +44,29 @@ pub(crate) fn is_a(info: &'static ManagedObjectInfo, wanted: &str) -> bool {
     info.lineage().any(|m| m.wsdl_name == wanted)
 }
 
+/// Checks paths before they are sent for objects of type `T`: each is a property of `T` or
+/// of a base, and its property (the path's first name) is not newer than the version the
+/// client negotiated (an older server would fail the whole read with `InvalidProperty`).
+pub(crate) fn check_paths<T: ManagedObject>(client: &Client, paths: &[&dyn AnyPath]) -> Result<()> {
+    let negotiated = client.api_version();
+    for p in paths {
+        let owner = p.owner();
+        if !is_a(&T::INFO, owner.wsdl_name) {
+            return Err(Error::Other(format!("{} is a property of {}, not of {}", p.path(), owner.wsdl_name, T::WSDL_NAME)));
+        }
+        let name = p.path().split('.').next().unwrap_or_default();
+        if let Some(info) = owner.property(name).filter(|i| i.since > negotiated) {
+            return Err(Error::PropertyTooNew {
+                owner: owner.wsdl_name,
+                path: p.path().to_string(),
+                since: info.since.version().to_string(),
+                negotiated: negotiated.version().to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// One object with the properties read from it.
 #[derive(Debug)]
 pub struct Object<T: ?Sized> {
@@ -246,11 +269,7 @@ impl<T: ManagedObject> Retrieve<'_, T> {
 
     /// Starts the retrieval: the first page is asked for by the first [`Pages::next`].
     pub async fn pages(self) -> Result<Pages<T>> {
-        for p in &self.paths {
-            if !is_a(&T::INFO, p.owner().wsdl_name) {
-                return Err(Error::Other(format!("{} is a property of {}, not of {}", p.path(), p.owner().wsdl_name, T::WSDL_NAME)));
-            }
-        }
+        check_paths::<T>(self.client, &self.paths.iter().map(|p| &**p).collect::<Vec<_>>())?;
         let core = self.client.core().await?;
         let (objects, view);
         let source = match &self.source {

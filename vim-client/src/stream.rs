@@ -12,7 +12,7 @@ use vim_runtime::xml::Decode;
 use vim_runtime::{ManagedObject, ManagedObjectReference, MoRef, PropertyPath};
 
 use crate::error::{Error, Result};
-use crate::props::{is_a, AnyPath};
+use crate::props::{check_paths, AnyPath};
 use crate::wire::{self, read_fragment, Prop, RawObject, Source, Spec};
 use crate::Client;
 
@@ -270,11 +270,7 @@ impl Client {
     /// Watches `paths` of `objects`: the first batch is their current values (`enter`),
     /// then every change.
     pub async fn watch<T: ManagedObject>(&self, objects: &[MoRef<T>], paths: &[&dyn AnyPath]) -> Result<Changes> {
-        for p in paths {
-            if !is_a(&T::INFO, p.owner().wsdl_name) {
-                return Err(Error::Other(format!("{} is a property of {}, not of {}", p.path(), p.owner().wsdl_name, T::WSDL_NAME)));
-            }
-        }
+        check_paths::<T>(self, paths)?;
         let objs: Vec<ManagedObjectReference> = objects.iter().map(MoRef::untyped).collect();
         let spec = Spec {
             type_name: T::WSDL_NAME,

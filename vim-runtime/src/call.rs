@@ -23,6 +23,15 @@ pub trait Method: 'static {
     fn encode_request(request: &Self::Request<'_>, w: &mut Writer);
     /// Reads the result from the `<XxxResponse>` element.
     fn decode_response<'a>(r: &mut Reader<'a>, response: &Elem<'a>) -> Result<Self::Response, DecodeError>;
+    /// Of the parameters `request` sets that are newer than the method itself, the newest,
+    /// with the version that added it (its wire name, `spec`): a client refuses the call when
+    /// that version is newer than the one it negotiated ([`Error::ParameterTooNew`]), since an
+    /// older server would reject or ignore the parameter. Generated only for methods that
+    /// have such parameters; `None` for the others.
+    fn newest_param_set(request: &Self::Request<'_>) -> Option<(&'static str, ApiVersion)> {
+        let _ = request;
+        None
+    }
 }
 
 /// The server's half of a [`Method`]: its parameters as a server receives them, and its
@@ -44,6 +53,9 @@ pub enum Error<F> {
     Fault(F),
     /// The method is newer than the API version negotiated with the server.
     VersionTooOld { method: &'static str, since: ApiVersion, negotiated: ApiVersion },
+    /// The call sets a parameter (its wire name) newer than the API version negotiated with
+    /// the server, though the method itself is not: refused before sending.
+    ParameterTooNew { method: &'static str, parameter: &'static str, since: ApiVersion, negotiated: ApiVersion },
     /// A SOAP fault without a typed `detail` (the server's code and message).
     ServerFault { code: String, message: String },
     /// The response could not be decoded.
@@ -58,6 +70,9 @@ impl<F: fmt::Debug> fmt::Display for Error<F> {
             Error::Fault(x) => write!(f, "server fault: {x:?}"),
             Error::VersionTooOld { method, since, negotiated } => {
                 write!(f, "{method} needs API {} but the server speaks {}", since.version(), negotiated.version())
+            }
+            Error::ParameterTooNew { method, parameter, since, negotiated } => {
+                write!(f, "{method}'s parameter `{parameter}` needs API {} but the server speaks {}", since.version(), negotiated.version())
             }
             Error::ServerFault { code, message } => write!(f, "server fault {code}: {message}"),
             Error::Decode(e) => write!(f, "undecodable response: {e}"),

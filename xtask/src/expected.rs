@@ -91,7 +91,7 @@ fn same(a: Option<&Path>, b: Option<&Path>) -> bool {
 /// The set whose inputs are exactly `paths`.
 pub fn find<'a>(sets: &'a [Set], paths: &SpecPaths) -> Option<&'a Set> {
     sets.iter().find(|s| {
-        same(s.markdown.as_deref(), Some(&paths.markdown))
+        same(s.markdown.as_deref(), paths.markdown.as_deref())
             && same(s.wsdl.as_deref(), Some(&paths.wsdl))
             && same(s.overrides.as_deref(), paths.overrides.as_deref())
             && same(s.pyvmomi.as_deref(), paths.pyvmomi.as_deref())
@@ -157,7 +157,7 @@ pyvmomi = "$TARGET/py/pyVmomi"
 
     fn paths(pyvmomi: Option<&str>, overrides: bool) -> SpecPaths {
         SpecPaths {
-            markdown: "/r/spec".into(),
+            markdown: Some("/r/spec".into()),
             wsdl: "/r/spec/wsdl".into(),
             overrides: overrides.then(|| "/r/spec/overrides.toml".into()),
             pyvmomi: pyvmomi.map(PathBuf::from),

@@ -33,7 +33,7 @@ pub fn generate(loaded: &Loaded) -> Result<Vec<GeneratedFile>> {
                 bail!("the emitter failed without a diagnostic (codegen::emit::generate is still a stub?)");
             }
             eprint!("{}", diags.summary());
-            let errors = diags.list.iter().filter(|d| d.severity == Severity::Error).count();
+            let errors = diags.list.iter().filter(|d| d.severity() == Severity::Error).count();
             bail!("the emitter failed with {errors} error(s)");
         }
     };

@@ -56,7 +56,7 @@ enum Cmd {
     /// types, fields, enum values, methods, parameters, return types, faults, privileges,
     /// since-versions. OLD and NEW are each an IR JSON file (`cargo xtask ir -o FILE`), a
     /// spec folder laid out like spec/ (pages, wsdl/, overrides.toml when present), or
-    /// `wsdl=DIR,markdown=DIR[,pyvmomi=DIR][,overrides=FILE]`.
+    /// `wsdl=DIR[,markdown=DIR][,pyvmomi=DIR][,overrides=FILE]` (pages, a registry or both).
     ApiDiff {
         old: String,
         new: String,
@@ -237,7 +237,7 @@ impl SpecArgs {
         match (&self.markdown, &self.wsdl) {
             (None, None) => SpecPaths { overrides: self.overrides.clone().or(default.overrides), pyvmomi: self.pyvmomi.clone(), ..default },
             (md, wsdl) => SpecPaths {
-                markdown: md.clone().unwrap_or(default.markdown),
+                markdown: md.clone().or(default.markdown),
                 wsdl: wsdl.clone().unwrap_or(default.wsdl),
                 overrides: self.overrides.clone(),
                 pyvmomi: self.pyvmomi.clone(),
@@ -267,7 +267,7 @@ fn load_report_expected(spec: &SpecArgs) -> (Loaded, bool, Result<Option<bool>>)
     let paths = spec.paths();
     let loaded = load(&paths);
     for d in &loaded.diags.list {
-        if d.severity == Severity::Error || spec.warnings {
+        if d.severity() == Severity::Error || spec.warnings {
             eprintln!("{}\n", d.render(&loaded.sources));
         }
     }
@@ -369,7 +369,7 @@ fn run() -> Result<ExitCode> {
             let corpus = versions::corpus(&root())?;
             let py = pyvmomi_release::fetch(&target_dir(), versions::INPUT_RELEASE).map_err(anyhow::Error::msg)?;
             let paths = SpecPaths {
-                markdown: corpus.join("pyvmomi-docs-5.5"),
+                markdown: Some(corpus.join("pyvmomi-docs-5.5")),
                 wsdl: corpus.join("wsdl-9.1/vim25"),
                 overrides: None,
                 pyvmomi: Some(py),

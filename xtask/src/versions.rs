@@ -32,8 +32,12 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
     let mut failed = Vec::new();
     for (folder, own) in VERSIONS {
         let wsdl = corpus.join(folder).join("vim25");
-        let paths =
-            SpecPaths { markdown: corpus.join("pyvmomi-docs-5.5"), wsdl: wsdl.clone(), overrides: None, pyvmomi: Some(input.clone()) };
+        let paths = SpecPaths {
+            markdown: Some(corpus.join("pyvmomi-docs-5.5")),
+            wsdl: wsdl.clone(),
+            overrides: None,
+            pyvmomi: Some(input.clone()),
+        };
         let started = std::time::Instant::now();
         let loaded = codegen::load(&paths);
         let took = started.elapsed();
@@ -49,7 +53,7 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
             took.as_secs_f64() * 1e3
         );
         if loaded.diags.has_errors() {
-            for d in loaded.diags.list.iter().filter(|d| d.severity == codegen::diag::Severity::Error) {
+            for d in loaded.diags.list.iter().filter(|d| d.severity() == codegen::diag::Severity::Error) {
                 eprintln!("{}\n", d.render(&loaded.sources));
             }
             failed.push(folder.to_string());
@@ -69,7 +73,7 @@ pub fn run(corpus: &Path, target: &Path, overrides_55: &Path) -> Result<()> {
     }
     // The pages-first 5.5 IR (what spec/ is generated with) against the same registry.
     let paths = SpecPaths {
-        markdown: corpus.join("pyvmomi-docs-5.5"),
+        markdown: Some(corpus.join("pyvmomi-docs-5.5")),
         wsdl: corpus.join("wsdl-5.5/vim25"),
         overrides: Some(overrides_55.to_path_buf()),
         pyvmomi: None,

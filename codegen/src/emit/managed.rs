@@ -282,6 +282,7 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method, cfg: &super::features
         )
     };
     let info = method_info(ctx, m, me);
+    let newest_param = newest_param_set(ctx, me);
     let (client_codec, server_codec) = super::codec::method_codec(ctx, me);
     let args = me.params.iter().map(|p| owned_type(ctx, p));
     let alias = wire_alias(&marker, &me.wsdl_name);
@@ -301,12 +302,55 @@ fn method_items(ctx: &Ctx, m: &ManagedObject, me: &Method, cfg: &super::features
             type Fault = crate::#fault;
             const INFO: crate::MethodInfo = #info;
             #client_codec
+            #newest_param
         }
 
         #server_cfg
         impl crate::ServeMethod for #marker {
             type Args = (#(#args,)*);
             #server_codec
+        }
+    }
+}
+
+/// `Method::newest_param_set` of a method some of whose parameters are newer than itself
+/// (pyVmomi's registry states parameters' versions): of those the request sets, the newest,
+/// checked newest first. Nothing for the other methods (the trait's default: none), to keep
+/// the generated code small.
+fn newest_param_set(ctx: &Ctx, me: &Method) -> TokenStream {
+    if me.params.iter().all(|p| p.since.as_ref().is_none_or(|s| *s == me.since)) {
+        return quote!();
+    }
+    // Ranked as the runtime ranks them: by position in `versions::ALL`.
+    let order: Vec<Ident> = super::meta::ordered_versions(ctx).iter().map(|r| version_const(&r.0)).collect();
+    let rank = |id: &str| order.iter().position(|c| *c == version_const(id));
+    let Some(method_rank) = rank(&me.since) else { return quote!() };
+    let mut newer: Vec<(usize, &Param)> =
+        me.params.iter().filter_map(|p| Some((rank(p.since.as_deref()?)?, p))).filter(|(r, _)| *r > method_rank).collect();
+    if newer.is_empty() {
+        return quote!();
+    }
+    newer.sort_by_key(|(rank, _)| std::cmp::Reverse(*rank));
+    let (mut checks, mut otherwise) = (Vec::new(), quote!(None));
+    for (_, p) in newer {
+        let (f, n) = (snake_ident(&p.name), &p.name);
+        let v = version_const(p.since.as_deref().unwrap_or_default());
+        let found = quote!(Some((#n, crate::versions::#v)));
+        if p.ty.array {
+            checks.push(quote!(if !request.#f.is_empty() { return #found; }));
+        } else if p.ty.optional {
+            checks.push(quote!(if request.#f.is_some() { return #found; }));
+        } else {
+            // A required parameter is always set: the older ones no longer matter.
+            otherwise = found;
+            break;
+        }
+    }
+    let request = if checks.is_empty() { format_ident!("_request") } else { format_ident!("request") };
+    quote! {
+        fn newest_param_set(#request: &Self::Request<'_>) -> Option<(&'static str, crate::ApiVersion)> {
+            #(#checks)*
+            #otherwise
         }
     }
 }

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Kind};
 use crate::ir::Model;
 use context::Ctx;
 use names::*;
@@ -68,7 +68,7 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
     if !dangling.is_empty() {
         let mut diags = Diagnostics::new();
         for u in dangling {
-            diags.push(Diagnostic::error("emit-dangling-type", u.to_string()));
+            diags.push(Diagnostic::new(Kind::EmitDanglingType, u.to_string()));
         }
         return Err(diags);
     }
@@ -77,7 +77,7 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let mut diags = Diagnostics::new();
 
     for c in ctx.feat.collisions() {
-        diags.push(Diagnostic::error("emit-feature-collision", c));
+        diags.push(Diagnostic::new(Kind::EmitFeatureCollision, c));
     }
     for d in ctx.dos.values() {
         let m = root.at(&module_path(&d.name));
@@ -234,7 +234,7 @@ fn collect_reexports(
     let segs: Vec<proc_macro2::Ident> = path.iter().map(|p| ident(p)).collect();
     for (n, _) in &m.names {
         if let Some(prev) = owners.insert(n.clone(), here.clone()) {
-            diags.push(Diagnostic::error("emit-name-collision", format!("`{n}` is defined in both `{prev}` and `{here}`")));
+            diags.push(Diagnostic::new(Kind::EmitNameCollision, format!("`{n}` is defined in both `{prev}` and `{here}`")));
         }
     }
     // One `pub use` per set of features, the unconditional one first.
@@ -244,7 +244,7 @@ fn collect_reexports(
     }
     for (n, _) in &m.methods {
         if let Some(prev) = method_owners.insert(n.clone(), here.clone()) {
-            diags.push(Diagnostic::error("emit-name-collision", format!("method type `{n}` is defined in both `{prev}` and `{here}`")));
+            diags.push(Diagnostic::new(Kind::EmitNameCollision, format!("method type `{n}` is defined in both `{prev}` and `{here}`")));
         }
     }
     for (cfg, names) in by_cfg(&m.methods) {
@@ -317,7 +317,7 @@ fn write_modules(
     let file_path = if m.children.is_empty() && !is_root { format!("{path}.rs") } else { format!("{path}/mod.rs") };
     match syn::parse2::<syn::File>(tokens) {
         Ok(file) => files.push(GeneratedFile { path: file_path, contents: format!("{HEADER}{}", prettyplease::unparse(&file)) }),
-        Err(e) => diags.push(Diagnostic::error("emit-invalid-tokens", format!("{file_path}: generated tokens do not parse: {e}"))),
+        Err(e) => diags.push(Diagnostic::new(Kind::EmitInvalidTokens, format!("{file_path}: generated tokens do not parse: {e}"))),
     }
     for (k, c) in &m.children {
         let p = if path.is_empty() { k.clone() } else { format!("{path}/{k}") };
@@ -355,7 +355,7 @@ mod tests {
             ..Model::default()
         };
         let diags = generate(&model).expect_err("refused");
-        let found: Vec<(bool, &str)> = diags.list.iter().map(|d| (d.severity == Severity::Error, d.message.as_str())).collect();
+        let found: Vec<(bool, &str)> = diags.list.iter().map(|d| (d.severity() == Severity::Error, d.message.as_str())).collect();
         assert_eq!(found, [(true, "`vim.Spec.gone` has type `vim.Gone`, which is not in the model")]);
     }
 }

@@ -238,6 +238,25 @@ fn opt_code(v: &Option<String>) -> String {
     v.as_deref().map_or_else(|| "none".to_string(), |v| format!("`{v}`"))
 }
 
+/// `, since `v`` for a member (property, field, parameter) whose own version is stated and
+/// is not its owner's (`owner`: the type's or method's since).
+fn since_note(own: &Option<String>, owner: &str) -> String {
+    match own.as_deref() {
+        Some(v) if v != owner => format!(", since `{v}`"),
+        _ => String::new(),
+    }
+}
+
+/// A member's since-version change. A member without one of its own has its owner's (as
+/// the generated metadata does), so an input that states it and one that does not differ
+/// only where the versions do; when neither states one, a change is the owner's, reported
+/// there.
+fn member_since(out: &mut Vec<String>, (old, new): (&Option<String>, &Option<String>), (old_owner, new_owner): (&str, &str)) {
+    if old.is_some() || new.is_some() {
+        changed(out, "since", old.as_deref().unwrap_or(old_owner), new.as_deref().unwrap_or(new_owner));
+    }
+}
+
 /// Members matched by name: added and removed ones (in the new and old order), then the
 /// changes of each kept one (in the new order).
 fn members<T>(
@@ -283,16 +302,19 @@ fn field_changes(old: &Ty, new: &Ty) -> Vec<String> {
     out
 }
 
-fn mo_property_changes(o: &MoProperty, n: &MoProperty) -> Vec<String> {
+fn mo_property_changes(o: &MoProperty, n: &MoProperty, owners: (&str, &str)) -> Vec<String> {
     let mut out = field_changes(&o.ty, &n.ty);
     if o.privilege != n.privilege {
         out.push(format!("privilege: {} → {}", privilege(&o.privilege), privilege(&n.privilege)));
     }
+    member_since(&mut out, (&o.since, &n.since), owners);
     out
 }
 
-fn param_changes(o: &Param, n: &Param) -> Vec<String> {
-    field_changes(&o.ty, &n.ty)
+fn param_changes(o: &Param, n: &Param, owners: (&str, &str)) -> Vec<String> {
+    let mut out = field_changes(&o.ty, &n.ty);
+    member_since(&mut out, (&o.since, &n.since), owners);
+    out
 }
 
 fn method_changes(o: &Method, n: &Method) -> Vec<String> {
@@ -302,7 +324,14 @@ fn method_changes(o: &Method, n: &Method) -> Vec<String> {
     if o.privilege != n.privilege {
         out.push(format!("privilege: {} → {}", privilege(&o.privilege), privilege(&n.privilege)));
     }
-    members(&mut out, "parameter", (&o.params, &n.params), |p| &p.name, |p| format!("`{}: {}`", p.name, ty(&p.ty)), param_changes);
+    members(
+        &mut out,
+        "parameter",
+        (&o.params, &n.params),
+        |p| &p.name,
+        |p| format!("`{}: {}`{}", p.name, ty(&p.ty), since_note(&p.since, &n.since)),
+        |a, b| param_changes(a, b, (&o.since, &n.since)),
+    );
     order(&mut out, "parameter", &o.params, &n.params, |p| &p.name);
     changed(&mut out, "returns", &ret(&o.returns), &ret(&n.returns));
     for f in n.faults.iter().filter(|f| !o.faults.contains(f)) {
@@ -333,15 +362,20 @@ fn mo_changes(o: &ManagedObject, n: &ManagedObject) -> Vec<String> {
         "property",
         (&o.properties, &n.properties),
         |p| &p.name,
-        |p| format!("`{}: {}`, privilege {}", p.name, ty(&p.ty), privilege(&p.privilege)),
-        mo_property_changes,
+        |p| {
+            let since = since_note(&p.since, &n.since);
+            format!("`{}: {}`, privilege {}{since}", p.name, ty(&p.ty), privilege(&p.privilege))
+        },
+        |a, b| mo_property_changes(a, b, (&o.since, &n.since)),
     );
     members(&mut out, "method", (&o.methods, &n.methods), |m| &m.name, describe_method, method_changes);
     out
 }
 
-fn do_property_changes(o: &DoProperty, n: &DoProperty) -> Vec<String> {
-    field_changes(&o.ty, &n.ty)
+fn do_property_changes(o: &DoProperty, n: &DoProperty, owners: (&str, &str)) -> Vec<String> {
+    let mut out = field_changes(&o.ty, &n.ty);
+    member_since(&mut out, (&o.since, &n.since), owners);
+    out
 }
 
 fn do_changes(o: &DataObject, n: &DataObject) -> Vec<String> {
@@ -358,8 +392,8 @@ fn do_changes(o: &DataObject, n: &DataObject) -> Vec<String> {
         "field",
         (&o.properties, &n.properties),
         |p| &p.name,
-        |p| format!("`{}: {}`", p.name, ty(&p.ty)),
-        do_property_changes,
+        |p| format!("`{}: {}`{}", p.name, ty(&p.ty), since_note(&p.since, &n.since)),
+        |a, b| do_property_changes(a, b, (&o.since, &n.since)),
     );
     order(&mut out, "field", &o.properties, &n.properties, |p| &p.name);
     out
@@ -568,6 +602,57 @@ mod tests {
         );
         assert_eq!(d.enums.added.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(), ["vim.Mode"]);
         assert_eq!(d.enums.changed, [("vim.Power".to_string(), vec!["value added: `standby`".to_string()])]);
+    }
+
+    /// Members' since-versions: a member without its own has its owner's, so only a real
+    /// difference shows; added members name theirs when it is not their owner's.
+    #[test]
+    fn since_versions_of_properties_fields_and_parameters() {
+        let (v1, v7) = ("vim.version.version1".to_string(), "vim.version.v7_0_2".to_string());
+        let mut old = old_named();
+        let host = old.managed_objects.iter_mut().find(|m| m.wsdl_name == "HostSystem").unwrap();
+        host.properties[1].since = Some(v1.clone()); // `old`: stated, the owner's
+        host.methods[0].params[0].since = Some(v1.clone()); // `force`: stated, the method's
+        old.data_objects[0].properties[0].since = Some(v1.clone());
+        let mut new = old.clone();
+        let host = new.managed_objects.iter_mut().find(|m| m.wsdl_name == "HostSystem").unwrap();
+        host.properties[0].since = Some(v7.clone()); // `name`: unstated (version1) → 7.0.2
+        host.properties[1].since = None; // `old`: version1 either way
+        host.properties.push(MoProperty { since: Some(v7.clone()), ..mo_prop("fresh", "string", None) });
+        host.methods[0].params[0].since = Some(v7.clone());
+        host.methods[0].params.push(Param { since: Some(v7.clone()), ..param("reason", "string", false, true) });
+        host.methods[1].params.push(param("plain", "int", false, true)); // no version stated: none shown
+        new.data_objects[0].properties[0].since = Some(v7.clone());
+        let c = DoProperty { name: "c".into(), since: Some(v1.clone()), ..new.data_objects[0].properties[1].clone() };
+        new.data_objects[0].properties.push(c); // stated, the type's: none shown
+        let d = diff(&resolved(old), &resolved(new));
+        assert_eq!(
+            d.managed_objects.changed,
+            [(
+                "vim.HostSystem".to_string(),
+                [
+                    "property added: `fresh: string?`, privilege none, since `vim.version.v7_0_2`",
+                    "property `name`: since: `vim.version.version1` → `vim.version.v7_0_2`",
+                    "method `Reboot`: parameter added: `reason: string?`, since `vim.version.v7_0_2`",
+                    "method `Reboot`: parameter `force`: since: `vim.version.version1` → `vim.version.v7_0_2`",
+                    "method `Same`: parameter added: `plain: int?`",
+                ]
+                .map(String::from)
+                .to_vec()
+            )]
+        );
+        assert_eq!(
+            d.data_objects.changed,
+            [(
+                "vim.Info".to_string(),
+                vec!["field added: `c: int[]?`".to_string(), "field `a`: since: `vim.version.version1` → `vim.version.v7_0_2`".to_string()]
+            )]
+        );
+        // An owner's change is the owner's alone when no member states its own version.
+        let (mut a, mut b) = (old_named(), old_named());
+        a.managed_objects[2].since = v1;
+        b.managed_objects[2].since = v7;
+        assert_eq!(diff(&resolved(a), &resolved(b)).managed_objects.changed[0].1, ["since: `vim.version.version1` → `vim.version.v7_0_2`"]);
     }
 
     #[test]

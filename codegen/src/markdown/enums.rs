@@ -5,7 +5,7 @@
 use super::blocks::{Block, Inline};
 use super::doc::to_doc;
 use super::model::{EnumPage, EnumValue};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Kind};
 
 pub fn parse_enums(blocks: &[Block], diags: &mut Diagnostics) -> Vec<EnumPage> {
     let mut out: Vec<EnumPage> = Vec::new();
@@ -21,7 +21,7 @@ pub fn parse_enums(blocks: &[Block], diags: &mut Diagnostics) -> Vec<EnumPage> {
                 let Some(name) = anchor else {
                     // The page title ("vSphere API enumerated types") carries no anchor.
                     if !out.is_empty() {
-                        diags.push(Diagnostic::warning("md-enum-heading", "enum heading without `<a name='...'>`").at(*span));
+                        diags.push(Diagnostic::new(Kind::MdEnumHeading, "enum heading without `<a name='...'>`").at(*span));
                     }
                     continue;
                 };
@@ -39,18 +39,15 @@ pub fn parse_enums(blocks: &[Block], diags: &mut Diagnostics) -> Vec<EnumPage> {
             }
             Block::Table { header, rows, span } => {
                 let Some(e) = current.as_mut() else {
-                    diags.push(Diagnostic::warning("md-unexpected-block", "table outside any enum").at(*span));
+                    diags.push(Diagnostic::new(Kind::MdUnexpectedBlock, "table outside any enum").at(*span));
                     continue;
                 };
                 let want = header.cells.len();
                 for row in rows {
                     if row.source_cells != want {
                         diags.push(
-                            Diagnostic::error(
-                                "md-bad-table-row",
-                                format!("row has {} cells where the header has {want}", row.source_cells),
-                            )
-                            .at(row.span),
+                            Diagnostic::new(Kind::MdBadTableRow, format!("row has {} cells where the header has {want}", row.source_cells))
+                                .at(row.span),
                         );
                     }
                     let name = row.cells.first().map(|c| c.inl.plain().trim().to_string()).unwrap_or_default();
@@ -59,7 +56,7 @@ pub fn parse_enums(blocks: &[Block], diags: &mut Diagnostics) -> Vec<EnumPage> {
                     }
                     if e.values.iter().any(|v| v.name == name) {
                         diags.push(
-                            Diagnostic::error("md-duplicate-enum-value", format!("value `{name}` is listed twice in `{}`", e.name))
+                            Diagnostic::new(Kind::MdDuplicateEnumValue, format!("value `{name}` is listed twice in `{}`", e.name))
                                 .at(row.span),
                         );
                         continue;
@@ -71,7 +68,7 @@ pub fn parse_enums(blocks: &[Block], diags: &mut Diagnostics) -> Vec<EnumPage> {
                     e.values.push(EnumValue { name, description, span: row.span });
                 }
             }
-            other => diags.push(Diagnostic::warning("md-unexpected-block", "unexpected block in enums page").at(other.span())),
+            other => diags.push(Diagnostic::new(Kind::MdUnexpectedBlock, "unexpected block in enums page").at(other.span())),
         }
     }
     out.extend(current);

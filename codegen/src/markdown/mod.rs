@@ -15,7 +15,7 @@ use std::path::Path;
 
 pub use model::*;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Kind, SourceMap};
 
 /// Pages that are neither types, enums nor versions.
 const SKIPPED: [&str; 3] = ["INDEX.md", "README.md", "vmodl.md"];
@@ -26,7 +26,7 @@ pub fn read_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            diags.push(Diagnostic::error("md-read", format!("cannot read markdown folder {}: {e}", dir.display())));
+            diags.push(Diagnostic::new(Kind::MdRead, format!("cannot read markdown folder {}: {e}", dir.display())));
             return Pages::default();
         }
     };
@@ -37,9 +37,9 @@ pub fn read_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
         match std::fs::read(&p) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => ids.push(sources.add(p, text)),
-                Err(e) => diags.push(Diagnostic::error("md-read", format!("{} is not UTF-8: {e}", p.display()))),
+                Err(e) => diags.push(Diagnostic::new(Kind::MdRead, format!("{} is not UTF-8: {e}", p.display()))),
             },
-            Err(e) => diags.push(Diagnostic::error("md-read", format!("cannot read {}: {e}", p.display()))),
+            Err(e) => diags.push(Diagnostic::new(Kind::MdRead, format!("cannot read {}: {e}", p.display()))),
         }
     }
     parse_files(sources, &ids, diags)
@@ -70,7 +70,7 @@ pub fn parse_files(sources: &SourceMap, files: &[FileId], diags: &mut Diagnostic
         let dup = later.name == first.name;
         if dup {
             diags.push(
-                Diagnostic::error("md-duplicate-page", format!("type `{}` is described by two pages", later.name))
+                Diagnostic::new(Kind::MdDuplicatePage, format!("type `{}` is described by two pages", later.name))
                     .at(later.name_span)
                     .note(format!("also at {}", sources.location(first.name_span))),
             );
@@ -81,7 +81,7 @@ pub fn parse_files(sources: &SourceMap, files: &[FileId], diags: &mut Diagnostic
     pages.enums.dedup_by(|later, first| {
         let dup = later.name == first.name;
         if dup {
-            diags.push(Diagnostic::error("md-duplicate-enum", format!("enum `{}` is described twice", later.name)).at(later.span));
+            diags.push(Diagnostic::new(Kind::MdDuplicateEnum, format!("enum `{}` is described twice", later.name)).at(later.span));
         }
         dup
     });
@@ -111,7 +111,7 @@ fn parse_some(sources: &SourceMap, files: &[FileId]) -> (Pages, Diagnostics) {
                     let stem = file_name.trim_end_matches(".md");
                     if stem != p.name {
                         diags.push(
-                            Diagnostic::warning("md-title-mismatch", format!("page `{}` is in file `{file_name}`", p.name)).at(p.name_span),
+                            Diagnostic::new(Kind::MdTitleMismatch, format!("page `{}` is in file `{file_name}`", p.name)).at(p.name_span),
                         );
                     }
                     pages.types.push(p);

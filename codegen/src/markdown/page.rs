@@ -9,7 +9,7 @@
 use super::blocks::{parse_blocks_at, source_cell_ranges, Block, Cell, Inline, Inlines, Row};
 use super::doc::to_doc;
 use super::model::*;
-use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Kind, SourceMap, Span};
 
 /// Parses one type page. Returns `None` when the page has no usable title.
 pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diags: &mut Diagnostics) -> Option<TypePage> {
@@ -20,7 +20,7 @@ pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diag
         other => {
             let span = other.map_or(Span::new(file, 0, 0), Block::span);
             diags.push(
-                Diagnostic::error("md-missing-title", "page does not start with a title (`Name` underlined with `===`)")
+                Diagnostic::new(Kind::MdMissingTitle, "page does not start with a title (`Name` underlined with `===`)")
                     .at(span)
                     .label("expected the type's name here"),
             );
@@ -28,7 +28,7 @@ pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diag
         }
     };
     if name.is_empty() || name.contains(char::is_whitespace) {
-        diags.push(Diagnostic::error("md-missing-title", format!("`{name}` is not a type name")).at(name_span));
+        diags.push(Diagnostic::new(Kind::MdMissingTitle, format!("`{name}` is not a type name")).at(name_span));
         return None;
     }
     let mut page = TypePage {
@@ -86,7 +86,7 @@ pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diag
                     if let Some(p) = property_row(sources, file, text, header, row, form, diags) {
                         if page.properties.iter().any(|q| q.name == p.name) {
                             diags.push(
-                                Diagnostic::error("md-duplicate-property", format!("property `{}` is listed twice", p.name)).at(p.span),
+                                Diagnostic::new(Kind::MdDuplicateProperty, format!("property `{}` is listed twice", p.name)).at(p.span),
                             );
                             continue;
                         }
@@ -95,7 +95,7 @@ pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diag
                 }
             }
             None => diags.push(
-                Diagnostic::warning("md-unknown-table", "unrecognised table where the property table belongs")
+                Diagnostic::new(Kind::MdUnknownTable, "unrecognised table where the property table belongs")
                     .at(header.span)
                     .note("expected `| property | type | optional | priv | desc |` or `| property | type | optional |`")
                     .note(format!("table spans {}", sources.location(*span))),
@@ -125,7 +125,7 @@ pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diag
                 let first = lines.next().unwrap_or_default();
                 let heading_span = first.range().map_or(*span, |r| Span::new(file, r.start, r.end));
                 diags.push(
-                    Diagnostic::error("md-missing-heading", format!("method heading `{}` is not underlined", first.plain().trim()))
+                    Diagnostic::new(Kind::MdMissingHeading, format!("method heading `{}` is not underlined", first.plain().trim()))
                         .at(heading_span)
                         .label("expected a `---` line under this")
                         .help("a method starts with `Name(params)` underlined with `---`"),
@@ -142,14 +142,14 @@ pub fn parse_type_page(sources: &SourceMap, file: FileId, blocks: &[Block], diag
             }
             Block::Table { header, .. } if is_method_table(header) => {
                 diags.push(
-                    Diagnostic::error("md-missing-heading", "method table without a method heading")
+                    Diagnostic::new(Kind::MdMissingHeading, "method table without a method heading")
                         .at(header.span)
                         .help("a method starts with `Name(params)` underlined with `---`"),
                 );
                 i += 1;
             }
             b => {
-                diags.push(Diagnostic::warning("md-unexpected-block", "text outside any section is ignored").at(b.span()));
+                diags.push(Diagnostic::new(Kind::MdUnexpectedBlock, "text outside any section is ignored").at(b.span()));
                 i += 1;
             }
         }
@@ -161,7 +161,7 @@ fn add_method(sources: &SourceMap, page: &mut TypePage, m: Option<PageMethod>, d
     let Some(m) = m else { return };
     if let Some(first) = page.methods.iter().find(|x| x.name == m.name) {
         diags.push(
-            Diagnostic::error("md-duplicate-method", format!("method `{}` is described twice", m.name))
+            Diagnostic::new(Kind::MdDuplicateMethod, format!("method `{}` is described twice", m.name))
                 .at(m.span)
                 .note(format!("first described at {}", sources.location(first.span))),
         );
@@ -247,13 +247,13 @@ fn property_row(
                 .join(" ");
         }
         diags.push(
-            Diagnostic::warning("md-table-extra-cell", format!("row has {} cells where the header has {want}", row.source_cells))
+            Diagnostic::new(Kind::MdTableExtraCell, format!("row has {} cells where the header has {want}", row.source_cells))
                 .at(row.span)
                 .note("the extra cells were read as part of the description (an unescaped `|` in the text?)"),
         );
     } else if row.source_cells != want {
         diags.push(
-            Diagnostic::error("md-bad-table-row", format!("row has {} cells where the header has {want}", row.source_cells))
+            Diagnostic::new(Kind::MdBadTableRow, format!("row has {} cells where the header has {want}", row.source_cells))
                 .at(row.span)
                 .label("broken table row"),
         );
@@ -266,7 +266,7 @@ fn property_row(
     let ty = match ty {
         Some(t) if !name.is_empty() && !t.name.is_empty() => t,
         _ => {
-            diags.push(Diagnostic::error("md-bad-table-row", "property row without a name or a type").at(row.span));
+            diags.push(Diagnostic::new(Kind::MdBadTableRow, "property row without a name or a type").at(row.span));
             return None;
         }
     };
@@ -276,8 +276,7 @@ fn property_row(
         "None" | "false" | "" => false,
         other => {
             diags.push(
-                Diagnostic::warning("md-bad-optional", format!("optional column says `{other}`; read as not optional"))
-                    .at(row.cells[2].span),
+                Diagnostic::new(Kind::MdBadOptional, format!("optional column says `{other}`; read as not optional")).at(row.cells[2].span),
             );
             false
         }
@@ -297,7 +296,7 @@ fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], di
     let name = plain.split('(').next().unwrap_or("").trim().to_string();
     if !is_method_heading(&plain) {
         diags.push(
-            Diagnostic::error("md-bad-method-heading", format!("`{}` is not a method heading", plain.trim()))
+            Diagnostic::new(Kind::MdBadMethodHeading, format!("`{}` is not a method heading", plain.trim()))
                 .at(span)
                 .help("a method heading reads `Name([param](#type \"type\"), ...)`"),
         );
@@ -360,7 +359,7 @@ fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], di
             }
             Block::Table { header, .. } if is_method_table(header) && saw_table => {
                 diags.push(
-                    Diagnostic::error("md-missing-heading", format!("a second `service name` table in method `{}`", m.name))
+                    Diagnostic::new(Kind::MdMissingHeading, format!("a second `service name` table in method `{}`", m.name))
                         .at(header.span)
                         .label("this table has no method heading")
                         .help("a method starts with `Name(params)` underlined with `---`"),
@@ -385,7 +384,7 @@ fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], di
                                 m.returns = Some(t);
                             }
                         }
-                        _ => diags.push(Diagnostic::warning("md-unknown-row", format!("unknown method table row `{key}`")).at(row.span)),
+                        _ => diags.push(Diagnostic::new(Kind::MdUnknownRow, format!("unknown method table row `{key}`")).at(row.span)),
                     }
                 }
             }
@@ -395,7 +394,7 @@ fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], di
                     let Some(first) = row.cells.first() else { continue };
                     let fname = first.inl.plain().trim().to_string();
                     if fname.is_empty() {
-                        diags.push(Diagnostic::error("md-bad-table-row", "fault row without a fault name").at(row.span));
+                        diags.push(Diagnostic::new(Kind::MdBadTableRow, "fault row without a fault name").at(row.span));
                         continue;
                     }
                     let mut description = row.cells.get(1).map(|c| to_doc(&c.inl)).unwrap_or_default();
@@ -405,13 +404,13 @@ fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], di
                     m.faults.push(DocumentedFault { name: fname, description, span: row.span });
                 }
             }
-            other => diags.push(Diagnostic::warning("md-unexpected-block", "unexpected block in a method section").at(other.span())),
+            other => diags.push(Diagnostic::new(Kind::MdUnexpectedBlock, "unexpected block in a method section").at(other.span())),
         }
     }
     m.description = description.join("\n\n");
     if !saw_table {
         diags.push(
-            Diagnostic::error("md-method-incomplete", format!("method `{}` has no `service name` table (truncated page?)", m.name))
+            Diagnostic::new(Kind::MdMethodIncomplete, format!("method `{}` has no `service name` table (truncated page?)", m.name))
                 .at(span),
         );
         return None;
@@ -419,8 +418,7 @@ fn parse_method(file: FileId, heading: &Inlines, span: Span, body: &[&Block], di
     if let Some(s) = &m.service_name {
         if *s != m.name {
             diags.push(
-                Diagnostic::warning("md-service-name-mismatch", format!("heading says `{}` but the service name is `{s}`", m.name))
-                    .at(span),
+                Diagnostic::new(Kind::MdServiceNameMismatch, format!("heading says `{}` but the service name is `{s}`", m.name)).at(span),
             );
         }
     }

@@ -2,7 +2,7 @@
 
 use super::blocks::{Block, Inline};
 use super::model::VersionRow;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Kind};
 
 pub fn parse_versions(blocks: &[Block], diags: &mut Diagnostics) -> Vec<VersionRow> {
     let mut out = Vec::new();
@@ -10,7 +10,7 @@ pub fn parse_versions(blocks: &[Block], diags: &mut Diagnostics) -> Vec<VersionR
         let Block::Table { header, rows, .. } = b else { continue };
         let cols: Vec<String> = header.cells.iter().map(|c| c.inl.plain().trim().to_ascii_lowercase()).collect();
         if cols.first().map(String::as_str) != Some("identifier") || cols.len() < 4 {
-            diags.push(Diagnostic::warning("md-unknown-table", "unrecognised table in the version page").at(header.span));
+            diags.push(Diagnostic::new(Kind::MdUnknownTable, "unrecognised table in the version page").at(header.span));
             continue;
         }
         for row in rows {
@@ -22,7 +22,7 @@ pub fn parse_versions(blocks: &[Block], diags: &mut Diagnostics) -> Vec<VersionR
                 .and_then(|c| c.inl.items.iter().find_map(|(i, _)| if let Inline::Text(t) = i { Some(t.trim().to_string()) } else { None }))
                 .unwrap_or_default();
             if id.is_empty() || row.source_cells != header.cells.len() {
-                diags.push(Diagnostic::error("md-bad-table-row", "broken version row").at(row.span));
+                diags.push(Diagnostic::new(Kind::MdBadTableRow, "broken version row").at(row.span));
                 continue;
             }
             out.push(VersionRow { id, official_name: cell(1), namespace: cell(2), version: cell(3), span: row.span });

@@ -17,41 +17,41 @@ pub mod registry;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::diag::{Diagnostic, Diagnostics, SourceMap, Span};
+use crate::diag::{self, Diagnostic, Diagnostics, SourceMap, Span};
 use crate::ir::named::{self as ir, Model};
 use crate::markdown::{Pages, TableForm, TypeCell, TypePage, VersionRef};
 use crate::overrides::Overrides;
 use crate::wsdl::{ComplexType, Element, Schema, TypeRef};
 use names::*;
 
-/// Every diagnostic kind the merge emits, with its severity and meaning.
-pub const KINDS: &[(&str, &str, &str)] = &[
-    ("unjoined-type", "error", "a data-object page has no WSDL type (flattened name or alias)"),
-    ("join-mismatch", "error", "a joined WSDL type shares no property name with the page"),
-    ("duplicate-join", "error", "two pages join the same WSDL type"),
-    ("unknown-type", "error", "a type name resolves to no page, enum or primitive"),
-    ("unknown-base", "error", "`inherits from` names no page"),
-    ("method-not-on-wire", "error", "a page's method has no WSDL operation"),
-    ("override-unknown", "error", "an overrides entry names something that does not exist"),
-    ("wsdl-version-mismatch", "error", "the WSDL's API version is not the newest of vim.version.md"),
-    ("unjoined-enum", "error", "an enum of enums.md has no WSDL enumeration"),
-    ("property-not-on-wire", "warning", "a page lists a property the WSDL type lacks (dropped)"),
-    ("property-undocumented", "warning", "the WSDL type has an element the page does not list (kept)"),
-    ("type-mismatch", "warning", "the page's type differs from the wire type (wire kept)"),
-    ("optional-mismatch", "warning", "the page says optional, the XSD says required (page kept)"),
-    ("base-mismatch", "warning", "`inherits from` differs from the XSD extension base (page kept)"),
-    ("param-not-on-wire", "warning", "a heading names a parameter the request type lacks"),
-    ("return-mismatch", "warning", "the page's return row differs from the wire's returnval"),
-    ("mo-ref-untyped", "warning", "a reference whose managed object neither input names"),
-    ("mo-wire-name-guessed", "warning", "a managed object without `wsdl_name` in the overrides"),
-    ("operation-unowned", "warning", "a WSDL operation no page describes"),
-    ("wsdl-type-unused", "warning", "a WSDL data type no page describes"),
-    ("enum-values-mismatch", "warning", "enums.md and the WSDL list different values (wire kept)"),
-    ("unknown-version", "warning", "a version reference that resolves to no id"),
-    ("property-shadows-base", "warning", "a managed object's page repeats a property of its base (dropped)"),
-    ("doc-link-unresolved", "warning", "a description links to a type or member that does not exist"),
-    ("since-disagrees", "warning", "a version link's text is newer than its anchor (the text is kept)"),
-    ("task-suffix-mismatch", "warning", "a `_Task` operation whose page does not return vim.Task, or the reverse"),
+/// Every diagnostic kind the merge emits (severity and meaning: [`diag::Kind`]).
+pub const KINDS: &[diag::Kind] = &[
+    diag::Kind::UnjoinedType,
+    diag::Kind::JoinMismatch,
+    diag::Kind::DuplicateJoin,
+    diag::Kind::UnknownType,
+    diag::Kind::UnknownBase,
+    diag::Kind::MethodNotOnWire,
+    diag::Kind::OverrideUnknown,
+    diag::Kind::WsdlVersionMismatch,
+    diag::Kind::UnjoinedEnum,
+    diag::Kind::PropertyNotOnWire,
+    diag::Kind::PropertyUndocumented,
+    diag::Kind::TypeMismatch,
+    diag::Kind::OptionalMismatch,
+    diag::Kind::BaseMismatch,
+    diag::Kind::ParamNotOnWire,
+    diag::Kind::ReturnMismatch,
+    diag::Kind::MoRefUntyped,
+    diag::Kind::MoWireNameGuessed,
+    diag::Kind::OperationUnowned,
+    diag::Kind::WsdlTypeUnused,
+    diag::Kind::EnumValuesMismatch,
+    diag::Kind::UnknownVersion,
+    diag::Kind::PropertyShadowsBase,
+    diag::Kind::DocLinkUnresolved,
+    diag::Kind::SinceDisagrees,
+    diag::Kind::TaskSuffixMismatch,
 ];
 
 /// What the merge produced besides the model.
@@ -146,7 +146,7 @@ pub(crate) fn resolve(model: Model, diags: &mut Diagnostics) -> (crate::ir::Mode
     }
     if diags.error_count() == 0 {
         for u in unresolved {
-            diags.push(Diagnostic::error("unknown-type", u.to_string()));
+            diags.push(Diagnostic::new(diag::Kind::UnknownType, u.to_string()));
         }
     }
     (model.clone().resolve().0, Some(model))
@@ -165,8 +165,8 @@ impl<'a> Merger<'a> {
         if wire != newest.version {
             let span = self.schema.operations.iter().find_map(|o| o.soap_action_span).or(self.schema.operations.first().map(|o| o.span));
             self.diags.push(
-                Diagnostic::error(
-                    "wsdl-version-mismatch",
+                Diagnostic::new(
+                    diag::Kind::WsdlVersionMismatch,
                     format!("the WSDL is for API {wire}, the pages for API {} ({})", newest.version, newest.id),
                 )
                 .at_opt(span)
@@ -207,13 +207,17 @@ impl<'a> Merger<'a> {
                                 cur = k;
                             }
                             Some(_) => {
-                                self.diags.push(Diagnostic::error("unknown-base", format!("`{name}` inherits from itself")).at(b.span));
+                                self.diags
+                                    .push(Diagnostic::new(diag::Kind::UnknownBase, format!("`{name}` inherits from itself")).at(b.span));
                                 break Kind::Data;
                             }
                             None => {
                                 self.diags.push(
-                                    Diagnostic::error("unknown-base", format!("`{}` inherits from `{base}`, which has no page", page.name))
-                                        .at(b.span),
+                                    Diagnostic::new(
+                                        diag::Kind::UnknownBase,
+                                        format!("`{}` inherits from `{base}`, which has no page", page.name),
+                                    )
+                                    .at(b.span),
                                 );
                                 break if page.table == TableForm::Fault || self.schema.complex_type(&self.wire_name_of(cur)).is_some() {
                                     Kind::Data
@@ -243,7 +247,7 @@ impl<'a> Merger<'a> {
         for p in data {
             let wire = self.wire_name_of(&p.name);
             let Some(ct) = schema.complex_type(&wire) else {
-                let mut d = Diagnostic::error("unjoined-type", format!("data object `{}` has no WSDL type `{wire}`", p.name))
+                let mut d = Diagnostic::new(diag::Kind::UnjoinedType, format!("data object `{}` has no WSDL type `{wire}`", p.name))
                     .at(p.name_span)
                     .label("no complexType of this name");
                 if let Some(c) = self.candidate_for(p) {
@@ -258,7 +262,7 @@ impl<'a> Merger<'a> {
             let wire_names: BTreeSet<&str> = ct.elements.iter().map(|e| e.name.as_str()).collect();
             if !page_names.is_empty() && !wire_names.is_empty() && page_names.is_disjoint(&wire_names) {
                 self.diags.push(
-                    Diagnostic::error("join-mismatch", format!("`{}` joins WSDL type `{wire}`, but they share no property", p.name))
+                    Diagnostic::new(diag::Kind::JoinMismatch, format!("`{}` joins WSDL type `{wire}`, but they share no property", p.name))
                         .at(p.name_span)
                         .note(format!("the WSDL type is at {}", self.sources.location(ct.span))),
                 );
@@ -266,7 +270,8 @@ impl<'a> Merger<'a> {
             }
             if let Some(other) = by_wire.insert(ct.name.as_str(), p.name.as_str()) {
                 self.diags.push(
-                    Diagnostic::error("duplicate-join", format!("`{}` and `{other}` both join WSDL type `{wire}`", p.name)).at(p.name_span),
+                    Diagnostic::new(diag::Kind::DuplicateJoin, format!("`{}` and `{other}` both join WSDL type `{wire}`", p.name))
+                        .at(p.name_span),
                 );
                 continue;
             }
@@ -310,7 +315,8 @@ impl<'a> Merger<'a> {
                 self.enum_names.insert(e.name.as_str());
             } else {
                 self.diags.push(
-                    Diagnostic::error("unjoined-enum", format!("enum `{}` has no WSDL enumeration `{}`", e.name, e.wsdl_name)).at(e.span),
+                    Diagnostic::new(diag::Kind::UnjoinedEnum, format!("enum `{}` has no WSDL enumeration `{}`", e.name, e.wsdl_name))
+                        .at(e.span),
                 );
             }
         }
@@ -326,7 +332,7 @@ impl<'a> Merger<'a> {
                 let missing: Vec<&str> = wire_values.iter().filter(|v| !page_values.contains(v)).copied().collect();
                 let extra: Vec<&str> = page_values.iter().filter(|v| !wire_values.contains(v)).copied().collect();
                 self.diags.push(
-                    Diagnostic::warning("enum-values-mismatch", format!("enum `{}` values differ from the WSDL's", e.name))
+                    Diagnostic::new(diag::Kind::EnumValuesMismatch, format!("enum `{}` values differ from the WSDL's", e.name))
                         .at(e.span)
                         .note(format!("only on the wire: {missing:?}; only on the page: {extra:?}")),
                 );
@@ -352,7 +358,8 @@ impl<'a> Merger<'a> {
             VersionResolution::Default => return default.to_string(),
             VersionResolution::Unknown => {
                 self.diags.push(
-                    Diagnostic::warning("unknown-version", format!("version `{}` matches no row of vim.version.md", r.text)).at(r.span),
+                    Diagnostic::new(diag::Kind::UnknownVersion, format!("version `{}` matches no row of vim.version.md", r.text))
+                        .at(r.span),
                 );
                 return default.to_string();
             }
@@ -369,8 +376,8 @@ impl<'a> Merger<'a> {
             let same_package = text_id.rsplit_once('.').map(|x| x.0) == id.rsplit_once('.').map(|x| x.0);
             if same_package && version_number(&text_id) > version_number(&id) {
                 self.diags.push(
-                    Diagnostic::warning(
-                        "since-disagrees",
+                    Diagnostic::new(
+                        diag::Kind::SinceDisagrees,
                         format!("version text `{}` is newer than its anchor `{id}`; `{text_id}` kept", r.text),
                     )
                     .at(r.span),
@@ -408,8 +415,8 @@ impl<'a> Merger<'a> {
                 (Some(pb), Some(wb)) => {
                     if pb.name != wb {
                         self.diags.push(
-                            Diagnostic::warning(
-                                "base-mismatch",
+                            Diagnostic::new(
+                                diag::Kind::BaseMismatch,
                                 format!("`{name}` inherits from `{}` but its WSDL type extends `{wb}`", pb.name),
                             )
                             .at(pb.span),
@@ -432,8 +439,11 @@ impl<'a> Merger<'a> {
                 let page_prop = p.properties.iter().find(|x| x.name == el.name);
                 if page_prop.is_none() {
                     self.diags.push(
-                        Diagnostic::warning("property-undocumented", format!("`{name}.{}` is on the wire but not on the page", el.name))
-                            .at(el.span),
+                        Diagnostic::new(
+                            diag::Kind::PropertyUndocumented,
+                            format!("`{name}.{}` is on the wire but not on the page", el.name),
+                        )
+                        .at(el.span),
                     );
                 }
                 let hint = page_prop.map(|x| &x.ty).filter(|_| !fault_page || el.ty == TypeRef::Named("ManagedObjectReference".into()));
@@ -443,8 +453,8 @@ impl<'a> Merger<'a> {
                     Some(pp) => {
                         if pp.optional && !el.is_optional() {
                             self.diags.push(
-                                Diagnostic::warning(
-                                    "optional-mismatch",
+                                Diagnostic::new(
+                                    diag::Kind::OptionalMismatch,
                                     format!("`{name}.{}` is optional on the page, required in the XSD", el.name),
                                 )
                                 .at(pp.span),
@@ -464,8 +474,8 @@ impl<'a> Merger<'a> {
             for pp in &p.properties {
                 if !ct.elements.iter().any(|e| e.name == pp.name) && !self.inherited_on_wire(ct, &pp.name) {
                     self.diags.push(
-                        Diagnostic::warning(
-                            "property-not-on-wire",
+                        Diagnostic::new(
+                            diag::Kind::PropertyNotOnWire,
                             format!("`{name}.{}` is on the page but not in WSDL type `{}`", pp.name, ct.name),
                         )
                         .at(pp.span),
@@ -529,7 +539,8 @@ impl<'a> Merger<'a> {
         match ty {
             TypeRef::Xsd(local) => {
                 let Some(prim) = xsd_primitive(local) else {
-                    self.diags.push(Diagnostic::error("unknown-type", format!("`{what}` has XML Schema type `xsd:{local}`")).at(span));
+                    self.diags
+                        .push(Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` has XML Schema type `xsd:{local}`")).at(span));
                     return ("anyType".into(), false);
                 };
                 // Neither input says where a string is a type, property path or method name:
@@ -540,8 +551,8 @@ impl<'a> Merger<'a> {
                     }
                     if o != prim {
                         self.diags.push(
-                            Diagnostic::error(
-                                "override-unknown",
+                            Diagnostic::new(
+                                diag::Kind::OverrideUnknown,
                                 format!("`{what}` is `{prim}` on the wire; the override `{o}` cannot apply"),
                             )
                             .at(span),
@@ -567,8 +578,8 @@ impl<'a> Merger<'a> {
                             self.type_mismatch(what, h, "a managed object reference", hint.map_or(span, |x| x.span));
                         }
                         self.diags.push(
-                            Diagnostic::warning(
-                                "mo-ref-untyped",
+                            Diagnostic::new(
+                                diag::Kind::MoRefUntyped,
                                 format!("`{what}` is a reference to a managed object neither input names"),
                             )
                             .at(span)
@@ -579,7 +590,8 @@ impl<'a> Merger<'a> {
                 };
                 if class != "vmodl.ManagedObject" && self.kind.get(class.as_str()) != Some(&Kind::Managed) {
                     self.diags.push(
-                        Diagnostic::error("unknown-type", format!("`{what}` refers to `{class}`, which is not a managed object")).at(span),
+                        Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` refers to `{class}`, which is not a managed object"))
+                            .at(span),
                     );
                 }
                 (class, false)
@@ -603,8 +615,9 @@ impl<'a> Merger<'a> {
                     (v, false)
                 }
                 None => {
-                    self.diags
-                        .push(Diagnostic::error("unknown-type", format!("`{what}` has WSDL type `{n}`, which no page describes")).at(span));
+                    self.diags.push(
+                        Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` has WSDL type `{n}`, which no page describes")).at(span),
+                    );
                     (n.clone(), false)
                 }
             },
@@ -613,7 +626,7 @@ impl<'a> Merger<'a> {
 
     fn type_mismatch(&mut self, what: &str, page: &str, wire: &str, span: Span) {
         self.diags.push(
-            Diagnostic::warning("type-mismatch", format!("`{what}` is `{page}` on the page but `{wire}` on the wire"))
+            Diagnostic::new(diag::Kind::TypeMismatch, format!("`{what}` is `{page}` on the page but `{wire}` on the wire"))
                 .at(span)
                 .label("the wire type is kept"),
         );
@@ -627,8 +640,9 @@ impl<'a> Merger<'a> {
             || self.kind.contains_key(name.as_str())
             || self.enum_names.contains(name.as_str());
         if !known {
-            self.diags
-                .push(Diagnostic::error("unknown-type", format!("`{what}` has type `{name}`, which no page describes")).at(cell.span));
+            self.diags.push(
+                Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` has type `{name}`, which no page describes")).at(cell.span),
+            );
         }
         name
     }
@@ -645,8 +659,8 @@ impl<'a> Merger<'a> {
                 None => {
                     let guess = flatten(name);
                     self.diags.push(
-                        Diagnostic::warning(
-                            "mo-wire-name-guessed",
+                        Diagnostic::new(
+                            diag::Kind::MoWireNameGuessed,
                             format!("managed object `{name}` has no wire name in the overrides; guessed `{guess}`"),
                         )
                         .at(p.name_span)
@@ -675,8 +689,8 @@ impl<'a> Merger<'a> {
                 let op = self.schema.operation(&wire_name).or_else(|| self.schema.operation(&format!("{wire_name}_Task")));
                 let Some(op) = op else {
                     self.diags.push(
-                        Diagnostic::error(
-                            "method-not-on-wire",
+                        Diagnostic::new(
+                            diag::Kind::MethodNotOnWire,
                             format!("`{name}.{}` has no WSDL operation `{wire_name}` or `{wire_name}_Task`", pm.name),
                         )
                         .at(pm.span),
@@ -688,8 +702,8 @@ impl<'a> Merger<'a> {
                 let returns_task = pm.returns.as_ref().is_some_and(|r| r.name == "vim.Task");
                 if op.name.ends_with("_Task") != returns_task && op.name != wire_name {
                     self.diags.push(
-                        Diagnostic::warning(
-                            "task-suffix-mismatch",
+                        Diagnostic::new(
+                            diag::Kind::TaskSuffixMismatch,
                             format!("`{what}` is `{}` on the wire but its page does not return vim.Task", op.name),
                         )
                         .at(pm.span),
@@ -709,8 +723,8 @@ impl<'a> Merger<'a> {
                 for h in &pm.params {
                     if !op.params.iter().any(|e| e.name == h.name) {
                         self.diags.push(
-                            Diagnostic::warning(
-                                "param-not-on-wire",
+                            Diagnostic::new(
+                                diag::Kind::ParamNotOnWire,
                                 format!("`{what}` heading names `{}`, which `{}` lacks", h.name, op.request_type),
                             )
                             .at(h.ty.span),
@@ -725,8 +739,8 @@ impl<'a> Merger<'a> {
                 if op.returns.is_none() {
                     if let Some(r) = &pm.returns {
                         self.diags.push(
-                            Diagnostic::warning(
-                                "return-mismatch",
+                            Diagnostic::new(
+                                diag::Kind::ReturnMismatch,
                                 format!("`{what}` returns `{}` on the page but nothing on the wire", r.name),
                             )
                             .at(r.span),
@@ -738,7 +752,7 @@ impl<'a> Merger<'a> {
                     match self.from_wire.get(f.as_str()) {
                         Some(v) => faults.push(v.to_string()),
                         None => self.diags.push(
-                            Diagnostic::error("unknown-type", format!("`{what}` declares fault `{f}`, which no page describes"))
+                            Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` declares fault `{f}`, which no page describes"))
                                 .at(op.span),
                         ),
                     }
@@ -748,8 +762,9 @@ impl<'a> Merger<'a> {
                 let mut documented: Vec<ir::DocumentedFault> = Vec::new();
                 for r in &pm.raises {
                     if !self.kind.contains_key(r.name.as_str()) {
-                        self.diags
-                            .push(Diagnostic::error("unknown-type", format!("`{what}` raises `{}`, which has no page", r.name)).at(r.span));
+                        self.diags.push(
+                            Diagnostic::new(diag::Kind::UnknownType, format!("`{what}` raises `{}`, which has no page", r.name)).at(r.span),
+                        );
                     }
                     if documented.iter().any(|d| d.name == r.name) {
                         continue;
@@ -791,7 +806,8 @@ impl<'a> Merger<'a> {
         for op in &self.schema.operations {
             if !claimed.contains(op.name.as_str()) {
                 self.diags.push(
-                    Diagnostic::warning("operation-unowned", format!("WSDL operation `{}` is described by no page", op.name)).at(op.span),
+                    Diagnostic::new(diag::Kind::OperationUnowned, format!("WSDL operation `{}` is described by no page", op.name))
+                        .at(op.span),
                 );
             }
         }
@@ -820,8 +836,8 @@ impl<'a> Merger<'a> {
                 Some(base) => {
                     let span = page.properties.iter().find(|x| x.name == p.name).map(|x| x.span);
                     self.diags.push(
-                        Diagnostic::warning(
-                            "property-shadows-base",
+                        Diagnostic::new(
+                            diag::Kind::PropertyShadowsBase,
                             format!("`{}.{}` is a property of its base `{base}`", mo.name, p.name),
                         )
                         .at_opt(span)
@@ -855,7 +871,7 @@ impl<'a> Merger<'a> {
             }
         }
         for (target, span) in bad {
-            self.diags.push(Diagnostic::warning("doc-link-unresolved", format!("link to `{target}`, which does not exist")).at(span));
+            self.diags.push(Diagnostic::new(diag::Kind::DocLinkUnresolved, format!("link to `{target}`, which does not exist")).at(span));
         }
     }
 
@@ -893,7 +909,7 @@ impl<'a> Merger<'a> {
             let pn = normalize_markdown_type(&p.name);
             if !is_ref && !spelling_agrees(pn, &ty) && pn != ty {
                 self.diags.push(
-                    Diagnostic::warning("return-mismatch", format!("`{what}` returns `{pn}` on the page but `{ty}` on the wire"))
+                    Diagnostic::new(diag::Kind::ReturnMismatch, format!("`{what}` returns `{pn}` on the page but `{ty}` on the wire"))
                         .at(p.span),
                 );
             }
@@ -942,7 +958,7 @@ impl<'a> Merger<'a> {
         }
         for (key, msg) in bad {
             let span = ov.span_of(self.sources, &key);
-            self.diags.push(Diagnostic::error("override-unknown", msg).at_opt(span));
+            self.diags.push(Diagnostic::new(diag::Kind::OverrideUnknown, msg).at_opt(span));
         }
     }
 
@@ -953,7 +969,7 @@ impl<'a> Merger<'a> {
             if used.contains(n) || n.starts_with("ArrayOf") || n.ends_with("RequestType") || n == "ManagedObjectReference" {
                 continue;
             }
-            self.diags.push(Diagnostic::warning("wsdl-type-unused", format!("WSDL type `{n}` is described by no page")).at(c.span));
+            self.diags.push(Diagnostic::new(diag::Kind::WsdlTypeUnused, format!("WSDL type `{n}` is described by no page")).at(c.span));
         }
     }
 }
@@ -1004,7 +1020,7 @@ mod resolve_tests {
         assert_eq!(m.data_objects[0].properties[0].ty.elem, crate::ir::TypeRef::Primitive(crate::ir::Primitive::Int));
 
         let (m, as_merged) = resolve(model("vim.Gone"), &mut diags);
-        let found: Vec<(bool, &str)> = diags.list.iter().map(|d| (d.severity == Severity::Error, d.message.as_str())).collect();
+        let found: Vec<(bool, &str)> = diags.list.iter().map(|d| (d.severity() == Severity::Error, d.message.as_str())).collect();
         assert_eq!(found, [(true, "`vim.Spec.f` has type `vim.Gone`, which is not in the model")]);
         assert!(m.data_objects[0].properties.is_empty());
         assert_eq!(as_merged.map(|a| a.to_json()), Some(model("vim.Gone").to_json()));

@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::diag::{Diagnostic, Diagnostics, SourceMap, Span};
+use crate::diag::{Diagnostic, Diagnostics, Kind, SourceMap, Span};
 use crate::ir::named::{self as ir, Model};
 use crate::markdown::{EnumPage, Pages, TypePage};
 use crate::pyvmomi::{self, element_type, DataType, ManagedType, Member, Registry};
@@ -28,27 +28,23 @@ use crate::wsdl::{ComplexType, Element, Schema, TypeRef};
 use super::names::xsd_primitive;
 use super::MergeOutput;
 
-/// Every diagnostic kind this merge emits, with its severity and meaning.
-pub const KINDS: &[(&str, &str, &str)] = &[
-    ("py-wire-type-unknown", "error", "a WSDL element type that is not declared (the WSDL reader reports it too)"),
-    ("py-unknown-type", "error", "a registry type (managed-object property) that is not in the model"),
-    (
-        "py-wire-unregistered",
-        "warning",
-        "a WSDL type or enum no registry version knows: kept under its wire name, since the WSDL's version",
-    ),
-    ("py-operation-unowned", "warning", "a WSDL operation no managed type of the registry has (dropped: its owner is unknown)"),
-    ("py-newer-than-wsdl", "warning", "a WSDL item the registry adds only in a later version (or another package's version): kept"),
-    ("py-method-not-on-wire", "warning", "a registry method of this version with no WSDL operation (dropped)"),
-    ("py-property-not-on-wire", "warning", "a registry property of this version the WSDL type lacks (dropped)"),
-    ("py-property-unregistered", "warning", "a WSDL element the registry's type lacks at this version (kept, XSD optionality)"),
-    ("py-type-mismatch", "warning", "the registry's type differs from the wire's (wire kept)"),
-    ("py-array-mismatch", "warning", "the registry and the wire disagree on array-ness (wire kept)"),
-    ("py-base-mismatch", "warning", "the registry's base differs from the XSD extension base (wire kept)"),
-    ("py-faults-mismatch", "warning", "the registry's declared faults differ from the WSDL operation's (WSDL kept)"),
-    ("py-enum-values-mismatch", "warning", "the registry's enum values differ from the WSDL's (wire kept)"),
-    ("py-ref-untyped", "warning", "a reference whose managed object the registry does not name (vmodl.ManagedObject)"),
-    ("overrides-ignored", "warning", "an overrides file given with the registry is not read (codegen::load)"),
+/// Every diagnostic kind this merge emits (severity and meaning: [`Kind`]).
+pub const KINDS: &[Kind] = &[
+    Kind::PyWireTypeUnknown,
+    Kind::PyPropertyTypeUnknown,
+    Kind::PyWireUnregistered,
+    Kind::PyOperationUnowned,
+    Kind::PyNewerThanWsdl,
+    Kind::PyMethodNotOnWire,
+    Kind::PyPropertyNotOnWire,
+    Kind::PyPropertyUnregistered,
+    Kind::PyTypeMismatch,
+    Kind::PyArrayMismatch,
+    Kind::PyBaseMismatch,
+    Kind::PyFaultsMismatch,
+    Kind::PyEnumValuesMismatch,
+    Kind::PyRefUntyped,
+    Kind::OverridesIgnored,
 ];
 
 /// The vim versions a model has: `target` and every version it includes, in the `vim25`
@@ -220,7 +216,7 @@ impl<'a> M<'a> {
     /// is guessed), since the WSDL's version.
     fn unregistered(&mut self, what: &str, n: &str, span: Span) {
         self.diags.push(
-            Diagnostic::warning("py-wire-unregistered", format!("WSDL {what} `{n}` is in no version of pyVmomi's registry"))
+            Diagnostic::new(Kind::PyWireUnregistered, format!("WSDL {what} `{n}` is in no version of pyVmomi's registry"))
                 .at(span)
                 .label("kept under its wire name, since the WSDL's version; no VMODL name is guessed"),
         );
@@ -249,8 +245,8 @@ impl<'a> M<'a> {
 
     fn newer(&mut self, what: &str, since: &str, py: Span, wire: Span) {
         self.diags.push(
-            Diagnostic::warning(
-                "py-newer-than-wsdl",
+            Diagnostic::new(
+                Kind::PyNewerThanWsdl,
                 format!("the WSDL has {what}, which the registry adds in `{since}`, not in the WSDL's version"),
             )
             .at(wire)
@@ -270,8 +266,8 @@ impl<'a> M<'a> {
                     let only_wire: Vec<&str> = b.difference(&a).copied().collect();
                     let only_py: Vec<&str> = a.difference(&b).copied().collect();
                     self.diags.push(
-                        Diagnostic::warning(
-                            "py-enum-values-mismatch",
+                        Diagnostic::new(
+                            Kind::PyEnumValuesMismatch,
                             format!("enum `{name}` values differ between the registry and the WSDL"),
                         )
                         .at(e.span)
@@ -325,8 +321,8 @@ impl<'a> M<'a> {
                         self.mismatch(what, p, "a managed object reference", span);
                     }
                     self.diags.push(
-                        Diagnostic::warning(
-                            "py-ref-untyped",
+                        Diagnostic::new(
+                            Kind::PyRefUntyped,
                             format!("`{what}` is a reference to a managed object the registry does not name"),
                         )
                         .at(span),
@@ -356,7 +352,7 @@ impl<'a> M<'a> {
                     None => {
                         // The WSDL reader already reported the undeclared type.
                         self.diags.push(
-                            Diagnostic::error("py-wire-type-unknown", format!("`{what}` has WSDL type `{n}`, which is not declared"))
+                            Diagnostic::new(Kind::PyWireTypeUnknown, format!("`{what}` has WSDL type `{n}`, which is not declared"))
                                 .at(span),
                         );
                         (n.clone(), false)
@@ -384,7 +380,7 @@ impl<'a> M<'a> {
 
     fn mismatch(&mut self, what: &str, py: &str, wire: &str, span: Span) {
         self.diags.push(
-            Diagnostic::warning("py-type-mismatch", format!("`{what}` is `{py}` in the registry but `{wire}` on the wire"))
+            Diagnostic::new(Kind::PyTypeMismatch, format!("`{what}` is `{py}` in the registry but `{wire}` on the wire"))
                 .at(span)
                 .label("the wire type is kept"),
         );
@@ -394,8 +390,8 @@ impl<'a> M<'a> {
         let py_array = element_type(&py.ty).1;
         if py_array != wire_array {
             self.diags.push(
-                Diagnostic::warning(
-                    "py-array-mismatch",
+                Diagnostic::new(
+                    Kind::PyArrayMismatch,
                     format!("`{what}` is {} in the registry, {} on the wire", arr(py_array), arr(wire_array)),
                 )
                 .at(span)
@@ -418,8 +414,8 @@ impl<'a> M<'a> {
                 (Some(wb), Some(r)) => {
                     if ir_spelling(&r.base) != wb && r.base != wb {
                         self.diags.push(
-                            Diagnostic::warning(
-                                "py-base-mismatch",
+                            Diagnostic::new(
+                                Kind::PyBaseMismatch,
                                 format!("`{name}` extends `{wb}` on the wire, `{}` in the registry", r.base),
                             )
                             .at(ct.span)
@@ -457,8 +453,8 @@ impl<'a> M<'a> {
                 let py = reg_props.iter().find(|p| p.name == el.name).copied();
                 let at_version = filtered.is_some_and(|f| f.properties.iter().any(|p| p.name == el.name));
                 if reg.is_some() && !at_version {
-                    let d = Diagnostic::warning(
-                        "py-property-unregistered",
+                    let d = Diagnostic::new(
+                        Kind::PyPropertyUnregistered,
                         format!("`{what}` is on the wire, not in the registry's type at this version"),
                     )
                     .at(el.span);
@@ -491,8 +487,8 @@ impl<'a> M<'a> {
                 for p in &f.properties {
                     if !ct.elements.iter().any(|e| e.name == p.name) && !self.inherited_on_wire(ct, &p.name) {
                         self.diags.push(
-                            Diagnostic::warning(
-                                "py-property-not-on-wire",
+                            Diagnostic::new(
+                                Kind::PyPropertyNotOnWire,
                                 format!("`{name}.{}` is in the registry at this version but not in WSDL type `{wire}`", p.name),
                             )
                             .at(p.span),
@@ -569,8 +565,8 @@ impl<'a> M<'a> {
                     }
                     None => {
                         self.diags.push(
-                            Diagnostic::warning(
-                                "py-operation-unowned",
+                            Diagnostic::new(
+                                Kind::PyOperationUnowned,
                                 format!("WSDL operation `{}` is a method of no managed type in pyVmomi's registry", op.name),
                             )
                             .at(op.span)
@@ -593,8 +589,8 @@ impl<'a> M<'a> {
             for me in &t.methods {
                 if !on_wire.contains(me.wsdl_name.as_str()) {
                     self.diags.push(
-                        Diagnostic::warning(
-                            "py-method-not-on-wire",
+                        Diagnostic::new(
+                            Kind::PyMethodNotOnWire,
                             format!("`{}.{}` (`{}`) is in the registry at this version but not in the WSDL", t.name, me.name, me.wsdl_name),
                         )
                         .at(me.span),
@@ -736,12 +732,9 @@ impl<'a> M<'a> {
         py_faults.dedup();
         if py_faults != faults {
             self.diags.push(
-                Diagnostic::warning(
-                    "py-faults-mismatch",
-                    format!("`{what}` declares {faults:?} in the WSDL, {py_faults:?} in the registry"),
-                )
-                .at(op.span)
-                .note(format!("registry method at {}", self.sources.line_location(me.span))),
+                Diagnostic::new(Kind::PyFaultsMismatch, format!("`{what}` declares {faults:?} in the WSDL, {py_faults:?} in the registry"))
+                    .at(op.span)
+                    .note(format!("registry method at {}", self.sources.line_location(me.span))),
             );
         }
         let mut documented: Vec<ir::DocumentedFault> = Vec::new();
@@ -792,7 +785,7 @@ impl<'a> M<'a> {
             }
         }
         for (msg, span) in bad {
-            self.diags.push(Diagnostic::error("py-unknown-type", msg).at_opt(span));
+            self.diags.push(Diagnostic::new(Kind::PyPropertyTypeUnknown, msg).at_opt(span));
         }
     }
 }
@@ -1021,7 +1014,7 @@ CreateDataType("vmodl.DynamicData", "DynamicData", "vmodl.DataObject", "vim.vers
         let mut diags = Diagnostics::new();
         let reg = crate::pyvmomi::read_in_memory(&[("_typeinfo_vim.py", REGISTRY)], Layout::TypeInfo, &mut sources, &mut diags);
         let schema = crate::wsdl::read_in_memory(&[("w/vim.wsdl", WSDL)], &mut sources, &mut diags);
-        diags.list.retain(|d| d.kind != "py-unknown-type");
+        diags.list.retain(|d| d.kind != Kind::PyUnknownType);
         assert_eq!(diags.error_count(), 0, "{}", diags.render_all(&sources));
         let out = merge(&sources, &Pages::default(), &schema, &reg, &mut diags);
         (out.model, diags)
@@ -1055,12 +1048,12 @@ CreateDataType("vmodl.DynamicData", "DynamicData", "vmodl.DataObject", "vim.vers
     #[test]
     fn what_no_input_states_is_reported_not_guessed() {
         let (model, diags) = run();
-        let kinds = |k: &str| diags.of_kind(k).map(|d| d.message.clone()).collect::<Vec<_>>();
-        assert_eq!(kinds("py-operation-unowned"), ["WSDL operation `Orphan` is a method of no managed type in pyVmomi's registry"]);
+        let kinds = |k: Kind| diags.of_kind(k).map(|d| d.message.clone()).collect::<Vec<_>>();
+        assert_eq!(kinds(Kind::PyOperationUnowned), ["WSDL operation `Orphan` is a method of no managed type in pyVmomi's registry"]);
         assert!(model.managed_objects.iter().all(|m| m.methods.iter().all(|x| x.wsdl_name != "Orphan")));
-        assert_eq!(kinds("py-wire-unregistered"), ["WSDL type `Mystery` is in no version of pyVmomi's registry"]);
+        assert_eq!(kinds(Kind::PyWireUnregistered), ["WSDL type `Mystery` is in no version of pyVmomi's registry"]);
         let mystery = model.data_object("Mystery").expect("kept under its wire name");
         assert_eq!(mystery.since, "vim.version.version9", "the WSDL's version");
-        assert_eq!(kinds("py-method-not-on-wire").len(), 1, "NotOnWire (5.5), not LogoutLater (9.1)");
+        assert_eq!(kinds(Kind::PyMethodNotOnWire).len(), 1, "NotOnWire (5.5), not LogoutLater (9.1)");
     }
 }

@@ -16,24 +16,24 @@ use std::path::{Path, PathBuf};
 pub use model::*;
 pub use read::BUILTIN_TYPES;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Kind, SourceMap};
 
-/// Every diagnostic kind this frontend emits, with its severity and meaning. Errors: the
+/// Every diagnostic kind this frontend emits (severity and meaning: [`Kind`]). Errors: the
 /// registry read is incomplete (a file, call or member was not understood and is missing).
 /// Warnings: something was ignored that does not change the model.
-pub const KINDS: &[(&str, &str, &str)] = &[
-    ("py-read", "error", "the folder or a registry file cannot be read (missing, permissions, not UTF-8)"),
-    ("py-no-registry", "error", "the folder holds neither _typeinfo_*.py nor ServerObjects.py"),
-    ("py-syntax", "error", "text that is not Python (unterminated string, unbalanced bracket...); the statement is dropped"),
-    ("py-unsupported", "error", "Python outside the registry subset (assignment, string prefix, triple quotes...); dropped"),
-    ("py-bad-args", "error", "a registry call or member with the wrong number or kind of arguments; dropped"),
-    ("py-unknown-flag", "error", "a flag other than F_OPTIONAL, F_LINK, F_LINKABLE, F_SECRET; the member is dropped"),
-    ("py-unknown-version", "error", "a since-version, parent or version set naming no AddVersion"),
-    ("py-duplicate-type", "warning", "a type defined twice (the first definition is kept, as pyVmomi does)"),
-    ("py-duplicate-version", "warning", "a version declared again with another namespace or id (the first is kept)"),
-    ("py-unknown-type", "warning", "a type name that the registry neither defines nor has built in (BUILTIN_TYPES)"),
-    ("py-no-wsdl-version", "error", "the registry has no version for the WSDL's soapAction version, or the WSDL names none (codegen::load); the registry is used unfiltered"),
-    ("py-unknown-call", "warning", "a call that is not a registry call (AddBreakingChangesInfo...); ignored"),
+pub const KINDS: &[Kind] = &[
+    Kind::PyRead,
+    Kind::PyNoRegistry,
+    Kind::PySyntax,
+    Kind::PyUnsupported,
+    Kind::PyBadArgs,
+    Kind::PyUnknownFlag,
+    Kind::PyUnknownVersion,
+    Kind::PyDuplicateType,
+    Kind::PyDuplicateVersion,
+    Kind::PyUnknownType,
+    Kind::PyNoWsdlVersion,
+    Kind::PyUnknownCall,
 ];
 
 /// The registry files of the pre-7.0.3 layout; the first three are required.
@@ -92,14 +92,14 @@ pub fn read_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
     let (layout, paths) = match registry_files(dir) {
         Ok(Some(found)) => found,
         Ok(None) => {
-            let d = Diagnostic::error("py-no-registry", format!("{} holds no pyVmomi type registry", dir.display())).help(
+            let d = Diagnostic::new(Kind::PyNoRegistry, format!("{} holds no pyVmomi type registry", dir.display())).help(
                 "give the `pyVmomi` package folder: it holds `_typeinfo_*.py` (7.0.3 and later) or `ServerObjects.py` (6.x to 7.0.2)",
             );
             diags.push(d);
             return Registry::default();
         }
         Err(e) => {
-            diags.push(Diagnostic::error("py-read", format!("cannot read pyVmomi folder {}: {e}", dir.display())));
+            diags.push(Diagnostic::new(Kind::PyRead, format!("cannot read pyVmomi folder {}: {e}", dir.display())));
             return Registry::default();
         }
     };
@@ -107,8 +107,8 @@ pub fn read_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
     for p in paths {
         match std::fs::read(&p).map(String::from_utf8) {
             Ok(Ok(text)) => ids.push(sources.add(p, text)),
-            Ok(Err(e)) => diags.push(Diagnostic::error("py-read", format!("{} is not UTF-8: {e}", p.display()))),
-            Err(e) => diags.push(Diagnostic::error("py-read", format!("cannot read {}: {e}", p.display()))),
+            Ok(Err(e)) => diags.push(Diagnostic::new(Kind::PyRead, format!("{} is not UTF-8: {e}", p.display()))),
+            Err(e) => diags.push(Diagnostic::new(Kind::PyRead, format!("cannot read {}: {e}", p.display()))),
         }
     }
     parse_files(sources, &ids, layout, diags)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::model::*;
 use super::syntax::{Call, Node, Value};
-use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::diag::{Diagnostic, Diagnostics, Kind, Span};
 
 type R<T> = Result<T, Diagnostic>;
 
@@ -21,7 +21,7 @@ fn bad(node: &Node, wanted: &str) -> Diagnostic {
         Value::Tuple(_) => "a tuple",
         Value::List(_) => "a list",
     };
-    Diagnostic::error("py-bad-args", format!("expected {wanted}, found {found}")).at(node.span).label(format!("expected {wanted}"))
+    Diagnostic::new(Kind::PyBadArgs, format!("expected {wanted}, found {found}")).at(node.span).label(format!("expected {wanted}"))
 }
 
 fn string(node: &Node, what: &str) -> R<String> {
@@ -54,7 +54,7 @@ fn fixed<'a>(node: &'a Node, n: usize, alt: usize, what: &str) -> R<&'a [Node]> 
     match &node.value {
         Value::Tuple(v) | Value::List(v) if v.len() == n || v.len() == alt => Ok(v),
         Value::Tuple(v) | Value::List(v) => {
-            Err(Diagnostic::error("py-bad-args", format!("{what} has {} items, expected {n}", v.len())).at(node.span))
+            Err(Diagnostic::new(Kind::PyBadArgs, format!("{what} has {} items, expected {n}", v.len())).at(node.span))
         }
         _ => Err(bad(node, &format!("{what} (a tuple of {n})"))),
     }
@@ -76,7 +76,7 @@ fn flags(node: &Node) -> R<Flags> {
                 "F_LINKABLE" => f.linkable = true,
                 "F_SECRET" => f.secret = true,
                 _ => {
-                    return Err(Diagnostic::error("py-unknown-flag", format!("unknown flag `{n}`"))
+                    return Err(Diagnostic::new(Kind::PyUnknownFlag, format!("unknown flag `{n}`"))
                         .at(op.span)
                         .note("known flags: F_OPTIONAL, F_LINK, F_LINKABLE, F_SECRET"))
                 }
@@ -136,7 +136,7 @@ fn arity(call: &Call, n: usize) -> R<&[Node]> {
     if call.args.len() == n {
         return Ok(&call.args);
     }
-    Err(Diagnostic::error("py-bad-args", format!("`{}` takes {n} arguments, found {}", call.func, call.args.len())).at(call.span))
+    Err(Diagnostic::new(Kind::PyBadArgs, format!("`{}` takes {n} arguments, found {}", call.func, call.args.len())).at(call.span))
 }
 
 /// Adds one call's definition to the registry being built.
@@ -211,7 +211,7 @@ impl Builder {
             }
             _ => {
                 diags.push(
-                    Diagnostic::warning("py-unknown-call", format!("`{}` is not a registry call; ignored", call.func))
+                    Diagnostic::new(Kind::PyUnknownCall, format!("`{}` is not a registry call; ignored", call.func))
                         .at(call.func_span)
                         .note("read: AddVersion, AddVersionParent, CreateManagedType, CreateDataType, CreateEnumType, <set>Versions.Add"),
                 );
@@ -241,8 +241,8 @@ impl Builder {
             span: call.span,
         };
         match self.reg.versions.get(&v.name) {
-            Some(first) if first.namespace != v.namespace || first.version_id != v.version_id => Err(Diagnostic::warning(
-                "py-duplicate-version",
+            Some(first) if first.namespace != v.namespace || first.version_id != v.version_id => Err(Diagnostic::new(
+                Kind::PyDuplicateVersion,
                 format!(
                     "version `{}` declared again as {}/{} (first: {}/{})",
                     v.name, v.namespace, v.version_id, first.namespace, first.version_id
@@ -292,16 +292,15 @@ fn head(a: &[Node]) -> R<(String, String, String, String)> {
 /// First definition wins (pyVmomi freezes names the same way for its last file).
 fn insert<T>(map: &mut BTreeMap<String, T>, name: String, t: T, call: &Call, diags: &mut Diagnostics) {
     if map.contains_key(&name) {
-        diags.push(
-            Diagnostic::warning("py-duplicate-type", format!("`{name}` is defined again; the first definition is kept")).at(call.span),
-        );
+        diags
+            .push(Diagnostic::new(Kind::PyDuplicateType, format!("`{name}` is defined again; the first definition is kept")).at(call.span));
         return;
     }
     map.insert(name, t);
 }
 
 fn unknown_version(v: &str, span: Span) -> Diagnostic {
-    Diagnostic::error("py-unknown-version", format!("version `{v}` is not declared by any AddVersion")).at(span)
+    Diagnostic::new(Kind::PyUnknownVersion, format!("version `{v}` is not declared by any AddVersion")).at(span)
 }
 
 /// Every since-version of a type, member, method and parameter names a declared version:
@@ -368,7 +367,7 @@ fn check_types(reg: &Registry, diags: &mut Diagnostics) {
             reg.data.contains_key(elem) || reg.managed.contains_key(elem) || reg.enums.contains_key(elem) || BUILTIN_TYPES.contains(&elem);
         if !known {
             diags.push(
-                Diagnostic::warning("py-unknown-type", format!("type `{elem}` is neither defined by the registry nor built in")).at(span),
+                Diagnostic::new(Kind::PyUnknownType, format!("type `{elem}` is neither defined by the registry nor built in")).at(span),
             );
         }
     };

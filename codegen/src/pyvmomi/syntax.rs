@@ -6,7 +6,7 @@
 //! backslash continue the line; `#` starts a comment. Anything else is a diagnostic at its
 //! position and the rest of that logical line is skipped — never a panic, never a guess.
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Kind, Span};
 
 /// Nesting deeper than this is not in any registry file; the bound keeps recursion (and the
 /// stack) small whatever the input.
@@ -137,7 +137,7 @@ impl<'a> Lexer<'a> {
             Ok(n) => Tok::Int(n),
             Err(_) => {
                 diags.push(
-                    Diagnostic::error("py-syntax", format!("`{text}` is not a decimal integer"))
+                    Diagnostic::new(Kind::PySyntax, format!("`{text}` is not a decimal integer"))
                         .at(self.span(start))
                         .note("the registry subset has decimal integers only"),
                 );
@@ -152,7 +152,7 @@ impl<'a> Lexer<'a> {
         let b = self.text.as_bytes();
         if b.get(self.pos) == Some(&quote) && b.get(self.pos + 1) == Some(&quote) {
             self.pos += 2;
-            diags.push(Diagnostic::error("py-unsupported", "triple-quoted strings are not in the registry subset").at(self.span(start)));
+            diags.push(Diagnostic::new(Kind::PyUnsupported, "triple-quoted strings are not in the registry subset").at(self.span(start)));
             return Tok::Str(String::new());
         }
         let mut out = String::new();
@@ -160,7 +160,7 @@ impl<'a> Lexer<'a> {
         loop {
             match b.get(self.pos) {
                 None | Some(b'\n') => {
-                    diags.push(Diagnostic::error("py-syntax", "unterminated string").at(self.span(start)).label("the string starts here"));
+                    diags.push(Diagnostic::new(Kind::PySyntax, "unterminated string").at(self.span(start)).label("the string starts here"));
                     // The line is lost: let its newline end it, so the next line is read.
                     self.depth = 0;
                     out.push_str(&self.text[run..self.pos]);
@@ -194,7 +194,7 @@ impl<'a> Lexer<'a> {
             '\n' => {}
             _ => {
                 diags.push(
-                    Diagnostic::error("py-unsupported", format!("the escape `\\{ch}` is not in the registry subset")).at(self.span(at)),
+                    Diagnostic::new(Kind::PyUnsupported, format!("the escape `\\{ch}` is not in the registry subset")).at(self.span(at)),
                 );
                 out.push(ch);
             }
@@ -290,7 +290,7 @@ impl Parser<'_> {
             Tok::Other(c) => format!("`{}`", c.escape_default()),
             Tok::Eof => "the end of the file".into(),
         };
-        Diagnostic::error("py-syntax", format!("expected {wanted}, found {found}")).at(self.span).label(format!("expected {wanted}"))
+        Diagnostic::new(Kind::PySyntax, format!("expected {wanted}, found {found}")).at(self.span).label(format!("expected {wanted}"))
     }
 
     /// `name(args)` then the end of the line.
@@ -315,7 +315,7 @@ impl Parser<'_> {
     /// followed by a comma (`(x,)` is a tuple, `(x)` is not), and the closing span.
     fn sequence(&mut self, close: u8, depth: usize, diags: &mut Diagnostics) -> PResult<(Vec<Node>, bool, Span)> {
         if depth > MAX_DEPTH {
-            return Err(Diagnostic::error("py-unsupported", format!("brackets nested deeper than {MAX_DEPTH}")).at(self.span));
+            return Err(Diagnostic::new(Kind::PyUnsupported, format!("brackets nested deeper than {MAX_DEPTH}")).at(self.span));
         }
         self.bump(diags);
         let mut items = Vec::new();
@@ -376,7 +376,7 @@ impl Parser<'_> {
         self.bump(diags);
         if matches!(self.tok, Tok::Str(_)) && matches!(value, Value::Name(_)) {
             return Err(
-                Diagnostic::error("py-unsupported", "string prefixes (r\"\", b\"\", f\"\"...) are not in the registry subset").at(start)
+                Diagnostic::new(Kind::PyUnsupported, "string prefixes (r\"\", b\"\", f\"\"...) are not in the registry subset").at(start)
             );
         }
         Ok(Node { value, span })

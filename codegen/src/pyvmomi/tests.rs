@@ -2,7 +2,7 @@
 //! errors). The real releases are read by `codegen/tests/pyvmomi_registry.rs`.
 
 use super::*;
-use crate::diag::Severity;
+use crate::diag::{Kind, Severity};
 
 /// A registry in the `_typeinfo_*` layout: a few versions, one managed type with a method
 /// of each shape, a data type with flags, an enum.
@@ -36,7 +36,7 @@ fn read_with(files: &[(&str, &str)], layout: Layout, keep_unknown_types: bool) -
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let reg = read_in_memory(files, layout, &mut sources, &mut diags);
-    diags.list.retain(|d| keep_unknown_types || d.kind != "py-unknown-type");
+    diags.list.retain(|d| keep_unknown_types || d.kind != Kind::PyUnknownType);
     (reg, sources, diags)
 }
 
@@ -149,30 +149,30 @@ fn python_subset_details() {
 #[test]
 fn errors_are_diagnostics_at_their_position() {
     let good = "AddVersion(\"v\", \"n\", \"1\", 0, \"n\")\nAddVersionParent(\"v\", \"v\")\n";
-    let cases: &[(&str, &str, &str)] = &[
-        ("CreateEnumType(\"E\", \"E\", \"v\", [\"a\", \"b])\n", "py-syntax", "3:37"),
-        ("x = 3\n", "py-syntax", "3:3"),
-        ("CreateEnumType(\"E\" \"E\", \"v\", [])\n", "py-syntax", "3:20"),
-        ("CreateEnumType(\"E\", \"E\", \"v\", [\"a\"]\n", "py-syntax", "4:1"),
-        ("CreateEnumType(\"E\", \"E\", \"v\")\n", "py-bad-args", "3:1"),
-        ("CreateEnumType(\"E\", 5, \"v\", [])\n", "py-bad-args", "3:21"),
-        ("CreateDataType(\"D\", \"D\", \"b\", \"v\", [(\"x\", \"int\", \"v\", F_WEIRD)])\n", "py-unknown-flag", "3:55"),
-        ("CreateDataType(\"D\", \"D\", \"b\", \"v\", [(\"x\", \"int\")])\n", "py-bad-args", "3:37"),
-        ("CreateDataType(\"D\", \"D\", \"b\", \"v2\", None)\n", "py-unknown-version", "3:1"),
-        ("AddVersionParent(\"v\", \"w\")\n", "py-unknown-version", "3:1"),
-        ("CreateEnumType(r\"E\", \"E\", \"v\", [])\n", "py-unsupported", "3:16"),
-        ("CreateEnumType(\"\"\"E\"\"\", \"E\", \"v\", [])\n", "py-unsupported", "3:16"),
-        ("CreateEnumType(\"E\", \"E\", \"v\", [0x10])\n", "py-syntax", "3:32"),
-        ("CreateEnumType(\"E\", \"E\", \"v\", [\"\\q\"])\n", "py-unsupported", "3:33"),
-        ("CreateEnumType(\"E\", \"E\", \"v\", [\"a\"]) + 1\n", "py-syntax", "3:38"),
-        ("CreateEnumType(\"E\", \"E\", \"v\", [\"a\"]) ; x\n", "py-syntax", "3:38"),
-        ("f((((((((((((((((((((((((((((((((((((((((((()))))))))))))))))))))))))))))))))))))))))))\n", "py-unsupported", "3:34"),
-        ("Whatever(1, 2)\n", "py-unknown-call", "3:1"),
-        ("CreateDataType(\"D\", \"D\", \"vmodl.DataObject\", \"v\", [(\"x\", \"vim.Nope[]\", \"v\", 0)])\n", "py-unknown-type", "3:52"),
+    let cases: &[(&str, Kind, &str)] = &[
+        ("CreateEnumType(\"E\", \"E\", \"v\", [\"a\", \"b])\n", Kind::PySyntax, "3:37"),
+        ("x = 3\n", Kind::PySyntax, "3:3"),
+        ("CreateEnumType(\"E\" \"E\", \"v\", [])\n", Kind::PySyntax, "3:20"),
+        ("CreateEnumType(\"E\", \"E\", \"v\", [\"a\"]\n", Kind::PySyntax, "4:1"),
+        ("CreateEnumType(\"E\", \"E\", \"v\")\n", Kind::PyBadArgs, "3:1"),
+        ("CreateEnumType(\"E\", 5, \"v\", [])\n", Kind::PyBadArgs, "3:21"),
+        ("CreateDataType(\"D\", \"D\", \"b\", \"v\", [(\"x\", \"int\", \"v\", F_WEIRD)])\n", Kind::PyUnknownFlag, "3:55"),
+        ("CreateDataType(\"D\", \"D\", \"b\", \"v\", [(\"x\", \"int\")])\n", Kind::PyBadArgs, "3:37"),
+        ("CreateDataType(\"D\", \"D\", \"b\", \"v2\", None)\n", Kind::PyUnknownVersion, "3:1"),
+        ("AddVersionParent(\"v\", \"w\")\n", Kind::PyUnknownVersion, "3:1"),
+        ("CreateEnumType(r\"E\", \"E\", \"v\", [])\n", Kind::PyUnsupported, "3:16"),
+        ("CreateEnumType(\"\"\"E\"\"\", \"E\", \"v\", [])\n", Kind::PyUnsupported, "3:16"),
+        ("CreateEnumType(\"E\", \"E\", \"v\", [0x10])\n", Kind::PySyntax, "3:32"),
+        ("CreateEnumType(\"E\", \"E\", \"v\", [\"\\q\"])\n", Kind::PyUnsupported, "3:33"),
+        ("CreateEnumType(\"E\", \"E\", \"v\", [\"a\"]) + 1\n", Kind::PySyntax, "3:38"),
+        ("CreateEnumType(\"E\", \"E\", \"v\", [\"a\"]) ; x\n", Kind::PySyntax, "3:38"),
+        ("f((((((((((((((((((((((((((((((((((((((((((()))))))))))))))))))))))))))))))))))))))))))\n", Kind::PyUnsupported, "3:34"),
+        ("Whatever(1, 2)\n", Kind::PyUnknownCall, "3:1"),
+        ("CreateDataType(\"D\", \"D\", \"vmodl.DataObject\", \"v\", [(\"x\", \"vim.Nope[]\", \"v\", 0)])\n", Kind::PyUnknownType, "3:52"),
     ];
     for (bad, kind, at) in cases {
         let text = format!("{good}{bad}AddVersion(\"w2\", \"n\", \"2\", 0, \"n\")\n");
-        let (reg, sources, diags) = read_with(&[("_typeinfo_vim.py", &text)], Layout::TypeInfo, *kind == "py-unknown-type");
+        let (reg, sources, diags) = read_with(&[("_typeinfo_vim.py", &text)], Layout::TypeInfo, *kind == Kind::PyUnknownType);
         let d = diags.list.first().unwrap_or_else(|| panic!("no diagnostic for {bad:?}"));
         assert_eq!(d.kind, *kind, "{bad:?}: {:?}", diags.list);
         let loc = sources.location(d.span.expect("a position"));
@@ -188,8 +188,8 @@ fn duplicates_keep_the_first_definition() {
         "AddVersion(\"v\", \"n\", \"1\", 0, \"n\")\nAddVersion(\"v\", \"n\", \"1\", 1, \"n\")\nAddVersion(\"v\", \"m\", \"2\", 0, \"n\")\n\
                 CreateEnumType(\"E\", \"E\", \"v\", [\"a\"])\nCreateEnumType(\"E\", \"E2\", \"v\", [\"b\"])\n";
     let (reg, _, diags) = one(text);
-    let kinds: Vec<_> = diags.list.iter().map(|d| (d.kind, d.severity)).collect();
-    assert_eq!(kinds, [("py-duplicate-version", Severity::Warning), ("py-duplicate-type", Severity::Warning)]);
+    let kinds: Vec<_> = diags.list.iter().map(|d| (d.kind, d.severity())).collect();
+    assert_eq!(kinds, [(Kind::PyDuplicateVersion, Severity::Warning), (Kind::PyDuplicateType, Severity::Warning)]);
     assert_eq!(reg.enums["E"].wsdl_name, "E");
     assert_eq!(reg.versions["v"].namespace, "n");
 }
@@ -200,7 +200,7 @@ fn a_folder_without_a_registry_is_one_error() {
     std::fs::create_dir_all(&dir).unwrap();
     let loaded = load(&dir);
     let kinds: Vec<_> = loaded.diags.list.iter().map(|d| d.kind).collect();
-    assert_eq!(kinds, ["py-no-registry"]);
+    assert_eq!(kinds, [Kind::PyNoRegistry]);
     let loaded = load(&dir.join("missing"));
     assert_eq!(loaded.diags.list.len(), 1);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -210,6 +210,6 @@ fn a_folder_without_a_registry_is_one_error() {
 fn kinds_are_listed() {
     let (_, _, diags) = one("CreateEnumType(\"E\", \"E\", \"v\", [\"a\"]) ; x\nWhatever()\nAddVersion(1)\n");
     for d in &diags.list {
-        assert!(KINDS.iter().any(|(k, _, _)| *k == d.kind), "{} not in KINDS", d.kind);
+        assert!(KINDS.contains(&d.kind), "{} not in KINDS", d.kind);
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Kind, SourceMap, Span};
 use crate::wsdl::model::{ComplexType, Operation, Schema, TypeRef};
 use crate::wsdl::scan::{BindingOp, NameRef, Raw, TopElement};
 
@@ -80,22 +80,22 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
         foreign_types.iter().map(|t| t.name.clone()).chain(foreign_enums.iter().map(|e| e.name.clone())).collect();
     add_reachable_foreign(&mut types, &mut enums, foreign_types, foreign_enums);
 
-    let complex_types = dedup_sorted(types, |t| &t.name, |t| t.span, "wsdl-duplicate-type", "complexType", sources, diags);
-    let enums = dedup_sorted(enums, |t| &t.name, |t| t.span, "wsdl-duplicate-type", "simpleType", sources, diags);
+    let complex_types = dedup_sorted(types, |t| &t.name, |t| t.span, Kind::WsdlDuplicateType, "complexType", sources, diags);
+    let enums = dedup_sorted(enums, |t| &t.name, |t| t.span, Kind::WsdlDuplicateType, "simpleType", sources, diags);
     // complexTypes and simpleTypes share one symbol space in XML Schema.
     for en in &enums {
         if let Ok(i) = complex_types.binary_search_by(|t| t.name.as_str().cmp(&en.name)) {
             diags.push(
-                Diagnostic::error("wsdl-duplicate-type", format!("`{}` is both a complexType and a simpleType", en.name))
+                Diagnostic::new(Kind::WsdlDuplicateType, format!("`{}` is both a complexType and a simpleType", en.name))
                     .at(en.span)
                     .label("simpleType declared here")
                     .note(format!("complexType `{}` is declared at {}", en.name, sources.location(complex_types[i].span))),
             );
         }
     }
-    let elements = dedup_sorted(elements, |e| &e.name, |e| e.span, "wsdl-duplicate-element", "element", sources, diags);
-    let messages = dedup_sorted(messages, |m| &m.name, |m| m.span, "wsdl-duplicate-message", "message", sources, diags);
-    let port_ops = dedup_sorted(port_ops, |o| &o.name, |o| o.span, "wsdl-duplicate-operation", "operation", sources, diags);
+    let elements = dedup_sorted(elements, |e| &e.name, |e| e.span, Kind::WsdlDuplicateElement, "element", sources, diags);
+    let messages = dedup_sorted(messages, |m| &m.name, |m| m.span, Kind::WsdlDuplicateMessage, "message", sources, diags);
+    let port_ops = dedup_sorted(port_ops, |o| &o.name, |o| o.span, Kind::WsdlDuplicateOperation, "operation", sources, diags);
 
     // A hash set: the ~9,000 references would otherwise binary-search long names that share
     // prefixes (`HostListSummary...`), which showed in profiles.
@@ -111,7 +111,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
     let message_element = |r: &NameRef, diags: &mut Diagnostics| -> Option<&TopElement> {
         let Ok(i) = messages.binary_search_by(|m| m.name.as_str().cmp(&r.local)) else {
             diags.push(
-                Diagnostic::error("wsdl-unknown-message", format!("no `<message name=\"{}\">` in the WSDL", r.local))
+                Diagnostic::new(Kind::WsdlUnknownMessage, format!("no `<message name=\"{}\">` in the WSDL", r.local))
                     .at(r.span)
                     .label("unknown message"),
             );
@@ -119,13 +119,13 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
         };
         let m = &messages[i];
         let Some(el) = &m.element else {
-            diags.push(Diagnostic::error("wsdl-unknown-element", format!("message `{}` has no `<part element=...>`", m.name)).at(m.span));
+            diags.push(Diagnostic::new(Kind::WsdlUnknownElement, format!("message `{}` has no `<part element=...>`", m.name)).at(m.span));
             return None;
         };
         let found = element_of(&el.local);
         if found.is_none() {
             diags.push(
-                Diagnostic::error("wsdl-unknown-element", format!("no top-level `<element name=\"{}\">` in the schemas", el.local))
+                Diagnostic::new(Kind::WsdlUnknownElement, format!("no top-level `<element name=\"{}\">` in the schemas", el.local))
                     .at(el.span)
                     .label(format!("part of message `{}`", m.name)),
             );
@@ -140,7 +140,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
                 v.insert(b);
             }
             std::collections::hash_map::Entry::Occupied(first) => diags.push(
-                Diagnostic::warning("wsdl-duplicate-binding", format!("operation `{}` is bound twice", b.name))
+                Diagnostic::new(Kind::WsdlDuplicateBinding, format!("operation `{}` is bound twice", b.name))
                     .at(b.span)
                     .note(format!("the first binding, at {}, is used", sources.location(first.get().span))),
             ),
@@ -149,7 +149,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
     for b in &binding_ops {
         if port_ops.binary_search_by(|o| o.name.as_str().cmp(&b.name)).is_err() {
             diags.push(
-                Diagnostic::warning("wsdl-unknown-binding-operation", format!("binding operation `{}` is not in the portType", b.name))
+                Diagnostic::new(Kind::WsdlUnknownBindingOperation, format!("binding operation `{}` is not in the portType", b.name))
                     .at(b.span),
             );
         }
@@ -159,7 +159,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
     for op in &port_ops {
         // Request: input message -> element -> request type -> its elements, `_this` first.
         let Some(input) = &op.input else {
-            diags.push(Diagnostic::error("wsdl-missing-request-type", format!("operation `{}` has no `<input>`", op.name)).at(op.span));
+            diags.push(Diagnostic::new(Kind::WsdlMissingRequestType, format!("operation `{}` has no `<input>`", op.name)).at(op.span));
             continue;
         };
         let Some(req_el) = message_element(input, diags) else { continue };
@@ -175,7 +175,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
                 format!("complexType `{request_type}` is not declared")
             };
             diags.push(
-                Diagnostic::error("wsdl-missing-request-type", format!("the request type of operation `{}` is missing: {what}", op.name))
+                Diagnostic::new(Kind::WsdlMissingRequestType, format!("the request type of operation `{}` is missing: {what}", op.name))
                     .at(op.span)
                     .label("operation declared here")
                     .note(format!("its request element `{}` is declared at {}", req_el.name, sources.location(req_el.span))),
@@ -187,8 +187,8 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
             params.remove(0);
         } else {
             diags.push(
-                Diagnostic::error(
-                    "wsdl-missing-this",
+                Diagnostic::new(
+                    Kind::WsdlMissingThis,
                     format!("request type `{}` of operation `{}` does not start with `_this`", request_type, op.name),
                 )
                 .at(req_ty.span)
@@ -210,7 +210,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
                     match ty {
                         None => {
                             diags.push(
-                                Diagnostic::warning("wsdl-bad-response", format!("response element `{}` has no complexType", resp.name))
+                                Diagnostic::new(Kind::WsdlBadResponse, format!("response element `{}` has no complexType", resp.name))
                                     .at(resp.span),
                             );
                             None
@@ -219,8 +219,8 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
                             let ret = t.elements.iter().find(|e| e.name == "returnval");
                             if t.elements.len() > ret.map_or(0, |_| 1) {
                                 diags.push(
-                                    Diagnostic::warning(
-                                        "wsdl-bad-response",
+                                    Diagnostic::new(
+                                        Kind::WsdlBadResponse,
                                         format!("response element `{}` holds elements other than `returnval`", resp.name),
                                     )
                                     .at(resp.span)
@@ -241,7 +241,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
             match &el.ty {
                 Some((ty, _)) => faults.push(ty.local_name().to_string()),
                 None => {
-                    diags.push(Diagnostic::error("wsdl-unknown-element", format!("fault element `{}` has no `type=`", el.name)).at(el.span))
+                    diags.push(Diagnostic::new(Kind::WsdlUnknownElement, format!("fault element `{}` has no `type=`", el.name)).at(el.span))
                 }
             }
         }
@@ -250,7 +250,7 @@ pub(crate) fn build(raw: Raw, files: Vec<FileId>, sources: &SourceMap, diags: &m
             Some(b) => b.soap_action.as_ref(),
             None => {
                 diags.push(
-                    Diagnostic::warning("wsdl-unbound-operation", format!("operation `{}` has no binding", op.name))
+                    Diagnostic::new(Kind::WsdlUnboundOperation, format!("operation `{}` has no binding", op.name))
                         .at(op.span)
                         .note("it gets no soapAction"),
                 );
@@ -286,7 +286,7 @@ fn dedup_sorted<T>(
     mut list: Vec<T>,
     name: impl Fn(&T) -> &String,
     span: impl Fn(&T) -> Span,
-    kind: &'static str,
+    kind: Kind,
     what: &str,
     sources: &SourceMap,
     diags: &mut Diagnostics,
@@ -297,7 +297,7 @@ fn dedup_sorted<T>(
         match out.last() {
             Some(prev) if name(prev) == name(&item) => {
                 diags.push(
-                    Diagnostic::error(kind, format!("{what} `{}` is declared twice", name(&item)))
+                    Diagnostic::new(kind, format!("{what} `{}` is declared twice", name(&item)))
                         .at(span(&item))
                         .label("second declaration, ignored")
                         .note(format!("first declared at {}", sources.location(span(prev)))),
@@ -313,7 +313,7 @@ fn check_refs(type_refs: &[NameRef], xsd_refs: &[NameRef], declared: &HashSet<&s
     for r in type_refs {
         if !declared.contains(r.local.as_str()) {
             diags.push(
-                Diagnostic::warning("wsdl-unknown-type", format!("type `{}` is not declared in any schema read", r.local))
+                Diagnostic::new(Kind::WsdlUnknownType, format!("type `{}` is not declared in any schema read", r.local))
                     .at(r.span)
                     .label("unknown type"),
             );
@@ -322,7 +322,7 @@ fn check_refs(type_refs: &[NameRef], xsd_refs: &[NameRef], declared: &HashSet<&s
     for r in xsd_refs {
         if !XSD_BUILTINS.contains(&r.local.as_str()) {
             diags.push(
-                Diagnostic::warning("wsdl-unknown-type", format!("`{}` is not an XML Schema built-in type", r.local))
+                Diagnostic::new(Kind::WsdlUnknownType, format!("`{}` is not an XML Schema built-in type", r.local))
                     .at(r.span)
                     .label("unknown XML Schema type"),
             );
@@ -346,7 +346,7 @@ fn splice_groups(
     if refs.is_empty() {
         return types;
     }
-    let groups = dedup_sorted(groups, |g| &g.name, |g| g.span, "wsdl-duplicate-type", "group", sources, diags);
+    let groups = dedup_sorted(groups, |g| &g.name, |g| g.span, Kind::WsdlDuplicateType, "group", sources, diags);
     let mut by_owner: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, t) in types.iter().enumerate() {
         by_owner.entry(t.name.clone()).or_default().push(i);
@@ -356,7 +356,7 @@ fn splice_groups(
     for r in refs {
         let Ok(g) = groups.binary_search_by(|g| g.name.as_str().cmp(&r.group.local)) else {
             diags.push(
-                Diagnostic::error("wsdl-unknown-group", format!("no `<group name=\"{}\">` in the schemas", r.group.local))
+                Diagnostic::new(Kind::WsdlUnknownGroup, format!("no `<group name=\"{}\">` in the schemas", r.group.local))
                     .at(r.group.span)
                     .label("unknown group"),
             );

@@ -8,7 +8,7 @@ use std::collections::{HashSet, VecDeque};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Kind, SourceMap};
 use crate::wsdl::join;
 use crate::wsdl::model::Schema;
 use crate::wsdl::scan::{scan_file, Raw};
@@ -29,7 +29,7 @@ pub fn read_dir(dir: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) ->
     let text = match std::fs::read_to_string(&entry) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::error("wsdl-read-error", format!("cannot read {}: {e}", entry.display())));
+            diags.push(Diagnostic::new(Kind::WsdlReadError, format!("cannot read {}: {e}", entry.display())));
             return Schema::default();
         }
     };
@@ -60,7 +60,7 @@ pub fn read_entry(
         for inc in includes {
             if inc.location.contains("://") {
                 diags.push(
-                    Diagnostic::warning("wsdl-remote-include", format!("remote schema `{}` is not fetched", inc.location)).at(inc.span),
+                    Diagnostic::new(Kind::WsdlRemoteInclude, format!("remote schema `{}` is not fetched", inc.location)).at(inc.span),
                 );
                 continue;
             }
@@ -71,11 +71,11 @@ pub fn read_entry(
             match load(&path) {
                 Ok(text) => queue.push_back(sources.add(path, without_bom(text))),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => diags.push(
-                    Diagnostic::error("wsdl-missing-include", format!("included file `{}` not found", inc.location))
+                    Diagnostic::new(Kind::WsdlMissingInclude, format!("included file `{}` not found", inc.location))
                         .at(inc.span)
                         .label(format!("looked for {}", path.display())),
                 ),
-                Err(e) => diags.push(Diagnostic::error("wsdl-read-error", format!("cannot read `{}`: {e}", path.display())).at(inc.span)),
+                Err(e) => diags.push(Diagnostic::new(Kind::WsdlReadError, format!("cannot read `{}`: {e}", path.display())).at(inc.span)),
             }
         }
     }
@@ -87,7 +87,7 @@ pub fn read_entry(
 /// `("dir/a.xsd", ..)`). For tests and tools that hold the spec in memory.
 pub fn read_in_memory(files: &[(&str, &str)], sources: &mut SourceMap, diags: &mut Diagnostics) -> Schema {
     let Some((entry_path, entry_text)) = files.first() else {
-        diags.push(Diagnostic::error("wsdl-no-entry", "no WSDL file given"));
+        diags.push(Diagnostic::new(Kind::WsdlNoEntry, "no WSDL file given"));
         return Schema::default();
     };
     let id = sources.add(*entry_path, without_bom(entry_text.to_string()));
@@ -118,7 +118,7 @@ fn find_entry(dir: &Path) -> Result<PathBuf, Diagnostic> {
         return Ok(vim);
     }
     let listing = std::fs::read_dir(dir)
-        .map_err(|e| Diagnostic::error("wsdl-no-entry", format!("cannot list the WSDL directory {}: {e}", dir.display())))?;
+        .map_err(|e| Diagnostic::new(Kind::WsdlNoEntry, format!("cannot list the WSDL directory {}: {e}", dir.display())))?;
     let mut wsdls: Vec<PathBuf> = listing
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("wsdl")) && p.is_file())
@@ -129,12 +129,12 @@ fn find_entry(dir: &Path) -> Result<PathBuf, Diagnostic> {
     let candidates: Vec<PathBuf> = wsdls.into_iter().filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("portType"))).collect();
     match candidates.len() {
         1 => Ok(candidates.into_iter().next().unwrap_or_default()),
-        0 => Err(Diagnostic::error(
-            "wsdl-no-entry",
+        0 => Err(Diagnostic::new(
+            Kind::WsdlNoEntry,
             format!("no entry WSDL in {}: no vim.wsdl, and no *.wsdl declares a portType", dir.display()),
         )),
-        _ => Err(Diagnostic::error(
-            "wsdl-ambiguous-entry",
+        _ => Err(Diagnostic::new(
+            Kind::WsdlAmbiguousEntry,
             format!(
                 "several WSDL files in {} declare a portType: {}",
                 dir.display(),

@@ -19,7 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{NamespaceResolver, QName, ResolveResult};
 use quick_xml::NsReader;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Kind, Span};
 use crate::wsdl::model::{ComplexType, Element, EnumType, MaxOccurs, TypeRef};
 
 pub(crate) const XSD_NS: &str = "http://www.w3.org/2001/XMLSchema";
@@ -247,7 +247,7 @@ impl<'a> Scanner<'a> {
                 Err(e) => {
                     let pos = reader.error_position() as usize;
                     self.diags.push(
-                        Diagnostic::error("wsdl-xml-syntax", format!("malformed XML: {e}"))
+                        Diagnostic::new(Kind::WsdlXmlSyntax, format!("malformed XML: {e}"))
                             .at(self.span(pos, pos + 1))
                             .label("XML parsing stopped here")
                             .note("declarations after this point in this file are ignored"),
@@ -277,7 +277,7 @@ impl<'a> Scanner<'a> {
                         let name = self.tag_name_at(*open);
                         let open = *open;
                         self.diags.push(
-                            Diagnostic::error("wsdl-xml-syntax", format!("unexpected end of file: `<{name}>` is not closed"))
+                            Diagnostic::new(Kind::WsdlXmlSyntax, format!("unexpected end of file: `<{name}>` is not closed"))
                                 .at(self.span(len, len))
                                 .label("file ends here")
                                 .note(format!("the unclosed element starts at byte {}", open.start))
@@ -285,7 +285,7 @@ impl<'a> Scanner<'a> {
                         );
                     } else if !self.saw_root {
                         self.diags.push(
-                            Diagnostic::error("wsdl-xml-syntax", "no root element: the file is empty or holds no XML element")
+                            Diagnostic::new(Kind::WsdlXmlSyntax, "no root element: the file is empty or holds no XML element")
                                 .at(self.span(len, len)),
                         );
                     }
@@ -309,7 +309,7 @@ impl<'a> Scanner<'a> {
         let start = tag.start as usize;
         let line_end = self.text.get(start..stray).and_then(|t| t.find('\n')).map_or(stray, |n| start + n);
         self.diags.push(
-            Diagnostic::error("wsdl-xml-syntax", format!("`<{name}` is not closed: `<` found before its `>`"))
+            Diagnostic::new(Kind::WsdlXmlSyntax, format!("`<{name}` is not closed: `<` found before its `>`"))
                 .at(self.span(start, line_end))
                 .label("this tag has no `>`")
                 .note(format!("the next `<` is at byte {stray}"))
@@ -351,7 +351,7 @@ impl<'a> Scanner<'a> {
                         Ok(v) => v,
                         Err(err) => {
                             self.diags.push(
-                                Diagnostic::error("wsdl-xml-syntax", format!("bad attribute value: {err}"))
+                                Diagnostic::new(Kind::WsdlXmlSyntax, format!("bad attribute value: {err}"))
                                     .at(span)
                                     .note("this element and its content are ignored"),
                             );
@@ -373,7 +373,7 @@ impl<'a> Scanner<'a> {
                     };
                     let at = content_off.map_or(tag.start as usize, |o| o + rel);
                     self.diags.push(
-                        Diagnostic::error("wsdl-xml-syntax", format!("malformed attribute: {msg}"))
+                        Diagnostic::new(Kind::WsdlXmlSyntax, format!("malformed attribute: {msg}"))
                             .at(self.span(at, at + 1))
                             .note("this element and its content are ignored"),
                     );
@@ -397,7 +397,7 @@ impl<'a> Scanner<'a> {
             }
             ResolveResult::Unknown(prefix) => {
                 self.diags.push(
-                    Diagnostic::error("wsdl-unknown-prefix", format!("namespace prefix `{prefix}` is not declared"))
+                    Diagnostic::new(Kind::WsdlUnknownPrefix, format!("namespace prefix `{prefix}` is not declared"))
                         .at(span)
                         .label("in this qualified name")
                         .help(format!("declare it with `xmlns:{prefix}=\"...\"` on this element or an ancestor")),
@@ -418,7 +418,7 @@ impl<'a> Scanner<'a> {
         let (res, local) = resolver.resolve(QName(value), true);
         if let ResolveResult::Unknown(prefix) = res {
             self.diags.push(
-                Diagnostic::error("wsdl-unknown-prefix", format!("namespace prefix `{prefix}` is not declared"))
+                Diagnostic::new(Kind::WsdlUnknownPrefix, format!("namespace prefix `{prefix}` is not declared"))
                     .at(span)
                     .label("in this qualified name"),
             );
@@ -428,14 +428,14 @@ impl<'a> Scanner<'a> {
 
     fn missing_attr(&mut self, what: &str, attr: &str, tag: Span) {
         self.diags.push(
-            Diagnostic::error("wsdl-missing-attribute", format!("`<{what}>` has no `{attr}` attribute"))
+            Diagnostic::new(Kind::WsdlMissingAttribute, format!("`<{what}>` has no `{attr}` attribute"))
                 .at(tag)
                 .label(format!("`{attr}` expected here")),
         );
     }
 
     fn unsupported(&mut self, msg: String, tag: Span) {
-        self.diags.push(Diagnostic::warning("wsdl-unsupported", msg).at(tag).note("this construct is ignored"));
+        self.diags.push(Diagnostic::new(Kind::WsdlUnsupported, msg).at(tag).note("this construct is ignored"));
     }
 
     fn parent(&self) -> Option<&Frame> {
@@ -696,8 +696,8 @@ impl<'a> Scanner<'a> {
             (Ns::Xsd, "annotation") => Frame::Skip,
             _ if self.stack.is_empty() => {
                 self.diags.push(
-                    Diagnostic::error(
-                        "wsdl-unexpected-root",
+                    Diagnostic::new(
+                        Kind::WsdlUnexpectedRoot,
                         format!("root element `<{qname}>` is neither a WSDL `<definitions>` nor an XML Schema `<schema>`"),
                     )
                     .at(tag)
@@ -758,7 +758,7 @@ impl<'a> Scanner<'a> {
         if let MaxOccurs::Bounded(max) = max_occurs {
             if max < min_occurs {
                 self.diags.push(
-                    Diagnostic::error("wsdl-bad-occurs", format!("element `{name}` has maxOccurs {max} < minOccurs {min_occurs}")).at(tag),
+                    Diagnostic::new(Kind::WsdlBadOccurs, format!("element `{name}` has maxOccurs {max} < minOccurs {min_occurs}")).at(tag),
                 );
             }
         }
@@ -770,7 +770,7 @@ impl<'a> Scanner<'a> {
 
     fn bad_occurs(&mut self, attr: &str, value: &str, span: Span) {
         self.diags.push(
-            Diagnostic::error("wsdl-bad-occurs", format!("`{attr}=\"{value}\"` is not a non-negative integer"))
+            Diagnostic::new(Kind::WsdlBadOccurs, format!("`{attr}=\"{value}\"` is not a non-negative integer"))
                 .at(span)
                 .help(if attr == "maxOccurs" { "use a number or `unbounded`" } else { "use a number" }),
         );

@@ -1,7 +1,7 @@
 //! Unit tests with small in-memory WSDL/XSD files.
 
 use super::*;
-use crate::diag::{Diagnostic, Severity, Span};
+use crate::diag::{Diagnostic, Kind, Severity, Span};
 use crate::wsdl::model::{MaxOccurs, TypeRef};
 
 const WSDL: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
@@ -161,7 +161,7 @@ impl Run {
         let loc = self.sources.location(span);
         loc.rsplit_once(':').map_or(loc.clone(), |(fl, _)| fl.to_string())
     }
-    fn only(&self, kind: &str) -> &Diagnostic {
+    fn only(&self, kind: Kind) -> &Diagnostic {
         let found: Vec<_> = self.diags.list.iter().filter(|d| d.kind == kind).collect();
         assert_eq!(found.len(), 1, "expected one `{kind}`, got:\n{}", self.diags.render_all(&self.sources));
         // Rendering must not panic either.
@@ -360,8 +360,8 @@ fn xml_syntax_error_in_included_file_at_right_line() {
       </sequance>"#,
     );
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &bad)]);
-    let d = r.only("wsdl-xml-syntax");
-    assert_eq!(d.severity, Severity::Error);
+    let d = r.only(Kind::WsdlXmlSyntax);
+    assert_eq!(d.severity(), Severity::Error);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, "</sequance>"));
     // The entry file was still read completely, and types before the error are kept.
     assert!(r.schema.complex_type("UserSession").is_some());
@@ -372,7 +372,7 @@ fn xml_syntax_error_in_included_file_at_right_line() {
 fn truncated_file() {
     let cut = &TYPES[..TYPES.find("<complexType name=\"MethodFault\"").expect("fixture") + 22];
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", cut)]);
-    let d = r.only("wsdl-xml-syntax");
+    let d = r.only(Kind::WsdlXmlSyntax);
     // quick-xml points at the `<` of the unfinished tag.
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", cut, "<complexType name=\"M"));
     assert!(r.schema.complex_type("ArrayOfUserSession").is_some());
@@ -380,7 +380,7 @@ fn truncated_file() {
     // Cut between tags: the open elements are reported at the end of the file.
     let cut = &TYPES[..TYPES.find("<complexType name=\"MethodFault\"").expect("fixture")];
     let r = run(&[("spec/types.xsd", cut)]);
-    let d = r.only("wsdl-xml-syntax");
+    let d = r.only(Kind::WsdlXmlSyntax);
     assert!(d.message.contains("`<schema>` is not closed"), "{}", d.message);
     assert_eq!(d.span.map(|s| s.start as usize), Some(cut.len()));
 }
@@ -388,16 +388,16 @@ fn truncated_file() {
 #[test]
 fn empty_file_is_an_error() {
     let r = run(&[("a.xsd", "<?xml version=\"1.0\"?>\n<!-- nothing -->\n")]);
-    r.only("wsdl-xml-syntax");
+    r.only(Kind::WsdlXmlSyntax);
     let r = run(&[("a.xsd", "")]);
-    r.only("wsdl-xml-syntax");
+    r.only(Kind::WsdlXmlSyntax);
 }
 
 #[test]
 fn bad_attribute() {
     let bad = edit(TYPES, r#"<element name="key" type="xsd:string" />"#, r#"<element name="key" type=xsd:string />"#);
     let r = run(&[("spec/types.xsd", &bad)]);
-    let d = r.only("wsdl-xml-syntax");
+    let d = r.only(Kind::WsdlXmlSyntax);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, "type=xsd:string"));
 }
 
@@ -410,8 +410,8 @@ fn missing_include() {
          <include schemaLocation="sub/nothere.xsd" />"#,
     );
     let r = run(&[("spec/vim.wsdl", &wsdl), ("spec/types.xsd", TYPES)]);
-    let d = r.only("wsdl-missing-include");
-    assert_eq!(d.severity, Severity::Error);
+    let d = r.only(Kind::WsdlMissingInclude);
+    assert_eq!(d.severity(), Severity::Error);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/vim.wsdl", &wsdl, "sub/nothere.xsd"));
     assert!(d.label.as_deref().is_some_and(|l| l.contains("spec/sub/nothere.xsd")), "{:?}", d.label);
     assert_eq!(r.schema.operations.len(), 2);
@@ -437,8 +437,8 @@ fn includes_relative_and_read_once() {
 fn unknown_type_reference() {
     let bad = edit(TYPES, r#"type="vim25:ManagedEntityStatus""#, r#"type="vim25:NoSuchStatus""#);
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &bad)]);
-    let d = r.only("wsdl-unknown-type");
-    assert_eq!(d.severity, Severity::Warning);
+    let d = r.only(Kind::WsdlUnknownType);
+    assert_eq!(d.severity(), Severity::Warning);
     let span = d.span.expect("span");
     assert_eq!(r.at(span), line_of("spec/types.xsd", &bad, "NoSuchStatus"));
     assert_eq!(&bad[span.start as usize..span.end as usize], "vim25:NoSuchStatus", "span is the attribute value");
@@ -446,14 +446,14 @@ fn unknown_type_reference() {
 
     let bad = edit(TYPES, r#"type="xsd:dateTime""#, r#"type="xsd:dateTyme""#);
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &bad)]);
-    assert!(r.only("wsdl-unknown-type").message.contains("dateTyme"));
+    assert!(r.only(Kind::WsdlUnknownType).message.contains("dateTyme"));
 }
 
 #[test]
 fn unknown_prefix() {
     let bad = edit(TYPES, r#"type="vim25:ManagedEntityStatus""#, r#"type="nope:ManagedEntityStatus""#);
     let r = run(&[("spec/types.xsd", &bad)]);
-    let d = r.only("wsdl-unknown-prefix");
+    let d = r.only(Kind::WsdlUnknownPrefix);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, "nope:"));
 }
 
@@ -469,7 +469,7 @@ fn duplicate_type_keeps_first() {
 </schema>"#,
     );
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &dup)]);
-    let found: Vec<_> = r.diags.of_kind("wsdl-duplicate-type").collect();
+    let found: Vec<_> = r.diags.of_kind(Kind::WsdlDuplicateType).collect();
     assert_eq!(found.len(), 2, "{}", r.diags.render_all(&r.sources));
     let second = dup.rfind(r#"<complexType name="UserSession">"#).expect("fixture");
     let line = format!("spec/types.xsd:{}", dup[..second].matches('\n').count() + 1);
@@ -484,11 +484,11 @@ fn duplicate_type_keeps_first() {
 fn missing_request_type() {
     let bad = edit(TYPES, "LoginRequestType", "LoginRequestTypo");
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &bad)]);
-    let d = r.only("wsdl-missing-request-type");
-    assert_eq!(d.severity, Severity::Error);
+    let d = r.only(Kind::WsdlMissingRequestType);
+    assert_eq!(d.severity(), Severity::Error);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/vim.wsdl", WSDL, r#"<operation name="Login">"#));
     // The dangling reference itself is reported where it is written.
-    let u = r.only("wsdl-unknown-type");
+    let u = r.only(Kind::WsdlUnknownType);
     assert_eq!(r.at(u.span.expect("span")), line_of("spec/vim.wsdl", WSDL, "vim25:LoginRequestType"));
     assert!(r.schema.operation("Login").is_none());
     assert!(r.schema.operation("Logout").is_some());
@@ -503,7 +503,7 @@ fn missing_this() {
         r#"<element name="userName""#,
     );
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &bad)]);
-    let d = r.only("wsdl-missing-this");
+    let d = r.only(Kind::WsdlMissingThis);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, r#"<complexType name="LoginRequestType">"#));
     assert_eq!(r.schema.operation("Login").map(|o| o.params.len()), Some(3));
 }
@@ -516,13 +516,13 @@ fn unknown_message_and_element() {
         r#"<fault name="InvalidLoginFault" message="vim25:NoSuchMsg"/>"#,
     );
     let r = run(&[("spec/vim.wsdl", &bad), ("spec/types.xsd", TYPES)]);
-    let d = r.only("wsdl-unknown-message");
+    let d = r.only(Kind::WsdlUnknownMessage);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/vim.wsdl", &bad, "vim25:NoSuchMsg"));
     assert_eq!(r.schema.operation("Login").map(|o| o.faults.clone()), Some(vec!["RuntimeFault".to_string()]));
 
     let bad = edit(WSDL, r#"element="vim25:LoginResponse""#, r#"element="vim25:LoginResponze""#);
     let r = run(&[("spec/vim.wsdl", &bad), ("spec/types.xsd", TYPES)]);
-    let d = r.only("wsdl-unknown-element");
+    let d = r.only(Kind::WsdlUnknownElement);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/vim.wsdl", &bad, "LoginResponze"));
 }
 
@@ -530,7 +530,7 @@ fn unknown_message_and_element() {
 fn bad_occurs() {
     let bad = edit(TYPES, r#"maxOccurs="3""#, r#"maxOccurs="many""#);
     let r = run(&[("spec/types.xsd", &bad)]);
-    let d = r.only("wsdl-bad-occurs");
+    let d = r.only(Kind::WsdlBadOccurs);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, "many"));
 }
 
@@ -544,13 +544,13 @@ fn unbound_operation_and_duplicate_operation() {
          <soap:operation"#,
     );
     let r = run(&[("spec/vim.wsdl", &bad), ("spec/types.xsd", TYPES)]);
-    assert_eq!(r.only("wsdl-unbound-operation").severity, Severity::Warning);
-    r.only("wsdl-unknown-binding-operation");
+    assert_eq!(r.only(Kind::WsdlUnboundOperation).severity(), Severity::Warning);
+    r.only(Kind::WsdlUnknownBindingOperation);
     assert_eq!(r.schema.operation("Logout").map(|o| o.soap_action.clone()), Some(None));
 
     let dup = edit(WSDL, "   </portType>", "      <operation name=\"Login\" />\n   </portType>");
     let r = run(&[("spec/vim.wsdl", &dup), ("spec/types.xsd", TYPES)]);
-    let d = r.only("wsdl-duplicate-operation");
+    let d = r.only(Kind::WsdlDuplicateOperation);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/vim.wsdl", &dup, "<operation name=\"Login\" />"));
     assert_eq!(r.schema.operation("Login").map(|o| o.faults.len()), Some(2));
 }
@@ -566,7 +566,7 @@ fn read_dir_entry_selection() {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     read_dir(&dir, &mut sources, &mut diags);
-    let d = diags.of_kind("wsdl-no-entry").next().expect("wsdl-no-entry");
+    let d = diags.of_kind(Kind::WsdlNoEntry).next().expect("wsdl-no-entry");
     assert!(d.message.contains(&dir.display().to_string()), "{}", d.message);
 
     // A service-only WSDL is skipped in favour of the one with a portType.
@@ -603,8 +603,8 @@ fn unsupported_constructs_are_warnings() {
 </schema>"#,
     );
     let r = run(&[("spec/types.xsd", &odd)]);
-    let d = r.only("wsdl-unsupported");
-    assert_eq!(d.severity, Severity::Warning);
+    let d = r.only(Kind::WsdlUnsupported);
+    assert_eq!(d.severity(), Severity::Warning);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &odd, "<choice>"));
     assert_eq!(r.errors(), 0);
 }
@@ -620,7 +620,7 @@ fn normalize_paths() {
 fn unexpected_root() {
     // `schema` in no namespace: not XML Schema, whatever it is called.
     let r = run(&[("a.xsd", "<?xml version=\"1.0\"?>\n<schema><complexType name=\"X\" /></schema>\n")]);
-    let d = r.only("wsdl-unexpected-root");
+    let d = r.only(Kind::WsdlUnexpectedRoot);
     assert_eq!(r.at(d.span.expect("span")), "a.xsd:2");
     assert!(r.schema.complex_types.is_empty());
 }
@@ -629,7 +629,7 @@ fn unexpected_root() {
 fn rendered_like_rustc() {
     let bad = edit(TYPES, r#"type="vim25:ManagedEntityStatus""#, r#"type="vim25:NoSuchStatus""#);
     let r = run(&[("spec/types.xsd", &bad)]);
-    let out = r.only("wsdl-unknown-type").render(&r.sources);
+    let out = r.only(Kind::WsdlUnknownType).render(&r.sources);
     let line = line_of("spec/types.xsd", &bad, "NoSuchStatus");
     assert!(out.contains(&format!("{line}:")), "{out}");
     assert!(out.contains("^^^^^^^^^^^^^^^^^^"), "caret under the whole reference:\n{out}");
@@ -644,7 +644,7 @@ fn attribute_entities() {
 
     let bad = edit(TYPES, r#"<enumeration value="gray" />"#, r#"<enumeration value="gr&bogus;ay" />"#);
     let r = run(&[("spec/types.xsd", &bad)]);
-    let d = r.only("wsdl-xml-syntax");
+    let d = r.only(Kind::WsdlXmlSyntax);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &bad, "&bogus;"));
     assert_eq!(r.schema.enum_type("ManagedEntityStatus").map(|e| e.values.clone()), Some(vec!["green".to_string()]));
 }
@@ -653,7 +653,7 @@ fn attribute_entities() {
 fn missing_gt_reported_at_the_unclosed_tag() {
     let bad = edit(WSDL, r#"<operation name="Logout">"#, r#"<operation name="Logout""#);
     let r = run(&[("spec/vim.wsdl", &bad), ("spec/types.xsd", TYPES)]);
-    let d = r.only("wsdl-xml-syntax");
+    let d = r.only(Kind::WsdlXmlSyntax);
     let span = d.span.expect("span");
     assert_eq!(r.at(span), line_of("spec/vim.wsdl", &bad, r#"<operation name="Logout""#));
     assert_eq!(&bad[span.start as usize..span.end as usize], r#"<operation name="Logout""#);
@@ -675,16 +675,15 @@ fn soap_action_span() {
 #[test]
 fn kinds_table_is_complete() {
     let code = [include_str!("../scan.rs"), include_str!("../join.rs"), include_str!("../parse.rs")].concat();
-    let mut emitted: Vec<&str> = code
-        .match_indices("\"wsdl-")
-        .filter_map(|(i, _)| code[i + 1..].split('"').next())
-        .filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
-        .collect();
-    emitted.sort();
-    emitted.dedup();
-    let mut listed: Vec<&str> = crate::wsdl::KINDS.iter().map(|k| k.0).collect();
+    let emitted = |k: &Kind| {
+        let name = format!("Kind::{k:?}");
+        code.match_indices(&name).any(|(i, _)| !code[i + name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+    };
+    let mut listed: Vec<Kind> = crate::wsdl::KINDS.to_vec();
     listed.sort();
-    assert_eq!(emitted, listed);
+    let mut found: Vec<Kind> = Kind::ALL.iter().copied().filter(emitted).collect();
+    found.sort();
+    assert_eq!(found, listed);
 }
 
 /// 9.x: `vim-types.xsd` imports `urn:vsan` and pulls its groups into vim25 types with
@@ -751,7 +750,7 @@ fn unknown_group_is_an_error() {
                <group ref="vim25:NoSuchGroup" />"#,
     );
     let r = run(&[("spec/vim.wsdl", WSDL), ("spec/types.xsd", &types)]);
-    let d = r.only("wsdl-unknown-group");
-    assert_eq!(d.severity, Severity::Error);
+    let d = r.only(Kind::WsdlUnknownGroup);
+    assert_eq!(d.severity(), Severity::Error);
     assert_eq!(r.at(d.span.expect("span")), line_of("spec/types.xsd", &types, "NoSuchGroup"));
 }
