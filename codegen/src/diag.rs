@@ -359,6 +359,9 @@ kinds! {
     /// A model built by hand (not by the merge or `Model::from_json`) whose type reference
     /// names no type of the model: the emitter refuses it.
     EmitDanglingType = "emit-dangling-type", Error;
+    /// The model has methods but no fault root (`vmodl.MethodFault`), which every method's
+    /// fault enum needs.
+    EmitNoFaultRoot = "emit-no-fault-root", Error;
 }
 
 /// Ordered by id, so sorted diagnostics and summaries read alphabetically.

@@ -8,7 +8,8 @@
 //!   the per-kind summary;
 //! - `expected.ir.json`: the merged IR (`vimgen-ir/1`);
 //! - `expected.rs` (optional): one emitted file, named by its first line
-//!   (`// file: generated/vim/widget.rs`).
+//!   (`// file: generated/vim/widget.rs`);
+//! - `expected.emit.diag` (optional): the emitter's diagnostics, for a model it refuses.
 //!
 //! A difference fails the test with a diff per file and names the command that accepts the
 //! new output: `VIMGEN_BLESS=1 cargo test -p vimgen-codegen --test golden`, which rewrites
@@ -22,6 +23,8 @@ use codegen::{load, Loaded, SpecPaths};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
 const BLESS_CMD: &str = "VIMGEN_BLESS=1 cargo test -p vimgen-codegen --test golden";
+/// Optional: the emitter's diagnostics, for a case whose model it refuses.
+const EMIT_REFUSED: &str = "expected.emit.diag";
 /// The first line of `expected.rs`: which emitted file it holds.
 const FILE_TAG: &str = "// file: ";
 
@@ -92,6 +95,14 @@ fn outputs(case: &Case) -> Result<Vec<(String, String)>, String> {
             return Err(format!("no emitted file `{}`; the emitter wrote: {}", wanted.trim(), names.join(", ")));
         };
         out.push(("expected.rs".to_string(), format!("{first}\n{}", f.contents)));
+    }
+    // A case whose model the emitter refuses shows the emitter's diagnostics instead.
+    if case.dir.join(EMIT_REFUSED).is_file() {
+        let refused = match codegen::emit::generate(&loaded.model) {
+            Ok(_) => "the emitter accepted the model\n".to_string(),
+            Err(d) => format!("{}{}", d.render_all(&loaded.sources), d.summary()),
+        };
+        out.push((EMIT_REFUSED.to_string(), refused));
     }
     Ok(out)
 }

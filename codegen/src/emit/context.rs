@@ -63,7 +63,12 @@ impl<'m> Ctx<'m> {
         }
         used.extend(model.managed_objects.iter().flat_map(|m| &m.methods).flat_map(|me| me.faults.iter().map(String::as_str)));
         used.insert(METHOD_FAULT);
-        let poly = used.into_iter().filter(|t| children.contains_key(t)).collect();
+        let mut poly: BTreeSet<&str> = used.into_iter().filter(|t| children.contains_key(t)).collect();
+        // Every method's fault enum holds `AnyMethodFault`, so the fault root is polymorphic
+        // even in a spec that defines no fault classes under it.
+        if dos.contains_key(METHOD_FAULT) {
+            poly.insert(METHOD_FAULT);
+        }
         let mut ctx = Ctx { model, dos, mos, enums, children, poly, boxed: BTreeSet::new(), feat: Default::default() };
         ctx.boxed = ctx.find_cycles();
         ctx.feat = super::features::Features::new(&ctx);

@@ -72,6 +72,25 @@ pub fn generate(model: &Model) -> Result<Vec<GeneratedFile>, Diagnostics> {
         }
         return Err(diags);
     }
+    // Every method's fault enum ends in `Other(AnyMethodFault)`: without the fault root the
+    // crate could not compile (every vim25 WSDL has it; a cut-down spec may not).
+    let first_method = model.managed_objects.iter().find_map(|m| m.methods.first().map(|me| (m, me)));
+    if let (Some((mo, me)), None) = (first_method, model.data_object(context::METHOD_FAULT)) {
+        let mut diags = Diagnostics::new();
+        diags.push(
+            Diagnostic::new(
+                Kind::EmitNoFaultRoot,
+                format!(
+                    "the spec has methods (`{}.{}`, ...) but no fault root `{}`: each method's fault enum needs it",
+                    mo.name,
+                    me.name,
+                    context::METHOD_FAULT
+                ),
+            )
+            .help("add the `MethodFault` type (WSDL complex type, or its page) to the spec"),
+        );
+        return Err(diags);
+    }
     let ctx = Ctx::new(model);
     let mut root = Module::default();
     let mut diags = Diagnostics::new();
