@@ -179,7 +179,7 @@ pub(crate) const IDLE_CLOSE: Duration = Duration::from_millis(100);
 pub(crate) const MAX_BUF: usize = 64 << 10;
 
 /// The connection budget the process's open-file limit allows: the soft `RLIMIT_NOFILE`
-/// less [`RESERVED_FDS`], at most [`MAX_BUDGET`].
+/// less `RESERVED_FDS`, at most `MAX_BUDGET`.
 pub fn fd_budget() -> usize {
     let soft = nofile().map_or(MAX_BUDGET, |(soft, _)| soft);
     soft.saturating_sub(RESERVED_FDS).clamp(16, MAX_BUDGET) as usize

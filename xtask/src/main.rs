@@ -617,6 +617,8 @@ fn test() -> Result<()> {
     server_depends_on_runtime_only(&root)?;
     // Both feature sets: without `server` no doc may link to what only it defines.
     cargo(&root, &["doc", "-p", "vim-runtime", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-runtime")?;
+    let libraries = ["doc", "-p", "vim-client", "-p", "vim-server", "-p", "vimgen-codegen", "--no-deps"];
+    cargo(&root, &libraries, &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-client, vim-server and vimgen-codegen")?;
     cargo(&root, &["doc", "-p", "vim-types", "--no-deps"], &[("RUSTDOCFLAGS", deny)], "rustdoc on vim-types")?;
     cargo(
         &root,

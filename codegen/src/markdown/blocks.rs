@@ -306,7 +306,7 @@ fn pipe_positions(line: &str) -> Vec<usize> {
     out
 }
 
-/// Byte ranges of the cells of a source row, by the same rule as [`count_source_cells`].
+/// Byte ranges of the cells of a source row, by the same rule as `count_source_cells`.
 pub fn source_cell_ranges(line: &str) -> Vec<std::ops::Range<usize>> {
     let trimmed = line.trim_end_matches(['\n', '\r']).trim_end();
     pipe_positions(trimmed).windows(2).map(|w| w[0] + 1..w[1]).collect()
