@@ -301,6 +301,7 @@ impl<'a> Reader<'a> {
     /// generated `Decode` of every struct is this call). Generic here rather than written out
     /// per struct: the compiler checks this body once, where a local of each struct's type in
     /// each generated body cost a drop check of the API's whole type graph (compile time).
+    #[inline]
     pub fn read_fields<T: Fields + Default>(&mut self, e: &Elem<'a>) -> Result<T, DecodeError> {
         let mut v = T::default();
         self.fill(&mut v, e)?;
@@ -309,6 +310,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a boxed `T` and wraps it (`wrap` is a variant of a generated `Any` enum: each
     /// class's arm of its `Decode` is this call, for the reason [`read_fields`](Self::read_fields) gives).
+    #[inline]
     pub fn read_boxed<T: Decode, U>(&mut self, e: &Elem<'a>, wrap: fn(Box<T>) -> U) -> Result<U, DecodeError> {
         Ok(wrap(self.read(e)?))
     }
