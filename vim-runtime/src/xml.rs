@@ -297,8 +297,26 @@ impl<'a> Reader<'a> {
         T::decode(self, e)
     }
 
-    /// Reads the children of `e` into the fields of a data object (the generated `Decode`
-    /// of every struct is this call). A child names a field by its wire name: the field after
+    /// Reads a data object: its default value, [filled](Self::fill) from `e`'s children (the
+    /// generated `Decode` of every struct is this call). Generic here rather than written out
+    /// per struct: the compiler checks this body once, where a local of each struct's type in
+    /// each generated body cost a drop check of the API's whole type graph (compile time).
+    #[inline]
+    pub fn read_fields<T: Fields + Default>(&mut self, e: &Elem<'a>) -> Result<T, DecodeError> {
+        let mut v = T::default();
+        self.fill(&mut v, e)?;
+        Ok(v)
+    }
+
+    /// Reads a boxed `T` and wraps it (`wrap` is a variant of a generated `Any` enum: each
+    /// class's arm of its `Decode` is this call, for the reason [`read_fields`](Self::read_fields) gives).
+    #[inline]
+    pub fn read_boxed<T: Decode, U>(&mut self, e: &Elem<'a>, wrap: fn(Box<T>) -> U) -> Result<U, DecodeError> {
+        Ok(wrap(self.read(e)?))
+    }
+
+    /// Reads the children of `e` into the fields of a data object (what
+    /// [`read_fields`](Self::read_fields) does after making the default value). A child names a field by its wire name: the field after
     /// the last one read is tried first (the wire order is the table's order), then the whole
     /// table. Unknown children are skipped and counted; required fields that never came are
     /// listed in the report (or, when strict, are an error).

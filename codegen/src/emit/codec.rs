@@ -50,9 +50,7 @@ pub fn data_object(ctx: &Ctx, d: &DataObject) -> TokenStream {
     } else {
         (
             quote! {
-                let mut v = Self::default();
-                r.fill(&mut v, e)?;
-                Ok(v)
+                r.read_fields(e)
             },
             quote! { w.fields(self); },
             quote! {
@@ -112,7 +110,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
         let w = &ctx.dos[c].wsdl_name;
         let i = type_ident(w);
         let cfg = ctx.cfg(c);
-        quote! { #cfg Some(#w) => Ok(Self::#i(r.read(e)?)), }
+        quote! { #cfg Some(#w) => r.read_boxed(e, Self::#i), }
     });
     let mut classes = vec![d.name.as_str()];
     classes.extend(subs.iter().copied());
@@ -127,7 +125,7 @@ pub fn any_enum(ctx: &Ctx, d: &DataObject) -> TokenStream {
         impl crate::xml::Decode for #any {
             fn decode<'a>(r: &mut crate::xml::Reader<'a>, e: &crate::xml::Elem<'a>) -> Result<Self, crate::xml::DecodeError> {
                 match e.xsi_type.as_deref() {
-                    None | Some(#base_wire) => Ok(Self::#base(r.read(e)?)),
+                    None | Some(#base_wire) => r.read_boxed(e, Self::#base),
                     #(#arms)*
                     Some(other) => {
                         let type_name = other.to_string();

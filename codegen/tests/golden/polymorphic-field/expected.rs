@@ -21,9 +21,7 @@ impl crate::xml::Decode for Item {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "full")]
@@ -127,11 +125,11 @@ impl crate::xml::Decode for AnyItem {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("Item") => Ok(Self::Item(r.read(e)?)),
+            None | Some("Item") => r.read_boxed(e, Self::Item),
             #[cfg(feature = "full")]
-            Some("Book") => Ok(Self::Book(r.read(e)?)),
+            Some("Book") => r.read_boxed(e, Self::Book),
             #[cfg(feature = "full")]
-            Some("Vase") => Ok(Self::Vase(r.read(e)?)),
+            Some("Vase") => r.read_boxed(e, Self::Vase),
             Some(other) => {
                 let type_name = other.to_string();
                 r.report.unknown_types += 1;

@@ -32,9 +32,7 @@ impl crate::xml::Decode for SessionManagerGenericServiceTicket {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "session-manager")]
@@ -113,9 +111,7 @@ impl crate::xml::Decode for SessionManagerHttpServiceRequestSpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "session-manager")]
@@ -191,9 +187,7 @@ impl crate::xml::Decode for SessionManagerLocalTicket {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "session-manager")]
@@ -265,9 +259,7 @@ impl crate::xml::Decode for SessionManagerServiceRequestSpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "session-manager")]
@@ -383,15 +375,15 @@ impl crate::xml::Decode for AnySessionManagerServiceRequestSpec {
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
             None | Some("SessionManagerServiceRequestSpec") => {
-                Ok(Self::SessionManagerServiceRequestSpec(r.read(e)?))
+                r.read_boxed(e, Self::SessionManagerServiceRequestSpec)
             }
             #[cfg(feature = "session-manager")]
             Some("SessionManagerHttpServiceRequestSpec") => {
-                Ok(Self::SessionManagerHttpServiceRequestSpec(r.read(e)?))
+                r.read_boxed(e, Self::SessionManagerHttpServiceRequestSpec)
             }
             #[cfg(feature = "session-manager")]
             Some("SessionManagerVmomiServiceRequestSpec") => {
-                Ok(Self::SessionManagerVmomiServiceRequestSpec(r.read(e)?))
+                r.read_boxed(e, Self::SessionManagerVmomiServiceRequestSpec)
             }
             Some(other) => {
                 let type_name = other.to_string();
@@ -463,9 +455,7 @@ impl crate::xml::Decode for SessionManagerVmomiServiceRequestSpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "session-manager")]

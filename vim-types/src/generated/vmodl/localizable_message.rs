@@ -29,9 +29,7 @@ impl crate::xml::Decode for LocalizableMessage {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 impl crate::xml::Encode for LocalizableMessage {

@@ -25,9 +25,7 @@ impl crate::xml::Decode for MethodFault {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 impl crate::xml::Encode for MethodFault {
@@ -257,47 +255,47 @@ impl crate::xml::Decode for AnyMethodFault {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("MethodFault") => Ok(Self::MethodFault(r.read(e)?)),
+            None | Some("MethodFault") => r.read_boxed(e, Self::MethodFault),
             #[cfg(feature = "full")]
             Some("InvalidClientCertificate") => {
-                Ok(Self::InvalidClientCertificate(r.read(e)?))
+                r.read_boxed(e, Self::InvalidClientCertificate)
             }
             #[cfg(feature = "session-manager")]
-            Some("InvalidLocale") => Ok(Self::InvalidLocale(r.read(e)?)),
+            Some("InvalidLocale") => r.read_boxed(e, Self::InvalidLocale),
             #[cfg(feature = "session-manager")]
-            Some("InvalidLogin") => Ok(Self::InvalidLogin(r.read(e)?)),
+            Some("InvalidLogin") => r.read_boxed(e, Self::InvalidLogin),
             #[cfg(feature = "session-manager")]
-            Some("NoClientCertificate") => Ok(Self::NoClientCertificate(r.read(e)?)),
+            Some("NoClientCertificate") => r.read_boxed(e, Self::NoClientCertificate),
             #[cfg(feature = "full")]
-            Some("NoPermission") => Ok(Self::NoPermission(r.read(e)?)),
+            Some("NoPermission") => r.read_boxed(e, Self::NoPermission),
             #[cfg(feature = "session-manager")]
-            Some("NoSubjectName") => Ok(Self::NoSubjectName(r.read(e)?)),
+            Some("NoSubjectName") => r.read_boxed(e, Self::NoSubjectName),
             #[cfg(feature = "full")]
-            Some("NotAuthenticated") => Ok(Self::NotAuthenticated(r.read(e)?)),
+            Some("NotAuthenticated") => r.read_boxed(e, Self::NotAuthenticated),
             #[cfg(feature = "session-manager")]
-            Some("NotFound") => Ok(Self::NotFound(r.read(e)?)),
+            Some("NotFound") => r.read_boxed(e, Self::NotFound),
             #[cfg(feature = "session-manager")]
-            Some("SSPIChallenge") => Ok(Self::SSPIChallenge(r.read(e)?)),
+            Some("SSPIChallenge") => r.read_boxed(e, Self::SSPIChallenge),
             #[cfg(feature = "session-manager")]
-            Some("VimFault") => Ok(Self::VimFault(r.read(e)?)),
-            Some("RuntimeFault") => Ok(Self::RuntimeFault(r.read(e)?)),
+            Some("VimFault") => r.read_boxed(e, Self::VimFault),
+            Some("RuntimeFault") => r.read_boxed(e, Self::RuntimeFault),
             #[cfg(feature = "full")]
-            Some("InvalidArgument") => Ok(Self::InvalidArgument(r.read(e)?)),
+            Some("InvalidArgument") => r.read_boxed(e, Self::InvalidArgument),
             #[cfg(feature = "full")]
-            Some("InvalidRequest") => Ok(Self::InvalidRequest(r.read(e)?)),
+            Some("InvalidRequest") => r.read_boxed(e, Self::InvalidRequest),
             #[cfg(feature = "full")]
-            Some("InvalidType") => Ok(Self::InvalidType(r.read(e)?)),
+            Some("InvalidType") => r.read_boxed(e, Self::InvalidType),
             #[cfg(feature = "full")]
-            Some("ManagedObjectNotFound") => Ok(Self::ManagedObjectNotFound(r.read(e)?)),
+            Some("ManagedObjectNotFound") => r.read_boxed(e, Self::ManagedObjectNotFound),
             #[cfg(feature = "full")]
-            Some("MethodNotFound") => Ok(Self::MethodNotFound(r.read(e)?)),
-            Some("NotImplemented") => Ok(Self::NotImplemented(r.read(e)?)),
+            Some("MethodNotFound") => r.read_boxed(e, Self::MethodNotFound),
+            Some("NotImplemented") => r.read_boxed(e, Self::NotImplemented),
             #[cfg(feature = "full")]
-            Some("NotSupported") => Ok(Self::NotSupported(r.read(e)?)),
+            Some("NotSupported") => r.read_boxed(e, Self::NotSupported),
             #[cfg(feature = "full")]
-            Some("SecurityError") => Ok(Self::SecurityError(r.read(e)?)),
+            Some("SecurityError") => r.read_boxed(e, Self::SecurityError),
             #[cfg(feature = "property-collector")]
-            Some("InvalidProperty") => Ok(Self::InvalidProperty(r.read(e)?)),
+            Some("InvalidProperty") => r.read_boxed(e, Self::InvalidProperty),
             Some(other) => {
                 let type_name = other.to_string();
                 r.report.unknown_types += 1;

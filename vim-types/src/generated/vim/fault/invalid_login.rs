@@ -30,9 +30,7 @@ impl crate::xml::Decode for InvalidLogin {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "session-manager")]
@@ -145,10 +143,10 @@ impl crate::xml::Decode for AnyInvalidLogin {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("InvalidLogin") => Ok(Self::InvalidLogin(r.read(e)?)),
+            None | Some("InvalidLogin") => r.read_boxed(e, Self::InvalidLogin),
             #[cfg(feature = "full")]
             Some("InvalidClientCertificate") => {
-                Ok(Self::InvalidClientCertificate(r.read(e)?))
+                r.read_boxed(e, Self::InvalidClientCertificate)
             }
             Some(other) => {
                 let type_name = other.to_string();

@@ -32,9 +32,7 @@ impl crate::xml::Decode for HostFeatureMask {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "service-instance")]

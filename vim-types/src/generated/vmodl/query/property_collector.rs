@@ -32,9 +32,7 @@ impl crate::xml::Decode for PropertyFilterSpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "property-collector")]
@@ -113,9 +111,7 @@ impl crate::xml::Decode for MissingProperty {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "property-collector")]
@@ -193,9 +189,7 @@ impl crate::xml::Decode for ObjectContent {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "property-collector")]
@@ -276,9 +270,7 @@ impl crate::xml::Decode for ObjectSpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "property-collector")]
@@ -359,9 +351,7 @@ impl crate::xml::Decode for PropertySpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "property-collector")]
@@ -438,9 +428,7 @@ impl crate::xml::Decode for RetrieveOptions {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "property-collector")]
@@ -513,9 +501,7 @@ impl crate::xml::Decode for RetrieveResult {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "property-collector")]
@@ -589,9 +575,7 @@ impl crate::xml::Decode for SelectionSpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "property-collector")]
@@ -696,9 +680,9 @@ impl crate::xml::Decode for AnySelectionSpec {
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
         match e.xsi_type.as_deref() {
-            None | Some("SelectionSpec") => Ok(Self::SelectionSpec(r.read(e)?)),
+            None | Some("SelectionSpec") => r.read_boxed(e, Self::SelectionSpec),
             #[cfg(feature = "property-collector")]
-            Some("TraversalSpec") => Ok(Self::TraversalSpec(r.read(e)?)),
+            Some("TraversalSpec") => r.read_boxed(e, Self::TraversalSpec),
             Some(other) => {
                 let type_name = other.to_string();
                 r.report.unknown_types += 1;
@@ -771,9 +755,7 @@ impl crate::xml::Decode for TraversalSpec {
         r: &mut crate::xml::Reader<'a>,
         e: &crate::xml::Elem<'a>,
     ) -> Result<Self, crate::xml::DecodeError> {
-        let mut v = Self::default();
-        r.fill(&mut v, e)?;
-        Ok(v)
+        r.read_fields(e)
     }
 }
 #[cfg(feature = "property-collector")]
